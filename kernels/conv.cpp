@@ -1,0 +1,185 @@
+#include "kernels/conv.h"
+
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <dnnl.hpp>
+
+namespace kern {
+
+namespace {
+
+// Offsets into a [.., D, H, W] block for 3 spatial dims.
+inline int64_t sp(const std::array<int64_t, 3>& dims, int64_t d, int64_t h, int64_t w) {
+  return (d * dims[1] + h) * dims[2] + w;
+}
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  return eng;
+}
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+
+// oneDNN keeps spatial dims innermost; we map our 3-D padded params back to the real rank.
+dnnl::memory::dims spatial(const std::array<int64_t, 3>& a, int rank) {
+  return dnnl::memory::dims(a.end() - rank, a.end());
+}
+
+tag plainTag(int rank) { return rank == 1 ? tag::ncw : rank == 2 ? tag::nchw : tag::ncdhw; }
+tag weightTag(int rank, bool grouped) {
+  if (grouped) return rank == 1 ? tag::goiw : rank == 2 ? tag::goihw : tag::goidhw;
+  return rank == 1 ? tag::oiw : rank == 2 ? tag::oihw : tag::oidhw;
+}
+
+}  // namespace
+
+struct ConvPlan {
+  dnnl::convolution_forward prim;
+  dnnl::memory weights, bias;
+  dnnl::memory::desc srcMd, dstMd;
+  bool hasBias = false;
+};
+
+std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b) {
+  try {
+    int r = p.spatialRank;
+    auto& eng = cpuEngine();
+    dnnl::stream s(eng);
+    dnnl::memory::dims src = {p.batch, p.inChannels}, dst = {p.batch, p.outChannels};
+    for (auto d : spatial(p.in, r)) src.push_back(d);
+    for (auto d : spatial(p.out, r)) dst.push_back(d);
+    bool grouped = p.group > 1;
+    dnnl::memory::dims wd;
+    if (grouped) wd = {p.group, p.outChannels / p.group, p.inChannels / p.group};
+    else wd = {p.outChannels, p.inChannels};
+    for (auto d : spatial(p.kernel, r)) wd.push_back(d);
+    dnnl::memory::dims strides = spatial(p.stride, r), padL = spatial(p.padBegin, r), padR, dil;
+    for (int i = 3 - r; i < 3; ++i) {
+      dil.push_back(p.dilation[i] - 1);  // oneDNN counts dilation from 0
+      int64_t eff = (p.kernel[i] - 1) * p.dilation[i] + 1;
+      padR.push_back((p.out[i] - 1) * p.stride[i] + eff - p.in[i] - p.padBegin[i]);
+    }
+    auto srcMd = dnnl::memory::desc(src, dt::f32, plainTag(r));
+    auto dstMd = dnnl::memory::desc(dst, dt::f32, plainTag(r));
+    auto wAny = dnnl::memory::desc(wd, dt::f32, tag::any);
+    auto bMd = dnnl::memory::desc({p.outChannels}, dt::f32, tag::x);
+    auto kind = dnnl::prop_kind::forward_inference;
+    auto algo = dnnl::algorithm::convolution_direct;
+    auto desc = b ? dnnl::convolution_forward::desc(kind, algo, srcMd, wAny, bMd, dstMd, strides,
+                                                    dil, padL, padR)
+                  : dnnl::convolution_forward::desc(kind, algo, srcMd, wAny, dstMd, strides, dil,
+                                                    padL, padR);
+    auto pd = dnnl::convolution_forward::primitive_desc(desc, eng);
+    auto plan = std::make_shared<ConvPlan>();
+    plan->prim = dnnl::convolution_forward(pd);
+    dnnl::memory userW({wd, dt::f32, weightTag(r, grouped)}, eng, const_cast<float*>(w));
+    plan->weights = dnnl::memory(pd.weights_desc(), eng);
+    dnnl::reorder(userW, plan->weights).execute(s, userW, plan->weights);
+    if (b) {
+      plan->bias = dnnl::memory(bMd, eng);
+      std::memcpy(plan->bias.get_data_handle(), b, sizeof(float) * p.outChannels);
+      plan->hasBias = true;
+    }
+    s.wait();
+    plan->srcMd = srcMd;
+    plan->dstMd = dstMd;
+    return plan;
+  } catch (const dnnl::error&) {
+    return nullptr;
+  }
+}
+
+void executeConvF32(const ConvPlan& plan, const float* x, float* y) {
+  auto& eng = cpuEngine();
+  dnnl::stream s(eng);
+  dnnl::memory src(plan.srcMd, eng, const_cast<float*>(x)), dst(plan.dstMd, eng, y);
+  std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, plan.weights}, {DNNL_ARG_DST, dst}};
+  if (plan.hasBias) args[DNNL_ARG_BIAS] = plan.bias;
+  plan.prim.execute(s, args);
+  s.wait();
+}
+
+void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
+  auto plan = prepareConvF32(p, w, b);
+  if (plan) executeConvF32(*plan, x, y);
+  else convRefF32(p, x, w, b, y);
+}
+
+void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
+  const int64_t cPerG = p.inChannels / p.group, kPerG = p.outChannels / p.group;
+  const int64_t inSp = p.in[0] * p.in[1] * p.in[2], outSp = p.out[0] * p.out[1] * p.out[2];
+  const int64_t kSp = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  for (int64_t n = 0; n < p.batch; ++n)
+    for (int64_t k = 0; k < p.outChannels; ++k) {
+      int64_t g = k / kPerG;
+      float* yo = y + (n * p.outChannels + k) * outSp;
+      for (int64_t od = 0; od < p.out[0]; ++od)
+        for (int64_t oh = 0; oh < p.out[1]; ++oh)
+          for (int64_t ow = 0; ow < p.out[2]; ++ow) {
+            double acc = b ? b[k] : 0.0;
+            for (int64_t c = 0; c < cPerG; ++c) {
+              const float* xi = x + (n * p.inChannels + g * cPerG + c) * inSp;
+              const float* wk = w + (k * cPerG + c) * kSp;
+              for (int64_t kd = 0; kd < p.kernel[0]; ++kd) {
+                int64_t id = od * p.stride[0] - p.padBegin[0] + kd * p.dilation[0];
+                if (id < 0 || id >= p.in[0]) continue;
+                for (int64_t kh = 0; kh < p.kernel[1]; ++kh) {
+                  int64_t ih = oh * p.stride[1] - p.padBegin[1] + kh * p.dilation[1];
+                  if (ih < 0 || ih >= p.in[1]) continue;
+                  for (int64_t kw = 0; kw < p.kernel[2]; ++kw) {
+                    int64_t iw = ow * p.stride[2] - p.padBegin[2] + kw * p.dilation[2];
+                    if (iw < 0 || iw >= p.in[2]) continue;
+                    acc += double(xi[sp(p.in, id, ih, iw)]) * wk[sp(p.kernel, kd, kh, kw)];
+                  }
+                }
+              }
+            }
+            yo[sp(p.out, od, oh, ow)] = float(acc);
+          }
+    }
+}
+
+void deconvF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
+  const int64_t cPerG = p.inChannels / p.group, kPerG = p.outChannels / p.group;
+  const int64_t inSp = p.in[0] * p.in[1] * p.in[2], outSp = p.out[0] * p.out[1] * p.out[2];
+  const int64_t kSp = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  std::vector<double> acc(outSp);
+  for (int64_t n = 0; n < p.batch; ++n)
+    for (int64_t k = 0; k < p.outChannels; ++k) {
+      int64_t g = k / kPerG, kk = k % kPerG;
+      std::fill(acc.begin(), acc.end(), b ? b[k] : 0.0);
+      for (int64_t c = 0; c < cPerG; ++c) {
+        int64_t ci = g * cPerG + c;
+        const float* xi = x + (n * p.inChannels + ci) * inSp;
+        const float* wk = w + (ci * kPerG + kk) * kSp;
+        for (int64_t id = 0; id < p.in[0]; ++id)
+          for (int64_t ih = 0; ih < p.in[1]; ++ih)
+            for (int64_t iw = 0; iw < p.in[2]; ++iw) {
+              double v = xi[sp(p.in, id, ih, iw)];
+              if (v == 0) continue;
+              for (int64_t kd = 0; kd < p.kernel[0]; ++kd) {
+                int64_t od = id * p.stride[0] - p.padBegin[0] + kd * p.dilation[0];
+                if (od < 0 || od >= p.out[0]) continue;
+                for (int64_t kh = 0; kh < p.kernel[1]; ++kh) {
+                  int64_t oh = ih * p.stride[1] - p.padBegin[1] + kh * p.dilation[1];
+                  if (oh < 0 || oh >= p.out[1]) continue;
+                  for (int64_t kw = 0; kw < p.kernel[2]; ++kw) {
+                    int64_t ow = iw * p.stride[2] - p.padBegin[2] + kw * p.dilation[2];
+                    if (ow < 0 || ow >= p.out[2]) continue;
+                    acc[sp(p.out, od, oh, ow)] += v * wk[sp(p.kernel, kd, kh, kw)];
+                  }
+                }
+              }
+            }
+      }
+      float* yo = y + (n * p.outChannels + k) * outSp;
+      for (int64_t i = 0; i < outSp; ++i) yo[i] = float(acc[i]);
+    }
+}
+
+}  // namespace kern

@@ -1,0 +1,32 @@
+// Convolution and deconvolution (transposed convolution) on NC[D]HW float tensors.
+// Kernels know nothing of the IR: they see sizes and pointers only.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+
+namespace kern {
+
+/// Up to 3 spatial dimensions; unused leading ones are 1 (kernel 1, stride 1, pad 0).
+struct ConvParams {
+  int spatialRank = 2;
+  int64_t batch = 1, inChannels = 1, outChannels = 1, group = 1;
+  std::array<int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1},
+      padBegin{0, 0, 0}, dilation{1, 1, 1};
+};
+
+/// A convolution prepared once (oneDNN primitive + weights in its preferred layout), run many
+/// times. The weights are copied, so the plan stays valid after w and b are freed.
+struct ConvPlan;
+/// Returns nullptr when oneDNN has no implementation for the geometry.
+std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b);
+void executeConvF32(const ConvPlan& plan, const float* x, float* y);
+/// y = conv(x, w) + b with w in [K, C/group, kD, kH, kW]; b may be null (one-shot).
+void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
+/// The same by direct loops: the oracle for tests, and the fallback for shapes oneDNN refuses.
+void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
+/// Transposed convolution with w in [C, K/group, kD, kH, kW] (ONNX layout); `in` is the input
+/// size, `out` the output size (output padding already applied); padBegin crops the front.
+void deconvF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
+
+}  // namespace kern

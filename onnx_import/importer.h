@@ -1,0 +1,42 @@
+// ONNX ModelProto -> sim::Graph. Dynamic dimensions are fixed by `shapes` (trtexec's --shapes);
+// nodes whose inputs are all constant are folded while importing, so Shape/Gather/Concat chains
+// that compute reshape targets disappear and every tensor ends with a static shape.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/ir/graph.h"
+
+namespace onnx_import {
+
+struct ImportOptions {
+  /// Shapes for graph inputs (trtexec --shapes); required to fix dynamic dimensions.
+  std::map<std::string, sim::Shape> shapes;
+  /// Values for graph inputs that feed shape-like parameters (e.g. a Reshape target given as a
+  /// graph input, as ONNX's node tests do): such inputs become constants.
+  std::map<std::string, sim::Tensor> constantInputs;
+  /// Receives warnings (e.g. a dynamic dimension defaulted to 1).
+  std::function<void(const std::string&)> warn;
+};
+
+struct ImportResult {
+  sim::Graph graph;
+  int opset = 0;
+  std::string producer;
+  /// Graph inputs that had dynamic dimensions in the file, with their declared shape
+  /// (-1 for each dynamic dimension).
+  std::map<std::string, sim::Shape> dynamicInputs;
+  size_t onnxNodeCount = 0;
+};
+
+/// Reads and imports a model file. Throws sim::Error with a one-line message naming the file,
+/// the node and the offending value.
+ImportResult importModelFile(const std::string& path, const ImportOptions& options);
+
+/// Imports a model already in memory (`baseDir` resolves external data).
+ImportResult importModelBytes(const std::string& bytes, const std::string& baseDir,
+                              const ImportOptions& options);
+
+}  // namespace onnx_import

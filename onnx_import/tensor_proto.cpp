@@ -1,0 +1,117 @@
+// TensorProto -> sim::Tensor, including external data kept inside the model's folder.
+#include <filesystem>
+#include <fstream>
+
+#include "onnx_import/context.h"
+
+namespace onnx_import {
+
+using sim::DType;
+using sim::fail;
+
+bool dtypeFromOnnx(int t, DType* out) {
+  switch (t) {
+    case onnx::TensorProto::FLOAT: *out = DType::kFloat; return true;
+    case onnx::TensorProto::DOUBLE: *out = DType::kDouble; return true;
+    case onnx::TensorProto::INT8: *out = DType::kInt8; return true;
+    case onnx::TensorProto::UINT8: *out = DType::kUInt8; return true;
+    case onnx::TensorProto::INT32: *out = DType::kInt32; return true;
+    case onnx::TensorProto::INT64: *out = DType::kInt64; return true;
+    case onnx::TensorProto::BOOL: *out = DType::kBool; return true;
+    default: return false;
+  }
+}
+
+const char* onnxTypeName(int t) {
+  if (onnx::TensorProto::DataType_IsValid(t))
+    return onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(t)).c_str();
+  return "INVALID";
+}
+
+namespace {
+
+std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir, size_t want) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto& kv : p.external_data()) {
+    try {
+      if (kv.key() == "location") location = kv.value();
+      else if (kv.key() == "offset") offset = std::stoll(kv.value());
+      else if (kv.key() == "length") length = std::stoll(kv.value());
+    } catch (const std::exception&) {
+      fail("tensor '", p.name(), "': bad external data ", kv.key(), " '", kv.value(), "'");
+    }
+  }
+  namespace fs = std::filesystem;
+  fs::path rel(location);
+  if (location.empty()) fail("tensor '", p.name(), "': external data has no location");
+  if (rel.is_absolute()) fail("tensor '", p.name(), "': external data path '", location, "' is absolute");
+  for (const auto& part : rel)
+    if (part == "..") fail("tensor '", p.name(), "': external data path '", location, "' leaves the model's folder");
+  fs::path full = fs::path(baseDir.empty() ? "." : baseDir) / rel;
+  std::error_code ec;
+  auto fileSize = fs::file_size(full, ec);
+  if (ec) fail("tensor '", p.name(), "': cannot open external data file '", full.string(), "'");
+  if (length < 0) length = int64_t(want);
+  if (offset < 0 || uint64_t(offset) > fileSize || uint64_t(length) > fileSize - uint64_t(offset))
+    fail("tensor '", p.name(), "': external data [", offset, ", +", length, ") lies outside '",
+         full.string(), "' (", fileSize, " bytes)");
+  if (size_t(length) != want)
+    fail("tensor '", p.name(), "': external data has ", length, " bytes, the shape needs ", want);
+  std::ifstream f(full, std::ios::binary);
+  std::string buf(size_t(length), '\0');
+  f.seekg(offset);
+  f.read(buf.data(), length);
+  if (!f) fail("tensor '", p.name(), "': cannot read external data from '", full.string(), "'");
+  return buf;
+}
+
+template <class T, class Src>
+sim::Tensor fromTyped(DType t, const sim::Shape& shape, const Src& src, const std::string& name) {
+  sim::Tensor out(t, shape);
+  if (int64_t(src.size()) != out.size())
+    fail("tensor '", name, "' has ", src.size(), " values, shape ", sim::shapeStr(shape), " needs ", out.size());
+  T* d = out.data<T>();
+  for (int64_t i = 0; i < out.size(); ++i) d[i] = static_cast<T>(src[int(i)]);
+  return out;
+}
+
+}  // namespace
+
+sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
+  DType t;
+  if (!dtypeFromOnnx(p.data_type(), &t))
+    fail("tensor '", p.name(), "' has element type ", onnxTypeName(p.data_type()),
+         ", which dlasim does not support");
+  sim::Shape shape;
+  int64_t count = 1;
+  for (int64_t d : p.dims()) {
+    if (d < 0) fail("tensor '", p.name(), "' has negative dimension ", d);
+    if (d > 0 && count > sim::kMaxTensorElements / d)
+      fail("tensor '", p.name(), "' dimensions are absurdly large");
+    count *= d;
+    shape.push_back(d);
+  }
+  size_t bytes = size_t(count) * sim::dtypeSize(t);
+  if (p.data_location() == onnx::TensorProto::EXTERNAL)
+    return sim::Tensor::adopt(t, shape, readExternal(p, baseDir, bytes));
+  if (p.has_raw_data()) {
+    if (p.raw_data().size() != bytes)
+      fail("tensor '", p.name(), "' has ", p.raw_data().size(), " bytes of data, shape ",
+           sim::shapeStr(shape), " of ", sim::dtypeName(t), " needs ", bytes);
+    return sim::Tensor::adopt(t, shape, std::move(*p.mutable_raw_data()));
+  }
+  switch (t) {
+    case DType::kFloat: return fromTyped<float>(t, shape, p.float_data(), p.name());
+    case DType::kDouble: return fromTyped<double>(t, shape, p.double_data(), p.name());
+    case DType::kInt64: return fromTyped<int64_t>(t, shape, p.int64_data(), p.name());
+    case DType::kInt32: return fromTyped<int32_t>(t, shape, p.int32_data(), p.name());
+    case DType::kInt8: return fromTyped<int8_t>(t, shape, p.int32_data(), p.name());
+    case DType::kUInt8: return fromTyped<uint8_t>(t, shape, p.int32_data(), p.name());
+    case DType::kBool: return fromTyped<bool>(t, shape, p.int32_data(), p.name());
+    default: break;
+  }
+  fail("tensor '", p.name(), "' has no data");
+}
+
+}  // namespace onnx_import

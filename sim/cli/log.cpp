@@ -1,0 +1,16 @@
+#include "sim/cli/log.h"
+
+#include <ctime>
+
+namespace sim::cli {
+
+void Log::line(char level, const std::string& m) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%m/%d/%Y-%H:%M:%S", &tm);
+  out_ << '[' << stamp << "] [" << level << "] " << m << '\n' << std::flush;
+}
+
+}  // namespace sim::cli

@@ -1,0 +1,152 @@
+#include "sim/cli/run.h"
+
+#include <chrono>
+#include <sstream>
+
+#include "onnx_import/importer.h"
+#include "sim/cli/io.h"
+#include "sim/cli/log.h"
+#include "sim/runtime/executor.h"
+
+namespace sim::cli {
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Flags dlasim accepts with trtexec's meaning but whose effect is not built yet. Each is named
+// in the log so nothing is silently ignored.
+std::vector<std::string> pendingFeatures(const Options& o) {
+  std::vector<std::string> v;
+  if (o.int8 || o.fp16 || o.best) v.push_back("--int8/--fp16/--best (emulated DLA precision; FP32 reference numerics are used)");
+  if (!o.calib.empty()) v.push_back("--calib (INT8 calibration cache)");
+  if (o.useDLACore >= 0) v.push_back("--useDLACore (DLA placement; every layer runs as a GPU FP32 layer)");
+  if (o.allowGPUFallback) v.push_back("--allowGPUFallback");
+  if (o.buildDLAStandalone) v.push_back("--buildDLAStandalone");
+  if (!o.inputIOFormats.empty() || !o.outputIOFormats.empty()) v.push_back("--inputIOFormats/--outputIOFormats");
+  if (!o.memPoolSizeMiB.empty()) v.push_back("--memPoolSize");
+  if (o.sparsity != "disable") v.push_back("--sparsity");
+  if (!o.layerPrecisions.empty()) v.push_back("--layerPrecisions");
+  if (!o.layerDeviceTypes.empty()) v.push_back("--layerDeviceTypes");
+  if (!o.saveEngine.empty()) v.push_back("--saveEngine");
+  if (!o.exportProfile.empty()) v.push_back("--exportProfile");
+  if (!o.exportLayerInfo.empty()) v.push_back("--exportLayerInfo");
+  if (!o.exportTimes.empty()) v.push_back("--exportTimes");
+  if (!o.powerMode.empty()) v.push_back("--powerMode");
+  return v;
+}
+
+void printOptions(Log& log, const Options& o) {
+  log.info("=== Model Options ===");
+  log.info("Format: ONNX");
+  log.info("Model: " + o.onnx);
+  log.info("=== Build Options ===");
+  std::string prec = "FP32";
+  if (o.best) prec += "+FP16+INT8";
+  else {
+    if (o.fp16) prec += "+FP16";
+    if (o.int8) prec += "+INT8";
+  }
+  log.info("Precision: " + prec);
+  log.info(std::string("Calibration: ") + (o.int8 || o.best ? (o.calib.empty() ? "Dynamic" : o.calib) : ""));
+  log.info(std::string("Build DLA standalone loadable: ") + (o.buildDLAStandalone ? "Enabled" : "Disabled"));
+  log.info(std::string("Allow GPU fallback for DLA: ") + (o.allowGPUFallback ? "Enabled" : "Disabled"));
+  log.info("=== System Options ===");
+  log.info("Device: simulated " + o.platform + (o.powerMode.empty() ? "" : " (" + o.powerMode + ")"));
+  log.info("DLACore: " + (o.useDLACore >= 0 ? std::to_string(o.useDLACore) : std::string()));
+  log.info("=== Inference Options ===");
+  std::ostringstream shapes;
+  for (const auto& [n, s] : o.shapes) shapes << (shapes.tellp() ? ", " : "") << n << ":" << shapeStr(s);
+  log.info("Input inference shapes: " + (shapes.str().empty() ? std::string("model") : shapes.str()));
+}
+
+std::vector<std::string> inputFilesOf(const Options& o) {
+  std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
+  for (const auto& [n, f] : o.loadInputs) v.push_back(f);
+  return v;
+}
+
+}  // namespace
+
+int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
+  Log log(out, o.verbose);
+  log.raw("&&&& RUNNING dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
+  printOptions(log, o);
+  for (const auto& f : o.ignoredFlags) log.warn(f + " only matters on a device: ignored in simulation");
+  for (const auto& f : pendingFeatures(o)) log.warn("Not implemented yet, ignored: " + f);
+  if (!o.loadEngine.empty()) fail(o.loadEngine, ": --loadEngine is not implemented yet (engine files)");
+
+  onnx_import::ImportOptions io;
+  io.shapes = o.shapes;
+  io.warn = [&](const std::string& m) { log.warn(m); };
+  auto t0 = std::chrono::steady_clock::now();
+  onnx_import::ImportResult model = onnx_import::importModelFile(o.onnx, io);
+  auto t1 = std::chrono::steady_clock::now();
+  const Graph& g = model.graph;
+  log.info("Parsed " + o.onnx + " (opset " + std::to_string(model.opset) + ", producer '" +
+           model.producer + "'): " + std::to_string(model.onnxNodeCount) + " ONNX nodes -> " +
+           std::to_string(g.nodes.size()) + " layers, weights " +
+           std::to_string(g.constantBytes() / 1024) + " KiB, in " +
+           std::to_string(std::chrono::duration<double, std::milli>(t1 - t0).count()) + " ms");
+  for (const auto& n : g.nodes) log.verbose(std::string("Layer ") + trtLayerType(n.kind) + ": " + n.name);
+
+  std::map<std::string, Tensor> inputs;
+  for (const auto& [name, file] : o.loadInputs) {
+    TensorId id = g.find(name);
+    bool isInput = std::find(g.inputs.begin(), g.inputs.end(), id) != g.inputs.end();
+    if (!isInput) fail("--loadInputs: '", name, "' is not an input of ", o.onnx);
+    inputs[name] = loadInputFile(file, name, g.desc(id));
+    log.info("Using values loaded from " + file + " for input " + name);
+  }
+  for (TensorId id : g.inputs) {
+    const TensorInfo& info = g.tensor(id);
+    if (inputs.count(info.name)) continue;
+    inputs[info.name] = randomTensor(info.desc, o.seed + unsigned(id));
+    log.info("Input " + info.name + " (" + dtypeName(info.desc.dtype) + " " + shapeStr(info.desc.shape) +
+             ") filled with seeded random data (seed " + std::to_string(o.seed + unsigned(id)) + ")");
+  }
+  if (o.skipInference) {
+    log.info("Skipped inference (--skipInference)");
+    log.raw("&&&& PASSED dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
+    return 0;
+  }
+
+  Executor exec(g);
+  auto t2 = std::chrono::steady_clock::now();
+  std::vector<Tensor> outputs = exec.run(inputs);
+  auto t3 = std::chrono::steady_clock::now();
+  log.info("FP32 reference inference on this host: " +
+           std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()) +
+           " ms (CPU time of the emulator, not a device estimate)");
+  log.warn("Performance summary: the Orin/Xavier latency model is not built yet; no device figures are printed");
+
+  std::vector<std::string> names;
+  for (TensorId t : g.outputs) names.push_back(g.tensor(t).name);
+  if (!o.exportOutput.empty()) {
+    writeFileSafely(o.exportOutput, outputJson(names, outputs), inputFilesOf(o));
+    log.info("Output written to " + o.exportOutput);
+  }
+  for (size_t i = 0; i < names.size(); ++i)
+    log.info("Output " + names[i] + ": " + dtypeName(outputs[i].dtype()) + " " + shapeStr(outputs[i].shape()));
+  log.raw("&&&& PASSED dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
+  return 0;
+}
+
+int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  try {
+    auto opts = parseOptions(argc, argv);
+    if (!opts) return 0;
+    return runTrtexec(*opts, out, err);
+  } catch (const Error& e) {
+    err << "dlasim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    err << "dlasim: error: out of memory (the model or its inputs are too large for this machine)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    err << "dlasim: error: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace sim::cli

@@ -1,0 +1,29 @@
+// Errors for bad input (malformed model, wrong shapes, bad flags). They carry one line naming the
+// file, node and value; the CLI turns them into exit code 2. Broken internal invariants use assert.
+#pragma once
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace sim {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& what) : std::runtime_error(what) {}
+};
+
+/// Concatenates anything streamable into one string.
+template <class... Args>
+std::string cat(const Args&... args) {
+  std::ostringstream os;
+  (os << ... << args);
+  return os.str();
+}
+
+/// Throws sim::Error with the concatenated message.
+template <class... Args>
+[[noreturn]] void fail(const Args&... args) {
+  throw Error(cat(args...));
+}
+
+}  // namespace sim

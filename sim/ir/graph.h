@@ -1,0 +1,77 @@
+// The IR: a graph of TensorRT-like layers over tensors with static shapes. Nodes are kept in a
+// topological order (the importer adds them that way); constants are tensors with a value.
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/ir/tensor.h"
+#include "sim/ops/attrs.h"
+
+namespace sim {
+
+using TensorId = int32_t;
+using NodeId = int32_t;
+constexpr TensorId kNoTensor = -1;
+
+enum class OpKind : uint8_t {
+#define OP(Name, TrtType) k##Name,
+#include "sim/ops/ops.def"
+#undef OP
+};
+
+/// Type and shape of a tensor, the input and output of shape inference.
+struct TensorDesc {
+  DType dtype = DType::kFloat;
+  Shape shape;
+};
+
+struct TensorInfo {
+  std::string name;
+  TensorDesc desc;
+  Tensor value;           // non-empty for constants (initializers, folded results)
+  NodeId producer = -1;   // -1 for graph inputs and constants
+  bool isConstant() const { return !value.empty(); }
+};
+
+struct Node {
+  OpKind kind;
+  std::string name;    // layer name: the ONNX node name, suffixed when one node becomes several
+  std::string onnxOp;  // the ONNX op type it came from (for reports)
+  std::vector<TensorId> inputs;  // kNoTensor marks an absent optional input
+  std::vector<TensorId> outputs;
+  Attrs attrs;
+  template <class A>
+  const A& get() const {
+    return std::get<A>(attrs);
+  }
+};
+
+class Graph {
+ public:
+  std::vector<TensorInfo> tensors;
+  std::vector<Node> nodes;
+  std::vector<TensorId> inputs;
+  std::vector<TensorId> outputs;
+
+  TensorId addTensor(std::string name, TensorDesc desc);
+  TensorId addConstant(std::string name, Tensor value);
+  /// Returns kNoTensor when no tensor has that name.
+  TensorId find(const std::string& name) const;
+  void rename(TensorId id, std::string name);
+  /// A name not used yet, built from a hint.
+  std::string uniqueName(const std::string& hint) const;
+
+  const TensorInfo& tensor(TensorId id) const { return tensors[id]; }
+  const TensorDesc& desc(TensorId id) const { return tensors[id].desc; }
+  /// Total bytes of constant tensors (weights).
+  size_t constantBytes() const;
+
+ private:
+  std::unordered_map<std::string, TensorId> byName_;
+};
+
+const char* opKindName(OpKind k);
+const char* trtLayerType(OpKind k);
+
+}  // namespace sim

@@ -1,0 +1,23 @@
+// Static tensor shapes. After import every dimension is known (dynamic ones are fixed by --shapes).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+using Shape = std::vector<int64_t>;
+
+/// Number of elements; 1 for a scalar.
+int64_t volume(const Shape& s);
+/// "1x3x224x224" as trtexec prints dimensions; "scalar" for rank 0.
+std::string shapeStr(const Shape& s);
+/// Numpy-style multidirectional broadcast; returns false when the shapes cannot broadcast.
+bool broadcastShapes(const Shape& a, const Shape& b, Shape* out);
+/// Normalises a possibly negative axis against rank; returns false when out of range.
+bool normalizeAxis(int64_t axis, int64_t rank, int64_t* out);
+
+/// The largest tensor dlasim accepts, in elements (2^31): beyond it a dimension is "absurd".
+constexpr int64_t kMaxTensorElements = int64_t{1} << 31;
+
+}  // namespace sim

@@ -1,0 +1,96 @@
+#include "sim/ir/tensor.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace sim {
+
+namespace {
+void checkShape(const Shape& shape) {
+  int64_t v = 1;
+  for (int64_t d : shape) {
+    if (d < 0) fail("negative dimension ", d, " in shape ", shapeStr(shape));
+    if (d > 0 && v > kMaxTensorElements / d)
+      fail("shape ", shapeStr(shape), " has more than 2^31 elements");
+    v *= d;
+  }
+}
+}  // namespace
+
+Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
+  checkShape(shape_);
+  buf_ = std::make_shared<std::string>(bytes(), '\0');
+}
+
+Tensor Tensor::adopt(DType dtype, Shape shape, std::string&& bytes) {
+  checkShape(shape);
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  if (bytes.size() != t.bytes())
+    fail("tensor data has ", bytes.size(), " bytes, shape ", shapeStr(t.shape_), " of ",
+         dtypeName(dtype), " needs ", t.bytes());
+  t.buf_ = std::make_shared<std::string>(std::move(bytes));
+  return t;
+}
+
+std::vector<int64_t> Tensor::asInt64() const {
+  std::vector<int64_t> out(size());
+  dispatchType(dtype_, [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = data<T>();
+    for (int64_t i = 0; i < size(); ++i) out[i] = static_cast<int64_t>(p[i]);
+  });
+  return out;
+}
+
+std::vector<double> Tensor::asDouble() const {
+  std::vector<double> out(size());
+  dispatchType(dtype_, [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = data<T>();
+    for (int64_t i = 0; i < size(); ++i) out[i] = static_cast<double>(p[i]);
+  });
+  return out;
+}
+
+Tensor Tensor::reshaped(Shape shape) const {
+  if (volume(shape) != size())
+    fail("cannot reshape ", shapeStr(shape_), " to ", shapeStr(shape));
+  Tensor t = *this;
+  t.shape_ = std::move(shape);
+  return t;
+}
+
+Tensor Tensor::clone() const {
+  Tensor t = *this;
+  if (buf_) t.buf_ = std::make_shared<std::string>(*buf_);
+  return t;
+}
+
+Tensor Tensor::castTo(DType to) const {
+  if (to == dtype_) return clone();
+  Tensor out(to, shape_);
+  dispatchType(dtype_, [&](auto src) {
+    using S = decltype(src);
+    dispatchType(to, [&](auto dst) {
+      using D = decltype(dst);
+      const S* in = data<S>();
+      D* o = out.data<D>();
+      for (int64_t i = 0; i < size(); ++i) {
+        if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D> &&
+                      !std::is_same_v<D, bool>) {
+          // Out-of-range float->int is undefined in C++; clamp so it stays defined.
+          double v = std::trunc(static_cast<double>(in[i]));
+          double lo = double(std::numeric_limits<D>::lowest()), hi = double(std::numeric_limits<D>::max());
+          o[i] = std::isnan(v) ? D(0) : static_cast<D>(v < lo ? lo : (v > hi ? hi : v));
+        } else {
+          o[i] = static_cast<D>(in[i]);
+        }
+      }
+    });
+  });
+  return out;
+}
+
+}  // namespace sim

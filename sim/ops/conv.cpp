@@ -1,0 +1,131 @@
+// Convolution and Deconvolution: shape inference and the FP32 reference run.
+#include "kernels/conv.h"
+#include "sim/ops/op_def.h"
+
+namespace sim {
+
+namespace {
+
+// Output size of one spatial dimension of a convolution.
+int64_t convOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d) {
+  return (in + pb + pe - ((k - 1) * d + 1)) / s + 1;
+}
+
+kern::ConvParams toParams(const ConvAttrs& a, const Shape& x, const Shape& y, int64_t outCh) {
+  kern::ConvParams p;
+  int r = int(a.kernel.size());
+  p.spatialRank = r;
+  p.batch = x[0];
+  p.inChannels = x[1];
+  p.outChannels = outCh;
+  p.group = a.group;
+  for (int i = 0; i < r; ++i) {
+    int j = 3 - r + i;
+    p.in[j] = x[2 + i];
+    p.out[j] = y[2 + i];
+    p.kernel[j] = a.kernel[i];
+    p.stride[j] = a.strides[i];
+    p.padBegin[j] = a.padsBegin[i];
+    p.dilation[j] = a.dilations[i];
+  }
+  return p;
+}
+
+void checkConvInputs(const ConvAttrs& a, const TensorDesc& x, const TensorDesc& w) {
+  requireFloat(x, "input");
+  requireFloat(w, "weights");
+  size_t r = a.kernel.size();
+  if (r < 1 || r > 3) fail("only 1-D to 3-D convolutions are supported, got ", r, "-D");
+  requireRank(x, r + 2, r + 2, "input");
+  requireRank(w, r + 2, r + 2, "weights");
+  if (a.group < 1) fail("group ", a.group, " must be >= 1");
+  for (size_t i = 0; i < r; ++i) {
+    if (a.strides[i] < 1) fail("stride ", a.strides[i], " must be >= 1");
+    if (a.dilations[i] < 1) fail("dilation ", a.dilations[i], " must be >= 1");
+    if (a.padsBegin[i] < 0 || a.padsEnd[i] < 0) fail("negative padding is not supported");
+    if (w.shape[2 + i] != a.kernel[i])
+      fail("weights shape ", shapeStr(w.shape), " does not match kernel size ", a.kernel[i]);
+  }
+}
+
+}  // namespace
+
+std::vector<TensorDesc> inferConvolution(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<ConvAttrs>();
+  const auto &x = requireInput(in, 0), &w = requireInput(in, 1);
+  checkConvInputs(a, x, w);
+  if (x.shape[1] != w.shape[1] * a.group)
+    fail("input channels ", x.shape[1], " != weight channels ", w.shape[1], " x group ", a.group);
+  if (w.shape[0] % a.group) fail("output channels ", w.shape[0], " not divisible by group ", a.group);
+  if (in.size() > 2 && in[2] && volume(in[2]->shape) != w.shape[0])
+    fail("bias has ", volume(in[2]->shape), " values for ", w.shape[0], " output channels");
+  Shape out = {x.shape[0], w.shape[0]};
+  for (size_t i = 0; i < a.kernel.size(); ++i) {
+    int64_t o = convOut(x.shape[2 + i], a.kernel[i], a.strides[i], a.padsBegin[i], a.padsEnd[i],
+                        a.dilations[i]);
+    if (o < 1) fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
+    out.push_back(o);
+  }
+  return {{DType::kFloat, out}};
+}
+
+// Per-layer state: the prepared oneDNN plan (null when oneDNN refuses the geometry).
+struct ConvState {
+  std::shared_ptr<kern::ConvPlan> plan;
+};
+
+void runConvolution(const Node& n, const OpIO& io) {
+  const auto& a = n.get<ConvAttrs>();
+  const Tensor &x = *io.in[0], &w = *io.in[1];
+  const float* b = io.in.size() > 2 && io.in[2] ? io.in[2]->data<float>() : nullptr;
+  Tensor& y = *io.out[0];
+  auto p = toParams(a, x.shape(), y.shape(), w.shape()[0]);
+  bool constWeights = io.constant.size() > 1 && io.constant[1] &&
+                      (!b || (io.constant.size() > 2 && io.constant[2]));
+  std::shared_ptr<kern::ConvPlan> plan;
+  if (io.state && constWeights) {
+    // Prepared once per executor: JIT and weight reorder are paid on the first run only.
+    if (!*io.state) {
+      auto st = std::make_shared<ConvState>();
+      st->plan = kern::prepareConvF32(p, w.data<float>(), b);
+      *io.state = st;
+    }
+    plan = std::static_pointer_cast<ConvState>(*io.state)->plan;
+  } else {
+    plan = kern::prepareConvF32(p, w.data<float>(), b);
+  }
+  if (plan) kern::executeConvF32(*plan, x.data<float>(), y.data<float>());
+  else kern::convRefF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
+}
+
+std::vector<TensorDesc> inferDeconvolution(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<ConvAttrs>();
+  const auto &x = requireInput(in, 0), &w = requireInput(in, 1);
+  checkConvInputs(a, x, w);
+  if (x.shape[1] != w.shape[0])
+    fail("input channels ", x.shape[1], " != weight dim 0 ", w.shape[0]);
+  if (x.shape[1] % a.group) fail("input channels ", x.shape[1], " not divisible by group ", a.group);
+  int64_t outCh = w.shape[1] * a.group;
+  if (in.size() > 2 && in[2] && volume(in[2]->shape) != outCh)
+    fail("bias has ", volume(in[2]->shape), " values for ", outCh, " output channels");
+  Shape out = {x.shape[0], outCh};
+  for (size_t i = 0; i < a.kernel.size(); ++i) {
+    int64_t op = a.outputPadding.empty() ? 0 : a.outputPadding[i];
+    int64_t o = a.strides[i] * (x.shape[2 + i] - 1) + op + (a.kernel[i] - 1) * a.dilations[i] + 1 -
+                a.padsBegin[i] - a.padsEnd[i];
+    if (o < 1) fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
+    out.push_back(o);
+  }
+  return {{DType::kFloat, out}};
+}
+
+void runDeconvolution(const Node& n, const OpIO& io) {
+  const auto& a = n.get<ConvAttrs>();
+  const Tensor &x = *io.in[0], &w = *io.in[1];
+  const float* b = io.in.size() > 2 && io.in[2] ? io.in[2]->data<float>() : nullptr;
+  Tensor& y = *io.out[0];
+  auto p = toParams(a, x.shape(), y.shape(), y.shape()[1]);
+  kern::deconvF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
+}
+
+}  // namespace sim

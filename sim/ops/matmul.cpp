@@ -1,0 +1,55 @@
+// MatrixMultiply: numpy matmul semantics (1-D operands promoted, batch dims broadcast).
+#include "kernels/matmul.h"
+#include "sim/ops/op_def.h"
+
+namespace sim {
+
+namespace {
+
+// Promotes 1-D operands to matrices as numpy does; returns the shapes used by the kernel.
+void promote(const Shape& a, const Shape& b, Shape* pa, Shape* pb) {
+  *pa = a.size() == 1 ? Shape{1, a[0]} : a;
+  *pb = b.size() == 1 ? Shape{b[0], 1} : b;
+}
+
+}  // namespace
+
+std::vector<TensorDesc> inferMatrixMultiply(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& at = n.get<MatMulAttrs>();
+  const auto &a = requireInput(in, 0), &b = requireInput(in, 1);
+  requireFloat(a, "A");
+  requireFloat(b, "B");
+  if (a.shape.empty() || b.shape.empty()) fail("matmul of a scalar");
+  Shape pa, pb;
+  promote(a.shape, b.shape, &pa, &pb);
+  size_t ra = pa.size(), rb = pb.size();
+  int64_t m = at.transA ? pa[ra - 1] : pa[ra - 2], ka = at.transA ? pa[ra - 2] : pa[ra - 1];
+  int64_t kb = at.transB ? pb[rb - 1] : pb[rb - 2], nn = at.transB ? pb[rb - 2] : pb[rb - 1];
+  if (ka != kb)
+    fail("inner dimensions differ: ", shapeStr(a.shape), " x ", shapeStr(b.shape), " (", ka, " vs ", kb, ")");
+  Shape batch;
+  if (!broadcastShapes(Shape(pa.begin(), pa.end() - 2), Shape(pb.begin(), pb.end() - 2), &batch))
+    fail("batch dimensions of ", shapeStr(a.shape), " and ", shapeStr(b.shape), " do not broadcast");
+  Shape out = batch;
+  if (a.shape.size() > 1) out.push_back(m);
+  if (b.shape.size() > 1) out.push_back(nn);
+  return {{DType::kFloat, out}};
+}
+
+void runMatrixMultiply(const Node& n, const OpIO& io) {
+  const auto& at = n.get<MatMulAttrs>();
+  const Tensor &a = *io.in[0], &b = *io.in[1];
+  Shape pa, pb;
+  promote(a.shape(), b.shape(), &pa, &pb);
+  // The kernel wants C with both matrix dims present.
+  Shape batch;
+  broadcastShapes(Shape(pa.begin(), pa.end() - 2), Shape(pb.begin(), pb.end() - 2), &batch);
+  size_t ra = pa.size(), rb = pb.size();
+  Shape pc = batch;
+  pc.push_back(at.transA ? pa[ra - 1] : pa[ra - 2]);
+  pc.push_back(at.transB ? pb[rb - 2] : pb[rb - 1]);
+  kern::matmulF32(pa, a.data<float>(), at.transA, pb, b.data<float>(), at.transB, pc,
+                  io.out[0]->data<float>());
+}
+
+}  // namespace sim

@@ -1,0 +1,187 @@
+// Layers that only move data: Concatenation, Slice, Shuffle, Padding, Gather.
+#include <cstring>
+
+#include "kernels/movement.h"
+#include "sim/ops/op_def.h"
+
+namespace sim {
+
+namespace {
+
+int64_t prod(const Shape& s, size_t from, size_t to) {
+  int64_t v = 1;
+  for (size_t i = from; i < to && i < s.size(); ++i) v *= s[i];
+  return v;
+}
+
+bool isIdentityPerm(const Ints& p) {
+  for (size_t i = 0; i < p.size(); ++i)
+    if (p[i] != int64_t(i)) return false;
+  return true;
+}
+
+Shape permute(const Shape& s, const Ints& perm) {
+  if (perm.empty()) return s;
+  if (perm.size() != s.size()) fail("permutation of rank ", perm.size(), " for shape ", shapeStr(s));
+  std::vector<bool> seen(s.size(), false);
+  Shape out(s.size());
+  for (size_t i = 0; i < perm.size(); ++i) {
+    if (perm[i] < 0 || perm[i] >= int64_t(s.size()) || seen[perm[i]])
+      fail("invalid permutation entry ", perm[i], " for shape ", shapeStr(s));
+    seen[perm[i]] = true;
+    out[i] = s[perm[i]];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TensorDesc> inferConcatenation(const Node& n, const std::vector<const TensorDesc*>& in) {
+  if (in.empty()) fail("needs at least one input");
+  const auto& first = requireInput(in, 0);
+  int64_t axis;
+  if (!normalizeAxis(n.get<ConcatAttrs>().axis, int64_t(first.shape.size()), &axis))
+    fail("axis ", n.get<ConcatAttrs>().axis, " out of range for shape ", shapeStr(first.shape));
+  Shape out = first.shape;
+  out[axis] = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const auto& t = requireInput(in, i);
+    if (t.dtype != first.dtype) fail("input #", i, " has type ", dtypeName(t.dtype));
+    if (t.shape.size() != first.shape.size()) fail("input #", i, " has shape ", shapeStr(t.shape));
+    for (size_t d = 0; d < out.size(); ++d)
+      if (int64_t(d) != axis && t.shape[d] != first.shape[d])
+        fail("input #", i, " shape ", shapeStr(t.shape), " differs from ", shapeStr(first.shape),
+             " outside axis ", axis);
+    out[axis] += t.shape[axis];
+  }
+  return {{first.dtype, out}};
+}
+
+void runConcatenation(const Node& n, const OpIO& io) {
+  const Shape& s = io.out[0]->shape();
+  int64_t axis;
+  normalizeAxis(n.get<ConcatAttrs>().axis, int64_t(s.size()), &axis);
+  std::vector<const void*> xs;
+  std::vector<int64_t> lens;
+  for (const Tensor* t : io.in) {
+    xs.push_back(t->raw());
+    lens.push_back(t->shape()[axis]);
+  }
+  kern::concat(xs, lens, prod(s, 0, axis), prod(s, axis + 1, s.size()),
+               dtypeSize(io.out[0]->dtype()), io.out[0]->raw());
+}
+
+std::vector<TensorDesc> inferSlice(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<SliceAttrs>();
+  const auto& x = requireInput(in, 0);
+  size_t r = x.shape.size();
+  if (a.start.size() != r || a.size.size() != r || a.stride.size() != r)
+    fail("slice parameters have rank ", a.start.size(), " for input ", shapeStr(x.shape));
+  for (size_t d = 0; d < r; ++d) {
+    if (a.size[d] < 0) fail("negative slice size ", a.size[d]);
+    if (a.size[d] == 0 || a.mode == SliceMode::kWrap) continue;
+    int64_t last = a.start[d] + (a.size[d] - 1) * a.stride[d];
+    if (a.start[d] < 0 || a.start[d] >= x.shape[d] || last < 0 || last >= x.shape[d])
+      fail("slice [", a.start[d], ", step ", a.stride[d], ", ", a.size[d], " elements) is out of bounds for dim ",
+           d, " of size ", x.shape[d]);
+  }
+  if (a.mode == SliceMode::kWrap)
+    for (size_t d = 0; d < r; ++d)
+      if (x.shape[d] == 0 && a.size[d] > 0) fail("cannot tile an empty dimension");
+  return {{x.dtype, a.size}};
+}
+
+void runSlice(const Node& n, const OpIO& io) {
+  const auto& a = n.get<SliceAttrs>();
+  kern::stridedSlice(io.in[0]->shape(), a.start, a.stride, a.size, a.mode == SliceMode::kWrap,
+                     dtypeSize(io.in[0]->dtype()), io.in[0]->raw(), io.out[0]->raw());
+}
+
+std::vector<TensorDesc> inferShuffle(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<ShuffleAttrs>();
+  const auto& x = requireInput(in, 0);
+  Shape s = permute(x.shape, a.firstPerm);
+  if (a.doReshape) {
+    for (int64_t d : a.reshape)
+      if (d < 0) fail("reshape dimension ", d, " is negative");
+    if (volume(a.reshape) != volume(s))
+      fail("cannot reshape ", shapeStr(s), " (", volume(s), " elements) to ", shapeStr(a.reshape));
+    s = a.reshape;
+  }
+  return {{x.dtype, permute(s, a.secondPerm)}};
+}
+
+void runShuffle(const Node& n, const OpIO& io) {
+  const auto& a = n.get<ShuffleAttrs>();
+  const Tensor& x = *io.in[0];
+  Tensor& y = *io.out[0];
+  size_t es = dtypeSize(x.dtype());
+  Tensor cur = x;
+  if (!a.firstPerm.empty() && !isIdentityPerm(a.firstPerm)) {
+    Tensor t(x.dtype(), permute(x.shape(), a.firstPerm));
+    kern::transpose(x.shape(), a.firstPerm, es, x.raw(), t.raw());
+    cur = t;
+  }
+  Shape mid = a.doReshape ? a.reshape : cur.shape();
+  if (!a.secondPerm.empty() && !isIdentityPerm(a.secondPerm)) {
+    kern::transpose(mid, a.secondPerm, es, cur.raw(), y.raw());
+  } else {
+    std::memcpy(y.raw(), cur.raw(), cur.bytes());
+  }
+}
+
+std::vector<TensorDesc> inferPadding(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<PadAttrs>();
+  const auto& x = requireInput(in, 0);
+  if (a.padsBegin.size() != x.shape.size() || a.padsEnd.size() != x.shape.size())
+    fail("pads have rank ", a.padsBegin.size(), " for input ", shapeStr(x.shape));
+  Shape out(x.shape);
+  for (size_t d = 0; d < out.size(); ++d) {
+    out[d] += a.padsBegin[d] + a.padsEnd[d];
+    if (out[d] < 0) fail("pads ", a.padsBegin[d], ",", a.padsEnd[d], " crop dim ", d, " below zero");
+    if (a.mode == PadMode::kReflect && (a.padsBegin[d] >= x.shape[d] || a.padsEnd[d] >= x.shape[d]) &&
+        (a.padsBegin[d] > 0 || a.padsEnd[d] > 0))
+      fail("reflect pad ", std::max(a.padsBegin[d], a.padsEnd[d]), " >= dim ", d, " size ", x.shape[d]);
+  }
+  return {{x.dtype, out}};
+}
+
+void runPadding(const Node& n, const OpIO& io) {
+  const auto& a = n.get<PadAttrs>();
+  const Tensor& x = *io.in[0];
+  Tensor value = Tensor::fromVector<double>(DType::kDouble, {}, {a.value}).castTo(x.dtype());
+  auto kind = a.mode == PadMode::kConstant ? kern::PadKind::kConstant
+              : a.mode == PadMode::kEdge   ? kern::PadKind::kEdge
+                                           : kern::PadKind::kReflect;
+  kern::pad(x.shape(), a.padsBegin, io.out[0]->shape(), kind, value.raw(), dtypeSize(x.dtype()),
+            x.raw(), io.out[0]->raw());
+}
+
+std::vector<TensorDesc> inferGather(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto &x = requireInput(in, 0), &idx = requireInput(in, 1);
+  if (idx.dtype != DType::kInt64 && idx.dtype != DType::kInt32)
+    fail("indices must be int32 or int64, got ", dtypeName(idx.dtype));
+  int64_t axis;
+  if (!normalizeAxis(n.get<GatherAttrs>().axis, int64_t(x.shape.size()), &axis))
+    fail("axis ", n.get<GatherAttrs>().axis, " out of range for shape ", shapeStr(x.shape));
+  Shape out(x.shape.begin(), x.shape.begin() + axis);
+  out.insert(out.end(), idx.shape.begin(), idx.shape.end());
+  out.insert(out.end(), x.shape.begin() + axis + 1, x.shape.end());
+  return {{x.dtype, out}};
+}
+
+void runGather(const Node& n, const OpIO& io) {
+  const Tensor &x = *io.in[0], &idx = *io.in[1];
+  int64_t axis;
+  normalizeAxis(n.get<GatherAttrs>().axis, int64_t(x.shape().size()), &axis);
+  int64_t len = x.shape()[axis];
+  std::vector<int64_t> indices = idx.asInt64();
+  for (auto& i : indices) {
+    if (i < -len || i >= len) fail("gather index ", i, " out of range [", -len, ", ", len, ")");
+    if (i < 0) i += len;
+  }
+  kern::gather(x.raw(), prod(x.shape(), 0, axis), len, prod(x.shape(), axis + 1, x.shape().size()),
+               indices, dtypeSize(x.dtype()), io.out[0]->raw());
+}
+
+}  // namespace sim

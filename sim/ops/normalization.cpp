@@ -1,0 +1,180 @@
+// Layers that normalise or reduce: Scale, Normalization, LRN, SoftMax, Reduce.
+#include <cstring>
+
+#include "kernels/elementwise.h"
+#include "kernels/reduce.h"
+#include "sim/ops/op_def.h"
+
+namespace sim {
+
+namespace {
+
+int64_t prod(const Shape& s, size_t from, size_t to) {
+  int64_t v = 1;
+  for (size_t i = from; i < to && i < s.size(); ++i) v *= s[i];
+  return v;
+}
+
+// y[n, c, ...] = y * scale[c] + shift[c] (either may be null) over [outer, C, inner].
+void perChannel(float* y, int64_t outer, int64_t channels, int64_t inner, const float* scale,
+                const float* shift) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c) {
+      float s = scale ? scale[c] : 1.f, b = shift ? shift[c] : 0.f;
+      float* p = y + (o * channels + c) * inner;
+      for (int64_t i = 0; i < inner; ++i) p[i] = p[i] * s + b;
+    }
+}
+
+}  // namespace
+
+std::vector<TensorDesc> inferScale(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto &x = requireInput(in, 0), &s = requireInput(in, 1), &b = requireInput(in, 2);
+  requireFloat(x, "input");
+  if (x.shape.size() < 2) fail("input shape ", shapeStr(x.shape), " has no channel dimension");
+  if (volume(s.shape) != x.shape[1] || volume(b.shape) != x.shape[1])
+    fail("scale/shift sizes ", volume(s.shape), "/", volume(b.shape), " do not match ",
+         x.shape[1], " channels");
+  return {x};
+}
+
+void runScale(const Node& n, const OpIO& io) {
+  const Tensor& x = *io.in[0];
+  Tensor& y = *io.out[0];
+  std::memcpy(y.raw(), x.raw(), x.bytes());
+  const Shape& s = x.shape();
+  perChannel(y.data<float>(), s[0], s[1], prod(s, 2, s.size()), io.in[1]->data<float>(),
+             io.in[2]->data<float>());
+}
+
+std::vector<TensorDesc> inferNormalization(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<NormAttrs>();
+  const auto& x = requireInput(in, 0);
+  requireFloat(x, "input");
+  std::vector<TensorDesc> out = {x};
+  if (a.type == NormType::kLayer) {
+    int64_t axis;
+    if (!normalizeAxis(a.axis, int64_t(x.shape.size()), &axis))
+      fail("axis ", a.axis, " out of range for shape ", shapeStr(x.shape));
+    Shape stat(x.shape);
+    for (size_t i = size_t(axis); i < stat.size(); ++i) stat[i] = 1;
+    for (size_t i = 1; i < n.outputs.size(); ++i) out.push_back({DType::kFloat, stat});
+    Shape normShape(x.shape.begin() + axis, x.shape.end()), tmp;
+    for (size_t i = 1; i < 3 && i < in.size(); ++i)
+      if (in[i] && (!broadcastShapes(in[i]->shape, normShape, &tmp) || tmp != normShape))
+        fail("scale/bias shape ", shapeStr(in[i]->shape), " does not broadcast to ", shapeStr(normShape));
+    return out;
+  }
+  requireRank(x, 3, 8, "input");
+  int64_t c = x.shape[1];
+  if (a.type == NormType::kGroup && (a.groups < 1 || c % a.groups))
+    fail(c, " channels are not divisible into ", a.groups, " groups");
+  for (size_t i = 1; i < 3 && i < in.size(); ++i)
+    if (in[i] && volume(in[i]->shape) != c)
+      fail("scale/bias has ", volume(in[i]->shape), " values for ", c, " channels");
+  return out;
+}
+
+void runNormalization(const Node& n, const OpIO& io) {
+  const auto& a = n.get<NormAttrs>();
+  const Tensor& x = *io.in[0];
+  Tensor& y = *io.out[0];
+  const Shape& s = x.shape();
+  const Tensor* scale = io.in.size() > 1 ? io.in[1] : nullptr;
+  const Tensor* bias = io.in.size() > 2 ? io.in[2] : nullptr;
+  if (a.type == NormType::kLayer) {
+    int64_t axis;
+    normalizeAxis(a.axis, int64_t(s.size()), &axis);
+    int64_t rows = prod(s, 0, axis), len = prod(s, axis, s.size());
+    float* mean = io.out.size() > 1 && io.out[1] ? io.out[1]->data<float>() : nullptr;
+    float* inv = io.out.size() > 2 && io.out[2] ? io.out[2]->data<float>() : nullptr;
+    kern::normalizeRows(x.data<float>(), y.data<float>(), rows, len, a.epsilon, mean, inv);
+    Shape norm(s.begin() + axis, s.end()), flat = {rows, len};
+    float* yp = y.data<float>();
+    if (scale)
+      kern::binary(Shape{rows, len}, yp, Shape(scale->shape()), scale->data<float>(), flat, yp,
+                   [](float u, float v) { return u * v; });
+    if (bias)
+      kern::binary(Shape{rows, len}, yp, Shape(bias->shape()), bias->data<float>(), flat, yp,
+                   [](float u, float v) { return u + v; });
+    return;
+  }
+  int64_t groups = a.type == NormType::kGroup ? a.groups : s[1];
+  int64_t inner = prod(s, 2, s.size());
+  kern::normalizeRows(x.data<float>(), y.data<float>(), s[0] * groups, s[1] / groups * inner,
+                      a.epsilon, nullptr, nullptr);
+  perChannel(y.data<float>(), s[0], s[1], inner, scale ? scale->data<float>() : nullptr,
+             bias ? bias->data<float>() : nullptr);
+}
+
+std::vector<TensorDesc> inferLRN(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& x = requireInput(in, 0);
+  requireFloat(x, "input");
+  requireRank(x, 3, 8, "input");
+  if (n.get<LrnAttrs>().size < 1) fail("size ", n.get<LrnAttrs>().size, " must be >= 1");
+  return {x};
+}
+
+void runLRN(const Node& n, const OpIO& io) {
+  const auto& a = n.get<LrnAttrs>();
+  const Shape& s = io.in[0]->shape();
+  kern::lrnAcrossChannels(io.in[0]->data<float>(), io.out[0]->data<float>(), s[0], s[1],
+                          prod(s, 2, s.size()), a.size, a.alpha, a.beta, a.bias);
+}
+
+std::vector<TensorDesc> inferSoftMax(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& x = requireInput(in, 0);
+  requireFloat(x, "input");
+  int64_t axis;
+  if (!normalizeAxis(n.get<SoftMaxAttrs>().axis, std::max<int64_t>(1, x.shape.size()), &axis))
+    fail("axis ", n.get<SoftMaxAttrs>().axis, " out of range for shape ", shapeStr(x.shape));
+  return {x};
+}
+
+void runSoftMax(const Node& n, const OpIO& io) {
+  const auto& a = n.get<SoftMaxAttrs>();
+  const Shape& s = io.in[0]->shape();
+  int64_t axis;
+  normalizeAxis(a.axis, std::max<int64_t>(1, s.size()), &axis);
+  int64_t outer = prod(s, 0, axis);
+  int64_t len = a.coerce2d ? prod(s, axis, s.size()) : (s.empty() ? 1 : s[axis]);
+  int64_t inner = a.coerce2d ? 1 : prod(s, axis + 1, s.size());
+  kern::softmax(io.in[0]->data<float>(), io.out[0]->data<float>(), outer, len, inner, a.log);
+}
+
+std::vector<TensorDesc> inferReduce(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<ReduceAttrs>();
+  const auto& x = requireInput(in, 0);
+  if (!(isFloating(x.dtype) || x.dtype == DType::kInt32 || x.dtype == DType::kInt64) ||
+      x.dtype == DType::kHalf)
+    fail("reduction of ", dtypeName(x.dtype), " is not supported");
+  Shape out;
+  std::vector<bool> red(x.shape.size(), false);
+  for (int64_t ax : a.axes) {
+    if (ax < 0 || ax >= int64_t(x.shape.size()))
+      fail("axis ", ax, " out of range for shape ", shapeStr(x.shape));
+    red[ax] = true;
+  }
+  for (size_t d = 0; d < x.shape.size(); ++d) {
+    if (!red[d]) out.push_back(x.shape[d]);
+    else if (a.keepDims) out.push_back(1);
+  }
+  return {{x.dtype, out}};
+}
+
+void runReduce(const Node& n, const OpIO& io) {
+  const auto& a = n.get<ReduceAttrs>();
+  const Tensor& x = *io.in[0];
+  std::vector<bool> red(x.shape().size(), false);
+  for (int64_t ax : a.axes) red[ax] = true;
+  auto kind = static_cast<kern::ReduceKind>(a.op);  // same order by construction
+  switch (x.dtype()) {
+    case DType::kFloat: return kern::reduce(kind, x.shape(), red, x.data<float>(), io.out[0]->data<float>());
+    case DType::kDouble: return kern::reduce(kind, x.shape(), red, x.data<double>(), io.out[0]->data<double>());
+    case DType::kInt32: return kern::reduce(kind, x.shape(), red, x.data<int32_t>(), io.out[0]->data<int32_t>());
+    case DType::kInt64: return kern::reduce(kind, x.shape(), red, x.data<int64_t>(), io.out[0]->data<int64_t>());
+    default: fail("reduction of ", dtypeName(x.dtype()), " is not supported");
+  }
+}
+
+}  // namespace sim

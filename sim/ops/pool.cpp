@@ -1,0 +1,79 @@
+// Pooling (max / average, incl. the global forms): shape inference and reference run.
+#include "kernels/pool.h"
+#include "sim/ops/op_def.h"
+
+namespace sim {
+
+namespace {
+
+int64_t poolOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d, bool ceil) {
+  int64_t span = in + pb + pe - ((k - 1) * d + 1);
+  int64_t o = (ceil ? (span + s - 1) / s : span / s) + 1;
+  // With ceil mode the last window must start inside the (front-padded) input.
+  if (ceil && (o - 1) * s >= in + pb) --o;
+  return o;
+}
+
+}  // namespace
+
+std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const TensorDesc*>& in) {
+  const auto& a = n.get<PoolAttrs>();
+  const auto& x = requireInput(in, 0);
+  size_t r = a.global ? x.shape.size() - 2 : a.kernel.size();
+  if (x.shape.size() < 3) fail("input shape ", shapeStr(x.shape), " has no spatial dimensions");
+  requireRank(x, r + 2, r + 2, "input");
+  if (r > 3) fail("pooling over ", r, " spatial dimensions is not supported");
+  bool integer = x.dtype == DType::kInt8 || x.dtype == DType::kUInt8;
+  if (!(x.dtype == DType::kFloat || x.dtype == DType::kDouble || (integer && a.type == PoolType::kMax)))
+    fail("pooling of ", dtypeName(x.dtype), " is not supported");
+  Shape out = {x.shape[0], x.shape[1]};
+  for (size_t i = 0; i < r; ++i) {
+    if (a.global) {
+      out.push_back(1);
+      continue;
+    }
+    if (a.kernel[i] < 1 || a.strides[i] < 1 || a.dilations[i] < 1)
+      fail("kernel ", a.kernel[i], ", stride ", a.strides[i], ", dilation ", a.dilations[i],
+           " must all be >= 1");
+    if (a.padsBegin[i] < 0 || a.padsEnd[i] < 0) fail("negative padding is not supported");
+    int64_t o = poolOut(x.shape[2 + i], a.kernel[i], a.strides[i], a.padsBegin[i], a.padsEnd[i],
+                        a.dilations[i], a.ceilMode);
+    if (o < 1) fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
+    out.push_back(o);
+  }
+  return {{x.dtype, out}};
+}
+
+void runPooling(const Node& n, const OpIO& io) {
+  const auto& a = n.get<PoolAttrs>();
+  const Tensor& x = *io.in[0];
+  Tensor& y = *io.out[0];
+  const Shape& xs = x.shape();
+  int r = int(xs.size()) - 2;
+  kern::PoolParams p;
+  p.average = a.type == PoolType::kAverage;
+  p.countIncludePad = a.countIncludePad;
+  p.batch = xs[0];
+  p.channels = xs[1];
+  for (int i = 0; i < r; ++i) {
+    int j = 3 - r + i;
+    p.in[j] = xs[2 + i];
+    p.out[j] = y.shape()[2 + i];
+    p.kernel[j] = a.global ? xs[2 + i] : a.kernel[i];
+    if (!a.global) {
+      p.stride[j] = a.strides[i];
+      p.padBegin[j] = a.padsBegin[i];
+      p.padEnd[j] = a.padsEnd[i];
+      p.dilation[j] = a.dilations[i];
+    }
+  }
+  switch (x.dtype()) {
+    case DType::kFloat: return kern::pool(p, x.data<float>(), y.data<float>());
+    case DType::kDouble: return kern::pool(p, x.data<double>(), y.data<double>());
+    case DType::kInt8: return kern::pool(p, x.data<int8_t>(), y.data<int8_t>());
+    case DType::kUInt8: return kern::pool(p, x.data<uint8_t>(), y.data<uint8_t>());
+    default: fail("pooling of ", dtypeName(x.dtype()), " is not supported");
+  }
+}
+
+}  // namespace sim

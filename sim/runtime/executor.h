@@ -1,0 +1,32 @@
+// Runs a graph layer by layer with the reference kernels. Activations are freed after their
+// last use, so peak memory is the weights plus the largest set of live activations.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/ir/graph.h"
+
+namespace sim {
+
+/// Infers a node's outputs from its inputs' types; errors name the node.
+std::vector<TensorDesc> inferNode(const Graph& g, const Node& n);
+
+class Executor {
+ public:
+  explicit Executor(const Graph& g);
+  /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
+  /// Throws sim::Error when an input is missing or has the wrong type or shape.
+  std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
+  /// Called after each layer runs (e.g. to time or inspect it).
+  std::function<void(NodeId, const std::vector<Tensor*>& outputs)> afterLayer;
+
+ private:
+  const Graph& g_;
+  std::vector<int> lastUse_;                  // node index of a tensor's last reader
+  std::vector<std::shared_ptr<void>> state_;  // per-node prepared state
+};
+
+}  // namespace sim
