@@ -1,6 +1,7 @@
 // The IR: a graph of TensorRT-like layers over tensors with static shapes. Nodes are kept in a
 // topological order (the importer adds them that way); constants are tensors with a value.
 #pragma once
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,7 +50,7 @@ struct Node {
 
 class Graph {
  public:
-  std::vector<TensorInfo> tensors;
+  std::deque<TensorInfo> tensors;  // deque: references stay valid while importers add tensors
   std::vector<Node> nodes;
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;

@@ -58,7 +58,8 @@ std::vector<TensorDesc> inferNormalization(const Node& n, const std::vector<cons
       fail("axis ", a.axis, " out of range for shape ", shapeStr(x.shape));
     Shape stat(x.shape);
     for (size_t i = size_t(axis); i < stat.size(); ++i) stat[i] = 1;
-    for (size_t i = 1; i < n.outputs.size(); ++i) out.push_back({DType::kFloat, stat});
+    out.push_back({DType::kFloat, stat});  // Mean
+    out.push_back({DType::kFloat, stat});  // InvStdDev
     Shape normShape(x.shape.begin() + axis, x.shape.end()), tmp;
     for (size_t i = 1; i < 3 && i < in.size(); ++i)
       if (in[i] && (!broadcastShapes(in[i]->shape, normShape, &tmp) || tmp != normShape))
@@ -89,13 +90,13 @@ void runNormalization(const Node& n, const OpIO& io) {
     float* mean = io.out.size() > 1 && io.out[1] ? io.out[1]->data<float>() : nullptr;
     float* inv = io.out.size() > 2 && io.out[2] ? io.out[2]->data<float>() : nullptr;
     kern::normalizeRows(x.data<float>(), y.data<float>(), rows, len, a.epsilon, mean, inv);
-    Shape norm(s.begin() + axis, s.end()), flat = {rows, len};
+    // Scale and bias broadcast (right-aligned) against the normalised trailing dims.
     float* yp = y.data<float>();
     if (scale)
-      kern::binary(Shape{rows, len}, yp, Shape(scale->shape()), scale->data<float>(), flat, yp,
+      kern::binary(s, yp, Shape(scale->shape()), scale->data<float>(), s, yp,
                    [](float u, float v) { return u * v; });
     if (bias)
-      kern::binary(Shape{rows, len}, yp, Shape(bias->shape()), bias->data<float>(), flat, yp,
+      kern::binary(s, yp, Shape(bias->shape()), bias->data<float>(), s, yp,
                    [](float u, float v) { return u + v; });
     return;
   }
