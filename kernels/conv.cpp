@@ -37,10 +37,13 @@ tag weightTag(int rank, bool grouped) {
 
 }  // namespace
 
+// oneDNN picks blocked activation layouts (e.g. nChw16c) for its fast JIT kernels; the plan
+// reorders from and to the plain NCHW layout the rest of dlasim uses.
 struct ConvPlan {
   dnnl::convolution_forward prim;
   dnnl::memory weights, bias;
-  dnnl::memory::desc srcMd, dstMd;
+  dnnl::memory::desc srcMd, dstMd;          // plain
+  dnnl::memory::desc convSrcMd, convDstMd;  // what the primitive wants
   bool hasBias = false;
 };
 
@@ -65,13 +68,15 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
     }
     auto srcMd = dnnl::memory::desc(src, dt::f32, plainTag(r));
     auto dstMd = dnnl::memory::desc(dst, dt::f32, plainTag(r));
+    auto srcAny = dnnl::memory::desc(src, dt::f32, tag::any);
+    auto dstAny = dnnl::memory::desc(dst, dt::f32, tag::any);
     auto wAny = dnnl::memory::desc(wd, dt::f32, tag::any);
     auto bMd = dnnl::memory::desc({p.outChannels}, dt::f32, tag::x);
     auto kind = dnnl::prop_kind::forward_inference;
     auto algo = dnnl::algorithm::convolution_direct;
-    auto desc = b ? dnnl::convolution_forward::desc(kind, algo, srcMd, wAny, bMd, dstMd, strides,
+    auto desc = b ? dnnl::convolution_forward::desc(kind, algo, srcAny, wAny, bMd, dstAny, strides,
                                                     dil, padL, padR)
-                  : dnnl::convolution_forward::desc(kind, algo, srcMd, wAny, dstMd, strides, dil,
+                  : dnnl::convolution_forward::desc(kind, algo, srcAny, wAny, dstAny, strides, dil,
                                                     padL, padR);
     auto pd = dnnl::convolution_forward::primitive_desc(desc, eng);
     auto plan = std::make_shared<ConvPlan>();
@@ -87,6 +92,8 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
     s.wait();
     plan->srcMd = srcMd;
     plan->dstMd = dstMd;
+    plan->convSrcMd = pd.src_desc();
+    plan->convDstMd = pd.dst_desc();
     return plan;
   } catch (const dnnl::error&) {
     return nullptr;
@@ -97,10 +104,17 @@ void executeConvF32(const ConvPlan& plan, const float* x, float* y) {
   auto& eng = cpuEngine();
   dnnl::stream s(eng);
   dnnl::memory src(plan.srcMd, eng, const_cast<float*>(x)), dst(plan.dstMd, eng, y);
+  dnnl::memory convSrc = src, convDst = dst;
+  if (plan.convSrcMd != plan.srcMd) {
+    convSrc = dnnl::memory(plan.convSrcMd, eng);
+    dnnl::reorder(src, convSrc).execute(s, src, convSrc);
+  }
+  if (plan.convDstMd != plan.dstMd) convDst = dnnl::memory(plan.convDstMd, eng);
   std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, plan.weights}, {DNNL_ARG_DST, dst}};
+      {DNNL_ARG_SRC, convSrc}, {DNNL_ARG_WEIGHTS, plan.weights}, {DNNL_ARG_DST, convDst}};
   if (plan.hasBias) args[DNNL_ARG_BIAS] = plan.bias;
   plan.prim.execute(s, args);
+  if (convDst != dst) dnnl::reorder(convDst, dst).execute(s, convDst, dst);
   s.wait();
 }
 

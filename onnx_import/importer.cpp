@@ -163,6 +163,10 @@ sim::Shape declaredShape(const onnx::ValueInfoProto& vi, bool* dynamic) {
     return s;
   }
   for (const auto& d : tt.shape().dim()) {
+    // -1 is read as dynamic (as TensorRT's parser does); other negative sizes are corrupt.
+    if (d.has_dim_value() && d.dim_value() < -1)
+      fail("input '", vi.name(), "' declares negative dimension ", d.dim_value(), " (dimension ",
+           s.size(), ")");
     if (d.has_dim_value() && d.dim_value() >= 0) {
       s.push_back(d.dim_value());
     } else {
@@ -352,6 +356,7 @@ ImportResult importModelFile(const std::string& path, const ImportOptions& optio
   if (fs::is_directory(path, ec)) fail(path, ": is a directory, not an ONNX file");
   auto size = fs::file_size(path, ec);
   if (ec) fail(path, ": cannot read (", ec.message(), ")");
+  if (size == 0) fail(path, ": is empty (0 bytes), not an ONNX model");
   if (size >= (uint64_t(1) << 31)) fail(path, ": larger than 2 GiB (ONNX protobuf limit)");
   std::ifstream f(path, std::ios::binary);
   if (!f) fail(path, ": cannot open");

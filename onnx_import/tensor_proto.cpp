@@ -35,9 +35,11 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
   int64_t offset = 0, length = -1;
   for (const auto& kv : p.external_data()) {
     try {
+      size_t used = 0;
       if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value());
-      else if (kv.key() == "length") length = std::stoll(kv.value());
+      else if (kv.key() == "offset") offset = std::stoll(kv.value(), &used);
+      else if (kv.key() == "length") length = std::stoll(kv.value(), &used);
+      if (used && used != kv.value().size()) throw std::invalid_argument(kv.value());
     } catch (const std::exception&) {
       fail("tensor '", p.name(), "': bad external data ", kv.key(), " '", kv.value(), "'");
     }
@@ -88,7 +90,8 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
   for (int64_t d : p.dims()) {
     if (d < 0) fail("tensor '", p.name(), "' has negative dimension ", d);
     if (d > 0 && count > sim::kMaxTensorElements / d)
-      fail("tensor '", p.name(), "' dimensions are absurdly large");
+      fail("tensor '", p.name(), "' dimension ", d, " makes it absurdly large (over ",
+           sim::kMaxTensorElements, " elements)");
     count *= d;
     shape.push_back(d);
   }

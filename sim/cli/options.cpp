@@ -100,7 +100,9 @@ std::map<std::string, double> parseMemPools(const std::string& spec) {
     if (std::find(std::begin(kPools), std::end(kPools), pool) == std::end(kPools))
       fail("--memPoolSize: unknown pool '", pool, "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
     double scale = 1;  // MiB
-    if (!size.empty() && std::isalpha(static_cast<unsigned char>(size.back()))) {
+    // A unit letter only after a number ("512K"); "foo" is reported as not a number.
+    if (size.size() > 1 && std::isalpha(static_cast<unsigned char>(size.back())) &&
+        (std::isdigit(static_cast<unsigned char>(size[size.size() - 2])) || size[size.size() - 2] == '.')) {
       char u = size.back();
       size.pop_back();
       if (u == 'B') scale = 1.0 / (1 << 20);

@@ -1,6 +1,7 @@
 #include "sim/ir/tensor.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace sim {
@@ -17,9 +18,22 @@ void checkShape(const Shape& shape) {
 }
 }  // namespace
 
-Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
-  checkShape(shape_);
-  buf_ = std::make_shared<std::string>(bytes(), '\0');
+Tensor Tensor::uninitialized(DType dtype, Shape shape) {
+  checkShape(shape);
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.size_ = volume(t.shape_);
+  size_t n = (std::max<size_t>(t.bytes(), 1) + 63) / 64 * 64;
+  char* p = static_cast<char*>(std::aligned_alloc(64, n));
+  if (!p) throw std::bad_alloc();
+  t.buf_ = std::shared_ptr<char>(p, std::free);
+  return t;
+}
+
+Tensor::Tensor(DType dtype, Shape shape) {
+  *this = uninitialized(dtype, std::move(shape));
+  std::memset(buf_.get(), 0, bytes());
 }
 
 Tensor Tensor::adopt(DType dtype, Shape shape, std::string&& bytes) {
@@ -27,10 +41,13 @@ Tensor Tensor::adopt(DType dtype, Shape shape, std::string&& bytes) {
   Tensor t;
   t.dtype_ = dtype;
   t.shape_ = std::move(shape);
+  t.size_ = volume(t.shape_);
   if (bytes.size() != t.bytes())
     fail("tensor data has ", bytes.size(), " bytes, shape ", shapeStr(t.shape_), " of ",
          dtypeName(dtype), " needs ", t.bytes());
-  t.buf_ = std::make_shared<std::string>(std::move(bytes));
+  // Share ownership of the string without copying its bytes (aliasing constructor).
+  auto owner = std::make_shared<std::string>(std::move(bytes));
+  t.buf_ = std::shared_ptr<char>(owner, owner->data());
   return t;
 }
 
@@ -59,12 +76,14 @@ Tensor Tensor::reshaped(Shape shape) const {
     fail("cannot reshape ", shapeStr(shape_), " to ", shapeStr(shape));
   Tensor t = *this;
   t.shape_ = std::move(shape);
+  t.size_ = volume(t.shape_);
   return t;
 }
 
 Tensor Tensor::clone() const {
-  Tensor t = *this;
-  if (buf_) t.buf_ = std::make_shared<std::string>(*buf_);
+  if (!buf_) return *this;
+  Tensor t = uninitialized(dtype_, shape_);
+  std::memcpy(t.raw(), raw(), bytes());
   return t;
 }
 

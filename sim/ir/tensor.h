@@ -16,6 +16,8 @@ class Tensor {
   Tensor() = default;
   /// Allocates a zero-filled tensor. Throws sim::Error for absurd sizes.
   Tensor(DType dtype, Shape shape);
+  /// Allocates without clearing (64-byte aligned): for outputs a kernel writes in full.
+  static Tensor uninitialized(DType dtype, Shape shape);
   /// Takes ownership of bytes without copying (e.g. an ONNX initializer's raw_data).
   static Tensor adopt(DType dtype, Shape shape, std::string&& bytes);
   template <class T>
@@ -28,10 +30,10 @@ class Tensor {
   bool empty() const { return !buf_; }
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
-  int64_t size() const { return volume(shape_); }
+  int64_t size() const { return size_; }
   size_t bytes() const { return size_t(size()) * dtypeSize(dtype_); }
-  void* raw() { return buf_ ? buf_->data() : nullptr; }
-  const void* raw() const { return buf_ ? buf_->data() : nullptr; }
+  void* raw() { return buf_.get(); }
+  const void* raw() const { return buf_.get(); }
   template <class T>
   T* data() {
     return reinterpret_cast<T*>(raw());
@@ -53,7 +55,8 @@ class Tensor {
  private:
   DType dtype_ = DType::kFloat;
   Shape shape_;
-  std::shared_ptr<std::string> buf_;
+  int64_t size_ = 0;
+  std::shared_ptr<char> buf_;
 };
 
 /// Calls f(T{}) with the C++ type that holds elements of dtype t.

@@ -33,6 +33,9 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
            ", the model expects ", dtypeName(info.desc.dtype), " ", shapeStr(info.desc.shape));
     live[id] = t;
   }
+  size_t liveBytes = 0;
+  for (TensorId id : g_.inputs) liveBytes += live[id].bytes();
+  peakLive_ = liveBytes;
   for (size_t t = 0; t < g_.tensors.size(); ++t)
     if (g_.tensors[t].isConstant()) live[t] = g_.tensors[t].value;
 
@@ -49,7 +52,8 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
         io.out.push_back(nullptr);
         continue;
       }
-      live[t] = Tensor(g_.desc(t).dtype, g_.desc(t).shape);
+      live[t] = Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape);
+      liveBytes += live[t].bytes();
       io.out.push_back(&live[t]);
     }
     try {
@@ -58,11 +62,17 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
     }
     if (afterLayer) afterLayer(NodeId(i), io.out);
+    peakLive_ = std::max(peakLive_, liveBytes);
     // Free activations whose last reader was this node (constants keep their graph copy).
+    auto release = [&](TensorId t) {
+      if (live[t].empty()) return;
+      liveBytes -= live[t].bytes();
+      live[t] = Tensor();
+    };
     for (TensorId t : n.inputs)
-      if (t != kNoTensor && lastUse_[t] == int(i) && !g_.tensors[t].isConstant()) live[t] = Tensor();
+      if (t != kNoTensor && lastUse_[t] == int(i) && !g_.tensors[t].isConstant()) release(t);
     for (TensorId t : n.outputs)
-      if (t != kNoTensor && lastUse_[t] < 0) live[t] = Tensor();  // never read
+      if (t != kNoTensor && lastUse_[t] < 0) release(t);  // never read
   }
   std::vector<Tensor> outs;
   for (TensorId t : g_.outputs) outs.push_back(live[t]);

@@ -22,11 +22,14 @@ class Executor {
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
   /// Called after each layer runs (e.g. to time or inspect it).
   std::function<void(NodeId, const std::vector<Tensor*>& outputs)> afterLayer;
+  /// The largest total size of activations alive at once during the last run (bytes).
+  size_t peakActivationBytes() const { return peakLive_; }
 
  private:
   const Graph& g_;
   std::vector<int> lastUse_;                  // node index of a tensor's last reader
   std::vector<std::shared_ptr<void>> state_;  // per-node prepared state
+  size_t peakLive_ = 0;
 };
 
 }  // namespace sim

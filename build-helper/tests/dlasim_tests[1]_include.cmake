@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build-helper/tests/dlasim_tests[1]_tests.cmake")
-  include("/work/main/build-helper/tests/dlasim_tests[1]_tests.cmake")
-else()
-  add_test(dlasim_tests_NOT_BUILT dlasim_tests_NOT_BUILT)
-endif()
