@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "onnx_import/context.h"
+#include "onnx_import/patterns.h"
 #include "sim/ops/op_def.h"
 #include "sim/runtime/executor.h"
 
@@ -332,6 +333,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     b.g.outputs.push_back(t);
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
+  markPatterns(b.g);
   res.graph = std::move(b.g);
   return res;
 }

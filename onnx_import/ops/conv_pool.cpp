@@ -73,18 +73,23 @@ std::vector<TensorId> importAveragePool(NodeContext& ctx) {
   return importPool(ctx, sim::PoolType::kAverage);
 }
 
-static std::vector<TensorId> importGlobalPool(NodeContext& ctx, sim::PoolType type) {
-  sim::PoolAttrs a;
-  a.type = type;
-  a.global = true;
-  return {ctx.add1(OpKind::kPooling, a, {ctx.input(0)})};
+// TensorRT's parser turns the global pools into a Reduce over the spatial axes (AVG / MAX);
+// the DLA then rejects the AVG form, as the seed's log shows for GlobalAveragePool.
+static std::vector<TensorId> importGlobalPool(NodeContext& ctx, sim::ReduceOp op) {
+  const int64_t rank = int64_t(ctx.desc(0).shape.size());
+  if (rank < 3) ctx.error(sim::cat("input shape ", sim::shapeStr(ctx.desc(0).shape), " has no spatial dims"));
+  sim::ReduceAttrs a;
+  a.op = op;
+  a.keepDims = true;
+  for (int64_t d = 2; d < rank; ++d) a.axes.push_back(d);
+  return {ctx.add1(OpKind::kReduce, a, {ctx.input(0)})};
 }
 
 std::vector<TensorId> importGlobalAveragePool(NodeContext& ctx) {
-  return importGlobalPool(ctx, sim::PoolType::kAverage);
+  return importGlobalPool(ctx, sim::ReduceOp::kMean);
 }
 std::vector<TensorId> importGlobalMaxPool(NodeContext& ctx) {
-  return importGlobalPool(ctx, sim::PoolType::kMax);
+  return importGlobalPool(ctx, sim::ReduceOp::kMax);
 }
 
 }  // namespace onnx_import

@@ -20,9 +20,34 @@ static std::vector<TensorId> binaryNode(NodeContext& ctx, EltOp op) {
   return {binary(ctx, op, ctx.input(0), ctx.input(1))};
 }
 
-std::vector<TensorId> importAdd(NodeContext& ctx) { return binaryNode(ctx, EltOp::kSum); }
+// Mul / Add of a 4-D tensor with a per-channel or scalar constant becomes a Scale layer, as
+// TensorRT fuses an ElementWise with constant weights (seed log: "SCALE: 71 + ... + Mul_8").
+static std::vector<TensorId> scaleOrBinary(NodeContext& ctx, EltOp op) {
+  for (int k = 0; k < 2; ++k) {
+    const sim::Tensor* c = ctx.constant(k);
+    if (!c || ctx.constant(1 - k) || c->dtype() != sim::DType::kFloat) continue;
+    const sim::TensorDesc x = ctx.desc(1 - k);
+    if (x.shape.size() != 4 || x.dtype != sim::DType::kFloat) continue;
+    const sim::Shape& cs = c->shape();
+    int64_t channels = x.shape[1];
+    bool scalar = c->size() == 1 && cs.size() <= 4;
+    bool perChannel = c->size() == channels &&
+                      (cs == sim::Shape{channels, 1, 1} || cs == sim::Shape{1, channels, 1, 1});
+    if (!scalar && !perChannel) continue;
+    std::vector<float> v(size_t(channels), c->data<float>()[0]);
+    if (perChannel) v.assign(c->data<float>(), c->data<float>() + channels);
+    std::vector<float> ones(size_t(channels), 1.f), zeros(size_t(channels), 0.f);
+    bool mul = op == EltOp::kProd;
+    TensorId s = ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? v : ones), "scale");
+    TensorId b = ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? zeros : v), "shift");
+    return {ctx.add1(OpKind::kScale, sim::ScaleAttrs{}, {ctx.input(1 - k), s, b})};
+  }
+  return binaryNode(ctx, op);
+}
+
+std::vector<TensorId> importAdd(NodeContext& ctx) { return scaleOrBinary(ctx, EltOp::kSum); }
 std::vector<TensorId> importSub(NodeContext& ctx) { return binaryNode(ctx, EltOp::kSub); }
-std::vector<TensorId> importMul(NodeContext& ctx) { return binaryNode(ctx, EltOp::kProd); }
+std::vector<TensorId> importMul(NodeContext& ctx) { return scaleOrBinary(ctx, EltOp::kProd); }
 std::vector<TensorId> importDiv(NodeContext& ctx) { return binaryNode(ctx, EltOp::kDiv); }
 std::vector<TensorId> importPow(NodeContext& ctx) { return binaryNode(ctx, EltOp::kPow); }
 std::vector<TensorId> importEqual(NodeContext& ctx) { return binaryNode(ctx, EltOp::kEqual); }

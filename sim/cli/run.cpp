@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "onnx_import/importer.h"
+#include "sim/cli/build.h"
 #include "sim/cli/io.h"
 #include "sim/cli/log.h"
 #include "sim/runtime/executor.h"
@@ -18,21 +19,18 @@ constexpr const char* kVersion = "0.1.0";
 // in the log so nothing is silently ignored.
 std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
-  if (o.int8 || o.fp16 || o.best) v.push_back("--int8/--fp16/--best (emulated DLA precision; FP32 reference numerics are used)");
+  if (o.int8 || o.fp16 || o.best)
+    v.push_back("--int8/--fp16/--best numerics (they choose DLA rules and precisions; values are computed in FP32)");
   if (!o.calib.empty()) v.push_back("--calib (INT8 calibration cache)");
-  if (o.useDLACore >= 0) v.push_back("--useDLACore (DLA placement; every layer runs as a GPU FP32 layer)");
-  if (o.allowGPUFallback) v.push_back("--allowGPUFallback");
-  if (o.buildDLAStandalone) v.push_back("--buildDLAStandalone");
-  if (!o.inputIOFormats.empty() || !o.outputIOFormats.empty()) v.push_back("--inputIOFormats/--outputIOFormats");
-  if (!o.memPoolSizeMiB.empty()) v.push_back("--memPoolSize");
+  if (o.useDLACore >= 0) v.push_back("DLA numerics (placement is simulated; every layer computes in FP32)");
+  if (!o.memPoolSizeMiB.empty()) v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity != "disable") v.push_back("--sparsity");
-  if (!o.layerPrecisions.empty()) v.push_back("--layerPrecisions");
-  if (!o.layerDeviceTypes.empty()) v.push_back("--layerDeviceTypes");
+  if (!o.layerPrecisions.empty()) v.push_back("--layerPrecisions numerics (they steer DLA rules only)");
   if (!o.saveEngine.empty()) v.push_back("--saveEngine");
   if (!o.exportProfile.empty()) v.push_back("--exportProfile");
   if (!o.exportLayerInfo.empty()) v.push_back("--exportLayerInfo");
   if (!o.exportTimes.empty()) v.push_back("--exportTimes");
-  if (!o.powerMode.empty()) v.push_back("--powerMode");
+  if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
   return v;
 }
 
@@ -89,6 +87,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
            std::to_string(g.constantBytes() / 1024) + " KiB, in " +
            std::to_string(std::chrono::duration<double, std::milli>(t1 - t0).count()) + " ms");
   for (const auto& n : g.nodes) log.verbose(std::string("Layer ") + trtLayerType(n.kind) + ": " + n.name);
+  BuildResult plan = buildPlan(model, o, &log);
+  printPlacement(g, plan, log);
 
   std::map<std::string, Tensor> inputs;
   for (const auto& [name, file] : o.loadInputs) {
@@ -137,6 +137,10 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
     auto opts = parseOptions(argc, argv);
     if (!opts) return 0;
     return runTrtexec(*opts, out, err);
+  } catch (const VerdictError& e) {
+    err << "dlasim: build failed: " << e.what() << "\n";
+    out << "&&&& FAILED dlasim\n";
+    return 1;
   } catch (const Error& e) {
     err << "dlasim: error: " << e.what() << "\n";
     return 2;

@@ -12,6 +12,12 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& what) : std::runtime_error(what) {}
 };
 
+/// A verdict failed (exit code 1): the build is impossible under the given flags.
+class VerdictError : public std::runtime_error {
+ public:
+  explicit VerdictError(const std::string& what) : std::runtime_error(what) {}
+};
+
 /// Concatenates anything streamable into one string.
 template <class... Args>
 std::string cat(const Args&... args) {

@@ -42,6 +42,7 @@ struct Node {
   std::vector<TensorId> inputs;  // kNoTensor marks an absent optional input
   std::vector<TensorId> outputs;
   Attrs attrs;
+  std::string pattern;  // a recognised ONNX pattern this layer belongs to, e.g. "GroupNormalization"
   template <class A>
   const A& get() const {
     return std::get<A>(attrs);

@@ -1,0 +1,50 @@
+// TensorRT's DLA rules per layer kind, reading their limits from the platform data.
+// A verdict lists every rule a layer breaks, each with the actual value and the limit.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hwmodels/platform.h"
+#include "sim/ir/graph.h"
+
+namespace hw {
+
+enum class Precision { kFP32, kFP16, kINT8 };
+const char* precisionName(Precision p);
+
+/// What the builder was asked for (trtexec's precision flags and per-layer overrides).
+struct BuildConfig {
+  bool fp16 = false, int8 = false;
+  std::map<std::string, std::string> layerPrecisions;  // layer name -> fp32 | fp16 | int8 ...
+  std::vector<bool> dynamicTensors;  // per tensor: shape differs between min and max profile
+};
+
+struct Violation {
+  std::string rule;     // rule id from the catalogue, e.g. "conv.kernel"
+  std::string message;  // with the actual value and the limit
+  std::string fix;      // a change that would put the layer on the DLA, when one exists
+};
+
+struct LayerVerdict {
+  std::vector<Violation> violations;
+  Precision precision = Precision::kFP16;  // what the layer runs in on the DLA
+  bool ok() const { return violations.empty(); }
+};
+
+LayerVerdict checkLayer(const sim::Graph& g, const sim::Node& n, const Platform& p,
+                        const BuildConfig& cfg);
+
+/// One documented rule: where it applies, what it says (with {placeholders} for platform
+/// values) and its source. docs/dla-rules.md is generated from this table.
+struct RuleInfo {
+  std::string id, layer, text, source;
+};
+const std::vector<RuleInfo>& ruleCatalogue();
+/// The rules rendered as Markdown with each platform's values (docs/dla-rules.md).
+std::string rulesMarkdown();
+
+/// Multiply-accumulates of a layer (0 for layers without MACs), for the "share on DLA" figures.
+int64_t layerMacs(const sim::Graph& g, const sim::Node& n);
+
+}  // namespace hw

@@ -1,0 +1,195 @@
+#include "sim/cli/build.h"
+
+#include <cmath>
+#include <set>
+
+namespace sim::cli {
+
+namespace {
+
+int64_t dlaBatchOf(const Graph& g, const Node& n) {
+  const Shape& s = g.desc(n.outputs[0]).shape;
+  int64_t b = 1;
+  for (size_t i = 0; i + 3 < s.size(); ++i) b *= s[i];
+  return b;
+}
+
+std::vector<bool> dynamicTensors(const onnx_import::ImportResult& model, const Options& o) {
+  const Graph& g = model.graph;
+  std::vector<bool> dyn(g.tensors.size(), false);
+  for (const auto& [name, declared] : model.dynamicInputs) {
+    auto mn = o.minShapes.find(name), mx = o.maxShapes.find(name);
+    if (mn != o.minShapes.end() && mx != o.maxShapes.end() && mn->second != mx->second)
+      dyn[g.find(name)] = true;
+  }
+  for (const auto& n : g.nodes) {
+    bool any = false;
+    for (TensorId t : n.inputs)
+      if (t != kNoTensor && dyn[t]) any = true;
+    for (TensorId t : n.outputs) dyn[t] = any;
+  }
+  return dyn;
+}
+
+bool isPowerOfTwo(double bytes) {
+  double l = std::log2(bytes);
+  return l == std::floor(l);
+}
+
+void checkMemPools(const Options& o, const hw::Platform& p, Log* log) {
+  for (const auto& [pool, mib] : o.memPoolSizeMiB) {
+    if (pool.rfind("dla", 0) != 0) continue;
+    double bytes = mib * (1 << 20);
+    if (bytes < 4096 || !isPowerOfTwo(bytes))
+      fail("--memPoolSize: ", pool, " of ", bytes, " bytes must be a power of two of at least 4 KiB");
+    if (pool == "dlaSRAM" && bytes > double(p.sramBytesPerCore) && log)
+      log->warn(cat("--memPoolSize: dlaSRAM ", bytes, " bytes exceeds the ", p.sramBytesPerCore,
+                    " bytes per core of ", p.name, "; it will be capped"));
+  }
+}
+
+// I/O formats: the number must match the inputs/outputs (or be one, broadcast); for DLA
+// standalone each must be a DLA format.
+std::vector<std::string> ioFormatProblems(const Graph& g, const Options& o) {
+  std::vector<std::string> problems;
+  auto check = [&](const std::vector<IOFormat>& fmts, const std::vector<TensorId>& ts, bool input) {
+    const char* flag = input ? "--inputIOFormats" : "--outputIOFormats";
+    if (!fmts.empty() && fmts.size() != 1 && fmts.size() != ts.size())
+      fail(flag, ": ", fmts.size(), " formats for ", ts.size(), input ? " inputs" : " outputs");
+    for (size_t i = 0; i < ts.size(); ++i) {
+      IOFormat f = fmts.empty() ? IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
+      const std::string& name = g.tensor(ts[i]).name;
+      const Shape& s = g.desc(ts[i]).shape;
+      bool ok = (f.format == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
+                (f.format == "chw16" && f.type == "fp16") || (f.format == "chw32" && f.type == "int8") ||
+                (input && f.format == "dla_hwc4" && (f.type == "fp16" || f.type == "int8"));
+      if (!ok)
+        problems.push_back(cat(input ? "input '" : "output '", name, "' format ", f.type, ":", f.format,
+                               " is not a DLA ", input ? "input" : "output", " format (",
+                               input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32" : "dla_linear, fp16:chw16, int8:chw32", ")"));
+      else if (f.format == "dla_hwc4" && (s.size() < 3 || (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
+        problems.push_back(cat("input '", name, "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
+    }
+  };
+  check(o.inputIOFormats, g.inputs, true);
+  check(o.outputIOFormats, g.outputs, false);
+  return problems;
+}
+
+std::string reasons(const hw::LayerVerdict& v) {
+  std::string s;
+  for (const auto& x : v.violations) s += (s.empty() ? "" : "; ") + x.message + " [" + x.rule + "]";
+  return s;
+}
+
+}  // namespace
+
+std::string gpuLayerType(const Node& n) {
+  // TensorRT's ONNX parser imports InstanceNormalization as a plugin.
+  if (n.kind == OpKind::kNormalization && n.get<NormAttrs>().type == NormType::kInstance) return "PLUGIN_V2";
+  return trtLayerType(n.kind);
+}
+
+BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, Log* log) {
+  const Graph& g = model.graph;
+  BuildResult b;
+  b.platform = &hw::platformById(o.platform);
+  const hw::Platform& p = *b.platform;
+  if (!o.powerMode.empty()) {
+    bool found = false;
+    std::string names;
+    for (const auto& m : p.powerModes) {
+      found |= m.name == o.powerMode;
+      names += (names.empty() ? "" : ", ") + m.name;
+    }
+    if (!found) fail("--powerMode: ", p.name, " has no power mode '", o.powerMode, "' (", names, ")");
+  }
+  if (o.useDLACore >= p.dlaCores)
+    fail("--useDLACore=", o.useDLACore, ": ", p.name, " has ", p.dlaCores, " DLA core", p.dlaCores > 1 ? "s" : "",
+         " (0..", p.dlaCores - 1, ")");
+  checkMemPools(o, p, log);
+  std::set<std::string> layerNames;
+  for (const auto& n : g.nodes) layerNames.insert(n.name);
+  for (const auto& [name, v] : o.layerPrecisions)
+    if (!layerNames.count(name)) fail("--layerPrecisions: no layer named '", name, "'");
+  for (const auto& [name, v] : o.layerDeviceTypes)
+    if (!layerNames.count(name)) fail("--layerDeviceTypes: no layer named '", name, "'");
+  std::vector<std::string> ioProblems = ioFormatProblems(g, o);
+
+  b.dla = o.useDLACore >= 0;
+  b.forcedGpu.assign(g.nodes.size(), "");
+  PartitionInput in;
+  in.dlaCapable.assign(g.nodes.size(), false);
+  in.maxLoadables = p.limits.maxLoadablesPerCore;
+  in.maxWeightBytes = p.limits.maxWeightBytes;
+  if (b.dla) {
+    hw::BuildConfig cfg;
+    cfg.fp16 = o.fp16 || o.best;
+    cfg.int8 = o.int8 || o.best;
+    for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[name] = prec;
+    cfg.dynamicTensors = dynamicTensors(model, o);
+    std::map<std::string, std::string> device;
+    for (const auto& [name, d] : o.layerDeviceTypes) device[name] = d;  // later ones override
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      b.verdicts.push_back(hw::checkLayer(g, n, p, cfg));
+      auto it = device.find(n.name);
+      if (it != device.end() && it->second == "GPU") b.forcedGpu[i] = "placed on the GPU by --layerDeviceTypes";
+      in.dlaCapable[i] = b.verdicts.back().ok() && b.forcedGpu[i].empty();
+    }
+  }
+  for (const auto& n : g.nodes) {
+    in.dlaBatch.push_back(dlaBatchOf(g, n));
+    int64_t w = 0;
+    for (TensorId t : n.inputs)
+      if (t != kNoTensor && g.tensor(t).isConstant()) w += int64_t(g.tensor(t).value.bytes());
+    in.weightBytes.push_back(w);
+  }
+  b.partition = partition(g, in);
+
+  if (!b.dla) return b;
+  // Verdicts that make the build impossible (exit 1), each layer with its reasons.
+  std::vector<std::string> fatal;
+  if (!o.allowGPUFallback || o.buildDLAStandalone)
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      if (b.partition.loadableOf[i] < 0) {
+        const Node& n = g.nodes[i];
+        std::string why = !b.forcedGpu[i].empty() ? b.forcedGpu[i] : reasons(b.verdicts[i]);
+        if (why.empty())
+          for (const auto& e : b.partition.evicted)
+            if (e.node == NodeId(i)) why = e.message + " [" + e.rule + "]";
+        fatal.push_back(cat("Layer '", n.name, "' (", gpuLayerType(n), "): ", why));
+      }
+  if (o.buildDLAStandalone)
+    for (const auto& pr : ioProblems) fatal.push_back(pr + " [io.format]");
+  if (!fatal.empty()) {
+    if (log)
+      for (const auto& f : fatal) log->error("[TRT] " + f);
+    throw VerdictError(cat(fatal.size(), " problem(s) prevent ",
+                           o.buildDLAStandalone ? "a DLA standalone build" : "running every layer on DLA core " + std::to_string(o.useDLACore),
+                           o.buildDLAStandalone ? "" : " and --allowGPUFallback is not set", "; first: ", fatal.front()));
+  }
+  if (log)
+    for (const auto& pr : ioProblems) log->warn("[TRT] " + pr + ": a reformat layer runs on the GPU");
+  return b;
+}
+
+void printPlacement(const Graph& g, const BuildResult& b, Log& log) {
+  if (!b.dla) return;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (b.partition.loadableOf[i] >= 0) continue;
+    const Node& n = g.nodes[i];
+    std::string why = !b.forcedGpu[i].empty() ? b.forcedGpu[i] : reasons(b.verdicts[i]);
+    for (const auto& e : b.partition.evicted)
+      if (e.node == NodeId(i)) why = e.message + " for layer " + n.name + " [" + e.rule + "]";
+    log.warn("[TRT] Layer '" + n.name + "' (" + gpuLayerType(n) +
+             "): Unsupported on DLA. Switching this layer's device type to GPU. Reason: " + why);
+  }
+  log.info("[TRT] ---------- Layers Running on DLA ----------");
+  for (const auto& l : b.partition.loadables) log.info("[TRT] [DlaLayer] " + foreignNodeName(g, l));
+  log.info("[TRT] ---------- Layers Running on GPU ----------");
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (b.partition.loadableOf[i] < 0) log.info("[TRT] [GpuLayer] " + gpuLayerType(g.nodes[i]) + ": " + g.nodes[i].name);
+}
+
+}  // namespace sim::cli
