@@ -21,7 +21,10 @@ void ruleNormalization(Ctx& c) {
                      : a.type == sim::NormType::kLayer  ? "LayerNormalization"
                                                         : "GroupNormalization";
   c.fail("norm.unsupported", sim::cat(what, " is not supported on the DLA"),
-         a.type == sim::NormType::kLayer ? "" : "use BatchNormalization (folds into the convolution)");
+         a.type == sim::NormType::kLayer ? ""
+         : c.n.pattern == "GroupNormalization"
+             ? "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA"
+             : "use BatchNormalization (folds into the convolution)");
 }
 
 void ruleLRN(Ctx& c) {
@@ -55,9 +58,12 @@ void ruleSlice(Ctx& c) {
 }
 
 void ruleShuffle(Ctx& c) {
-  c.fail("shuffle.unsupported",
-         sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"),
-         c.n.onnxOp == "Flatten" || c.n.onnxOp == "Reshape" ? "feed the fully connected part a 4-D Nx C x1x1 tensor instead of reshaping" : "");
+  std::string fix;
+  if (c.n.pattern == "GroupNormalization")
+    fix = "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA";
+  else if (c.out().size() == 2)
+    fix = "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of Flatten/Reshape + Gemm";
+  c.fail("shuffle.unsupported", sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"), fix);
 }
 
 void ruleIdentity(Ctx& c) {

@@ -5,6 +5,9 @@
 
 #include "onnx_import/importer.h"
 #include "sim/cli/build.h"
+#include "sim/cli/check.h"
+#include "sim/cli/engine_file.h"
+#include "sim/cli/layer_info.h"
 #include "sim/cli/io.h"
 #include "sim/cli/log.h"
 #include "sim/runtime/executor.h"
@@ -26,9 +29,7 @@ std::vector<std::string> pendingFeatures(const Options& o) {
   if (!o.memPoolSizeMiB.empty()) v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity != "disable") v.push_back("--sparsity");
   if (!o.layerPrecisions.empty()) v.push_back("--layerPrecisions numerics (they steer DLA rules only)");
-  if (!o.saveEngine.empty()) v.push_back("--saveEngine");
   if (!o.exportProfile.empty()) v.push_back("--exportProfile");
-  if (!o.exportLayerInfo.empty()) v.push_back("--exportLayerInfo");
   if (!o.exportTimes.empty()) v.push_back("--exportTimes");
   if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
   return v;
@@ -72,23 +73,41 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   printOptions(log, o);
   for (const auto& f : o.ignoredFlags) log.warn(f + " only matters on a device: ignored in simulation");
   for (const auto& f : pendingFeatures(o)) log.warn("Not implemented yet, ignored: " + f);
-  if (!o.loadEngine.empty()) fail(o.loadEngine, ": --loadEngine is not implemented yet (engine files)");
-
-  onnx_import::ImportOptions io;
-  io.shapes = o.shapes;
-  io.warn = [&](const std::string& m) { log.warn(m); };
-  auto t0 = std::chrono::steady_clock::now();
-  onnx_import::ImportResult model = onnx_import::importModelFile(o.onnx, io);
-  auto t1 = std::chrono::steady_clock::now();
+  onnx_import::ImportResult model;
+  BuildResult plan;
+  if (!o.loadEngine.empty()) {
+    EngineContents e = loadEngine(o.loadEngine);
+    log.info("Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " + e.platform +
+             (e.useDLACore >= 0 ? ", DLA core " + std::to_string(e.useDLACore) : std::string(", GPU only")) + ")");
+    if (e.platform != o.platform && o.platform != "orin-agx")
+      log.warn("--platform=" + o.platform + " ignored: the engine was built for " + e.platform);
+    model = std::move(e.model);
+    plan = std::move(e.build);
+  } else {
+    onnx_import::ImportOptions io;
+    io.shapes = o.shapes;
+    io.warn = [&](const std::string& m) { log.warn(m); };
+    auto t0 = std::chrono::steady_clock::now();
+    model = onnx_import::importModelFile(o.onnx, io);
+    auto t1 = std::chrono::steady_clock::now();
+    log.info("Parsed " + o.onnx + " (opset " + std::to_string(model.opset) + ", producer '" +
+             model.producer + "'): " + std::to_string(model.onnxNodeCount) + " ONNX nodes -> " +
+             std::to_string(model.graph.nodes.size()) + " layers, weights " +
+             std::to_string(model.graph.constantBytes() / 1024) + " KiB, in " +
+             std::to_string(std::chrono::duration<double, std::milli>(t1 - t0).count()) + " ms");
+    plan = buildPlan(model, o, &log);
+  }
   const Graph& g = model.graph;
-  log.info("Parsed " + o.onnx + " (opset " + std::to_string(model.opset) + ", producer '" +
-           model.producer + "'): " + std::to_string(model.onnxNodeCount) + " ONNX nodes -> " +
-           std::to_string(g.nodes.size()) + " layers, weights " +
-           std::to_string(g.constantBytes() / 1024) + " KiB, in " +
-           std::to_string(std::chrono::duration<double, std::milli>(t1 - t0).count()) + " ms");
   for (const auto& n : g.nodes) log.verbose(std::string("Layer ") + trtLayerType(n.kind) + ": " + n.name);
-  BuildResult plan = buildPlan(model, o, &log);
   printPlacement(g, plan, log);
+  if (!o.saveEngine.empty()) {
+    writeFileSafely(o.saveEngine, serializeEngine(model, plan, o), inputFilesOf(o));
+    log.info("Engine saved to " + o.saveEngine);
+  }
+  if (!o.exportLayerInfo.empty()) {
+    writeFileSafely(o.exportLayerInfo, layerInfoJson(g, plan, o.profilingVerbosity == "detailed"), inputFilesOf(o));
+    log.info("Layer information written to " + o.exportLayerInfo);
+  }
 
   std::map<std::string, Tensor> inputs;
   for (const auto& [name, file] : o.loadInputs) {
@@ -133,6 +152,12 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::string sub = argc > 1 ? argv[1] : "";
+  if (sub == "check") return checkMain(argc, argv, out, err);
+  if (sub == "rules") {
+    out << hw::rulesMarkdown();
+    return 0;
+  }
   try {
     auto opts = parseOptions(argc, argv);
     if (!opts) return 0;

@@ -1,0 +1,142 @@
+#include "sim/cli/check.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "sim/cli/build.h"
+
+namespace sim::cli {
+
+namespace {
+
+struct OpRow {
+  int count = 0, dla = 0;
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> reasons;  // rule -> (message, nodes)
+};
+
+std::string joinNames(const std::vector<std::string>& v, size_t max = 6) {
+  std::string s;
+  for (size_t i = 0; i < v.size() && i < max; ++i) s += (i ? ", " : "") + v[i];
+  if (v.size() > max) s += cat(", ... (", v.size(), " in all)");
+  return s;
+}
+
+void report(const onnx_import::ImportResult& model, const Options& o, const BuildResult& b, std::ostream& out) {
+  const Graph& g = model.graph;
+  const hw::Platform& p = *b.platform;
+  std::string prec = o.best ? "INT8+FP16" : o.int8 ? (o.fp16 ? "INT8+FP16" : "INT8") : o.fp16 ? "FP16" : "FP32";
+  out << "DLA compatibility of " << o.onnx << " on " << p.name << " (" << p.id << "), " << prec
+      << ", DLA core " << o.useDLACore << "\n";
+  int onDla = 0;
+  int64_t macs = 0, dlaMacs = 0;
+  std::map<std::string, OpRow> rows;
+  std::vector<std::string> order;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    bool dla = b.partition.loadableOf[i] >= 0;
+    int64_t m = hw::layerMacs(g, n);
+    macs += m;
+    if (dla) {
+      ++onDla;
+      dlaMacs += m;
+    }
+    if (!rows.count(n.onnxOp)) order.push_back(n.onnxOp);
+    OpRow& r = rows[n.onnxOp];
+    ++r.count;
+    r.dla += dla;
+    if (dla) continue;
+    auto add = [&](const std::string& rule, const std::string& msg) {
+      auto& e = r.reasons[rule];
+      if (e.first.empty()) e.first = msg;
+      if (e.second.empty() || e.second.back() != n.name) e.second.push_back(n.name);
+    };
+    if (!b.forcedGpu[i].empty()) add("layerDeviceTypes", b.forcedGpu[i]);
+    for (const auto& v : b.verdicts[i].violations) add(v.rule, v.message);
+    for (const auto& e : b.partition.evicted)
+      if (e.node == NodeId(i)) add(e.rule, e.message);
+  }
+  out << "Layers: " << g.nodes.size() << " (" << onDla << " on DLA, " << g.nodes.size() - onDla
+      << " on GPU); loadables: " << b.partition.loadables.size() << " of " << p.limits.maxLoadablesPerCore
+      << " allowed per DLA core\n";
+  out << std::fixed << std::setprecision(1) << "MACs on DLA: " << (macs ? 100.0 * double(dlaMacs) / double(macs) : 0.0)
+      << "% (" << double(dlaMacs) / 1e6 << " of " << double(macs) / 1e6 << " million)\n";
+  for (const auto& l : b.partition.loadables)
+    out << "  loadable " << foreignNodeName(g, l) << ": " << l.nodes.size() << " layers\n";
+  out << "\n" << std::left << std::setw(22) << "Operator" << std::right << std::setw(6) << "Count" << std::setw(5)
+      << "DLA" << std::setw(5) << "GPU" << "  Reasons (nodes)\n";
+  for (const auto& op : order) {
+    const OpRow& r = rows[op];
+    out << std::left << std::setw(22) << op << std::right << std::setw(6) << r.count << std::setw(5) << r.dla
+        << std::setw(5) << r.count - r.dla;
+    bool first = true;
+    for (const auto& [rule, e] : r.reasons) {
+      out << (first ? "  " : std::string(40, ' ')) << rule << ": " << e.first << " (" << joinNames(e.second) << ")\n";
+      first = false;
+    }
+    if (first) out << "\n";
+  }
+  // Each suggested change once, with the layers it would move to the DLA.
+  std::vector<std::pair<std::string, std::vector<std::string>>> fixes;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (b.partition.loadableOf[i] >= 0) continue;
+    for (const auto& v : b.verdicts[i].violations) {
+      if (v.fix.empty()) continue;
+      auto it = std::find_if(fixes.begin(), fixes.end(), [&](const auto& f) { return f.first == v.fix; });
+      if (it == fixes.end()) fixes.push_back({v.fix, {g.nodes[i].name}});
+      else if (it->second.back() != g.nodes[i].name) it->second.push_back(g.nodes[i].name);
+    }
+  }
+  if (!fixes.empty()) out << "\nChanges that would put layers on the DLA:\n";
+  for (const auto& [fix, nodes] : fixes) out << "  " << fix << " (" << joinNames(nodes) << ")\n";
+}
+
+}  // namespace
+
+int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args = {"dlasim"};
+  bool strict = false, core = false, prec = false;
+  std::string model;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--strict") strict = true;
+    else if (!a.empty() && a[0] != '-' && model.empty()) model = a;
+    else {
+      core |= a.rfind("--useDLACore", 0) == 0;
+      prec |= a == "--int8" || a == "--fp16" || a == "--best";
+      args.push_back(a);
+    }
+  }
+  if (model.empty()) {
+    err << "dlasim: error: usage: dlasim check model.onnx [--platform=ID] [--int8|--fp16|--best] "
+           "[--shapes=...] [--useDLACore=N] [--strict]\n";
+    return 2;
+  }
+  args.push_back("--onnx=" + model);
+  if (!core) args.push_back("--useDLACore=0");
+  if (!prec) args.push_back("--int8");  // the DLA's main precision, as the report header says
+  args.push_back("--allowGPUFallback");
+  args.push_back("--skipInference");
+  std::vector<const char*> cargv;
+  for (const auto& a : args) cargv.push_back(a.c_str());
+  try {
+    auto o = parseOptions(int(cargv.size()), cargv.data());
+    if (!o) return 0;
+    onnx_import::ImportOptions io;
+    io.shapes = o->shapes;
+    io.warn = [&](const std::string& m) { err << "dlasim: warning: " << m << "\n"; };
+    auto imported = onnx_import::importModelFile(o->onnx, io);
+    BuildResult b = buildPlan(imported, *o, nullptr);
+    report(imported, *o, b, out);
+    bool fallback = false;
+    for (int l : b.partition.loadableOf) fallback |= l < 0;
+    return strict && fallback ? 1 : 0;
+  } catch (const Error& e) {
+    err << "dlasim: error: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace sim::cli

@@ -1,0 +1,89 @@
+#include "sim/cli/layer_info.h"
+
+#include <nlohmann/json.hpp>
+
+namespace sim::cli {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json tensorsJson(const Graph& g, const std::vector<TensorId>& ids, const char* type) {
+  ordered_json a = ordered_json::array();
+  for (TensorId t : ids) {
+    if (t == kNoTensor || g.tensor(t).isConstant()) continue;
+    a.push_back({{"Name", g.tensor(t).name},
+                 {"Location", "Device"},
+                 {"Dimensions", g.desc(t).shape},
+                 {"Format/Datatype", std::string("Row major linear ") + type}});
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
+  ordered_json layers = ordered_json::array();
+  std::vector<bool> emitted(b.partition.loadables.size(), false);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    int l = b.partition.loadableOf[i];
+    if (l >= 0) {
+      if (emitted[l]) continue;
+      emitted[l] = true;
+      const Loadable& ld = b.partition.loadables[l];
+      std::string name = foreignNodeName(g, ld);
+      if (!detailed) {
+        layers.push_back(name);
+        continue;
+      }
+      ordered_json inner = ordered_json::array();
+      std::vector<TensorId> ins, outs;
+      for (NodeId id : ld.nodes) {
+        const Node& m = g.nodes[id];
+        inner.push_back({{"Name", m.name},
+                         {"LayerType", trtLayerType(m.kind)},
+                         {"Origin", m.onnxOp},
+                         {"Precision", hw::precisionName(b.verdicts[id].precision)},
+                         {"MACs", hw::layerMacs(g, m)}});
+        for (TensorId t : m.inputs)
+          if (t != kNoTensor && (g.tensor(t).producer < 0 || b.partition.loadableOf[g.tensor(t).producer] != l))
+            ins.push_back(t);
+        for (TensorId t : m.outputs) outs.push_back(t);
+      }
+      layers.push_back({{"Name", name},
+                        {"LayerType", "ForeignNode"},
+                        {"Device", "DLA"},
+                        {"Loadable", l},
+                        {"Inputs", tensorsJson(g, ins, "FP32")},
+                        {"Layers", std::move(inner)}});
+      continue;
+    }
+    if (!detailed) {
+      layers.push_back(n.name);
+      continue;
+    }
+    ordered_json reasons = ordered_json::array();
+    if (b.dla) {
+      if (!b.forcedGpu[i].empty()) reasons.push_back({{"rule", "layerDeviceTypes"}, {"message", b.forcedGpu[i]}});
+      for (const auto& v : b.verdicts[i].violations)
+        reasons.push_back({{"rule", v.rule}, {"message", v.message}, {"fix", v.fix}});
+      for (const auto& e : b.partition.evicted)
+        if (e.node == NodeId(i)) reasons.push_back({{"rule", e.rule}, {"message", e.message}});
+    }
+    layers.push_back({{"Name", n.name},
+                      {"LayerType", gpuLayerType(n)},
+                      {"Device", "GPU"},
+                      {"Origin", n.onnxOp},
+                      {"Precision", "FP32"},
+                      {"Inputs", tensorsJson(g, n.inputs, "FP32")},
+                      {"Outputs", tensorsJson(g, n.outputs, "FP32")},
+                      {"DLAReasons", std::move(reasons)}});
+  }
+  ordered_json bindings = ordered_json::array();
+  for (TensorId t : g.inputs) bindings.push_back(g.tensor(t).name);
+  for (TensorId t : g.outputs) bindings.push_back(g.tensor(t).name);
+  return ordered_json{{"Layers", std::move(layers)}, {"Bindings", std::move(bindings)}}.dump(2) + "\n";
+}
+
+}  // namespace sim::cli
