@@ -95,7 +95,7 @@ void runActivation(const Node& n, const OpIO& io) {
     const T* xi = x.data<T>();
     T* yo = y.data<T>();
     if (a.type == ActType::kRelu) {  // the hot case: keep the loop free of the type switch
-      for (int64_t i = 0; i < count; ++i) yo[i] = xi[i] > T(0) ? xi[i] : T(0);
+      for (int64_t i = 0; i < count; ++i) yo[i] = std::max(xi[i], T(0));
       return;
     }
     for (int64_t i = 0; i < count; ++i) yo[i] = activate<T>(a, xi[i]);
@@ -153,8 +153,14 @@ void runElementWise(const Node& n, const OpIO& io) {
       kern::binary(a.shape(), a.data<bool>(), b->shape(), b->data<bool>(), y.shape(),
                    y.data<bool>(), [op](bool u, bool v) { return op == EltOp::kAnd ? u && v : u || v; });
     } else {
-      kern::binary(a.shape(), a.data<T>(), b->shape(), b->data<T>(), y.shape(), y.data<T>(),
-                   [op](T u, T v) { return arith<T>(op, u, v); });
+      auto run = [&](auto f) { kern::binary(a.shape(), a.data<T>(), b->shape(), b->data<T>(), y.shape(), y.data<T>(), f); };
+      // The common ops get their own loop so the compiler can vectorise them.
+      switch (op) {
+        case EltOp::kSum: run([](T u, T v) { return T(u + v); }); break;
+        case EltOp::kProd: run([](T u, T v) { return T(u * v); }); break;
+        case EltOp::kSub: run([](T u, T v) { return T(u - v); }); break;
+        default: run([op](T u, T v) { return arith<T>(op, u, v); });
+      }
     }
   });
 }
