@@ -29,7 +29,7 @@ void convolution(Ctx& c, bool deconv) {
       c.fail("conv.kernel", sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.convKernel)),
              "split the kernel into several convolutions summed together");
     c.range("conv.padding", "padding", a.padsBegin, c.l.convPadding);
-    c.range("conv.padding", "padding", a.padsEnd, c.l.convPadding);
+    if (a.padsEnd != a.padsBegin) c.range("conv.padding", "padding", a.padsEnd, c.l.convPadding);
     for (size_t i = 0; i < 2; ++i)
       if (std::max(a.padsBegin[i], a.padsEnd[i]) >= a.kernel[i]) {
         c.fail("conv.padding_lt_kernel", sim::cat("padding ", std::max(a.padsBegin[i], a.padsEnd[i]),
@@ -60,7 +60,9 @@ void convolution(Ctx& c, bool deconv) {
                                      " is disabled on DLA (slow compilation)"));
   for (size_t i = 0; i < 2; ++i)
     if (a.padsBegin[i] || a.padsEnd[i] || (!a.outputPadding.empty() && a.outputPadding[i])) {
-      c.fail("deconv.padding", sim::cat("padding ", dims(a.padsBegin), "/", dims(a.padsEnd), " must be 0"),
+      c.fail("deconv.padding", sim::cat("padding ", dims(a.padsBegin), "/", dims(a.padsEnd),
+                                        a.outputPadding.empty() ? "" : ", output padding " + dims(a.outputPadding),
+                                        " must be 0"),
              "crop the output with a Slice instead of padding");
       break;
     }
@@ -89,7 +91,7 @@ void rulePooling(Ctx& c) {
                : "");
   if (a.global) return;
   c.range("pool.padding", "padding", a.padsBegin, c.l.poolPadding);
-  c.range("pool.padding", "padding", a.padsEnd, c.l.poolPadding);
+  if (a.padsEnd != a.padsBegin) c.range("pool.padding", "padding", a.padsEnd, c.l.poolPadding);
   c.range("pool.stride", "stride", a.strides, c.l.poolStride);
   if (a.dilations[0] != 1 || a.dilations[1] != 1)
     c.fail("pool.dilation", sim::cat("dilation ", dims(a.dilations), " is not supported"));

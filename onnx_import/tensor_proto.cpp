@@ -1,4 +1,5 @@
 // TensorProto -> sim::Tensor, including external data kept inside the model's folder.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -50,8 +51,14 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
   if (rel.is_absolute()) fail("tensor '", p.name(), "': external data path '", location, "' is absolute");
   for (const auto& part : rel)
     if (part == "..") fail("tensor '", p.name(), "': external data path '", location, "' leaves the model's folder");
-  fs::path full = fs::path(baseDir.empty() ? "." : baseDir) / rel;
+  fs::path base = fs::path(baseDir.empty() ? "." : baseDir);
+  fs::path full = base / rel;
   std::error_code ec;
+  // Symbolic links must not lead out of the model's folder either.
+  fs::path realBase = fs::weakly_canonical(base, ec), realFull = fs::weakly_canonical(full, ec);
+  auto mismatch = std::mismatch(realBase.begin(), realBase.end(), realFull.begin(), realFull.end());
+  if (!ec && mismatch.first != realBase.end())
+    fail("tensor '", p.name(), "': external data path '", location, "' resolves outside the model's folder");
   auto fileSize = fs::file_size(full, ec);
   if (ec) fail("tensor '", p.name(), "': cannot open external data file '", full.string(), "'");
   if (length < 0) length = int64_t(want);

@@ -41,7 +41,7 @@ void checkMemPools(const Options& o, const hw::Platform& p, Log* log) {
     if (pool.rfind("dla", 0) != 0) continue;
     double bytes = mib * (1 << 20);
     if (bytes < 4096 || !isPowerOfTwo(bytes))
-      fail("--memPoolSize: ", pool, " of ", bytes, " bytes must be a power of two of at least 4 KiB");
+      fail("--memPoolSize: ", pool, " of ", int64_t(bytes), " bytes must be a power of two of at least 4 KiB");
     if (pool == "dlaSRAM" && bytes > double(p.sramBytesPerCore) && log)
       log->warn(cat("--memPoolSize: dlaSRAM ", bytes, " bytes exceeds the ", p.sramBytesPerCore,
                     " bytes per core of ", p.name, "; it will be capped"));
@@ -60,14 +60,24 @@ std::vector<std::string> ioFormatProblems(const Graph& g, const Options& o) {
       IOFormat f = fmts.empty() ? IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
       const std::string& name = g.tensor(ts[i]).name;
       const Shape& s = g.desc(ts[i]).shape;
-      bool ok = (f.format == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
-                (f.format == "chw16" && f.type == "fp16") || (f.format == "chw32" && f.type == "int8") ||
-                (input && f.format == "dla_hwc4" && (f.type == "fp16" || f.type == "int8"));
+      // A spec may allow several formats ("int8:dla_hwc4+chw32"); one DLA format is enough.
+      bool ok = false, hwc4 = false;
+      std::string rest = f.format;
+      while (!rest.empty()) {
+        size_t plus = rest.find('+');
+        std::string fmt = rest.substr(0, plus);
+        rest = plus == std::string::npos ? "" : rest.substr(plus + 1);
+        bool thisOk = (fmt == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
+                      (fmt == "chw16" && f.type == "fp16") || (fmt == "chw32" && f.type == "int8") ||
+                      (input && fmt == "dla_hwc4" && (f.type == "fp16" || f.type == "int8"));
+        ok |= thisOk;
+        hwc4 |= thisOk && fmt == "dla_hwc4";
+      }
       if (!ok)
         problems.push_back(cat(input ? "input '" : "output '", name, "' format ", f.type, ":", f.format,
                                " is not a DLA ", input ? "input" : "output", " format (",
                                input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32" : "dla_linear, fp16:chw16, int8:chw32", ")"));
-      else if (f.format == "dla_hwc4" && (s.size() < 3 || (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
+      else if (hwc4 && (s.size() < 3 || (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
         problems.push_back(cat("input '", name, "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
     }
   };

@@ -133,7 +133,10 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
     bool fallback = false;
     for (int l : b.partition.loadableOf) fallback |= l < 0;
     return strict && fallback ? 1 : 0;
-  } catch (const Error& e) {
+  } catch (const std::bad_alloc&) {
+    err << "dlasim: error: out of memory (the model is too large for this machine)\n";
+    return 2;
+  } catch (const std::exception& e) {
     err << "dlasim: error: " << e.what() << "\n";
     return 2;
   }

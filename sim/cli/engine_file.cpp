@@ -69,12 +69,29 @@ Attrs attrsFromJson(size_t index, const json& j) {
   }
 }
 
+// Layer kinds and attribute alternatives are stored as integers; an engine written by a dlasim
+// whose lists differ must be refused, so the lists themselves are part of the file.
+std::string schemaFingerprint() {
+  std::string s;
+#define OP(Name, TrtType) s += #Name ",";
+#include "sim/ops/ops.def"
+#undef OP
+  return s + "attrs:" + std::to_string(std::variant_size_v<Attrs>);
+}
+
+constexpr int kKinds = 0
+#define OP(Name, TrtType) +1
+#include "sim/ops/ops.def"
+#undef OP
+    ;
+
 }  // namespace
 
 std::string serializeEngine(const onnx_import::ImportResult& model, const BuildResult& b, const Options& o) {
   const Graph& g = model.graph;
   json j;
   j["format"] = "dlasim-engine";
+  j["schema"] = schemaFingerprint();
   j["platform"] = o.platform;
   j["useDLACore"] = o.useDLACore;
   j["sourceModel"] = o.onnx;
@@ -162,6 +179,8 @@ EngineContents loadEngine(const std::string& path) {
   try {
     json j = json::parse(text);
     if (j.at("format") != "dlasim-engine") bad("format tag");
+    if (j.at("schema") != schemaFingerprint())
+      fail(path, ": engine built by a dlasim with other layer kinds; rebuild it from the ONNX model");
     e.platform = j.at("platform").get<std::string>();
     e.useDLACore = j.at("useDLACore").get<int>();
     e.sourceModel = j.at("sourceModel").get<std::string>();
@@ -187,7 +206,6 @@ EngineContents loadEngine(const std::string& path) {
     };
     for (int64_t t : j.at("inputs").get<std::vector<int64_t>>()) g.inputs.push_back(checkId(t, false));
     for (int64_t t : j.at("outputs").get<std::vector<int64_t>>()) g.outputs.push_back(checkId(t, false));
-    constexpr int kKinds = int(OpKind::kSelect) + 1;
     BuildResult& b = e.build;
     b.dla = e.useDLACore >= 0;
     for (const auto& nj : j.at("nodes")) {

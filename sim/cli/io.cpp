@@ -118,16 +118,17 @@ Tensor loadInputFile(const std::string& file, const std::string& inputName, cons
 
 Tensor randomTensor(const TensorDesc& d, unsigned seed) {
   Tensor t(d.dtype, d.shape);
+  // mt19937's output is fixed by the standard; the distributions are not, so map it by hand
+  // and the same seed gives the same data with any standard library.
   std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> uf(-1.f, 1.f);
-  std::uniform_int_distribution<int> ui(0, 9);
+  auto unit = [&] { return double(rng()) / 4294967296.0; };  // [0, 1)
   dispatchType(d.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = t.data<T>();
     for (int64_t i = 0; i < t.size(); ++i) {
-      if constexpr (std::is_floating_point_v<T>) p[i] = T(uf(rng));
-      else if constexpr (std::is_same_v<T, bool>) p[i] = ui(rng) < 5;
-      else p[i] = T(ui(rng));
+      if constexpr (std::is_floating_point_v<T>) p[i] = T(2.0 * unit() - 1.0);
+      else if constexpr (std::is_same_v<T, bool>) p[i] = unit() < 0.5;
+      else p[i] = T(int(unit() * 10));
     }
   });
   return t;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace sim::cli {
 
 using nlohmann::ordered_json;
@@ -49,13 +51,20 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
         for (TensorId t : m.inputs)
           if (t != kNoTensor && (g.tensor(t).producer < 0 || b.partition.loadableOf[g.tensor(t).producer] != l))
             ins.push_back(t);
-        for (TensorId t : m.outputs) outs.push_back(t);
+        for (TensorId t : m.outputs) {
+          bool external = std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
+          for (size_t k = 0; k < g.nodes.size() && !external; ++k)
+            for (TensorId u : g.nodes[k].inputs)
+              if (u == t && b.partition.loadableOf[k] != l) external = true;
+          if (external) outs.push_back(t);
+        }
       }
       layers.push_back({{"Name", name},
                         {"LayerType", "ForeignNode"},
                         {"Device", "DLA"},
                         {"Loadable", l},
                         {"Inputs", tensorsJson(g, ins, "FP32")},
+                        {"Outputs", tensorsJson(g, outs, "FP32")},
                         {"Layers", std::move(inner)}});
       continue;
     }

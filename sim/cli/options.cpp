@@ -241,6 +241,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
     if (on) o.ignoredFlags.push_back(flag);
   for (const auto& [flag, value] : deviceOptions)
     if (app.count(flag)) o.ignoredFlags.push_back(flag);
+  // Timing loops measure a device; dlasim validates them but runs one inference.
+  for (const char* f : {"--iterations", "--duration", "--warmUp", "--avgRuns", "--percentile", "--noTF32"})
+    if (app.count(f)) o.ignoredFlags.push_back(f);
 
   if (o.onnx.empty() && o.loadEngine.empty()) fail("no model given: use --onnx=model.onnx or --loadEngine=file");
   if (!o.onnx.empty() && !o.loadEngine.empty()) fail("--onnx and --loadEngine exclude each other");
@@ -284,6 +287,7 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   o.platform = platform;
   if (o.buildDLAStandalone && o.allowGPUFallback)
     fail("--buildDLAStandalone and --allowGPUFallback exclude each other");
+  if (o.buildDLAStandalone && o.useDLACore < 0) fail("--buildDLAStandalone needs --useDLACore=N");
   if (o.buildDLAStandalone) o.skipInference = true;  // as trtexec: standalone loadables are not run
   return o;
 }

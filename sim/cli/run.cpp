@@ -37,8 +37,8 @@ std::vector<std::string> pendingFeatures(const Options& o) {
 
 void printOptions(Log& log, const Options& o) {
   log.info("=== Model Options ===");
-  log.info("Format: ONNX");
-  log.info("Model: " + o.onnx);
+  log.info(o.loadEngine.empty() ? "Format: ONNX" : "Format: dlasim engine");
+  log.info("Model: " + (o.loadEngine.empty() ? o.onnx : o.loadEngine));
   log.info("=== Build Options ===");
   std::string prec = "FP32";
   if (o.best) prec += "+FP16+INT8";
@@ -117,12 +117,13 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     inputs[name] = loadInputFile(file, name, g.desc(id));
     log.info("Using values loaded from " + file + " for input " + name);
   }
-  for (TensorId id : g.inputs) {
-    const TensorInfo& info = g.tensor(id);
+  for (size_t k = 0; k < g.inputs.size(); ++k) {
+    const TensorInfo& info = g.tensor(g.inputs[k]);
     if (inputs.count(info.name)) continue;
-    inputs[info.name] = randomTensor(info.desc, o.seed + unsigned(id));
+    unsigned seed = o.seed + unsigned(k);  // by input position: stable across model edits
+    inputs[info.name] = randomTensor(info.desc, seed);
     log.info("Input " + info.name + " (" + dtypeName(info.desc.dtype) + " " + shapeStr(info.desc.shape) +
-             ") filled with seeded random data (seed " + std::to_string(o.seed + unsigned(id)) + ")");
+             ") filled with seeded random data in [-1, 1] (seed " + std::to_string(seed) + ")");
   }
   if (o.skipInference) {
     log.info("Skipped inference (--skipInference)");
@@ -164,10 +165,11 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
     return runTrtexec(*opts, out, err);
   } catch (const VerdictError& e) {
     err << "dlasim: build failed: " << e.what() << "\n";
-    out << "&&&& FAILED dlasim\n";
+    out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
     return 1;
   } catch (const Error& e) {
     err << "dlasim: error: " << e.what() << "\n";
+    out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
     return 2;
   } catch (const std::bad_alloc&) {
     err << "dlasim: error: out of memory (the model or its inputs are too large for this machine)\n";

@@ -168,7 +168,10 @@ void runReduce(const Node& n, const OpIO& io) {
   const Tensor& x = *io.in[0];
   std::vector<bool> red(x.shape().size(), false);
   for (int64_t ax : a.axes) red[ax] = true;
-  auto kind = static_cast<kern::ReduceKind>(a.op);  // same order by construction
+  static_assert(int(ReduceOp::kLogSumExp) == int(kern::ReduceKind::kLogSumExp) &&
+                    int(ReduceOp::kMean) == int(kern::ReduceKind::kMean),
+                "sim::ReduceOp and kern::ReduceKind must list the same operations in the same order");
+  auto kind = static_cast<kern::ReduceKind>(a.op);
   switch (x.dtype()) {
     case DType::kFloat: return kern::reduce(kind, x.shape(), red, x.data<float>(), io.out[0]->data<float>());
     case DType::kDouble: return kern::reduce(kind, x.shape(), red, x.data<double>(), io.out[0]->data<double>());

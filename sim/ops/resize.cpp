@@ -21,6 +21,10 @@ std::vector<TensorDesc> inferResize(const Node& n, const std::vector<const Tenso
 void runResize(const Node& n, const OpIO& io) {
   const auto& a = n.get<ResizeAttrs>();
   kern::ResizeParams p;
+  static_assert(int(ResizeMode::kCubic) == int(kern::InterpMode::kCubic) &&
+                    int(CoordTransform::kTfHalfPixelForNearest) == int(kern::CoordMode::kTfHalfPixelForNearest) &&
+                    int(NearestRounding::kCeil) == int(kern::RoundMode::kCeil),
+                "resize enums of sim and kern must match");
   p.mode = static_cast<kern::InterpMode>(a.mode);
   p.coord = static_cast<kern::CoordMode>(a.coord);
   p.rounding = static_cast<kern::RoundMode>(a.nearest);
