@@ -47,7 +47,8 @@ struct ConvPlan {
   bool hasBias = false;
 };
 
-std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b) {
+std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b,
+                                         const ConvPostOps& post) {
   try {
     int r = p.spatialRank;
     auto& eng = cpuEngine();
@@ -78,7 +79,16 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
                                                     dil, padL, padR)
                   : dnnl::convolution_forward::desc(kind, algo, srcAny, wAny, dstAny, strides, dil,
                                                     padL, padR);
-    auto pd = dnnl::convolution_forward::primitive_desc(desc, eng);
+    dnnl::post_ops ops;
+    if (post.sum) ops.append_sum(1.f);
+    if (post.act == ConvPostOps::Act::kRelu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    if (post.act == ConvPostOps::Act::kLeakyRelu)
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, post.alpha, 0.f);
+    if (post.act == ConvPostOps::Act::kClip)
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, post.alpha, post.beta);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    auto pd = dnnl::convolution_forward::primitive_desc(desc, attr, eng);
     auto plan = std::make_shared<ConvPlan>();
     plan->prim = dnnl::convolution_forward(pd);
     dnnl::memory userW({wd, dt::f32, weightTag(r, grouped)}, eng, const_cast<float*>(w));
@@ -100,23 +110,48 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
   }
 }
 
-void executeConvF32(const ConvPlan& plan, const float* x, float* y) {
+void executeConvF32(const ConvPlan& plan, const float* x, const ConvPlan* xLayout, float* y,
+                    bool yBlocked, const float* residual, const ConvPlan* residualLayout) {
   auto& eng = cpuEngine();
   dnnl::stream s(eng);
-  dnnl::memory src(plan.srcMd, eng, const_cast<float*>(x)), dst(plan.dstMd, eng, y);
-  dnnl::memory convSrc = src, convDst = dst;
-  if (plan.convSrcMd != plan.srcMd) {
+  dnnl::memory src(xLayout ? xLayout->convDstMd : plan.srcMd, eng, const_cast<float*>(x));
+  dnnl::memory convSrc = src;
+  if (src.get_desc() != plan.convSrcMd) {
     convSrc = dnnl::memory(plan.convSrcMd, eng);
     dnnl::reorder(src, convSrc).execute(s, src, convSrc);
   }
-  if (plan.convDstMd != plan.dstMd) convDst = dnnl::memory(plan.convDstMd, eng);
+  dnnl::memory dst;
+  bool toPlain = false;
+  if (yBlocked || plan.convDstMd == plan.dstMd) {
+    dst = dnnl::memory(yBlocked ? plan.convDstMd : plan.dstMd, eng, y);
+  } else {
+    dst = dnnl::memory(plan.convDstMd, eng);
+    toPlain = true;
+  }
+  if (residual) {  // the sum post-op adds what dst holds: put the residual there first
+    dnnl::memory res(residualLayout ? residualLayout->convDstMd : plan.dstMd, eng, const_cast<float*>(residual));
+    if (res.get_desc() == dst.get_desc()) {
+      if (residual != dst.get_data_handle()) std::memcpy(dst.get_data_handle(), residual, dst.get_desc().get_size());
+    } else {
+      dnnl::reorder(res, dst).execute(s, res, dst);
+    }
+  }
   std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, convSrc}, {DNNL_ARG_WEIGHTS, plan.weights}, {DNNL_ARG_DST, convDst}};
+      {DNNL_ARG_SRC, convSrc}, {DNNL_ARG_WEIGHTS, plan.weights}, {DNNL_ARG_DST, dst}};
   if (plan.hasBias) args[DNNL_ARG_BIAS] = plan.bias;
   plan.prim.execute(s, args);
-  if (convDst != dst) dnnl::reorder(convDst, dst).execute(s, convDst, dst);
+  if (toPlain) {
+    dnnl::memory plain(plan.dstMd, eng, y);
+    dnnl::reorder(dst, plain).execute(s, dst, plain);
+  }
   s.wait();
 }
+
+void executeConvF32(const ConvPlan& plan, const float* x, float* y, const float* residual) {
+  executeConvF32(plan, x, nullptr, y, false, residual, nullptr);
+}
+
+size_t convBlockedOutputBytes(const ConvPlan& plan) { return plan.convDstMd.get_size(); }
 
 void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
   auto plan = prepareConvF32(p, w, b);

@@ -15,12 +15,30 @@ struct ConvParams {
       padBegin{0, 0, 0}, dilation{1, 1, 1};
 };
 
+/// Point-wise work fused into the convolution's output stage (oneDNN post-ops): an optional
+/// residual sum (y += residual before activation), then an optional activation.
+struct ConvPostOps {
+  enum class Act { kNone, kRelu, kLeakyRelu, kClip } act = Act::kNone;
+  float alpha = 0, beta = 0;  // leaky slope / clip bounds
+  bool sum = false;
+};
+
 /// A convolution prepared once (oneDNN primitive + weights in its preferred layout), run many
 /// times. The weights are copied, so the plan stays valid after w and b are freed.
 struct ConvPlan;
 /// Returns nullptr when oneDNN has no implementation for the geometry.
-std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b);
-void executeConvF32(const ConvPlan& plan, const float* x, float* y);
+std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b,
+                                         const ConvPostOps& post = {});
+/// Runs a plan on plain NC[D]HW data: y = post(conv(x) [+ residual]).
+void executeConvF32(const ConvPlan& plan, const float* x, float* y, const float* residual = nullptr);
+
+/// Layout-aware form: x (and residual) are plain, or in the output layout of the plan given
+/// as their layout (a blocked layout such as nChw16c); y is written plain, or in this plan's
+/// own output layout when yBlocked. Chains of convolutions so skip reorders to plain.
+void executeConvF32(const ConvPlan& plan, const float* x, const ConvPlan* xLayout, float* y,
+                    bool yBlocked, const float* residual, const ConvPlan* residualLayout);
+/// Bytes of an output in the plan's own layout (channels may be padded).
+size_t convBlockedOutputBytes(const ConvPlan& plan);
 /// y = conv(x, w) + b with w in [K, C/group, kD, kH, kW]; b may be null (one-shot).
 void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
 /// The same by direct loops: the oracle for tests, and the fallback for shapes oneDNN refuses.

@@ -14,10 +14,16 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   }
 }
 
-Executor::Executor(const Graph& g) : g_(g), lastUse_(g.tensors.size(), -1), state_(g.nodes.size()) {
-  for (size_t i = 0; i < g.nodes.size(); ++i)
+Executor::Executor(const Graph& g)
+    : g_(g), lastUse_(g.tensors.size(), -1), state_(g.nodes.size()), fusion_(planFusion(g)),
+      groupPlans_(fusion_.groups.size()), layoutOf_(g.tensors.size(), nullptr) {
+  // A fused group reads all its inputs when its last layer's turn comes.
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    int k = fusion_.groupOf[i];
+    int at = k >= 0 ? fusion_.groups[k].last : int(i);
     for (TensorId t : g.nodes[i].inputs)
-      if (t != kNoTensor) lastUse_[t] = int(i);
+      if (t != kNoTensor) lastUse_[t] = std::max(lastUse_[t], at);
+  }
   for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
 }
 
@@ -41,6 +47,15 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
 
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
+    int group = fusion_.groupOf[i];
+    if (group >= 0) {
+      if (fusion_.groups[group].last != NodeId(i)) continue;  // runs with its group's last layer
+      try {
+        runGroup(group, live, liveBytes);
+      } catch (const Error& e) {
+        fail("node '", g_.nodes[fusion_.groups[group].conv].name, "' (Conv): ", e.what());
+      }
+    } else {
     OpIO io;
     io.state = &state_[i];
     for (TensorId t : n.inputs) {
@@ -62,6 +77,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
     }
     if (afterLayer) afterLayer(NodeId(i), io.out);
+    }
     peakLive_ = std::max(peakLive_, liveBytes);
     // Free activations whose last reader was this node (constants keep their graph copy).
     auto release = [&](TensorId t) {
@@ -69,14 +85,58 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       liveBytes -= live[t].bytes();
       live[t] = Tensor();
     };
-    for (TensorId t : n.inputs)
-      if (t != kNoTensor && lastUse_[t] == int(i) && !g_.tensors[t].isConstant()) release(t);
-    for (TensorId t : n.outputs)
-      if (t != kNoTensor && lastUse_[t] < 0) release(t);  // never read
+    std::vector<NodeId> members = {NodeId(i)};
+    if (group >= 0) members = {fusion_.groups[group].conv, fusion_.groups[group].add, fusion_.groups[group].act};
+    for (NodeId m : members) {
+      if (m < 0) continue;
+      for (TensorId t : g_.nodes[m].inputs)
+        if (t != kNoTensor && lastUse_[t] == int(i) && !g_.tensors[t].isConstant()) release(t);
+      for (TensorId t : g_.nodes[m].outputs)
+        if (t != kNoTensor && lastUse_[t] < 0) release(t);  // never read
+    }
   }
   std::vector<Tensor> outs;
   for (TensorId t : g_.outputs) outs.push_back(live[t]);
   return outs;
+}
+
+void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
+  const ConvGroup& grp = fusion_.groups[k];
+  const Node& conv = g_.nodes[grp.conv];
+  const Tensor& w = g_.tensor(conv.inputs[1]).value;
+  const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
+  kern::ConvParams p = convParams(g_, conv);
+  if (!groupPlans_[k]) groupPlans_[k] = kern::prepareConvF32(p, w.data<float>(), b, grp.post);
+  TensorId x = conv.inputs[0], out = g_.nodes[grp.last].outputs[0];
+  const float* residual = grp.residual != kNoTensor ? live[grp.residual].data<float>() : nullptr;
+  if (!groupPlans_[k]) {
+    // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
+    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
+    liveBytes += live[out].bytes();
+    kern::convRefF32(p, live[x].data<float>(), w.data<float>(), b, live[out].data<float>());
+    float* y = live[out].data<float>();
+    for (int64_t i = 0; i < live[out].size(); ++i) {
+      float v = y[i] + (residual ? residual[i] : 0.f);
+      using Act = kern::ConvPostOps::Act;
+      if (grp.post.act == Act::kRelu) v = std::max(v, 0.f);
+      if (grp.post.act == Act::kLeakyRelu && v < 0) v *= grp.post.alpha;
+      if (grp.post.act == Act::kClip) v = std::min(std::max(v, grp.post.alpha), grp.post.beta);
+      y[i] = v;
+    }
+    return;
+  }
+  const kern::ConvPlan& plan = *groupPlans_[k];
+  bool blocked = fusion_.blocked[out];
+  if (blocked) {
+    size_t bytes = kern::convBlockedOutputBytes(plan);
+    live[out] = Tensor::uninitialized(DType::kFloat, {int64_t((bytes + 3) / 4)});
+    layoutOf_[out] = &plan;
+  } else {
+    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
+  }
+  liveBytes += live[out].bytes();
+  kern::executeConvF32(plan, live[x].data<float>(), layoutOf_[x], live[out].data<float>(), blocked, residual,
+                       grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);
 }
 
 }  // namespace sim

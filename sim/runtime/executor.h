@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/ir/graph.h"
+#include "sim/runtime/conv_groups.h"
 
 namespace sim {
 
@@ -29,6 +30,10 @@ class Executor {
   const Graph& g_;
   std::vector<int> lastUse_;                  // node index of a tensor's last reader
   std::vector<std::shared_ptr<void>> state_;  // per-node prepared state
+  FusionPlan fusion_;
+  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per group, built on first run
+  std::vector<const kern::ConvPlan*> layoutOf_;              // per blocked tensor: its layout
+  void runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes);
   size_t peakLive_ = 0;
 };
 

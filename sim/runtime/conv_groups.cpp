@@ -1,0 +1,109 @@
+#include "sim/runtime/conv_groups.h"
+
+#include <algorithm>
+
+namespace sim {
+
+kern::ConvParams convParams(const Graph& g, const Node& n) {
+  const auto& a = n.get<ConvAttrs>();
+  const Shape& x = g.desc(n.inputs[0]).shape;
+  const Shape& y = g.desc(n.outputs[0]).shape;
+  kern::ConvParams p;
+  int r = int(a.kernel.size());
+  p.spatialRank = r;
+  p.batch = x[0];
+  p.inChannels = x[1];
+  p.outChannels = y[1];
+  p.group = a.group;
+  for (int i = 0; i < r; ++i) {
+    int j = 3 - r + i;
+    p.in[j] = x[2 + i];
+    p.out[j] = y[2 + i];
+    p.kernel[j] = a.kernel[i];
+    p.stride[j] = a.strides[i];
+    p.padBegin[j] = a.padsBegin[i];
+    p.dilation[j] = a.dilations[i];
+  }
+  return p;
+}
+
+namespace {
+
+bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
+  if (n.kind != OpKind::kActivation) return false;
+  const auto& a = n.get<ActivationAttrs>();
+  using Act = kern::ConvPostOps::Act;
+  switch (a.type) {
+    case ActType::kRelu: post->act = Act::kRelu; return true;
+    case ActType::kLeakyRelu: post->act = Act::kLeakyRelu; post->alpha = a.alpha; return true;
+    case ActType::kClip: post->act = Act::kClip; post->alpha = a.alpha; post->beta = a.beta; return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+FusionPlan planFusion(const Graph& g) {
+  FusionPlan f;
+  f.groupOf.assign(g.nodes.size(), -1);
+  f.blocked.assign(g.tensors.size(), false);
+  std::vector<std::vector<NodeId>> readers(g.tensors.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    for (TensorId t : g.nodes[i].inputs)
+      if (t != kNoTensor) readers[t].push_back(NodeId(i));
+  auto isOutput = [&](TensorId t) { return std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end(); };
+  auto soleReader = [&](TensorId t) -> NodeId {
+    return readers[t].size() == 1 && !isOutput(t) ? readers[t][0] : -1;
+  };
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (n.kind != OpKind::kConvolution) continue;
+    bool constW = g.tensor(n.inputs[1]).isConstant() &&
+                  (n.inputs.size() < 3 || n.inputs[2] == kNoTensor || g.tensor(n.inputs[2]).isConstant());
+    if (!constW || g.desc(n.inputs[0]).dtype != DType::kFloat) continue;
+    ConvGroup grp;
+    grp.conv = grp.last = NodeId(i);
+    TensorId out = n.outputs[0];
+    NodeId next = soleReader(out);
+    // An Add both of whose operands are convolutions (a projection shortcut) joins only the
+    // first; the second convolution then runs on its own.
+    if (next >= 0 && f.groupOf[next] < 0 && g.nodes[next].kind == OpKind::kElementWise &&
+        g.nodes[next].get<EltAttrs>().op == EltOp::kSum) {
+      const Node& add = g.nodes[next];
+      TensorId other = add.inputs[0] == out ? add.inputs[1] : add.inputs[0];
+      if (other != out && g.desc(other).shape == g.desc(out).shape && g.desc(other).dtype == DType::kFloat) {
+        grp.add = grp.last = next;
+        grp.residual = other;
+        grp.post.sum = true;
+        out = add.outputs[0];
+        next = soleReader(out);
+      }
+    }
+    if (next >= 0 && f.groupOf[next] < 0 && fusableActivation(g.nodes[next], &grp.post)) grp.act = grp.last = next;
+    for (NodeId m : {grp.conv, grp.add, grp.act})
+      if (m >= 0) f.groupOf[m] = int(f.groups.size());
+    f.groups.push_back(grp);
+  }
+  // A group's output stays blocked when every reader is a group reading it as its input or
+  // its residual, and it is not a graph output.
+  for (const auto& grp : f.groups) {
+    TensorId out = g.nodes[grp.last].outputs[0];
+    if (isOutput(out) || readers[out].empty() || g.desc(out).shape.size() != 4) continue;
+    bool ok = true;
+    for (NodeId r : readers[out]) {
+      int k = f.groupOf[r];
+      if (k < 0) {
+        ok = false;
+        break;
+      }
+      const ConvGroup& c = f.groups[k];
+      bool asInput = r == c.conv && g.nodes[r].inputs[0] == out;
+      bool asResidual = r == c.add && c.residual == out;
+      ok &= asInput || asResidual;
+    }
+    f.blocked[out] = ok;
+  }
+  return f;
+}
+
+}  // namespace sim

@@ -1,0 +1,33 @@
+// Runtime fusion for FP32 execution: a convolution with constant weights runs together with the
+// point-wise layers oneDNN can apply in its output stage (a residual Add, then ReLU / leaky ReLU
+// / Clip), and tensors that only flow from such convolutions into others stay in oneDNN's
+// blocked layout instead of being reordered to NCHW and back. The IR is not changed: DLA rules,
+// placement and reports still see every layer.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "kernels/conv.h"
+#include "sim/ir/graph.h"
+
+namespace sim {
+
+struct ConvGroup {
+  NodeId conv = -1, add = -1, act = -1;
+  NodeId last = -1;                // the group runs at this node's turn
+  TensorId residual = kNoTensor;  // the Add's other operand
+  kern::ConvPostOps post;
+};
+
+struct FusionPlan {
+  std::vector<int> groupOf;   // per node: index into groups, -1 when run on its own
+  std::vector<ConvGroup> groups;
+  std::vector<bool> blocked;  // per tensor: kept in the producing group's output layout
+};
+
+FusionPlan planFusion(const Graph& g);
+
+/// Convolution parameters of a Convolution node (shared with sim/ops/conv.cpp).
+kern::ConvParams convParams(const Graph& g, const Node& n);
+
+}  // namespace sim
