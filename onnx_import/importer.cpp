@@ -3,6 +3,7 @@
 #include "onnx_import/importer.h"
 
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include <filesystem>
 #include <fstream>
@@ -360,14 +361,20 @@ ImportResult importModelFile(const std::string& path, const ImportOptions& optio
   if (ec) fail(path, ": cannot read (", ec.message(), ")");
   if (size == 0) fail(path, ": is empty (0 bytes), not an ONNX model");
   if (size >= (uint64_t(1) << 31)) fail(path, ": larger than 2 GiB (ONNX protobuf limit)");
+  // Parse straight from the file in chunks: holding the whole file as well as the parsed
+  // message would double the peak memory for the weights.
   std::ifstream f(path, std::ios::binary);
   if (!f) fail(path, ": cannot open");
-  std::string bytes(size_t(size), '\0');
-  f.read(bytes.data(), std::streamsize(size));
-  if (!f) fail(path, ": read error");
   try {
-    auto base = fs::path(path).parent_path().string();
-    return importModelBytes(bytes, base, options);
+    onnx::ModelProto model;
+    {
+      google::protobuf::io::IstreamInputStream raw(&f);
+      google::protobuf::io::CodedInputStream in(&raw);
+      in.SetTotalBytesLimit(INT32_MAX);
+      if (!model.ParseFromCodedStream(&in) || !in.ConsumedEntireMessage())
+        fail("not a valid ONNX model (protobuf parse failed: truncated or corrupt file)");
+    }
+    return importModel(model, fs::path(path).parent_path().string(), options);
   } catch (const sim::Error& e) {
     fail(path, ": ", e.what());
   }

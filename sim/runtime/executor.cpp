@@ -16,7 +16,8 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
 
 Executor::Executor(const Graph& g)
     : g_(g), lastUse_(g.tensors.size(), -1), state_(g.nodes.size()), fusion_(planFusion(g)),
-      groupPlans_(fusion_.groups.size()), layoutOf_(g.tensors.size(), nullptr) {
+      groupPlans_(fusion_.groups.size()), layoutOf_(g.tensors.size(), nullptr),
+      planTried_(fusion_.groups.size(), false) {
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     int k = fusion_.groupOf[i];
@@ -43,7 +44,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
   for (TensorId id : g_.inputs) liveBytes += live[id].bytes();
   peakLive_ = liveBytes;
   for (size_t t = 0; t < g_.tensors.size(); ++t)
-    if (g_.tensors[t].isConstant()) live[t] = g_.tensors[t].value;
+    if (g_.tensors[t].isConstant()) live[t] = g_.tensors[t].value;  // may be empty once freed
 
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
@@ -100,19 +101,50 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
   return outs;
 }
 
+void Executor::prepare() {
+  for (size_t k = 0; k < fusion_.groups.size(); ++k) preparePlan(int(k));
+}
+
+void Executor::preparePlan(int k) {
+  if (groupPlans_[k] || planTried_[k]) return;
+  planTried_[k] = true;
+  const Node& conv = g_.nodes[fusion_.groups[k].conv];
+  const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
+  groupPlans_[k] = kern::prepareConvF32(convParams(g_, conv), g_.tensor(conv.inputs[1]).value.data<float>(), b,
+                                        fusion_.groups[k].post);
+}
+
+std::vector<TensorId> Executor::constantsHeldByPlans() const {
+  std::vector<int> readers(g_.tensors.size(), 0), byPlans(g_.tensors.size(), 0);
+  for (size_t i = 0; i < g_.nodes.size(); ++i)
+    for (TensorId t : g_.nodes[i].inputs)
+      if (t != kNoTensor) ++readers[t];
+  for (size_t k = 0; k < fusion_.groups.size(); ++k) {
+    if (!groupPlans_[k]) continue;
+    const Node& conv = g_.nodes[fusion_.groups[k].conv];
+    for (size_t j = 1; j < conv.inputs.size(); ++j)
+      if (conv.inputs[j] != kNoTensor) ++byPlans[conv.inputs[j]];
+  }
+  std::vector<TensorId> out;
+  for (size_t t = 0; t < g_.tensors.size(); ++t)
+    if (g_.tensors[t].isConstant() && byPlans[t] > 0 && byPlans[t] == readers[t] &&
+        std::find(g_.outputs.begin(), g_.outputs.end(), TensorId(t)) == g_.outputs.end())
+      out.push_back(TensorId(t));
+  return out;
+}
+
 void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   const ConvGroup& grp = fusion_.groups[k];
   const Node& conv = g_.nodes[grp.conv];
-  const Tensor& w = g_.tensor(conv.inputs[1]).value;
-  const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
-  kern::ConvParams p = convParams(g_, conv);
-  if (!groupPlans_[k]) groupPlans_[k] = kern::prepareConvF32(p, w.data<float>(), b, grp.post);
+  preparePlan(k);
   TensorId x = conv.inputs[0], out = g_.nodes[grp.last].outputs[0];
   const float* residual = grp.residual != kNoTensor ? live[grp.residual].data<float>() : nullptr;
   if (!groupPlans_[k]) {
     // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
-    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
-    liveBytes += live[out].bytes();
+    const Tensor& w = g_.tensor(conv.inputs[1]).value;
+    const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
+    kern::ConvParams p = convParams(g_, conv);
+    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);    liveBytes += live[out].bytes();
     kern::convRefF32(p, live[x].data<float>(), w.data<float>(), b, live[out].data<float>());
     float* y = live[out].data<float>();
     for (int64_t i = 0; i < live[out].size(); ++i) {

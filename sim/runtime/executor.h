@@ -23,6 +23,12 @@ class Executor {
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
   /// Called after each layer runs (e.g. to time or inspect it).
   std::function<void(NodeId, const std::vector<Tensor*>& outputs)> afterLayer;
+  /// Builds every prepared kernel (oneDNN plans with their own copy of the weights) now
+  /// rather than on the first run.
+  void prepare();
+  /// Constants only prepared kernels read: after prepare() the caller may free them from the
+  /// graph (e.g. Graph::tensors[t].value = Tensor()) to keep one copy of the weights in memory.
+  std::vector<TensorId> constantsHeldByPlans() const;
   /// The largest total size of activations alive at once during the last run (bytes).
   size_t peakActivationBytes() const { return peakLive_; }
 
@@ -33,6 +39,8 @@ class Executor {
   FusionPlan fusion_;
   std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per group, built on first run
   std::vector<const kern::ConvPlan*> layoutOf_;              // per blocked tensor: its layout
+  std::vector<bool> planTried_;                               // per group
+  void preparePlan(int k);
   void runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes);
   size_t peakLive_ = 0;
 };
