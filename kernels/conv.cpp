@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <dnnl.hpp>
+#include "kernels/onednn_common.h"
 
 namespace kern {
 
@@ -14,11 +14,6 @@ namespace {
 // Offsets into a [.., D, H, W] block for 3 spatial dims.
 inline int64_t sp(const std::array<int64_t, 3>& dims, int64_t d, int64_t h, int64_t w) {
   return (d * dims[1] + h) * dims[2] + w;
-}
-
-dnnl::engine& cpuEngine() {
-  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  return eng;
 }
 
 using dt = dnnl::memory::data_type;
@@ -44,6 +39,7 @@ struct ConvPlan {
   dnnl::memory weights, bias;
   dnnl::memory::desc srcMd, dstMd;          // plain
   dnnl::memory::desc convSrcMd, convDstMd;  // what the primitive wants
+  Layout outLayout;                         // convDstMd, as an opaque layout
   bool hasBias = false;
 };
 
@@ -104,17 +100,18 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
     plan->dstMd = dstMd;
     plan->convSrcMd = pd.src_desc();
     plan->convDstMd = pd.dst_desc();
+    plan->outLayout.md = pd.dst_desc();
     return plan;
   } catch (const dnnl::error&) {
     return nullptr;
   }
 }
 
-void executeConvF32(const ConvPlan& plan, const float* x, const ConvPlan* xLayout, float* y,
-                    bool yBlocked, const float* residual, const ConvPlan* residualLayout) {
+void executeConvF32(const ConvPlan& plan, const float* x, const Layout* xLayout, float* y,
+                    bool yBlocked, const float* residual, const Layout* residualLayout) {
   auto& eng = cpuEngine();
   dnnl::stream s(eng);
-  dnnl::memory src(xLayout ? xLayout->convDstMd : plan.srcMd, eng, const_cast<float*>(x));
+  dnnl::memory src(xLayout ? xLayout->md : plan.srcMd, eng, const_cast<float*>(x));
   dnnl::memory convSrc = src;
   if (src.get_desc() != plan.convSrcMd) {
     convSrc = dnnl::memory(plan.convSrcMd, eng);
@@ -129,7 +126,7 @@ void executeConvF32(const ConvPlan& plan, const float* x, const ConvPlan* xLayou
     toPlain = true;
   }
   if (residual) {  // the sum post-op adds what dst holds: put the residual there first
-    dnnl::memory res(residualLayout ? residualLayout->convDstMd : plan.dstMd, eng, const_cast<float*>(residual));
+    dnnl::memory res(residualLayout ? residualLayout->md : plan.dstMd, eng, const_cast<float*>(residual));
     if (res.get_desc() == dst.get_desc()) {
       if (residual != dst.get_data_handle()) std::memcpy(dst.get_data_handle(), residual, dst.get_desc().get_size());
     } else {
@@ -152,6 +149,8 @@ void executeConvF32(const ConvPlan& plan, const float* x, float* y, const float*
 }
 
 size_t convBlockedOutputBytes(const ConvPlan& plan) { return plan.convDstMd.get_size(); }
+const Layout* convOutputLayout(const ConvPlan& plan) { return &plan.outLayout; }
+bool sameLayout(const Layout* a, const Layout* b) { return a == b || (a && b && a->md == b->md); }
 
 void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
   auto plan = prepareConvF32(p, w, b);

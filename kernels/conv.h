@@ -23,6 +23,9 @@ struct ConvPostOps {
   bool sum = false;
 };
 
+/// The memory layout of an activation kept in a oneDNN-preferred (blocked) format.
+struct Layout;
+
 /// A convolution prepared once (oneDNN primitive + weights in its preferred layout), run many
 /// times. The weights are copied, so the plan stays valid after w and b are freed.
 struct ConvPlan;
@@ -35,9 +38,12 @@ void executeConvF32(const ConvPlan& plan, const float* x, float* y, const float*
 /// Layout-aware form: x (and residual) are plain, or in the output layout of the plan given
 /// as their layout (a blocked layout such as nChw16c); y is written plain, or in this plan's
 /// own output layout when yBlocked. Chains of convolutions so skip reorders to plain.
-void executeConvF32(const ConvPlan& plan, const float* x, const ConvPlan* xLayout, float* y,
-                    bool yBlocked, const float* residual, const ConvPlan* residualLayout);
-/// Bytes of an output in the plan's own layout (channels may be padded).
+void executeConvF32(const ConvPlan& plan, const float* x, const Layout* xLayout, float* y,
+                    bool yBlocked, const float* residual, const Layout* residualLayout);
+/// The plan's own output layout, and the bytes an output needs in it (channels may be padded).
+const Layout* convOutputLayout(const ConvPlan& plan);
+/// True when both layouts are the same memory format (nullptr = plain).
+bool sameLayout(const Layout* a, const Layout* b);
 size_t convBlockedOutputBytes(const ConvPlan& plan);
 /// y = conv(x, w) + b with w in [K, C/group, kD, kH, kW]; b may be null (one-shot).
 void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);

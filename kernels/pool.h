@@ -2,6 +2,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 
 namespace kern {
 
@@ -16,5 +17,19 @@ struct PoolParams {
 /// Pools one element type; T is float, double, int8 or uint8 (max only for integers).
 template <class T>
 void pool(const PoolParams& p, const T* x, T* y);
+
+}  // namespace kern
+
+namespace kern {
+
+struct Layout;
+struct PoolPlan;
+/// oneDNN pooling (2-D, float) reading x in `srcLayout` (nullptr = plain NCHW); the output
+/// layout follows the input's. Returns nullptr when oneDNN cannot run these parameters.
+std::shared_ptr<PoolPlan> preparePoolF32(const PoolParams& p, const Layout* srcLayout);
+/// y is written plain, or in the plan's output layout when yBlocked.
+void executePoolF32(const PoolPlan& plan, const float* x, float* y, bool yBlocked);
+const Layout* poolOutputLayout(const PoolPlan& plan);
+size_t poolBlockedOutputBytes(const PoolPlan& plan);
 
 }  // namespace kern

@@ -28,6 +28,8 @@ class Tensor {
   }
 
   bool empty() const { return !buf_; }
+  /// How many tensors share this buffer (1: this one alone may be written in place).
+  long useCount() const { return buf_.use_count(); }
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   int64_t size() const { return size_; }

@@ -27,7 +27,40 @@ kern::ConvParams convParams(const Graph& g, const Node& n) {
   return p;
 }
 
+kern::PoolParams poolParams(const Graph& g, const Node& n) {
+  const auto& a = n.get<PoolAttrs>();
+  const Shape& x = g.desc(n.inputs[0]).shape;
+  const Shape& y = g.desc(n.outputs[0]).shape;
+  kern::PoolParams p;
+  p.average = a.type == PoolType::kAverage;
+  p.countIncludePad = a.countIncludePad;
+  p.batch = x[0];
+  p.channels = x[1];
+  for (int i = 0; i < 2; ++i) {
+    p.in[1 + i] = x[2 + i];
+    p.out[1 + i] = y[2 + i];
+    p.kernel[1 + i] = a.global ? x[2 + i] : a.kernel[i];
+    if (!a.global) {
+      p.stride[1 + i] = a.strides[i];
+      p.padBegin[1 + i] = a.padsBegin[i];
+      p.padEnd[1 + i] = a.padsEnd[i];
+      p.dilation[1 + i] = a.dilations[i];
+    }
+  }
+  return p;
+}
+
 namespace {
+
+// Pooling oneDNN computes exactly as ONNX: 2-D float, no dilation, and no ceil-mode overhang
+// counted as padding by an include-padding average.
+bool onednnPool(const Graph& g, const Node& n) {
+  if (n.kind != OpKind::kPooling || g.desc(n.inputs[0]).dtype != DType::kFloat) return false;
+  const auto& a = n.get<PoolAttrs>();
+  if (g.desc(n.inputs[0]).shape.size() != 4 || a.global) return false;
+  if (a.dilations[0] != 1 || a.dilations[1] != 1) return false;
+  return !(a.type == PoolType::kAverage && a.countIncludePad && a.ceilMode);
+}
 
 bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
   if (n.kind != OpKind::kActivation) return false;
@@ -57,6 +90,13 @@ FusionPlan planFusion(const Graph& g) {
   };
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
+    if (onednnPool(g, n)) {
+      ConvGroup grp;
+      grp.pool = grp.last = NodeId(i);
+      f.groupOf[i] = int(f.groups.size());
+      f.groups.push_back(grp);
+      continue;
+    }
     if (n.kind != OpKind::kConvolution) continue;
     bool constW = g.tensor(n.inputs[1]).isConstant() &&
                   (n.inputs.size() < 3 || n.inputs[2] == kNoTensor || g.tensor(n.inputs[2]).isConstant());
@@ -82,6 +122,7 @@ FusionPlan planFusion(const Graph& g) {
     if (next >= 0 && f.groupOf[next] < 0 && fusableActivation(g.nodes[next], &grp.post)) grp.act = grp.last = next;
     for (NodeId m : {grp.conv, grp.add, grp.act})
       if (m >= 0) f.groupOf[m] = int(f.groups.size());
+
     f.groups.push_back(grp);
   }
   // A group's output stays blocked when every reader is a group reading it as its input or
@@ -97,7 +138,7 @@ FusionPlan planFusion(const Graph& g) {
         break;
       }
       const ConvGroup& c = f.groups[k];
-      bool asInput = r == c.conv && g.nodes[r].inputs[0] == out;
+      bool asInput = (r == c.conv || r == c.pool) && g.nodes[r].inputs[0] == out;
       bool asResidual = r == c.add && c.residual == out;
       ok &= asInput || asResidual;
     }

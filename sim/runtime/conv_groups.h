@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/pool.h"
 #include "sim/ir/graph.h"
 
 namespace sim {
 
+/// A convolution with its fused point-wise layers, or (pool >= 0) a 2-D pooling layer run by
+/// oneDNN so that it can read and write the same blocked layouts.
 struct ConvGroup {
-  NodeId conv = -1, add = -1, act = -1;
+  NodeId conv = -1, add = -1, act = -1, pool = -1;
   NodeId last = -1;                // the group runs at this node's turn
   TensorId residual = kNoTensor;  // the Add's other operand
   kern::ConvPostOps post;
@@ -27,7 +30,9 @@ struct FusionPlan {
 
 FusionPlan planFusion(const Graph& g);
 
-/// Convolution parameters of a Convolution node (shared with sim/ops/conv.cpp).
+/// Convolution parameters of a Convolution node.
 kern::ConvParams convParams(const Graph& g, const Node& n);
+/// Pooling parameters of a 2-D Pooling node.
+kern::PoolParams poolParams(const Graph& g, const Node& n);
 
 }  // namespace sim

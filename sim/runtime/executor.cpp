@@ -16,7 +16,8 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
 
 Executor::Executor(const Graph& g)
     : g_(g), lastUse_(g.tensors.size(), -1), state_(g.nodes.size()), fusion_(planFusion(g)),
-      groupPlans_(fusion_.groups.size()), layoutOf_(g.tensors.size(), nullptr),
+      groupPlans_(fusion_.groups.size()), poolPlans_(fusion_.groups.size()),
+      layoutOf_(g.tensors.size(), nullptr),
       planTried_(fusion_.groups.size(), false) {
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -54,7 +55,8 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       try {
         runGroup(group, live, liveBytes);
       } catch (const Error& e) {
-        fail("node '", g_.nodes[fusion_.groups[group].conv].name, "' (Conv): ", e.what());
+        const Node& head = g_.nodes[fusion_.groups[group].conv >= 0 ? fusion_.groups[group].conv : fusion_.groups[group].pool];
+        fail("node '", head.name, "' (", head.onnxOp, "): ", e.what());
       }
     } else {
     OpIO io;
@@ -87,7 +89,8 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       live[t] = Tensor();
     };
     std::vector<NodeId> members = {NodeId(i)};
-    if (group >= 0) members = {fusion_.groups[group].conv, fusion_.groups[group].add, fusion_.groups[group].act};
+    if (group >= 0)
+      members = {fusion_.groups[group].conv, fusion_.groups[group].add, fusion_.groups[group].act, fusion_.groups[group].pool};
     for (NodeId m : members) {
       if (m < 0) continue;
       for (TensorId t : g_.nodes[m].inputs)
@@ -105,13 +108,24 @@ void Executor::prepare() {
   for (size_t k = 0; k < fusion_.groups.size(); ++k) preparePlan(int(k));
 }
 
+// Plans are built in group order, so an input's layout is known when its reader is prepared.
 void Executor::preparePlan(int k) {
-  if (groupPlans_[k] || planTried_[k]) return;
+  if (planTried_[k]) return;
   planTried_[k] = true;
-  const Node& conv = g_.nodes[fusion_.groups[k].conv];
+  const ConvGroup& grp = fusion_.groups[k];
+  TensorId out = g_.nodes[grp.last].outputs[0];
+  if (grp.pool >= 0) {
+    const Node& pool = g_.nodes[grp.pool];
+    poolPlans_[k] = kern::preparePoolF32(poolParams(g_, pool), layoutOf_[pool.inputs[0]]);
+    if (!poolPlans_[k]) fail("oneDNN cannot run pooling layer '", pool.name, "'");
+    if (fusion_.blocked[out]) layoutOf_[out] = kern::poolOutputLayout(*poolPlans_[k]);
+    return;
+  }
+  const Node& conv = g_.nodes[grp.conv];
   const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
   groupPlans_[k] = kern::prepareConvF32(convParams(g_, conv), g_.tensor(conv.inputs[1]).value.data<float>(), b,
                                         fusion_.groups[k].post);
+  if (groupPlans_[k] && fusion_.blocked[out]) layoutOf_[out] = kern::convOutputLayout(*groupPlans_[k]);
 }
 
 std::vector<TensorId> Executor::constantsHeldByPlans() const {
@@ -120,7 +134,7 @@ std::vector<TensorId> Executor::constantsHeldByPlans() const {
     for (TensorId t : g_.nodes[i].inputs)
       if (t != kNoTensor) ++readers[t];
   for (size_t k = 0; k < fusion_.groups.size(); ++k) {
-    if (!groupPlans_[k]) continue;
+    if (!groupPlans_[k] || fusion_.groups[k].conv < 0) continue;
     const Node& conv = g_.nodes[fusion_.groups[k].conv];
     for (size_t j = 1; j < conv.inputs.size(); ++j)
       if (conv.inputs[j] != kNoTensor) ++byPlans[conv.inputs[j]];
@@ -135,8 +149,18 @@ std::vector<TensorId> Executor::constantsHeldByPlans() const {
 
 void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   const ConvGroup& grp = fusion_.groups[k];
-  const Node& conv = g_.nodes[grp.conv];
   preparePlan(k);
+  if (grp.pool >= 0) {
+    const kern::PoolPlan& plan = *poolPlans_[k];
+    TensorId x = g_.nodes[grp.pool].inputs[0], out = g_.nodes[grp.pool].outputs[0];
+    bool blocked = fusion_.blocked[out];
+    live[out] = blocked ? Tensor::uninitialized(DType::kFloat, {int64_t((kern::poolBlockedOutputBytes(plan) + 3) / 4)})
+                        : Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
+    liveBytes += live[out].bytes();
+    kern::executePoolF32(plan, live[x].data<float>(), live[out].data<float>(), blocked);
+    return;
+  }
+  const Node& conv = g_.nodes[grp.conv];
   TensorId x = conv.inputs[0], out = g_.nodes[grp.last].outputs[0];
   const float* residual = grp.residual != kNoTensor ? live[grp.residual].data<float>() : nullptr;
   if (!groupPlans_[k]) {
@@ -159,13 +183,21 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   }
   const kern::ConvPlan& plan = *groupPlans_[k];
   bool blocked = fusion_.blocked[out];
-  if (blocked) {
-    size_t bytes = kern::convBlockedOutputBytes(plan);
+  size_t bytes = blocked ? kern::convBlockedOutputBytes(plan) : size_t(volume(g_.desc(out).shape)) * 4;
+  // When the residual dies here, in our layout, its buffer becomes the output: the sum
+  // post-op then adds in place instead of copying the residual first.
+  TensorId r = grp.residual;
+  const kern::Layout* outLayout = blocked ? kern::convOutputLayout(plan) : nullptr;
+  bool inPlace = r != kNoTensor && lastUse_[r] == grp.last && !g_.tensor(r).isConstant() &&
+                 std::find(g_.inputs.begin(), g_.inputs.end(), r) == g_.inputs.end() &&
+                 live[r].useCount() == 1 && live[r].bytes() == bytes &&
+                 kern::sameLayout(layoutOf_[r], outLayout);
+  if (inPlace)
+    live[out] = blocked ? live[r] : live[r].reshaped(g_.desc(out).shape);
+  else if (blocked)
     live[out] = Tensor::uninitialized(DType::kFloat, {int64_t((bytes + 3) / 4)});
-    layoutOf_[out] = &plan;
-  } else {
+  else
     live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
-  }
   liveBytes += live[out].bytes();
   kern::executeConvF32(plan, live[x].data<float>(), layoutOf_[x], live[out].data<float>(), blocked, residual,
                        grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);

@@ -37,8 +37,9 @@ class Executor {
   std::vector<int> lastUse_;                  // node index of a tensor's last reader
   std::vector<std::shared_ptr<void>> state_;  // per-node prepared state
   FusionPlan fusion_;
-  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per group, built on first run
-  std::vector<const kern::ConvPlan*> layoutOf_;              // per blocked tensor: its layout
+  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per conv group, built once
+  std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;   // per pooling stage
+  std::vector<const kern::Layout*> layoutOf_;                // per blocked tensor: its layout
   std::vector<bool> planTried_;                               // per group
   void preparePlan(int k);
   void runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes);
