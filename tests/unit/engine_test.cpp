@@ -9,34 +9,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/cli/run.h"
+#include "test_support.h"
 
-namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run(std::vector<std::string> args) {
-  args.insert(args.begin(), "dlasim");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  int code = sim::cli::dlasimMain(int(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string readFile(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-void writeFile(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+using namespace testsupport;
 
 uint64_t fnv1a(const std::string& s) {
   uint64_t h = 1469598103934665603ull;
@@ -69,7 +47,7 @@ class EngineFile : public ::testing::Test {
     fs::create_directories(dir);
     model = std::string(DLASIM_BINARY_DIR) + "/examples/model_gn.onnx";
     engine = (dir / "gn.engine").string();
-    Result r = run({"--onnx=" + model, "--shapes=input:4x3x32x32", "--int8", "--useDLACore=0",
+    Result r = runCli({"--onnx=" + model, "--shapes=input:4x3x32x32", "--int8", "--useDLACore=0",
                     "--allowGPUFallback", "--saveEngine=" + engine,
                     "--exportOutput=" + (dir / "a.json").string()});
     ASSERT_EQ(r.code, 0) << r.err;
@@ -80,7 +58,7 @@ class EngineFile : public ::testing::Test {
 };
 
 TEST_F(EngineFile, ReloadsWithSamePlacementAndOutputs) {
-  Result r = run({"--loadEngine=" + engine, "--exportOutput=" + (dir / "b.json").string()});
+  Result r = runCli({"--loadEngine=" + engine, "--exportOutput=" + (dir / "b.json").string()});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[Relu_10...Conv_11]}"), std::string::npos);
   EXPECT_NE(r.out.find("[GpuLayer] PLUGIN_V2: InstanceNormalization_5"), std::string::npos);
@@ -102,7 +80,7 @@ TEST_F(EngineFile, RefusesTruncatedCorruptAndForeignFiles) {
                {model, "wrong magic"},
                {(dir / "missing.engine").string(), "no such engine file"}};
   for (const auto& c : cases) {
-    Result r = run({"--loadEngine=" + c.file});
+    Result r = runCli({"--loadEngine=" + c.file});
     EXPECT_EQ(r.code, 2) << c.file;
     EXPECT_NE(r.err.find(c.file), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
@@ -115,7 +93,7 @@ TEST_F(EngineFile, RefusesOtherVersionAndInconsistentContents) {
   std::string v2 = bytes;
   v2[8] = 2;
   writeFile(dir / "v2.engine", v2);
-  Result r = run({"--loadEngine=" + (dir / "v2.engine").string()});
+  Result r = runCli({"--loadEngine=" + (dir / "v2.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("version 2"), std::string::npos) << r.err;
 
@@ -123,34 +101,34 @@ TEST_F(EngineFile, RefusesOtherVersionAndInconsistentContents) {
   writeFile(dir / "shape.engine", repack(bytes, [](nlohmann::json& j) {
               j["tensors"][j["nodes"][0]["outputs"][0].get<int>()]["shape"][1] = 65;
             }));
-  r = run({"--loadEngine=" + (dir / "shape.engine").string()});
+  r = runCli({"--loadEngine=" + (dir / "shape.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("disagrees with its inputs"), std::string::npos) << r.err;
 
   // Tensor and layer-kind indices out of range.
   writeFile(dir / "index.engine", repack(bytes, [](nlohmann::json& j) { j["nodes"][0]["inputs"][0] = 99999; }));
-  r = run({"--loadEngine=" + (dir / "index.engine").string()});
+  r = runCli({"--loadEngine=" + (dir / "index.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("out of range"), std::string::npos) << r.err;
   writeFile(dir / "kind.engine", repack(bytes, [](nlohmann::json& j) { j["nodes"][0]["kind"] = 200; }));
-  r = run({"--loadEngine=" + (dir / "kind.engine").string()});
+  r = runCli({"--loadEngine=" + (dir / "kind.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("layer kind 200"), std::string::npos) << r.err;
   writeFile(dir / "json.engine", repack(bytes, [](nlohmann::json& j) { j.erase("nodes"); }));
-  r = run({"--loadEngine=" + (dir / "json.engine").string()});
+  r = runCli({"--loadEngine=" + (dir / "json.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("malformed contents"), std::string::npos) << r.err;
 }
 
 TEST_F(EngineFile, SaveEngineNeverOverwritesTheModel) {
   std::string before = readFile(model);
-  Result r = run({"--onnx=" + model, "--shapes=input:1x3x32x32", "--saveEngine=" + model});
+  Result r = runCli({"--onnx=" + model, "--shapes=input:1x3x32x32", "--saveEngine=" + model});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(readFile(model), before);
 }
 
 TEST(RulesDoc, DocsMatchTheRuleCatalogue) {
-  Result r = run({"rules"});
+  Result r = runCli({"rules"});
   ASSERT_EQ(r.code, 0);
   EXPECT_EQ(readFile(std::string(DLASIM_SOURCE_DIR) + "/docs/dla-rules.md"), r.out)
       << "docs/dla-rules.md is stale: regenerate with `build/dlasim rules > docs/dla-rules.md`";
@@ -158,17 +136,17 @@ TEST(RulesDoc, DocsMatchTheRuleCatalogue) {
 
 TEST(CheckCommand, ReportsCountsReasonsAndFixes) {
   std::string model = std::string(DLASIM_BINARY_DIR) + "/examples/model_gn.onnx";
-  Result r = run({"check", model, "--shapes=input:32x3x32x32"});
+  Result r = runCli({"check", model, "--shapes=input:32x3x32x32"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("loadables: 5 of 16"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("MACs on DLA: 100.0%"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("reduce.op"), std::string::npos);
   EXPECT_NE(r.out.find("use AveragePool with kernel 2x2 instead of GlobalAveragePool"), std::string::npos);
-  EXPECT_EQ(run({"check", model, "--shapes=input:32x3x32x32", "--strict"}).code, 1);
-  Result x = run({"check", model, "--platform=xavier-nx", "--fp16"});
+  EXPECT_EQ(runCli({"check", model, "--shapes=input:32x3x32x32", "--strict"}).code, 1);
+  Result x = runCli({"check", model, "--platform=xavier-nx", "--fp16"});
   EXPECT_NE(x.out.find("Jetson Xavier NX"), std::string::npos);
-  EXPECT_EQ(run({"check"}).code, 2);
-  EXPECT_EQ(run({"check", model, "--platform=tegra"}).code, 2);
+  EXPECT_EQ(runCli({"check"}).code, 2);
+  EXPECT_EQ(runCli({"check", model, "--platform=tegra"}).code, 2);
 }
 
 }  // namespace

@@ -1,0 +1,103 @@
+// Build flags that steer placement: --layerDeviceTypes, --layerPrecisions, --memPoolSize and the
+// I/O format rules, through the CLI on small models built here.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace {
+
+using namespace testsupport;
+
+class BuildFlags : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("dlasim_flags_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    // conv0 -> relu0 -> conv1 -> relu1: one DLA loadable unless something splits it.
+    onnx::ModelProto m = newModel();
+    addInput(m, "x", {1, 4, 8, 8});
+    for (int i = 0; i < 2; ++i) {
+      std::string w = "w" + std::to_string(i), in = i ? "r0" : "x";
+      addInitF32(m, w, {4, 4, 3, 3}, 4 * 4 * 9);
+      auto* c = addNode(m, "Conv", "conv" + std::to_string(i), {in, w}, {"c" + std::to_string(i)});
+      attrInts(c, "pads", {1, 1, 1, 1});
+      addNode(m, "Relu", "relu" + std::to_string(i), {"c" + std::to_string(i)}, {"r" + std::to_string(i)});
+    }
+    addOutput(m, "r1");
+    model = (dir / "chain.onnx").string();
+    saveModel(m, model);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  Result build(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--onnx=" + model, "--int8", "--useDLACore=0", "--allowGPUFallback",
+                                     "--skipInference"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return runCli(args);
+  }
+  fs::path dir;
+  std::string model;
+};
+
+TEST_F(BuildFlags, AllOnDlaByDefault) {
+  Result r = build({});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[conv0...relu1]}"), std::string::npos) << r.out;
+}
+
+TEST_F(BuildFlags, LayerDeviceTypesSplitsTheLoadable) {
+  Result r = build({"--layerDeviceTypes=relu0:GPU"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[conv0]}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[conv1...relu1]}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[GpuLayer] ACTIVATION: relu0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("placed on the GPU by --layerDeviceTypes"), std::string::npos) << r.out;
+  // Later entries override earlier ones, as in trtexec.
+  Result back = build({"--layerDeviceTypes=relu0:GPU,relu0:DLA"});
+  EXPECT_NE(back.out.find("{ForeignNode[conv0...relu1]}"), std::string::npos) << back.out;
+}
+
+TEST_F(BuildFlags, LayerPrecisionFp32SendsTheLayerToTheGpu) {
+  Result r = build({"--layerPrecisions=conv1:fp32"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[GpuLayer] CONVOLUTION: conv1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("general.precision"), std::string::npos) << r.out;
+  EXPECT_EQ(build({"--layerPrecisions=conv9:fp16"}).code, 2);
+  EXPECT_EQ(build({"--layerDeviceTypes=nothere:GPU"}).code, 2);
+}
+
+TEST_F(BuildFlags, Fp32OnlyBuildPutsEverythingOnTheGpu) {
+  Result r = runCli({"--onnx=" + model, "--useDLACore=0", "--allowGPUFallback", "--skipInference"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("[DlaLayer]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DLA only supports FP16 and INT8"), std::string::npos) << r.out;
+}
+
+TEST_F(BuildFlags, MemoryPoolsArePowersOfTwoOfAtLeast4KiB) {
+  EXPECT_EQ(build({"--memPoolSize=dlaSRAM:0.5"}).code, 0);       // 512 KiB
+  EXPECT_EQ(build({"--memPoolSize=dlaLocalDRAM:1024"}).code, 0);  // 1 GiB
+  EXPECT_EQ(build({"--memPoolSize=dlaSRAM:4K"}).code, 0);
+  Result three = build({"--memPoolSize=dlaSRAM:3"});
+  EXPECT_EQ(three.code, 2);
+  EXPECT_NE(three.err.find("3145728 bytes must be a power of two"), std::string::npos) << three.err;
+  EXPECT_EQ(build({"--memPoolSize=dlaGlobalDRAM:2K"}).code, 2);   // below 4 KiB
+  EXPECT_EQ(build({"--memPoolSize=workspace:3"}).code, 0);         // GPU pool: any size
+  Result big = build({"--memPoolSize=dlaSRAM:4"});
+  EXPECT_EQ(big.code, 0);
+  EXPECT_NE(big.out.find("exceeds the 1048576 bytes per core"), std::string::npos) << big.out;
+}
+
+TEST_F(BuildFlags, IoFormatsAreCheckedAgainstTheDlaRules) {
+  EXPECT_EQ(build({"--inputIOFormats=fp16:chw16,fp16:chw16"}).code, 2);  // two formats, one input
+  Result hwc4 = runCli({"--onnx=" + model, "--int8", "--useDLACore=0", "--buildDLAStandalone",
+                        "--inputIOFormats=int8:dla_hwc4", "--outputIOFormats=int8:dla_linear"});
+  EXPECT_EQ(hwc4.code, 0) << hwc4.err;  // dla_hwc4 takes C in {1,3,4}; x has C = 4
+  Result ok = runCli({"--onnx=" + model, "--int8", "--useDLACore=0", "--buildDLAStandalone",
+                      "--inputIOFormats=int8:dla_linear", "--outputIOFormats=int8:dla_hwc4+chw32"});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  Result out4 = runCli({"--onnx=" + model, "--int8", "--useDLACore=0", "--buildDLAStandalone",
+                        "--inputIOFormats=int8:dla_linear", "--outputIOFormats=int8:dla_hwc4"});
+  EXPECT_EQ(out4.code, 1);
+  EXPECT_NE(out4.err.find("io.format"), std::string::npos) << out4.err;
+}
+
+}  // namespace
