@@ -3,11 +3,16 @@
 set -euo pipefail
 PKGS=(cmake g++ ninja-build pkg-config libeigen3-dev libdnnl-dev libonnx-dev libprotobuf-dev
       protobuf-compiler libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-      python3-onnx python3-numpy nodejs npm)
+      python3-onnx python3-numpy)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js + npm run ONNX Runtime, the tests' reference peer. A machine may have them from
+# outside Debian (then the Debian npm package would conflict): check the commands instead.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
