@@ -335,6 +335,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
   markPatterns(b.g);
+  fuseLikeTensorRT(b.g);
   res.graph = std::move(b.g);
   return res;
 }

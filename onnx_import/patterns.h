@@ -6,4 +6,7 @@ namespace onnx_import {
 /// Tags layers that belong to patterns TensorRT's parser handles as a unit (Node::pattern).
 void markPatterns(sim::Graph& g);
 
+/// Fuses layers as TensorRT's builder does (Scale and ReLU into the preceding convolution).
+void fuseLikeTensorRT(sim::Graph& g);
+
 }  // namespace onnx_import

@@ -118,12 +118,17 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
     fail("--useDLACore=", o.useDLACore, ": ", p.name, " has ", p.dlaCores, " DLA core", p.dlaCores > 1 ? "s" : "",
          " (0..", p.dlaCores - 1, ")");
   checkMemPools(o, p, log);
-  std::set<std::string> layerNames;
-  for (const auto& n : g.nodes) layerNames.insert(n.name);
+  // Per-layer flags may name a layer or any ONNX node fused into one.
+  std::map<std::string, std::string> layerOf;
+  for (const auto& n : g.nodes) {
+    layerOf[n.name] = n.name;
+    layerOf[n.firstName()] = n.name;
+    for (const auto& f : n.fused) layerOf[f.first] = n.name;
+  }
   for (const auto& [name, v] : o.layerPrecisions)
-    if (!layerNames.count(name)) fail("--layerPrecisions: no layer named '", name, "'");
+    if (!layerOf.count(name)) fail("--layerPrecisions: no layer named '", name, "'");
   for (const auto& [name, v] : o.layerDeviceTypes)
-    if (!layerNames.count(name)) fail("--layerDeviceTypes: no layer named '", name, "'");
+    if (!layerOf.count(name)) fail("--layerDeviceTypes: no layer named '", name, "'");
   std::vector<std::string> ioProblems = ioFormatProblems(g, o);
 
   b.dla = o.useDLACore >= 0;
@@ -136,10 +141,10 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
     hw::BuildConfig cfg;
     cfg.fp16 = o.fp16 || o.best;
     cfg.int8 = o.int8 || o.best;
-    for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[name] = prec;
+    for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[layerOf[name]] = prec;
     cfg.dynamicTensors = dynamicTensors(model, o);
     std::map<std::string, std::string> device;
-    for (const auto& [name, d] : o.layerDeviceTypes) device[name] = d;  // later ones override
+    for (const auto& [name, d] : o.layerDeviceTypes) device[layerOf[name]] = d;  // later ones override
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       b.verdicts.push_back(hw::checkLayer(g, n, p, cfg));

@@ -43,6 +43,12 @@ void report(const onnx_import::ImportResult& model, const Options& o, const Buil
       ++onDla;
       dlaMacs += m;
     }
+    // A fused layer counts once for each ONNX node in it.
+    for (const auto& f : n.fused) {
+      if (!rows.count(f.second)) order.push_back(f.second);
+      ++rows[f.second].count;
+      rows[f.second].dla += dla;
+    }
     if (!rows.count(n.onnxOp)) order.push_back(n.onnxOp);
     OpRow& r = rows[n.onnxOp];
     ++r.count;

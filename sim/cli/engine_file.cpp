@@ -11,7 +11,7 @@
 
 namespace sim {
 // Attribute structs as JSON (enums as integers); one line per struct.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConvAttrs, kernel, strides, padsBegin, padsEnd, dilations, group, outputPadding)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConvAttrs, kernel, strides, padsBegin, padsEnd, dilations, group, outputPadding, fusedRelu)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoolAttrs, type, kernel, strides, padsBegin, padsEnd, dilations, ceilMode, countIncludePad, global)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ActivationAttrs, type, alpha, beta)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EltAttrs, op)
@@ -114,6 +114,7 @@ std::string serializeEngine(const onnx_import::ImportResult& model, const BuildR
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     json nj = {{"kind", int(n.kind)}, {"name", n.name}, {"onnxOp", n.onnxOp}, {"pattern", n.pattern},
+               {"originalName", n.originalName}, {"fused", n.fused},
                {"inputs", n.inputs}, {"outputs", n.outputs}, {"attrsIndex", n.attrs.index()},
                {"attrs", attrsToJson(n.attrs)}, {"loadable", b.partition.loadableOf[i]}};
     if (b.dla) {
@@ -216,6 +217,8 @@ EngineContents loadEngine(const std::string& path) {
       n.name = nj.at("name").get<std::string>();
       n.onnxOp = nj.at("onnxOp").get<std::string>();
       n.pattern = nj.at("pattern").get<std::string>();
+      n.originalName = nj.at("originalName").get<std::string>();
+      n.fused = nj.at("fused").get<std::vector<std::pair<std::string, std::string>>>();
       for (int64_t t : nj.at("inputs").get<std::vector<int64_t>>()) n.inputs.push_back(checkId(t, true));
       for (int64_t t : nj.at("outputs").get<std::vector<int64_t>>()) n.outputs.push_back(checkId(t, false));
       n.attrs = attrsFromJson(nj.at("attrsIndex").get<size_t>(), nj.at("attrs"));

@@ -43,6 +43,13 @@ struct Node {
   std::vector<TensorId> outputs;
   Attrs attrs;
   std::string pattern;  // a recognised ONNX pattern this layer belongs to, e.g. "GroupNormalization"
+  /// ONNX nodes fused into this layer after its own, as TensorRT fuses them ({name, op type});
+  /// the layer's name is then "Conv_0 + BatchNormalization_1 + Relu_2".
+  std::vector<std::pair<std::string, std::string>> fused;
+  /// The first and last ONNX node names inside the layer (TensorRT's ForeignNode names).
+  const std::string& firstName() const { return fused.empty() ? name : originalName; }
+  const std::string& lastName() const { return fused.empty() ? name : fused.back().first; }
+  std::string originalName;  // the layer's own ONNX name when others were fused into it
   template <class A>
   const A& get() const {
     return std::get<A>(attrs);

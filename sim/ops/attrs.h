@@ -16,6 +16,7 @@ struct ConvAttrs {
   Ints kernel, strides, padsBegin, padsEnd, dilations;
   int64_t group = 1;
   Ints outputPadding;  // deconvolution only
+  bool fusedRelu = false;  // a ReLU fused into the convolution's output (as TensorRT does)
 };
 
 enum class PoolType { kMax, kAverage };

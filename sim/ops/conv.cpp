@@ -1,4 +1,6 @@
 // Convolution and Deconvolution: shape inference and the FP32 reference run.
+#include <algorithm>
+
 #include "kernels/conv.h"
 #include "sim/ops/op_def.h"
 
@@ -96,6 +98,10 @@ void runConvolution(const Node& n, const OpIO& io) {
   }
   if (plan) kern::executeConvF32(*plan, x.data<float>(), y.data<float>());
   else kern::convRefF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
+  if (a.fusedRelu) {
+    float* yp = y.data<float>();
+    for (int64_t i = 0; i < y.size(); ++i) yp[i] = std::max(yp[i], 0.f);
+  }
 }
 
 std::vector<TensorDesc> inferDeconvolution(const Node& n, const std::vector<const TensorDesc*>& in) {

@@ -66,9 +66,10 @@ Partition partition(const Graph& g, const PartitionInput& in) {
 }
 
 std::string foreignNodeName(const Graph& g, const Loadable& l) {
-  const std::string& first = g.nodes[l.nodes.front()].name;
-  if (l.nodes.size() == 1) return "{ForeignNode[" + first + "]}";
-  return "{ForeignNode[" + first + "..." + g.nodes[l.nodes.back()].name + "]}";
+  const std::string& first = g.nodes[l.nodes.front()].firstName();
+  const std::string& last = g.nodes[l.nodes.back()].lastName();
+  if (first == last) return "{ForeignNode[" + first + "]}";
+  return "{ForeignNode[" + first + "..." + last + "]}";
 }
 
 }  // namespace sim

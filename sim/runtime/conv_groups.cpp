@@ -105,6 +105,10 @@ FusionPlan planFusion(const Graph& g) {
     grp.conv = grp.last = NodeId(i);
     TensorId out = n.outputs[0];
     NodeId next = soleReader(out);
+    if (n.get<ConvAttrs>().fusedRelu) {
+      grp.post.act = kern::ConvPostOps::Act::kRelu;
+      next = -1;  // ReLU comes before anything that follows
+    }
     // An Add both of whose operands are convolutions (a projection shortcut) joins only the
     // first; the second convolution then runs on its own.
     if (next >= 0 && f.groupOf[next] < 0 && g.nodes[next].kind == OpKind::kElementWise &&

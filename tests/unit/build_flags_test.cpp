@@ -45,15 +45,29 @@ TEST_F(BuildFlags, AllOnDlaByDefault) {
 }
 
 TEST_F(BuildFlags, LayerDeviceTypesSplitsTheLoadable) {
-  Result r = build({"--layerDeviceTypes=relu0:GPU"});
+  // relu0 is fused into conv0 ("conv0 + relu0"), as TensorRT fuses it: naming either node
+  // moves the fused layer.
+  Result r = build({"--layerDeviceTypes=relu1:GPU"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[conv0]}"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[conv1...relu1]}"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("[GpuLayer] ACTIVATION: relu0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[DlaLayer] {ForeignNode[conv0...relu0]}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[GpuLayer] CONVOLUTION: conv1 + relu1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("placed on the GPU by --layerDeviceTypes"), std::string::npos) << r.out;
+  Result first = build({"--layerDeviceTypes=conv0:GPU"});
+  EXPECT_NE(first.out.find("[GpuLayer] CONVOLUTION: conv0 + relu0"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("[DlaLayer] {ForeignNode[conv1...relu1]}"), std::string::npos) << first.out;
   // Later entries override earlier ones, as in trtexec.
-  Result back = build({"--layerDeviceTypes=relu0:GPU,relu0:DLA"});
+  Result back = build({"--layerDeviceTypes=relu1:GPU,relu1:DLA"});
   EXPECT_NE(back.out.find("{ForeignNode[conv0...relu1]}"), std::string::npos) << back.out;
+}
+
+TEST_F(BuildFlags, ConvolutionsAbsorbScaleAndReluAsTensorRTDoes) {
+  Result r = runCli({"--onnx=" + model, "--skipInference", "--exportLayerInfo=" + (dir / "li.json").string(),
+                     "--profilingVerbosity=detailed", "--useDLACore=0", "--int8", "--layerDeviceTypes=conv1:GPU",
+                     "--allowGPUFallback"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string li = readFile(dir / "li.json");
+  EXPECT_NE(li.find("\"Name\": \"conv1 + relu1\""), std::string::npos) << li;
+  EXPECT_NE(li.find("\"Name\": \"{ForeignNode[conv0...relu0]}\""), std::string::npos) << li;
 }
 
 TEST_F(BuildFlags, LayerPrecisionFp32SendsTheLayerToTheGpu) {
