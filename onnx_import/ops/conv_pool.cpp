@@ -6,27 +6,29 @@ namespace onnx_import {
 using sim::OpKind;
 using sim::TensorId;
 
-std::vector<TensorId> importConv(NodeContext& ctx) {
-  const sim::Shape& x = ctx.desc(0).shape;
-  const sim::Shape& w = ctx.desc(1).shape;
+// The attributes Conv and ConvTranspose share: kernel (default from the weights), group,
+// window; returns the inputs (x, w[, b]).
+static std::vector<TensorId> convCommon(NodeContext& ctx, sim::ConvAttrs& a, bool deconv) {
+  const sim::Shape x = ctx.desc(0).shape, w = ctx.desc(1).shape;
   if (w.size() < 3) ctx.error(sim::cat("weights shape ", sim::shapeStr(w), " has no spatial dims"));
-  sim::ConvAttrs a;
   a.kernel = ctx.attrInts("kernel_shape", sim::Ints(w.begin() + 2, w.end()));
   a.group = ctx.attrInt("group", 1);
-  readWindow(ctx, x, a.kernel, a.strides, a.padsBegin, a.padsEnd, a.dilations);
+  readWindow(ctx, x, a.kernel, a.strides, a.padsBegin, a.padsEnd, a.dilations, deconv);
   std::vector<TensorId> in = {ctx.input(0), ctx.input(1)};
   if (ctx.hasInput(2)) in.push_back(ctx.input(2));
+  return in;
+}
+
+std::vector<TensorId> importConv(NodeContext& ctx) {
+  sim::ConvAttrs a;
+  std::vector<TensorId> in = convCommon(ctx, a, /*deconv=*/false);
   return {ctx.add1(OpKind::kConvolution, a, in)};
 }
 
 std::vector<TensorId> importConvTranspose(NodeContext& ctx) {
-  const sim::Shape& x = ctx.desc(0).shape;
-  const sim::Shape& w = ctx.desc(1).shape;
-  if (w.size() < 3) ctx.error(sim::cat("weights shape ", sim::shapeStr(w), " has no spatial dims"));
+  const sim::Shape x = ctx.desc(0).shape;
   sim::ConvAttrs a;
-  a.kernel = ctx.attrInts("kernel_shape", sim::Ints(w.begin() + 2, w.end()));
-  a.group = ctx.attrInt("group", 1);
-  readWindow(ctx, x, a.kernel, a.strides, a.padsBegin, a.padsEnd, a.dilations, /*deconv=*/true);
+  std::vector<TensorId> in = convCommon(ctx, a, /*deconv=*/true);
   const size_t r = a.kernel.size();
   a.outputPadding = ctx.attrInts("output_padding", sim::Ints(r, 0));
   if (a.outputPadding.size() != r) ctx.error("output_padding size does not match the kernel");
@@ -47,8 +49,6 @@ std::vector<TensorId> importConvTranspose(NodeContext& ctx) {
       a.padsEnd[i] = total - a.padsBegin[i];
     }
   }
-  std::vector<TensorId> in = {ctx.input(0), ctx.input(1)};
-  if (ctx.hasInput(2)) in.push_back(ctx.input(2));
   return {ctx.add1(OpKind::kDeconvolution, a, in)};
 }
 

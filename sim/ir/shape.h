@@ -10,6 +10,8 @@ using Shape = std::vector<int64_t>;
 
 /// Number of elements; 1 for a scalar.
 int64_t volume(const Shape& s);
+/// Product of dims [from, to) (clamped to the rank): e.g. the "outer" size before an axis.
+int64_t volume(const Shape& s, size_t from, size_t to);
 /// "1x3x224x224" as trtexec prints dimensions; "scalar" for rank 0.
 std::string shapeStr(const Shape& s);
 /// Numpy-style multidirectional broadcast; returns false when the shapes cannot broadcast.

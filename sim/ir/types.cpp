@@ -52,6 +52,12 @@ int64_t volume(const Shape& s) {
   return v;
 }
 
+int64_t volume(const Shape& s, size_t from, size_t to) {
+  int64_t v = 1;
+  for (size_t i = from; i < to && i < s.size(); ++i) v *= s[i];
+  return v;
+}
+
 std::string shapeStr(const Shape& s) {
   if (s.empty()) return "scalar";
   std::ostringstream os;

@@ -1,7 +1,7 @@
 // Convolution and Deconvolution: shape inference and the FP32 reference run.
 #include <algorithm>
 
-#include "kernels/conv.h"
+#include "sim/ops/kernel_params.h"
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -11,26 +11,6 @@ namespace {
 // Output size of one spatial dimension of a convolution.
 int64_t convOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d) {
   return (in + pb + pe - ((k - 1) * d + 1)) / s + 1;
-}
-
-kern::ConvParams toParams(const ConvAttrs& a, const Shape& x, const Shape& y, int64_t outCh) {
-  kern::ConvParams p;
-  int r = int(a.kernel.size());
-  p.spatialRank = r;
-  p.batch = x[0];
-  p.inChannels = x[1];
-  p.outChannels = outCh;
-  p.group = a.group;
-  for (int i = 0; i < r; ++i) {
-    int j = 3 - r + i;
-    p.in[j] = x[2 + i];
-    p.out[j] = y[2 + i];
-    p.kernel[j] = a.kernel[i];
-    p.stride[j] = a.strides[i];
-    p.padBegin[j] = a.padsBegin[i];
-    p.dilation[j] = a.dilations[i];
-  }
-  return p;
 }
 
 void checkConvInputs(const ConvAttrs& a, const TensorDesc& x, const TensorDesc& w) {
@@ -81,7 +61,7 @@ void runConvolution(const Node& n, const OpIO& io) {
   const Tensor &x = *io.in[0], &w = *io.in[1];
   const float* b = io.in.size() > 2 && io.in[2] ? io.in[2]->data<float>() : nullptr;
   Tensor& y = *io.out[0];
-  auto p = toParams(a, x.shape(), y.shape(), w.shape()[0]);
+  auto p = convParams(a, x.shape(), y.shape());
   bool constWeights = io.constant.size() > 1 && io.constant[1] &&
                       (!b || (io.constant.size() > 2 && io.constant[2]));
   std::shared_ptr<kern::ConvPlan> plan;
@@ -130,7 +110,7 @@ void runDeconvolution(const Node& n, const OpIO& io) {
   const Tensor &x = *io.in[0], &w = *io.in[1];
   const float* b = io.in.size() > 2 && io.in[2] ? io.in[2]->data<float>() : nullptr;
   Tensor& y = *io.out[0];
-  auto p = toParams(a, x.shape(), y.shape(), y.shape()[1]);
+  auto p = convParams(a, x.shape(), y.shape());
   kern::deconvF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
 }
 

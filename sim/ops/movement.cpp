@@ -8,12 +8,6 @@ namespace sim {
 
 namespace {
 
-int64_t prod(const Shape& s, size_t from, size_t to) {
-  int64_t v = 1;
-  for (size_t i = from; i < to && i < s.size(); ++i) v *= s[i];
-  return v;
-}
-
 bool isIdentityPerm(const Ints& p) {
   for (size_t i = 0; i < p.size(); ++i)
     if (p[i] != int64_t(i)) return false;
@@ -67,7 +61,7 @@ void runConcatenation(const Node& n, const OpIO& io) {
     xs.push_back(t->raw());
     lens.push_back(t->shape()[axis]);
   }
-  kern::concat(xs, lens, prod(s, 0, axis), prod(s, axis + 1, s.size()),
+  kern::concat(xs, lens, volume(s, 0, axis), volume(s, axis + 1, s.size()),
                dtypeSize(io.out[0]->dtype()), io.out[0]->raw());
 }
 
@@ -180,7 +174,7 @@ void runGather(const Node& n, const OpIO& io) {
     if (i < -len || i >= len) fail("gather index ", i, " out of range [", -len, ", ", len, ")");
     if (i < 0) i += len;
   }
-  kern::gather(x.raw(), prod(x.shape(), 0, axis), len, prod(x.shape(), axis + 1, x.shape().size()),
+  kern::gather(x.raw(), volume(x.shape(), 0, axis), len, volume(x.shape(), axis + 1, x.shape().size()),
                indices, dtypeSize(x.dtype()), io.out[0]->raw());
 }
 

@@ -9,12 +9,6 @@ namespace sim {
 
 namespace {
 
-int64_t prod(const Shape& s, size_t from, size_t to) {
-  int64_t v = 1;
-  for (size_t i = from; i < to && i < s.size(); ++i) v *= s[i];
-  return v;
-}
-
 // y[n, c, ...] = y * scale[c] + shift[c] (either may be null) over [outer, C, inner].
 void perChannel(float* y, int64_t outer, int64_t channels, int64_t inner, const float* scale,
                 const float* shift) {
@@ -43,7 +37,7 @@ void runScale(const Node& n, const OpIO& io) {
   Tensor& y = *io.out[0];
   std::memcpy(y.raw(), x.raw(), x.bytes());
   const Shape& s = x.shape();
-  perChannel(y.data<float>(), s[0], s[1], prod(s, 2, s.size()), io.in[1]->data<float>(),
+  perChannel(y.data<float>(), s[0], s[1], volume(s, 2, s.size()), io.in[1]->data<float>(),
              io.in[2]->data<float>());
 }
 
@@ -86,7 +80,7 @@ void runNormalization(const Node& n, const OpIO& io) {
   if (a.type == NormType::kLayer) {
     int64_t axis;
     normalizeAxis(a.axis, int64_t(s.size()), &axis);
-    int64_t rows = prod(s, 0, axis), len = prod(s, axis, s.size());
+    int64_t rows = volume(s, 0, axis), len = volume(s, axis, s.size());
     float* mean = io.out.size() > 1 && io.out[1] ? io.out[1]->data<float>() : nullptr;
     float* inv = io.out.size() > 2 && io.out[2] ? io.out[2]->data<float>() : nullptr;
     kern::normalizeRows(x.data<float>(), y.data<float>(), rows, len, a.epsilon, mean, inv);
@@ -101,7 +95,7 @@ void runNormalization(const Node& n, const OpIO& io) {
     return;
   }
   int64_t groups = a.type == NormType::kGroup ? a.groups : s[1];
-  int64_t inner = prod(s, 2, s.size());
+  int64_t inner = volume(s, 2, s.size());
   kern::normalizeRows(x.data<float>(), y.data<float>(), s[0] * groups, s[1] / groups * inner,
                       a.epsilon, nullptr, nullptr);
   perChannel(y.data<float>(), s[0], s[1], inner, scale ? scale->data<float>() : nullptr,
@@ -120,7 +114,7 @@ void runLRN(const Node& n, const OpIO& io) {
   const auto& a = n.get<LrnAttrs>();
   const Shape& s = io.in[0]->shape();
   kern::lrnAcrossChannels(io.in[0]->data<float>(), io.out[0]->data<float>(), s[0], s[1],
-                          prod(s, 2, s.size()), a.size, a.alpha, a.beta, a.bias);
+                          volume(s, 2, s.size()), a.size, a.alpha, a.beta, a.bias);
 }
 
 std::vector<TensorDesc> inferSoftMax(const Node& n, const std::vector<const TensorDesc*>& in) {
@@ -137,9 +131,9 @@ void runSoftMax(const Node& n, const OpIO& io) {
   const Shape& s = io.in[0]->shape();
   int64_t axis;
   normalizeAxis(a.axis, std::max<int64_t>(1, s.size()), &axis);
-  int64_t outer = prod(s, 0, axis);
-  int64_t len = a.coerce2d ? prod(s, axis, s.size()) : (s.empty() ? 1 : s[axis]);
-  int64_t inner = a.coerce2d ? 1 : prod(s, axis + 1, s.size());
+  int64_t outer = volume(s, 0, axis);
+  int64_t len = a.coerce2d ? volume(s, axis, s.size()) : (s.empty() ? 1 : s[axis]);
+  int64_t inner = a.coerce2d ? 1 : volume(s, axis + 1, s.size());
   kern::softmax(io.in[0]->data<float>(), io.out[0]->data<float>(), outer, len, inner, a.log);
 }
 

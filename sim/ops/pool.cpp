@@ -1,5 +1,5 @@
 // Pooling (max / average, incl. the global forms): shape inference and reference run.
-#include "kernels/pool.h"
+#include "sim/ops/kernel_params.h"
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -48,25 +48,7 @@ void runPooling(const Node& n, const OpIO& io) {
   const auto& a = n.get<PoolAttrs>();
   const Tensor& x = *io.in[0];
   Tensor& y = *io.out[0];
-  const Shape& xs = x.shape();
-  int r = int(xs.size()) - 2;
-  kern::PoolParams p;
-  p.average = a.type == PoolType::kAverage;
-  p.countIncludePad = a.countIncludePad;
-  p.batch = xs[0];
-  p.channels = xs[1];
-  for (int i = 0; i < r; ++i) {
-    int j = 3 - r + i;
-    p.in[j] = xs[2 + i];
-    p.out[j] = y.shape()[2 + i];
-    p.kernel[j] = a.global ? xs[2 + i] : a.kernel[i];
-    if (!a.global) {
-      p.stride[j] = a.strides[i];
-      p.padBegin[j] = a.padsBegin[i];
-      p.padEnd[j] = a.padsEnd[i];
-      p.dilation[j] = a.dilations[i];
-    }
-  }
+  kern::PoolParams p = poolParams(a, x.shape(), y.shape());
   switch (x.dtype()) {
     case DType::kFloat: return kern::pool(p, x.data<float>(), y.data<float>());
     case DType::kDouble: return kern::pool(p, x.data<double>(), y.data<double>());

@@ -2,52 +2,16 @@
 
 #include <algorithm>
 
+#include "sim/ops/kernel_params.h"
+
 namespace sim {
 
 kern::ConvParams convParams(const Graph& g, const Node& n) {
-  const auto& a = n.get<ConvAttrs>();
-  const Shape& x = g.desc(n.inputs[0]).shape;
-  const Shape& y = g.desc(n.outputs[0]).shape;
-  kern::ConvParams p;
-  int r = int(a.kernel.size());
-  p.spatialRank = r;
-  p.batch = x[0];
-  p.inChannels = x[1];
-  p.outChannels = y[1];
-  p.group = a.group;
-  for (int i = 0; i < r; ++i) {
-    int j = 3 - r + i;
-    p.in[j] = x[2 + i];
-    p.out[j] = y[2 + i];
-    p.kernel[j] = a.kernel[i];
-    p.stride[j] = a.strides[i];
-    p.padBegin[j] = a.padsBegin[i];
-    p.dilation[j] = a.dilations[i];
-  }
-  return p;
+  return convParams(n.get<ConvAttrs>(), g.desc(n.inputs[0]).shape, g.desc(n.outputs[0]).shape);
 }
 
 kern::PoolParams poolParams(const Graph& g, const Node& n) {
-  const auto& a = n.get<PoolAttrs>();
-  const Shape& x = g.desc(n.inputs[0]).shape;
-  const Shape& y = g.desc(n.outputs[0]).shape;
-  kern::PoolParams p;
-  p.average = a.type == PoolType::kAverage;
-  p.countIncludePad = a.countIncludePad;
-  p.batch = x[0];
-  p.channels = x[1];
-  for (int i = 0; i < 2; ++i) {
-    p.in[1 + i] = x[2 + i];
-    p.out[1 + i] = y[2 + i];
-    p.kernel[1 + i] = a.global ? x[2 + i] : a.kernel[i];
-    if (!a.global) {
-      p.stride[1 + i] = a.strides[i];
-      p.padBegin[1 + i] = a.padsBegin[i];
-      p.padEnd[1 + i] = a.padsEnd[i];
-      p.dilation[1 + i] = a.dilations[i];
-    }
-  }
-  return p;
+  return poolParams(n.get<PoolAttrs>(), g.desc(n.inputs[0]).shape, g.desc(n.outputs[0]).shape);
 }
 
 namespace {

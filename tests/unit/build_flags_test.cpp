@@ -11,8 +11,6 @@ using namespace testsupport;
 class BuildFlags : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("dlasim_flags_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
     // conv0 -> relu0 -> conv1 -> relu1: one DLA loadable unless something splits it.
     onnx::ModelProto m = newModel();
     addInput(m, "x", {1, 4, 8, 8});
@@ -27,14 +25,13 @@ class BuildFlags : public ::testing::Test {
     model = (dir / "chain.onnx").string();
     saveModel(m, model);
   }
-  void TearDown() override { fs::remove_all(dir); }
   Result build(std::vector<std::string> extra) {
     std::vector<std::string> args = {"--onnx=" + model, "--int8", "--useDLACore=0", "--allowGPUFallback",
                                      "--skipInference"};
     args.insert(args.end(), extra.begin(), extra.end());
     return runCli(args);
   }
-  fs::path dir;
+  TempDir dir{"flags"};
   std::string model;
 };
 

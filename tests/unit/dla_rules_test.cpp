@@ -22,9 +22,12 @@
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
 #include "sim/runtime/executor.h"
+#include "test_support.h"
 
 namespace {
 
+using testsupport::Result;
+using testsupport::runCli;
 namespace fs = std::filesystem;
 using sim::Attrs;
 using sim::OpKind;
@@ -734,23 +737,6 @@ TEST(PartitionIslands, GpuPathThroughGpuChainStillSplits) {
 const std::string kModelGN = std::string(DLASIM_BINARY_DIR) + "/examples/model_gn.onnx";
 const std::string kModelBN = std::string(DLASIM_BINARY_DIR) + "/examples/model_bn.onnx";
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-CliRun runCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "dlasim");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  CliRun r;
-  r.code = sim::cli::dlasimMain(int(argv.size()), argv.data(), out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
-
 // The text after "[DlaLayer] " / "[GpuLayer] " on each such line, in order.
 std::vector<std::string> tagged(const std::string& log, const std::string& tag) {
   std::vector<std::string> v;
@@ -773,7 +759,7 @@ std::vector<std::string> withFlags(const std::string& model, std::vector<std::st
 }
 
 TEST(PlacementEndToEnd, ModelGNSeedPlacement) {
-  CliRun r = runCli(withFlags(kModelGN, kSeedFlags));
+  Result r = runCli(withFlags(kModelGN, kSeedFlags));
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_EQ(tagged(r.out, "[DlaLayer] "),
             (std::vector<std::string>{"{ForeignNode[Conv_0]}", "{ForeignNode[Relu_10...Conv_11]}",
@@ -790,13 +776,13 @@ TEST(PlacementEndToEnd, ModelGNSeedPlacement) {
 }
 
 TEST(PlacementEndToEnd, ModelBNOneLoadable) {
-  CliRun r = runCli(withFlags(kModelBN, kSeedFlags));
+  Result r = runCli(withFlags(kModelBN, kSeedFlags));
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_EQ(tagged(r.out, "[DlaLayer] "), (std::vector<std::string>{"{ForeignNode[Conv_0...Relu_11]}"})) << r.out;
 }
 
 TEST(PlacementEndToEnd, ModelBNWithoutFallbackFails) {
-  CliRun r = runCli(withFlags(kModelBN, {"--shapes=input:32x3x32x32", "--int8", "--useDLACore=0"}));
+  Result r = runCli(withFlags(kModelBN, {"--shapes=input:32x3x32x32", "--int8", "--useDLACore=0"}));
   EXPECT_EQ(r.code, 1) << r.err << r.out;
   EXPECT_NE(r.err.find("GlobalAveragePool_12"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("reduce.op"), std::string::npos) << r.err;
@@ -804,18 +790,18 @@ TEST(PlacementEndToEnd, ModelBNWithoutFallbackFails) {
 }
 
 TEST(PlacementEndToEnd, MissingDlaCoreIsAFlagError) {
-  CliRun r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1", "--allowGPUFallback",
+  Result r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1", "--allowGPUFallback",
                                       "--platform=orin-nx-8gb"}));
   EXPECT_EQ(r.code, 2) << r.err << r.out;
   EXPECT_NE(r.err.find("--useDLACore=1"), std::string::npos) << r.err;
   // The same core exists on the two-core Orin NX 16GB.
-  CliRun ok = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1", "--allowGPUFallback",
+  Result ok = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1", "--allowGPUFallback",
                                        "--platform=orin-nx-16gb"}));
   EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
 TEST(PlacementEndToEnd, NoDlaCoreNoDlaLayers) {
-  CliRun r = runCli(withFlags(kModelGN, {"--shapes=input:1x3x32x32", "--int8"}));
+  Result r = runCli(withFlags(kModelGN, {"--shapes=input:1x3x32x32", "--int8"}));
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_TRUE(tagged(r.out, "[DlaLayer] ").empty()) << r.out;
   EXPECT_TRUE(tagged(r.out, "[GpuLayer] ").empty()) << r.out;
@@ -824,14 +810,14 @@ TEST(PlacementEndToEnd, NoDlaCoreNoDlaLayers) {
 TEST(PlacementEndToEnd, XavierModelGNSamePlacement) {
   std::vector<std::string> flags = kSeedFlags;
   flags.push_back("--platform=xavier-agx");
-  CliRun r = runCli(withFlags(kModelGN, flags));
+  Result r = runCli(withFlags(kModelGN, flags));
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_EQ(tagged(r.out, "[DlaLayer] ").size(), 5u) << r.out;
 }
 
 TEST(PlacementEndToEnd, StandaloneWithoutDlaFormatsFails) {
   // model_bn has GPU layers too: every problem is logged; io.format among them.
-  CliRun r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=0", "--buildDLAStandalone"}));
+  Result r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=0", "--buildDLAStandalone"}));
   EXPECT_EQ(r.code, 1) << r.err << r.out;
   EXPECT_NE(r.out.find("[io.format]"), std::string::npos) << r.out;
 }
@@ -885,11 +871,11 @@ std::string writeConvReluModel() {
 
 TEST(PlacementEndToEnd, StandaloneNeedsDlaIOFormats) {
   std::string model = writeConvReluModel();
-  CliRun bad = runCli(withFlags(model, {"--int8", "--useDLACore=0", "--buildDLAStandalone"}));
+  Result bad = runCli(withFlags(model, {"--int8", "--useDLACore=0", "--buildDLAStandalone"}));
   EXPECT_EQ(bad.code, 1) << bad.err << bad.out;
   EXPECT_NE(bad.err.find("io.format"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("input 'x'"), std::string::npos) << bad.err;
-  CliRun good = runCli(withFlags(model, {"--int8", "--useDLACore=0", "--buildDLAStandalone",
+  Result good = runCli(withFlags(model, {"--int8", "--useDLACore=0", "--buildDLAStandalone",
                                       "--inputIOFormats=int8:dla_linear", "--outputIOFormats=int8:chw32"}));
   EXPECT_EQ(good.code, 0) << good.err << good.out;
   EXPECT_EQ(tagged(good.out, "[DlaLayer] "), (std::vector<std::string>{"{ForeignNode[conv0...relu0]}"})) << good.out;

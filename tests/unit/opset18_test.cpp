@@ -14,11 +14,6 @@ using namespace testsupport;
 
 class Opset18 : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("dlasim_op18_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
   std::vector<sim::Tensor> run(const onnx::ModelProto& m, const sim::Tensor& x) {
     std::string path = (dir / "m.onnx").string();
     saveModel(m, path);
@@ -26,7 +21,7 @@ class Opset18 : public ::testing::Test {
     sim::Executor exec(model.graph);
     return exec.run({{"x", x}});
   }
-  fs::path dir;
+  TempDir dir{"op18"};
 };
 
 sim::Tensor iota(const sim::Shape& s) {

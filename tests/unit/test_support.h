@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "sim/cli/run.h"
@@ -130,5 +131,19 @@ inline Result runCli(std::vector<std::string> args) {
   r.err = err.str();
   return r;
 }
+
+/// A fresh folder under the system temp dir, removed with its contents at scope end.
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("dlasim_" + name + "_" + std::to_string(::getpid()))) {
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path operator/(const std::string& f) const { return path / f; }
+};
 
 }  // namespace testsupport
