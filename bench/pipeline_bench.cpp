@@ -44,13 +44,16 @@ void runModel(benchmark::State& state, const char* name, const sim::Shape& shape
   state.counters["rss_over_weights_plus_acts"] = peakRss() / (weights + acts);
 }
 
-void BM_ResNet50_FP32_Batch1(benchmark::State& state) { runModel(state, "resnet50", {1, 3, 224, 224}); }
+void BM_ResNet50_FP32_Batch1(benchmark::State& state) {
+  runModel(state, "resnet50", {1, 3, 224, 224});
+}
 BENCHMARK(BM_ResNet50_FP32_Batch1)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 void BM_ResNet50_Import(benchmark::State& state) {
   onnx_import::ImportOptions opt;
   opt.shapes["input"] = {1, 3, 224, 224};
-  for (auto _ : state) benchmark::DoNotOptimize(onnx_import::importModelFile(modelPath("resnet50"), opt));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(onnx_import::importModelFile(modelPath("resnet50"), opt));
 }
 BENCHMARK(BM_ResNet50_Import)->Unit(benchmark::kMillisecond);
 

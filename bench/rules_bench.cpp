@@ -39,7 +39,8 @@ sim::Graph chain(int layers) {
       x = add(sim::OpKind::kShuffle, s, {x});
       continue;
     }
-    sim::TensorId w = g.addConstant("w" + std::to_string(i), sim::Tensor(sim::DType::kFloat, {16, 16, 3, 3}));
+    sim::TensorId w =
+        g.addConstant("w" + std::to_string(i), sim::Tensor(sim::DType::kFloat, {16, 16, 3, 3}));
     x = add(sim::OpKind::kConvolution, c, {x, w});
     x = add(sim::OpKind::kActivation, sim::ActivationAttrs{}, {x});
   }

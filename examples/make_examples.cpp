@@ -1,35 +1,40 @@
 // make_examples.cpp - writes the two example models used by dlasim:
 //
-//   <outdir>/model_gn.onnx   4x (Conv 3x3/s2 -> GroupNorm(8,C) -> ReLU) -> AvgPool -> view -> Linear
-//   <outdir>/model_bn.onnx   same network with BatchNorm2d(C) (eval mode) instead of GroupNorm
+//   <outdir>/model_gn.onnx   4x (Conv 3x3/s2 -> GroupNorm(8,C) -> ReLU) -> AvgPool -> view ->
+//   Linear <outdir>/model_bn.onnx   same network with BatchNorm2d(C) (eval mode) instead of
+//   GroupNorm
 //
 // The graphs mirror what torch.onnx.export (PyTorch 1.11-1.13, opset_version=13,
 // input_names=['input'], output_names=['output'], dynamic batch axis 'batch_size')
 // emits for the module
 //     cnn = Sequential(Conv2d(3,64,3,2,1), GN(8,64), ReLU(), Conv2d(64,128,..), GN(8,128), ReLU(),
-//                      Conv2d(128,256,..), GN(8,256), ReLU(), Conv2d(256,512,..), GN(8,512), ReLU())
+//                      Conv2d(128,256,..), GN(8,256), ReLU(), Conv2d(256,512,..), GN(8,512),
+//                      ReLU())
 //     pool = AdaptiveAvgPool2d((1,1)); linear = Linear(512, 10)
 //     forward: linear(pool(cnn(x)).view(x.shape[0], -1))
 //
 // Naming conventions reproduced (facts about the torch exporter's output):
 //  * nodes are named <OpType>_<k>, k counting every node in order (Constant nodes included);
 //  * parameters keep their state_dict names (cnn.0.weight, cnn.1.running_mean, linear.bias ...);
-//  * GroupNorm(8,C) becomes Constant[0,8,-1] -> Reshape -> InstanceNormalization(scale=Constant ones[8],
-//    B=Constant zeros[8], eps 1e-5) -> Shape(conv out) -> Reshape back -> Mul(weight[C,1,1]) -> Add(bias[C,1,1]);
-//    the [C,1,1] tensors are constant-folded initializers with numeric names;
-//  * other intermediate tensors have numeric names as well.  Numbering used here: values are counted
-//    after 'input' and the module parameters (GN: 1+18 -> first intermediate "19", BN: 1+26 -> "27");
-//    each node output takes the next number (the final one is 'output'), then the constant-folded
-//    initializers continue the sequence (GN: Mul/Add "71","72" for block 1, "73","74" block 2, ...,
-//    then the Unsqueeze axes "79"; BN: Unsqueeze axes "47").
+//  * GroupNorm(8,C) becomes Constant[0,8,-1] -> Reshape -> InstanceNormalization(scale=Constant
+//  ones[8],
+//    B=Constant zeros[8], eps 1e-5) -> Shape(conv out) -> Reshape back -> Mul(weight[C,1,1]) ->
+//    Add(bias[C,1,1]); the [C,1,1] tensors are constant-folded initializers with numeric names;
+//  * other intermediate tensors have numeric names as well.  Numbering used here: values are
+//  counted
+//    after 'input' and the module parameters (GN: 1+18 -> first intermediate "19", BN: 1+26 ->
+//    "27"); each node output takes the next number (the final one is 'output'), then the
+//    constant-folded initializers continue the sequence (GN: Mul/Add "71","72" for block 1,
+//    "73","74" block 2, ..., then the Unsqueeze axes "79"; BN: Unsqueeze axes "47").
 //  * x.view(x.shape[0], -1) -> Shape, Constant(0), Gather(axis 0), Unsqueeze(axes initializer [0]),
 //    Constant([-1]), Concat(axis 0), Reshape; Linear -> Gemm(alpha 1, beta 1, transB 1).
 //
-// Weights are deterministic pseudo-random (fixed seed): conv/linear U(-1/sqrt(fan_in), +1/sqrt(fan_in)),
-// norm weight U(0.5,1.5), norm bias U(-0.2,0.2), BN running_mean U(-0.1,0.1), running_var U(0.5,1.5).
+// Weights are deterministic pseudo-random (fixed seed): conv/linear U(-1/sqrt(fan_in),
+// +1/sqrt(fan_in)), norm weight U(0.5,1.5), norm bias U(-0.2,0.2), BN running_mean U(-0.1,0.1),
+// running_var U(0.5,1.5).
 //
-// Build: g++ -std=c++17 -O1 -DONNX_NAMESPACE=onnx -DONNX_ML=1 make_examples.cpp -lonnx_proto -lprotobuf
-// Usage: make_examples <outdir>
+// Build: g++ -std=c++17 -O1 -DONNX_NAMESPACE=onnx -DONNX_ML=1 make_examples.cpp -lonnx_proto
+// -lprotobuf Usage: make_examples <outdir>
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -48,7 +53,9 @@ using Dims = std::vector<int64_t>;
 // Portable uniform sampler (std::uniform_real_distribution is implementation-defined).
 struct Rng {
   std::mt19937 gen{20240611u};
-  float uniform(float lo, float hi) { return lo + (hi - lo) * float((gen() >> 8) * (1.0 / 16777216.0)); }
+  float uniform(float lo, float hi) {
+    return lo + (hi - lo) * float((gen() >> 8) * (1.0 / 16777216.0));
+  }
   std::vector<float> fill(size_t n, float lo, float hi) {
     std::vector<float> v(n);
     for (auto& x : v) x = uniform(lo, hi);
@@ -58,7 +65,8 @@ struct Rng {
 
 // Fill a TensorProto with little-endian raw_data.
 template <typename T>
-void set_tensor(onnx::TensorProto* t, const std::string& name, int dtype, const Dims& dims, const std::vector<T>& v) {
+void set_tensor(onnx::TensorProto* t, const std::string& name, int dtype, const Dims& dims,
+                const std::vector<T>& v) {
   t->set_name(name);
   t->set_data_type(dtype);
   for (auto d : dims) t->add_dims(d);
@@ -78,8 +86,8 @@ class Builder {
   std::string fresh() { return std::to_string(next_value_++); }
 
   // Adds node <op>_<k>; returns its (single) output name. `out` overrides the numeric name.
-  std::string node(const std::string& op, const std::vector<std::string>& inputs, onnx::NodeProto** np = nullptr,
-                   const std::string& out = "") {
+  std::string node(const std::string& op, const std::vector<std::string>& inputs,
+                   onnx::NodeProto** np = nullptr, const std::string& out = "") {
     onnx::NodeProto* n = g_->add_node();
     n->set_name(op + "_" + std::to_string(node_idx_++));
     n->set_op_type(op);
@@ -173,7 +181,8 @@ onnx::ModelProto build(bool group_norm) {
   // First numeric value id: after 'input' and the module parameters (see header).
   const int num_params = 4 * 2 + 4 * (group_norm ? 2 : 4) + 2;
   Builder b(g, 1 + num_params);
-  std::vector<std::pair<std::string, std::vector<float>>> folded;  // GN Mul/Add constants, named later
+  std::vector<std::pair<std::string, std::vector<float>>>
+      folded;  // GN Mul/Add constants, named later
 
   std::string x = "input";
   for (int blk = 0; blk < 4; ++blk) {
@@ -215,7 +224,8 @@ onnx::ModelProto build(bool group_norm) {
       b.init_f32(norm + "running_mean", {cout}, rng.fill(cout, -0.1f, 0.1f));
       b.init_f32(norm + "running_var", {cout}, rng.fill(cout, 0.5f, 1.5f));
       y = b.node("BatchNormalization",
-                 {c, norm + "weight", norm + "bias", norm + "running_mean", norm + "running_var"}, &n);
+                 {c, norm + "weight", norm + "bias", norm + "running_mean", norm + "running_var"},
+                 &n);
       attr_float(n, "epsilon", 1e-5f);
       attr_float(n, "momentum", 0.9f);
     }
@@ -252,8 +262,10 @@ onnx::ModelProto build(bool group_norm) {
   // Patch the placeholder inputs ("@k" -> folded[k], "@axes" -> axes).
   for (auto& nd : *g->mutable_node())
     for (auto& in : *nd.mutable_input())
-      if (in == "@axes") in = axes;
-      else if (!in.empty() && in[0] == '@') in = folded[std::stoul(in.substr(1))].first;
+      if (in == "@axes")
+        in = axes;
+      else if (!in.empty() && in[0] == '@')
+        in = folded[std::stoul(in.substr(1))].first;
 
   set_io(g->add_input(), "input", 0);
   set_io(g->add_output(), "output", kNumClasses);

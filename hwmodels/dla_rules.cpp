@@ -19,21 +19,25 @@ namespace rules {
 void convolution(Ctx& c, bool deconv) {
   const auto& a = c.n.get<sim::ConvAttrs>();
   if (a.kernel.size() != 2) {
-    c.fail(deconv ? "deconv.spatial" : "conv.spatial", sim::cat("only 2 spatial dimensions are supported, got ", a.kernel.size()));
+    c.fail(deconv ? "deconv.spatial" : "conv.spatial",
+           sim::cat("only 2 spatial dimensions are supported, got ", a.kernel.size()));
     return;
   }
-  if (!c.constant(1)) c.fail(deconv ? "deconv.weights" : "conv.weights", "weights must be build-time constants");
+  if (!c.constant(1))
+    c.fail(deconv ? "deconv.weights" : "conv.weights", "weights must be build-time constants");
   if (!deconv) {
     bool big = !c.l.convKernel.contains(a.kernel[0]) || !c.l.convKernel.contains(a.kernel[1]);
     if (big)
-      c.fail("conv.kernel", sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.convKernel)),
+      c.fail("conv.kernel",
+             sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.convKernel)),
              "split the kernel into several convolutions summed together");
     c.range("conv.padding", "padding", a.padsBegin, c.l.convPadding);
     if (a.padsEnd != a.padsBegin) c.range("conv.padding", "padding", a.padsEnd, c.l.convPadding);
     for (size_t i = 0; i < 2; ++i)
       if (std::max(a.padsBegin[i], a.padsEnd[i]) >= a.kernel[i]) {
-        c.fail("conv.padding_lt_kernel", sim::cat("padding ", std::max(a.padsBegin[i], a.padsEnd[i]),
-                                                  " is not smaller than kernel ", a.kernel[i]),
+        c.fail("conv.padding_lt_kernel",
+               sim::cat("padding ", std::max(a.padsBegin[i], a.padsEnd[i]),
+                        " is not smaller than kernel ", a.kernel[i]),
                "pad explicitly with a Pad before the convolution");
         break;
       }
@@ -43,26 +47,34 @@ void convolution(Ctx& c, bool deconv) {
       c.fail("conv.groups", sim::cat("groups ", a.group, " outside ", rangeStr(c.l.convGroups)));
     int64_t k = c.out()[1];
     if (!c.l.convOutputMaps.contains(k))
-      c.fail("conv.output_maps", sim::cat("output maps ", k, " outside ", rangeStr(c.l.convOutputMaps)),
+      c.fail("conv.output_maps",
+             sim::cat("output maps ", k, " outside ", rangeStr(c.l.convOutputMaps)),
              "split the output channels over several convolutions and concatenate");
     return;
   }
-  bool longK = (a.kernel[0] == 1 && std::count(c.l.deconvLongKernels.begin(), c.l.deconvLongKernels.end(), a.kernel[1])) ||
-               (a.kernel[1] == 1 && std::count(c.l.deconvLongKernels.begin(), c.l.deconvLongKernels.end(), a.kernel[0]));
-  if (!longK && (!c.l.deconvKernel.contains(a.kernel[0]) || !c.l.deconvKernel.contains(a.kernel[1])))
-    c.fail("deconv.kernel", sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.deconvKernel),
-                                     " (1xK / Kx1 with K in {64,96,128} excepted)"));
+  bool longK = (a.kernel[0] == 1 && std::count(c.l.deconvLongKernels.begin(),
+                                               c.l.deconvLongKernels.end(), a.kernel[1])) ||
+               (a.kernel[1] == 1 && std::count(c.l.deconvLongKernels.begin(),
+                                               c.l.deconvLongKernels.end(), a.kernel[0]));
+  if (!longK &&
+      (!c.l.deconvKernel.contains(a.kernel[0]) || !c.l.deconvKernel.contains(a.kernel[1])))
+    c.fail("deconv.kernel",
+           sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.deconvKernel),
+                    " (1xK / Kx1 with K in {64,96,128} excepted)"));
   if (a.kernel[0] == a.kernel[1] && c.l.deconvDisabledSquare.contains(a.kernel[0]))
-    c.fail("deconv.square", sim::cat("square kernel ", dims(a.kernel), " in ", rangeStr(c.l.deconvDisabledSquare),
-                                     " is disabled on DLA (slow compilation)"));
+    c.fail("deconv.square",
+           sim::cat("square kernel ", dims(a.kernel), " in ", rangeStr(c.l.deconvDisabledSquare),
+                    " is disabled on DLA (slow compilation)"));
   if (a.strides[0] == a.strides[1] && c.l.deconvDisabledSquare.contains(a.strides[0]))
-    c.fail("deconv.square", sim::cat("square stride ", dims(a.strides), " in ", rangeStr(c.l.deconvDisabledSquare),
-                                     " is disabled on DLA (slow compilation)"));
+    c.fail("deconv.square",
+           sim::cat("square stride ", dims(a.strides), " in ", rangeStr(c.l.deconvDisabledSquare),
+                    " is disabled on DLA (slow compilation)"));
   for (size_t i = 0; i < 2; ++i)
     if (a.padsBegin[i] || a.padsEnd[i] || (!a.outputPadding.empty() && a.outputPadding[i])) {
-      c.fail("deconv.padding", sim::cat("padding ", dims(a.padsBegin), "/", dims(a.padsEnd),
-                                        a.outputPadding.empty() ? "" : ", output padding " + dims(a.outputPadding),
-                                        " must be 0"),
+      c.fail("deconv.padding",
+             sim::cat("padding ", dims(a.padsBegin), "/", dims(a.padsEnd),
+                      a.outputPadding.empty() ? "" : ", output padding " + dims(a.outputPadding),
+                      " must be 0"),
              "crop the output with a Slice instead of padding");
       break;
     }
@@ -71,7 +83,8 @@ void convolution(Ctx& c, bool deconv) {
     c.fail("deconv.dilation", sim::cat("dilation ", dims(a.dilations), " must be 1"));
   for (int64_t ch : {c.in()[1], c.out()[1]})
     if (!c.l.deconvChannels.contains(ch)) {
-      c.fail("deconv.channels", sim::cat("channels ", ch, " outside ", rangeStr(c.l.deconvChannels)));
+      c.fail("deconv.channels",
+             sim::cat("channels ", ch, " outside ", rangeStr(c.l.deconvChannels)));
       break;
     }
 }
@@ -79,14 +92,16 @@ void convolution(Ctx& c, bool deconv) {
 void rulePooling(Ctx& c) {
   const auto& a = c.n.get<sim::PoolAttrs>();
   if (c.in().size() != 4) {
-    c.fail("pool.spatial", sim::cat("only 2 spatial dimensions are supported, got input ", sim::shapeStr(c.in())));
+    c.fail("pool.spatial",
+           sim::cat("only 2 spatial dimensions are supported, got input ", sim::shapeStr(c.in())));
     return;
   }
   sim::Ints k = a.global ? sim::Ints{c.in()[2], c.in()[3]} : a.kernel;
   bool big = !c.l.poolWindow.contains(k[0]) || !c.l.poolWindow.contains(k[1]);
   if (big)
     c.fail("pool.window", sim::cat("window ", dims(k), " exceeds ", rangeStr(c.l.poolWindow)),
-           k[0] <= c.l.poolWindow.hi * c.l.poolWindow.hi && k[1] <= c.l.poolWindow.hi * c.l.poolWindow.hi
+           k[0] <= c.l.poolWindow.hi * c.l.poolWindow.hi &&
+                   k[1] <= c.l.poolWindow.hi * c.l.poolWindow.hi
                ? "split into two pools (e.g. window a then b with a*b covering the original)"
                : "");
   if (a.global) return;
@@ -96,8 +111,10 @@ void rulePooling(Ctx& c) {
   if (a.dilations[0] != 1 || a.dilations[1] != 1)
     c.fail("pool.dilation", sim::cat("dilation ", dims(a.dilations), " is not supported"));
   bool padded = a.padsBegin[0] || a.padsBegin[1] || a.padsEnd[0] || a.padsEnd[1];
-  if (c.l.avgPoolNeedsInclusivePadding && a.type == sim::PoolType::kAverage && padded && !a.countIncludePad)
-    c.fail("pool.avg_inclusive", "average pooling with padding must count the padding (count_include_pad=1) on this DLA",
+  if (c.l.avgPoolNeedsInclusivePadding && a.type == sim::PoolType::kAverage && padded &&
+      !a.countIncludePad)
+    c.fail("pool.avg_inclusive",
+           "average pooling with padding must count the padding (count_include_pad=1) on this DLA",
            "set count_include_pad=1 or remove the padding");
 }
 
@@ -107,32 +124,41 @@ void ruleActivation(Ctx& c) {
   switch (a.type) {
     case sim::ActType::kRelu:
     case sim::ActType::kSigmoid:
-    case sim::ActType::kTanh: break;
+    case sim::ActType::kTanh:
+      break;
     case sim::ActType::kLeakyRelu:
-      if (a.alpha < 0) c.fail("act.leaky_slope", sim::cat("negative slope ", a.alpha, " is not supported"));
+      if (a.alpha < 0)
+        c.fail("act.leaky_slope", sim::cat("negative slope ", a.alpha, " is not supported"));
       break;
     case sim::ActType::kClip:
       if (a.alpha != 0 || !(a.beta >= c.l.clipUpper.lo && a.beta <= c.l.clipUpper.hi))
-        c.fail("act.clip", sim::cat("Clip [", a.alpha, ", ", a.beta, "] is not a clipped ReLU [0, x] with x in ",
-                                    rangeStr(c.l.clipUpper)));
+        c.fail("act.clip",
+               sim::cat("Clip [", a.alpha, ", ", a.beta,
+                        "] is not a clipped ReLU [0, x] with x in ", rangeStr(c.l.clipUpper)));
       break;
     default:
       c.fail("act.type", "only ReLU, Sigmoid, TanH, clipped ReLU and leaky ReLU run on the DLA",
-             c.n.onnxOp == "HardSwish" ? "HardSwish = x * clip(x + 3, 0, 6) / 6: build it from Add, clipped ReLU and Mul" : "");
+             c.n.onnxOp == "HardSwish"
+                 ? "HardSwish = x * clip(x + 3, 0, 6) / 6: build it from Add, clipped ReLU and Mul"
+                 : "");
   }
 }
 
 void ruleElementWise(Ctx& c) {
   using sim::EltOp;
   EltOp op = c.n.get<sim::EltAttrs>().op;
-  if (op == EltOp::kAnd || op == EltOp::kOr) c.fail("eltwise.op", "logical operations are not supported");
+  if (op == EltOp::kAnd || op == EltOp::kOr)
+    c.fail("eltwise.op", "logical operations are not supported");
   if ((op == EltOp::kDiv || op == EltOp::kPow) && !c.l.eltwiseDivPow)
     c.fail("eltwise.op", "Div and Pow are not supported by this TensorRT/DLA");
   bool cmp = op == EltOp::kEqual || op == EltOp::kGreater || op == EltOp::kLess;
-  if (cmp && !c.cfg.int8) c.fail("eltwise.comparison_int8", "comparison operations run on the DLA in INT8 only (build with --int8)");
+  if (cmp && !c.cfg.int8)
+    c.fail("eltwise.comparison_int8",
+           "comparison operations run on the DLA in INT8 only (build with --int8)");
   for (size_t i = 0; i < 2; ++i)
     if (c.in(i).size() != 4) {
-      c.fail("eltwise.rank", sim::cat("inputs must be 4-D NCHW, got ", sim::shapeStr(c.in(0)), " and ", sim::shapeStr(c.in(1))));
+      c.fail("eltwise.rank", sim::cat("inputs must be 4-D NCHW, got ", sim::shapeStr(c.in(0)),
+                                      " and ", sim::shapeStr(c.in(1))));
       break;
     }
 }
@@ -147,14 +173,20 @@ void ruleUnary(Ctx& c) {
 void ruleScale(Ctx& c) {
   c.requireRank4("scale.rank", "scale");
   if (c.n.pattern == "GroupNormalization")
-    c.fail("scale.groupnorm",
-           "part of the GroupNormalization pattern (Reshape -> InstanceNormalization -> Reshape -> Mul -> Add): "
-           "TensorRT keeps these Scale layers on the GPU with the InstanceNormalization plugin",
-           "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA");
+    c.fail(
+        "scale.groupnorm",
+        "part of the GroupNormalization pattern (Reshape -> InstanceNormalization -> Reshape -> "
+        "Mul -> Add): "
+        "TensorRT keeps these Scale layers on the GPU with the InstanceNormalization plugin",
+        "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA");
 }
 
-void ruleConvolution(Ctx& c) { convolution(c, false); }
-void ruleDeconvolution(Ctx& c) { convolution(c, true); }
+void ruleConvolution(Ctx& c) {
+  convolution(c, false);
+}
+void ruleDeconvolution(Ctx& c) {
+  convolution(c, true);
+}
 
 }  // namespace rules
 }  // namespace hw

@@ -11,19 +11,21 @@ namespace hw::rules {
 void ruleParametricReLU(Ctx& c) {
   if (!c.constant(1)) c.fail("prelu.slope", "slopes must be a build-time constant");
   if (c.g.desc(c.n.inputs[1]).shape.size() != c.in().size())
-    c.fail("prelu.rank", sim::cat("slopes rank ", c.g.desc(c.n.inputs[1]).shape.size(), " differs from input rank ",
-                                  c.in().size()));
+    c.fail("prelu.rank", sim::cat("slopes rank ", c.g.desc(c.n.inputs[1]).shape.size(),
+                                  " differs from input rank ", c.in().size()));
 }
 
 void ruleNormalization(Ctx& c) {
   const auto& a = c.n.get<sim::NormAttrs>();
-  const char* what = a.type == sim::NormType::kInstance ? "InstanceNormalization (a GPU plugin in TensorRT)"
-                     : a.type == sim::NormType::kLayer  ? "LayerNormalization"
-                                                        : "GroupNormalization";
+  const char* what = a.type == sim::NormType::kInstance
+                         ? "InstanceNormalization (a GPU plugin in TensorRT)"
+                     : a.type == sim::NormType::kLayer ? "LayerNormalization"
+                                                       : "GroupNormalization";
   c.fail("norm.unsupported", sim::cat(what, " is not supported on the DLA"),
          a.type == sim::NormType::kLayer ? ""
          : c.n.pattern == "GroupNormalization"
-             ? "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA"
+             ? "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on "
+               "the DLA"
              : "use BatchNormalization (folds into the convolution)");
 }
 
@@ -39,39 +41,49 @@ void ruleConcatenation(Ctx& c) {
   if (axis < 0) axis += rank;
   if (c.n.inputs.size() < 2) c.fail("concat.inputs", "concatenation needs at least two inputs");
   if (rank != 4 || axis != 1)
-    c.fail("concat.axis", sim::cat("concatenation along axis ", axis, " of a rank-", rank,
-                                   " tensor; DLA concatenates only along the channel axis"),
+    c.fail("concat.axis",
+           sim::cat("concatenation along axis ", axis, " of a rank-", rank,
+                    " tensor; DLA concatenates only along the channel axis"),
            "transpose so the concatenated axis becomes C, or concatenate on the GPU");
 }
 
 void ruleSlice(Ctx& c) {
   const auto& a = c.n.get<sim::SliceAttrs>();
-  if (c.in().size() != 4) c.fail("slice.rank", sim::cat("slicing needs a 4-D input, got ", sim::shapeStr(c.in())));
-  if (a.mode == sim::SliceMode::kWrap) c.fail("slice.mode", sim::cat(c.n.onnxOp, " (wrap-around slice) is not supported"));
+  if (c.in().size() != 4)
+    c.fail("slice.rank", sim::cat("slicing needs a 4-D input, got ", sim::shapeStr(c.in())));
+  if (a.mode == sim::SliceMode::kWrap)
+    c.fail("slice.mode", sim::cat(c.n.onnxOp, " (wrap-around slice) is not supported"));
   for (size_t d = 0; d < a.stride.size(); ++d)
     if (a.stride[d] != 1) {
       c.fail("slice.stride", sim::cat("stride ", a.stride[d], " along dim ", d, " (", c.n.onnxOp,
                                       "); DLA slices with stride 1 only"));
       break;
     }
-  if (!c.in().empty() && a.size[0] != c.in()[0]) c.fail("slice.batch", "slicing the batch dimension is not supported");
+  if (!c.in().empty() && a.size[0] != c.in()[0])
+    c.fail("slice.batch", "slicing the batch dimension is not supported");
 }
 
 void ruleShuffle(Ctx& c) {
   std::string fix;
   if (c.n.pattern == "GroupNormalization")
-    fix = "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA";
+    fix =
+        "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA";
   else if (c.out().size() == 2)
-    fix = "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of Flatten/Reshape + Gemm";
-  c.fail("shuffle.unsupported", sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"), fix);
+    fix =
+        "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of "
+        "Flatten/Reshape + Gemm";
+  c.fail("shuffle.unsupported",
+         sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"), fix);
 }
 
 void ruleIdentity(Ctx& c) {
-  if (c.n.get<sim::IdentityAttrs>().cast) c.fail("identity.cast", "type casts are not supported on the DLA");
+  if (c.n.get<sim::IdentityAttrs>().cast)
+    c.fail("identity.cast", "type casts are not supported on the DLA");
 }
 
 void rulePadding(Ctx& c) {
-  c.fail("padding.unsupported", "Pad is not supported on the DLA", "fold the padding into the next convolution's pads");
+  c.fail("padding.unsupported", "Pad is not supported on the DLA",
+         "fold the padding into the next convolution's pads");
 }
 
 void ruleResize(Ctx& c) {
@@ -81,27 +93,33 @@ void ruleResize(Ctx& c) {
     return;
   }
   if (a.scales[0] != 1.f || a.scales[1] != 1.f)
-    c.fail("resize.batch_channel", sim::cat("scales along N and C must be 1, got ", a.scales[0], " and ", a.scales[1]));
+    c.fail("resize.batch_channel",
+           sim::cat("scales along N and C must be 1, got ", a.scales[0], " and ", a.scales[1]));
   if (a.mode == sim::ResizeMode::kCubic) {
     c.fail("resize.mode", "cubic resize is not supported (nearest and bilinear only)");
     return;
   }
-  const Range& r = a.mode == sim::ResizeMode::kNearest ? c.l.resizeNearestScale : c.l.resizeLinearScale;
+  const Range& r =
+      a.mode == sim::ResizeMode::kNearest ? c.l.resizeNearestScale : c.l.resizeLinearScale;
   for (int d = 2; d < 4; ++d) {
     float s = a.scales[d];
     if (s != std::floor(s) || !r.contains(int64_t(s))) {
       c.fail(a.mode == sim::ResizeMode::kNearest ? "resize.nearest_scale" : "resize.linear_scale",
              sim::cat("scale ", s, " along dim ", d, " is not an integer in ", rangeStr(r), " (",
                       a.mode == sim::ResizeMode::kNearest ? "nearest" : "bilinear", ")"),
-             s > r.hi && s <= double(r.hi) * r.hi ? "chain two resizes whose scales multiply to this one" : "");
+             s > r.hi && s <= double(r.hi) * r.hi
+                 ? "chain two resizes whose scales multiply to this one"
+                 : "");
       return;
     }
   }
 }
 
 void ruleSoftMax(Ctx& c) {
-  if (!c.l.softmax) c.fail("softmax.platform", sim::cat("softmax runs on the DLA of Orin only, not on ", c.p.name));
-  if (c.n.get<sim::SoftMaxAttrs>().log) c.fail("softmax.log", "LogSoftmax is not supported on the DLA");
+  if (!c.l.softmax)
+    c.fail("softmax.platform", sim::cat("softmax runs on the DLA of Orin only, not on ", c.p.name));
+  if (c.n.get<sim::SoftMaxAttrs>().log)
+    c.fail("softmax.log", "LogSoftmax is not supported on the DLA");
 }
 
 void ruleMatrixMultiply(Ctx& c) {
@@ -120,11 +138,13 @@ void ruleReduce(Ctx& c) {
     int64_t k = c.l.poolWindow.hi;
     if (spatial && a.op == sim::ReduceOp::kMean && h <= k && w <= k)
       fix = sim::cat("use AveragePool with kernel ", h, "x", w, " instead of ", c.n.onnxOp);
-    else if (spatial && a.op == sim::ReduceOp::kMean && h <= k * k && w <= k * k && h % k == 0 && w % k == 0)
+    else if (spatial && a.op == sim::ReduceOp::kMean && h <= k * k && w <= k * k && h % k == 0 &&
+             w % k == 0)
       fix = sim::cat(c.n.onnxOp, " over ", h, "x", w, ": use AveragePool kernel ", k, " stride ", k,
                      ", then AveragePool kernel ", h / k, "x", w / k);
-    c.fail("reduce.op", sim::cat("DLA cores do not support ", a.op == sim::ReduceOp::kMean ? "AVG" : "this",
-                                 " Reduce operation (MAX only)"),
+    c.fail("reduce.op",
+           sim::cat("DLA cores do not support ", a.op == sim::ReduceOp::kMean ? "AVG" : "this",
+                    " Reduce operation (MAX only)"),
            fix);
   }
   for (int64_t ax : a.axes)
@@ -136,9 +156,12 @@ void ruleReduce(Ctx& c) {
 
 void ruleGather(Ctx& c) {
   c.fail("gather.unsupported", "Gather is not supported on the DLA",
-         "for a constant index, use a Slice; DLA-SW's op_reconstruction rewrites Gather as a convolution");
+         "for a constant index, use a Slice; DLA-SW's op_reconstruction rewrites Gather as a "
+         "convolution");
 }
 
-void ruleSelect(Ctx& c) { c.fail("select.unsupported", "Where (select) is not supported on the DLA"); }
+void ruleSelect(Ctx& c) {
+  c.fail("select.unsupported", "Where (select) is not supported on the DLA");
+}
 
 }  // namespace hw::rules

@@ -14,11 +14,12 @@ struct Range {
 
 /// TensorRT's per-layer DLA restrictions for one DLA generation (seed §3, design §3).
 struct DlaLimits {
-  int64_t maxBatch;            // product of all dims but C, H, W
-  int64_t maxNonBatchDim;      // each of C, H, W
+  int64_t maxBatch;        // product of all dims but C, H, W
+  int64_t maxNonBatchDim;  // each of C, H, W
   int maxLoadablesPerCore;
-  int64_t maxWeightBytes;      // per network
-  Range convKernel, convPadding, convStride, convDilation, convGroups, convOutputMaps, convGroupsHwc4;
+  int64_t maxWeightBytes;  // per network
+  Range convKernel, convPadding, convStride, convDilation, convGroups, convOutputMaps,
+      convGroupsHwc4;
   Range deconvKernel, deconvDisabledSquare, deconvChannels;
   std::vector<int64_t> deconvLongKernels;  // 1xK / Kx1 kernels allowed beyond convKernel
   Range poolWindow, poolPadding, poolStride;
@@ -26,9 +27,9 @@ struct DlaLimits {
   Range clipUpper;                    // clipped ReLU upper bound
   std::vector<int64_t> lrnWindows;
   Range resizeNearestScale, resizeLinearScale;
-  bool softmax;                       // Orin only
-  bool eltwiseDivPow;                 // newer TensorRT
-  bool sparsity;                      // structured 2:4 INT8 sparsity (Orin)
+  bool softmax;        // Orin only
+  bool eltwiseDivPow;  // newer TensorRT
+  bool sparsity;       // structured 2:4 INT8 sparsity (Orin)
 };
 
 struct PowerMode {
@@ -41,11 +42,11 @@ struct Platform {
   std::string id;    // --platform value
   std::string name;  // display name
   int dlaCores;
-  int dlaGeneration;  // 1 = Xavier (NVDLA v1 lineage), 2 = Orin
-  int64_t sramBytesPerCore;   // managed SRAM default / capacity
+  int dlaGeneration;         // 1 = Xavier (NVDLA v1 lineage), 2 = Orin
+  int64_t sramBytesPerCore;  // managed SRAM default / capacity
   double dramBandwidthGBs;
   int64_t int8MacsPerCycle, fp16MacsPerCycle;  // per core, dense
-  std::vector<PowerMode> powerModes;  // first = default (MAXN)
+  std::vector<PowerMode> powerModes;           // first = default (MAXN)
   DlaLimits limits;
   std::vector<std::pair<std::string, std::string>> sources;  // figure -> source
 };

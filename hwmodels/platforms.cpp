@@ -3,7 +3,6 @@
 // "DLA-SW" = NVIDIA Deep-Learning-Accelerator-SW README/FAQ; "nvpmodel" = L4T power-mode files;
 // "NVDLA" = NVDLA v1 nv_full spec (shared/reference/nvdla-open-source.md).
 #include "hwmodels/platform.h"
-
 #include "sim/ir/error.h"
 
 namespace hw {
@@ -14,31 +13,31 @@ constexpr int64_t kMiB = 1 << 20;
 
 DlaLimits commonLimits() {
   DlaLimits l;
-  l.maxBatch = 4096;               // seed §3.1
-  l.maxNonBatchDim = 8192;         // design §3 (non-batch dims <= 8192)
-  l.maxLoadablesPerCore = 16;      // seed §3.1
-  l.maxWeightBytes = 512 * kMiB;   // design §3 (weights < 512 MB per network)
-  l.convKernel = {1, 32};          // seed §3.2.1
-  l.convPadding = {0, 31};         // seed §3.2.1
-  l.convStride = {1, 8};           // seed §3.2.1
-  l.convDilation = {1, 32};        // seed §3.2.1; NvInfer
-  l.convGroups = {1, 8192};        // seed §3.2.1 (linear, CHW16, CHW32 formats)
-  l.convGroupsHwc4 = {1, 4};       // seed §3.2.1 (DLA_HWC4 format)
-  l.convOutputMaps = {1, 8192};    // seed §3.2.1
-  l.deconvKernel = {1, 32};        // seed §3.2.2
+  l.maxBatch = 4096;                    // seed §3.1
+  l.maxNonBatchDim = 8192;              // design §3 (non-batch dims <= 8192)
+  l.maxLoadablesPerCore = 16;           // seed §3.1
+  l.maxWeightBytes = 512 * kMiB;        // design §3 (weights < 512 MB per network)
+  l.convKernel = {1, 32};               // seed §3.2.1
+  l.convPadding = {0, 31};              // seed §3.2.1
+  l.convStride = {1, 8};                // seed §3.2.1
+  l.convDilation = {1, 32};             // seed §3.2.1; NvInfer
+  l.convGroups = {1, 8192};             // seed §3.2.1 (linear, CHW16, CHW32 formats)
+  l.convGroupsHwc4 = {1, 4};            // seed §3.2.1 (DLA_HWC4 format)
+  l.convOutputMaps = {1, 8192};         // seed §3.2.1
+  l.deconvKernel = {1, 32};             // seed §3.2.2
   l.deconvLongKernels = {64, 96, 128};  // seed §3.2.2 (1xK and Kx1)
   l.deconvDisabledSquare = {23, 32};    // seed §3.2.2 (square kernels/strides disabled)
-  l.deconvChannels = {1, 8192};    // seed §3.2.2
-  l.poolWindow = {1, 8};           // seed §3.2.3
-  l.poolPadding = {0, 7};          // seed §3.2.3
-  l.poolStride = {1, 16};          // seed §3.2.3
-  l.clipUpper = {1, 127};          // seed §3.2.4 (clipped ReLU range)
-  l.lrnWindows = {3, 5, 7, 9};     // seed §3.2.8
-  l.resizeNearestScale = {1, 32};  // seed §3.2.10
-  l.resizeLinearScale = {1, 4};    // seed §3.2.10
+  l.deconvChannels = {1, 8192};         // seed §3.2.2
+  l.poolWindow = {1, 8};                // seed §3.2.3
+  l.poolPadding = {0, 7};               // seed §3.2.3
+  l.poolStride = {1, 16};               // seed §3.2.3
+  l.clipUpper = {1, 127};               // seed §3.2.4 (clipped ReLU range)
+  l.lrnWindows = {3, 5, 7, 9};          // seed §3.2.8
+  l.resizeNearestScale = {1, 32};       // seed §3.2.10
+  l.resizeLinearScale = {1, 4};         // seed §3.2.10
   l.avgPoolNeedsInclusivePadding = false;
   l.softmax = true;
-  l.eltwiseDivPow = true;          // design §3 (newer TensorRT)
+  l.eltwiseDivPow = true;  // design §3 (newer TensorRT)
   l.sparsity = false;
   return l;
 }
@@ -59,7 +58,9 @@ DlaLimits xavierLimits() {
 
 const std::vector<std::pair<std::string, std::string>> kOrinSources = {
     {"dlaCores", "DLA-SW README: 2 DLA cores on AGX Orin"},
-    {"int8MacsPerCycle", "[derived] 105 sparse INT8 TOPS for both cores at 1.6 GHz (DLA-SW) -> 8192 dense MACs/cycle/core"},
+    {"int8MacsPerCycle",
+     "[derived] 105 sparse INT8 TOPS for both cores at 1.6 GHz (DLA-SW) -> 8192 dense "
+     "MACs/cycle/core"},
     {"sramBytesPerCore", "NvInfer kDLA_MANAGED_SRAM: Orin has 1 MiB per core"},
     {"dramBandwidthGBs", "LPDDR5 204.8 GB/s (AGX), 102.4 GB/s (NX); design §3"},
     {"powerModes", "L4T nvpmodel files (design §3)"},
@@ -67,7 +68,8 @@ const std::vector<std::pair<std::string, std::string>> kOrinSources = {
 
 const std::vector<std::pair<std::string, std::string>> kXavierSources = {
     {"dlaCores", "NVDLA / Xavier: 2 DLA cores"},
-    {"int8MacsPerCycle", "NVDLA v1 nv_full: Atomic-C 64 x Atomic-K 32 = 2048 INT8, 1024 FP16 MACs/cycle"},
+    {"int8MacsPerCycle",
+     "NVDLA v1 nv_full: Atomic-C 64 x Atomic-K 32 = 2048 INT8, 1024 FP16 MACs/cycle"},
     {"sramBytesPerCore", "DLA-SW FAQ: 4 MiB SRAM shared by 2 DLAs and 2 PVAs (1 MiB default pool)"},
     {"dramBandwidthGBs", "LPDDR4x 137 GB/s (AGX), ~51 GB/s (NX at EMC 1600 MHz); design §3"},
     {"powerModes", "L4T nvpmodel files (design §3)"},
@@ -75,21 +77,75 @@ const std::vector<std::pair<std::string, std::string>> kXavierSources = {
 
 std::vector<Platform> build() {
   std::vector<Platform> v;
-  v.push_back({"orin-agx", "Jetson AGX Orin 64GB", 2, 2, 1 * kMiB, 204.8, 8192, 4096,
+  v.push_back({"orin-agx",
+               "Jetson AGX Orin 64GB",
+               2,
+               2,
+               1 * kMiB,
+               204.8,
+               8192,
+               4096,
                {{"MAXN", 1600.0, 0}, {"50W", 1369.6, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}},
-               orinLimits(), kOrinSources});
-  v.push_back({"orin-agx-32gb", "Jetson AGX Orin 32GB", 2, 2, 1 * kMiB, 204.8, 8192, 4096,
-               {{"40W", 1228.8, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}}, orinLimits(), kOrinSources});
-  v.push_back({"orin-nx-16gb", "Jetson Orin NX 16GB", 2, 2, 1 * kMiB, 102.4, 8192, 4096,
-               {{"25W", 614.4, 0}, {"15W", 614.4, 0}, {"10W", 153.6, 2133}}, orinLimits(), kOrinSources});
-  v.push_back({"orin-nx-8gb", "Jetson Orin NX 8GB", 1, 2, 1 * kMiB, 102.4, 8192, 4096,
-               {{"15W", 614.4, 0}, {"10W", 153.6, 2133}}, orinLimits(),
-               {{"dlaCores", "issue #3: Orin NX 8GB has one DLA core"},
-                {"powerModes", "assumption: the DLA clocks of Orin NX 16GB (design §3); no NX 8GB file in shared/"}}});
-  v.push_back({"xavier-agx", "Jetson AGX Xavier", 2, 1, 1 * kMiB, 137.0, 2048, 1024,
-               {{"MAXN", 1395.2, 0}}, xavierLimits(), kXavierSources});
-  v.push_back({"xavier-nx", "Jetson Xavier NX", 2, 1, 1 * kMiB, 51.0, 2048, 1024,
-               {{"15W", 1100.8, 1600}, {"10W", 896.0, 1600}}, xavierLimits(), kXavierSources});
+               orinLimits(),
+               kOrinSources});
+  v.push_back({"orin-agx-32gb",
+               "Jetson AGX Orin 32GB",
+               2,
+               2,
+               1 * kMiB,
+               204.8,
+               8192,
+               4096,
+               {{"40W", 1228.8, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}},
+               orinLimits(),
+               kOrinSources});
+  v.push_back({"orin-nx-16gb",
+               "Jetson Orin NX 16GB",
+               2,
+               2,
+               1 * kMiB,
+               102.4,
+               8192,
+               4096,
+               {{"25W", 614.4, 0}, {"15W", 614.4, 0}, {"10W", 153.6, 2133}},
+               orinLimits(),
+               kOrinSources});
+  v.push_back(
+      {"orin-nx-8gb",
+       "Jetson Orin NX 8GB",
+       1,
+       2,
+       1 * kMiB,
+       102.4,
+       8192,
+       4096,
+       {{"15W", 614.4, 0}, {"10W", 153.6, 2133}},
+       orinLimits(),
+       {{"dlaCores", "issue #3: Orin NX 8GB has one DLA core"},
+        {"powerModes",
+         "assumption: the DLA clocks of Orin NX 16GB (design §3); no NX 8GB file in shared/"}}});
+  v.push_back({"xavier-agx",
+               "Jetson AGX Xavier",
+               2,
+               1,
+               1 * kMiB,
+               137.0,
+               2048,
+               1024,
+               {{"MAXN", 1395.2, 0}},
+               xavierLimits(),
+               kXavierSources});
+  v.push_back({"xavier-nx",
+               "Jetson Xavier NX",
+               2,
+               1,
+               1 * kMiB,
+               51.0,
+               2048,
+               1024,
+               {{"15W", 1100.8, 1600}, {"10W", 896.0, 1600}},
+               xavierLimits(),
+               kXavierSources});
   return v;
 }
 

@@ -10,7 +10,9 @@ using sim::Graph;
 using sim::Node;
 using sim::Shape;
 
-inline std::string rangeStr(const Range& r) { return sim::cat("[", r.lo, ",", r.hi, "]"); }
+inline std::string rangeStr(const Range& r) {
+  return sim::cat("[", r.lo, ",", r.hi, "]");
+}
 inline std::string dims(const sim::Ints& v) {
   std::ostringstream os;
   for (size_t i = 0; i < v.size(); ++i) os << (i ? "x" : "") << v[i];
@@ -30,12 +32,15 @@ struct Ctx {
   const Shape& in(size_t i = 0) const { return g.desc(n.inputs[i]).shape; }
   const Shape& out(size_t i = 0) const { return g.desc(n.outputs[i]).shape; }
   bool constant(size_t i) const {
-    return i < n.inputs.size() && n.inputs[i] != sim::kNoTensor && g.tensor(n.inputs[i]).isConstant();
+    return i < n.inputs.size() && n.inputs[i] != sim::kNoTensor &&
+           g.tensor(n.inputs[i]).isConstant();
   }
   void requireRank4(const char* rule, const char* what) {
-    if (in().size() != 4) fail(rule, sim::cat(what, " needs a 4-D NCHW input, got ", sim::shapeStr(in())));
+    if (in().size() != 4)
+      fail(rule, sim::cat(what, " needs a 4-D NCHW input, got ", sim::shapeStr(in())));
   }
-  void range(const char* rule, const char* what, const sim::Ints& vals, const Range& r, std::string fix = "") {
+  void range(const char* rule, const char* what, const sim::Ints& vals, const Range& r,
+             std::string fix = "") {
     for (int64_t x : vals)
       if (!r.contains(x)) {
         fail(rule, sim::cat(what, " ", dims(vals), " outside ", rangeStr(r)), std::move(fix));

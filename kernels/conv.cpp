@@ -24,7 +24,9 @@ dnnl::memory::dims spatial(const std::array<int64_t, 3>& a, int rank) {
   return dnnl::memory::dims(a.end() - rank, a.end());
 }
 
-tag plainTag(int rank) { return rank == 1 ? tag::ncw : rank == 2 ? tag::nchw : tag::ncdhw; }
+tag plainTag(int rank) {
+  return rank == 1 ? tag::ncw : rank == 2 ? tag::nchw : tag::ncdhw;
+}
 tag weightTag(int rank, bool grouped) {
   if (grouped) return rank == 1 ? tag::goiw : rank == 2 ? tag::goihw : tag::goidhw;
   return rank == 1 ? tag::oiw : rank == 2 ? tag::oihw : tag::oidhw;
@@ -54,8 +56,10 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
     for (auto d : spatial(p.out, r)) dst.push_back(d);
     bool grouped = p.group > 1;
     dnnl::memory::dims wd;
-    if (grouped) wd = {p.group, p.outChannels / p.group, p.inChannels / p.group};
-    else wd = {p.outChannels, p.inChannels};
+    if (grouped)
+      wd = {p.group, p.outChannels / p.group, p.inChannels / p.group};
+    else
+      wd = {p.outChannels, p.inChannels};
     for (auto d : spatial(p.kernel, r)) wd.push_back(d);
     dnnl::memory::dims strides = spatial(p.stride, r), padL = spatial(p.padBegin, r), padR, dil;
     for (int i = 3 - r; i < 3; ++i) {
@@ -77,7 +81,8 @@ std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, co
                                                     padL, padR);
     dnnl::post_ops ops;
     if (post.sum) ops.append_sum(1.f);
-    if (post.act == ConvPostOps::Act::kRelu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    if (post.act == ConvPostOps::Act::kRelu)
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
     if (post.act == ConvPostOps::Act::kLeakyRelu)
       ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, post.alpha, 0.f);
     if (post.act == ConvPostOps::Act::kClip)
@@ -126,9 +131,11 @@ void executeConvF32(const ConvPlan& plan, const float* x, const Layout* xLayout,
     toPlain = true;
   }
   if (residual) {  // the sum post-op adds what dst holds: put the residual there first
-    dnnl::memory res(residualLayout ? residualLayout->md : plan.dstMd, eng, const_cast<float*>(residual));
+    dnnl::memory res(residualLayout ? residualLayout->md : plan.dstMd, eng,
+                     const_cast<float*>(residual));
     if (res.get_desc() == dst.get_desc()) {
-      if (residual != dst.get_data_handle()) std::memcpy(dst.get_data_handle(), residual, dst.get_desc().get_size());
+      if (residual != dst.get_data_handle())
+        std::memcpy(dst.get_data_handle(), residual, dst.get_desc().get_size());
     } else {
       dnnl::reorder(res, dst).execute(s, res, dst);
     }
@@ -148,14 +155,22 @@ void executeConvF32(const ConvPlan& plan, const float* x, float* y, const float*
   executeConvF32(plan, x, nullptr, y, false, residual, nullptr);
 }
 
-size_t convBlockedOutputBytes(const ConvPlan& plan) { return plan.convDstMd.get_size(); }
-const Layout* convOutputLayout(const ConvPlan& plan) { return &plan.outLayout; }
-bool sameLayout(const Layout* a, const Layout* b) { return a == b || (a && b && a->md == b->md); }
+size_t convBlockedOutputBytes(const ConvPlan& plan) {
+  return plan.convDstMd.get_size();
+}
+const Layout* convOutputLayout(const ConvPlan& plan) {
+  return &plan.outLayout;
+}
+bool sameLayout(const Layout* a, const Layout* b) {
+  return a == b || (a && b && a->md == b->md);
+}
 
 void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
   auto plan = prepareConvF32(p, w, b);
-  if (plan) executeConvF32(*plan, x, y);
-  else convRefF32(p, x, w, b, y);
+  if (plan)
+    executeConvF32(*plan, x, y);
+  else
+    convRefF32(p, x, w, b, y);
 }
 
 void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {

@@ -33,7 +33,8 @@ struct ConvPlan;
 std::shared_ptr<ConvPlan> prepareConvF32(const ConvParams& p, const float* w, const float* b,
                                          const ConvPostOps& post = {});
 /// Runs a plan on plain NC[D]HW data: y = post(conv(x) [+ residual]).
-void executeConvF32(const ConvPlan& plan, const float* x, float* y, const float* residual = nullptr);
+void executeConvF32(const ConvPlan& plan, const float* x, float* y,
+                    const float* residual = nullptr);
 
 /// Layout-aware form: x (and residual) are plain, or in the output layout of the plan given
 /// as their layout (a blocked layout such as nChw16c); y is written plain, or in this plan's

@@ -49,7 +49,8 @@ void binary(const std::vector<int64_t>& aShape, const TA* a, const std::vector<i
     for (int64_t i = 0; i < n; ++i) out[i] = op(a[i], b[i]);
     return;
   }
-  forEachBroadcast(outShape, {broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)},
+  forEachBroadcast(outShape,
+                   {broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)},
                    [&](int64_t o, int64_t ia, int64_t ib, int64_t) { out[o] = op(a[ia], b[ib]); });
 }
 
@@ -58,12 +59,11 @@ template <class T>
 void select(const std::vector<int64_t>& cShape, const bool* c, const std::vector<int64_t>& xShape,
             const T* x, const std::vector<int64_t>& yShape, const T* y,
             const std::vector<int64_t>& outShape, T* out) {
-  forEachBroadcast(outShape,
-                   {broadcastStrides(cShape, outShape), broadcastStrides(xShape, outShape),
-                    broadcastStrides(yShape, outShape)},
-                   [&](int64_t o, int64_t ic, int64_t ix, int64_t iy) {
-                     out[o] = c[ic] ? x[ix] : y[iy];
-                   });
+  forEachBroadcast(
+      outShape,
+      {broadcastStrides(cShape, outShape), broadcastStrides(xShape, outShape),
+       broadcastStrides(yShape, outShape)},
+      [&](int64_t o, int64_t ic, int64_t ix, int64_t iy) { out[o] = c[ic] ? x[ix] : y[iy]; });
 }
 
 }  // namespace kern

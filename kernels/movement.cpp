@@ -64,10 +64,18 @@ void transposeTyped(const Dims& inShape, const Dims& perm, const E* x, E* y) {
 
 void transpose(const Dims& inShape, const Dims& perm, size_t esize, const void* x, void* y) {
   switch (esize) {
-    case 1: return transposeTyped(inShape, perm, static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y));
-    case 2: return transposeTyped(inShape, perm, static_cast<const uint16_t*>(x), static_cast<uint16_t*>(y));
-    case 4: return transposeTyped(inShape, perm, static_cast<const uint32_t*>(x), static_cast<uint32_t*>(y));
-    default: return transposeTyped(inShape, perm, static_cast<const uint64_t*>(x), static_cast<uint64_t*>(y));
+    case 1:
+      return transposeTyped(inShape, perm, static_cast<const uint8_t*>(x),
+                            static_cast<uint8_t*>(y));
+    case 2:
+      return transposeTyped(inShape, perm, static_cast<const uint16_t*>(x),
+                            static_cast<uint16_t*>(y));
+    case 4:
+      return transposeTyped(inShape, perm, static_cast<const uint32_t*>(x),
+                            static_cast<uint32_t*>(y));
+    default:
+      return transposeTyped(inShape, perm, static_cast<const uint64_t*>(x),
+                            static_cast<uint64_t*>(y));
   }
 }
 
@@ -87,8 +95,8 @@ void stridedSlice(const Dims& inShape, const Dims& start, const Dims& stride, co
   });
 }
 
-void concat(const std::vector<const void*>& xs, const std::vector<int64_t>& axisLens,
-            int64_t outer, int64_t inner, size_t esize, void* y) {
+void concat(const std::vector<const void*>& xs, const std::vector<int64_t>& axisLens, int64_t outer,
+            int64_t inner, size_t esize, void* y) {
   int64_t total = 0;
   for (auto a : axisLens) total += a;
   auto* dst = static_cast<char*>(y);
@@ -133,7 +141,8 @@ void pad(const Dims& inShape, const Dims& padsBegin, const Dims& outShape, PadKi
           i = i < 0 ? 0 : n - 1;
         } else {  // reflect without repeating the edge: period 2(n-1)
           int64_t period = 2 * (n - 1);
-          if (period == 0) i = 0;
+          if (period == 0)
+            i = 0;
           else {
             i = ((i % period) + period) % period;
             if (i >= n) i = period - i;

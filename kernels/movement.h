@@ -17,8 +17,8 @@ void stridedSlice(const Dims& inShape, const Dims& start, const Dims& stride, co
                   bool wrap, size_t esize, const void* x, void* y);
 
 /// Concatenates inputs (given as [outer, axisLen_i, inner] views) along the middle dimension.
-void concat(const std::vector<const void*>& xs, const std::vector<int64_t>& axisLens,
-            int64_t outer, int64_t inner, size_t esize, void* y);
+void concat(const std::vector<const void*>& xs, const std::vector<int64_t>& axisLens, int64_t outer,
+            int64_t inner, size_t esize, void* y);
 
 /// y = x taken at `indices` (already in [0, axisLen)) along the middle of [outer, axisLen, inner].
 void gather(const void* x, int64_t outer, int64_t axisLen, int64_t inner,

@@ -21,8 +21,8 @@ void pool(const PoolParams& p, const T* x, T* y) {
           // Window extent clipped to the padded input gives count_include_pad's divisor.
           for (int a = 0; a < 3; ++a) {
             int64_t start = o[a] * p.stride[a] - p.padBegin[a];
-            int64_t end = std::min(start + (p.kernel[a] - 1) * p.dilation[a] + 1,
-                                   p.in[a] + p.padEnd[a]);
+            int64_t end =
+                std::min(start + (p.kernel[a] - 1) * p.dilation[a] + 1, p.in[a] + p.padEnd[a]);
             padded *= (end - start + p.dilation[a] - 1) / p.dilation[a];
           }
           for (int64_t kd = 0; kd < p.kernel[0]; ++kd) {

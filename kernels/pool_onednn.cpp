@@ -22,13 +22,15 @@ std::shared_ptr<PoolPlan> preparePoolF32(const PoolParams& p, const Layout* srcL
     plan->plainDstMd = dnnl::memory::desc(dst, dt::f32, tag::nchw);
     // End padding as oneDNN wants it: whatever makes the output size come out (ceil mode).
     dnnl::memory::dims padR;
-    for (int i = 1; i < 3; ++i) padR.push_back((p.out[i] - 1) * p.stride[i] + p.kernel[i] - p.in[i] - p.padBegin[i]);
-    auto algo = !p.average ? dnnl::algorithm::pooling_max
+    for (int i = 1; i < 3; ++i)
+      padR.push_back((p.out[i] - 1) * p.stride[i] + p.kernel[i] - p.in[i] - p.padBegin[i]);
+    auto algo = !p.average          ? dnnl::algorithm::pooling_max
                 : p.countIncludePad ? dnnl::algorithm::pooling_avg_include_padding
                                     : dnnl::algorithm::pooling_avg_exclude_padding;
     auto desc = dnnl::pooling_forward::desc(dnnl::prop_kind::forward_inference, algo, plan->srcMd,
-                                            dnnl::memory::desc(dst, dt::f32, tag::any), {p.stride[1], p.stride[2]},
-                                            {p.kernel[1], p.kernel[2]}, {p.padBegin[1], p.padBegin[2]}, padR);
+                                            dnnl::memory::desc(dst, dt::f32, tag::any),
+                                            {p.stride[1], p.stride[2]}, {p.kernel[1], p.kernel[2]},
+                                            {p.padBegin[1], p.padBegin[2]}, padR);
     auto pd = dnnl::pooling_forward::primitive_desc(desc, cpuEngine());
     plan->prim = dnnl::pooling_forward(pd);
     plan->dstMd = pd.dst_desc();
@@ -44,7 +46,8 @@ void executePoolF32(const PoolPlan& plan, const float* x, float* y, bool yBlocke
   dnnl::stream s(eng);
   dnnl::memory src(plan.srcMd, eng, const_cast<float*>(x));
   bool direct = yBlocked || plan.dstMd == plan.plainDstMd;
-  dnnl::memory dst = direct ? dnnl::memory(yBlocked ? plan.dstMd : plan.plainDstMd, eng, y) : dnnl::memory(plan.dstMd, eng);
+  dnnl::memory dst = direct ? dnnl::memory(yBlocked ? plan.dstMd : plan.plainDstMd, eng, y)
+                            : dnnl::memory(plan.dstMd, eng);
   plan.prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
   if (!direct) {
     dnnl::memory plain(plan.plainDstMd, eng, y);
@@ -53,7 +56,11 @@ void executePoolF32(const PoolPlan& plan, const float* x, float* y, bool yBlocke
   s.wait();
 }
 
-const Layout* poolOutputLayout(const PoolPlan& plan) { return &plan.outLayout; }
-size_t poolBlockedOutputBytes(const PoolPlan& plan) { return plan.dstMd.get_size(); }
+const Layout* poolOutputLayout(const PoolPlan& plan) {
+  return &plan.outLayout;
+}
+size_t poolBlockedOutputBytes(const PoolPlan& plan) {
+  return plan.dstMd.get_size();
+}
 
 }  // namespace kern

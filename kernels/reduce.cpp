@@ -39,14 +39,28 @@ void reduce(ReduceKind kind, const std::vector<int64_t>& inShape, const std::vec
     double v = double(x[i]);
     switch (kind) {
       case ReduceKind::kSum:
-      case ReduceKind::kMean: acc[o] += v; break;
-      case ReduceKind::kMax: acc[o] = std::max(acc[o], v); break;
-      case ReduceKind::kMin: acc[o] = std::min(acc[o], v); break;
-      case ReduceKind::kProd: acc[o] *= v; break;
+      case ReduceKind::kMean:
+        acc[o] += v;
+        break;
+      case ReduceKind::kMax:
+        acc[o] = std::max(acc[o], v);
+        break;
+      case ReduceKind::kMin:
+        acc[o] = std::min(acc[o], v);
+        break;
+      case ReduceKind::kProd:
+        acc[o] *= v;
+        break;
       case ReduceKind::kSumSquare:
-      case ReduceKind::kL2: acc[o] += v * v; break;
-      case ReduceKind::kL1: acc[o] += std::fabs(v); break;
-      case ReduceKind::kLogSumExp: acc[o] += std::exp(v - shift[o]); break;
+      case ReduceKind::kL2:
+        acc[o] += v * v;
+        break;
+      case ReduceKind::kL1:
+        acc[o] += std::fabs(v);
+        break;
+      case ReduceKind::kLogSumExp:
+        acc[o] += std::exp(v - shift[o]);
+        break;
     }
   });
   for (int64_t o = 0; o < outSize; ++o) {
@@ -108,12 +122,14 @@ void lrnAcrossChannels(const float* x, float* y, int64_t batch, int64_t channels
     for (int64_t c = 0; c < channels; ++c)
       for (int64_t s = 0; s < spatial; ++s) {
         double sq = 0;
-        for (int64_t j = std::max<int64_t>(0, c - before); j <= std::min(channels - 1, c + after); ++j) {
+        for (int64_t j = std::max<int64_t>(0, c - before); j <= std::min(channels - 1, c + after);
+             ++j) {
           double v = x[(n * channels + j) * spatial + s];
           sq += v * v;
         }
         int64_t i = (n * channels + c) * spatial + s;
-        y[i] = float(x[i] / std::pow(double(bias) + double(alpha) / double(size) * sq, double(beta)));
+        y[i] =
+            float(x[i] / std::pow(double(bias) + double(alpha) / double(size) * sq, double(beta)));
       }
 }
 

@@ -17,11 +17,16 @@ double sourceCoord(const ResizeParams& p, int64_t x, int64_t inLen, double scale
   // ONNX defines the output length used here as scale * input length (not the rounded size).
   double outLen = scale * double(inLen);
   switch (p.coord) {
-    case CoordMode::kHalfPixel: return (x + 0.5) / scale - 0.5;
-    case CoordMode::kPytorchHalfPixel: return outLen > 1 ? (x + 0.5) / scale - 0.5 : -0.5;
-    case CoordMode::kAlignCorners: return outLen == 1 ? 0.0 : x * double(inLen - 1) / (outLen - 1);
-    case CoordMode::kAsymmetric: return x / scale;
-    case CoordMode::kTfHalfPixelForNearest: return (x + 0.5) / scale;
+    case CoordMode::kHalfPixel:
+      return (x + 0.5) / scale - 0.5;
+    case CoordMode::kPytorchHalfPixel:
+      return outLen > 1 ? (x + 0.5) / scale - 0.5 : -0.5;
+    case CoordMode::kAlignCorners:
+      return outLen == 1 ? 0.0 : x * double(inLen - 1) / (outLen - 1);
+    case CoordMode::kAsymmetric:
+      return x / scale;
+    case CoordMode::kTfHalfPixelForNearest:
+      return (x + 0.5) / scale;
   }
   return 0;
 }
@@ -41,10 +46,18 @@ Taps makeTaps(const ResizeParams& p, int64_t inLen, int64_t outLen, double scale
       bool up = false;
       if (r != 0) {
         switch (p.rounding) {
-          case RoundMode::kRoundPreferFloor: up = r > 0.5; break;
-          case RoundMode::kRoundPreferCeil: up = r >= 0.5; break;
-          case RoundMode::kFloor: up = false; break;
-          case RoundMode::kCeil: up = true; break;
+          case RoundMode::kRoundPreferFloor:
+            up = r > 0.5;
+            break;
+          case RoundMode::kRoundPreferCeil:
+            up = r >= 0.5;
+            break;
+          case RoundMode::kFloor:
+            up = false;
+            break;
+          case RoundMode::kCeil:
+            up = true;
+            break;
         }
       }
       w = {1.0};
@@ -80,13 +93,15 @@ Taps makeTaps(const ResizeParams& p, int64_t inLen, int64_t outLen, double scale
 
 void resize(const ResizeParams& p, const float* x, float* y) {
   std::vector<int64_t> shape = p.inShape;
-  std::vector<double> cur(x, x + [&] {
-    int64_t v = 1;
-    for (auto d : shape) v *= d;
-    return v;
-  }());
+  std::vector<double> cur(
+      x, x + [&] {
+        int64_t v = 1;
+        for (auto d : shape) v *= d;
+        return v;
+      }());
   for (size_t d = 0; d < shape.size(); ++d) {
-    if (shape[d] == p.outShape[d] && p.scales[d] == 1.f && p.coord != CoordMode::kTfHalfPixelForNearest)
+    if (shape[d] == p.outShape[d] && p.scales[d] == 1.f &&
+        p.coord != CoordMode::kTfHalfPixelForNearest)
       continue;  // identity along this dimension for every supported transform
     Taps t = makeTaps(p, shape[d], p.outShape[d], p.scales[d]);
     int64_t outer = 1, inner = 1;

@@ -48,7 +48,8 @@ void fuseLikeTensorRT(sim::Graph& g) {
     if (!w.isConstant() || (hasBias && !g.tensor(conv.inputs[2]).isConstant())) continue;
     sim::NodeId next = sole(conv.outputs[0]);
     if (next >= 0 && g.nodes[next].kind == sim::OpKind::kScale && g.nodes[next].pattern.empty() &&
-        g.tensor(g.nodes[next].inputs[1]).isConstant() && g.tensor(g.nodes[next].inputs[2]).isConstant()) {
+        g.tensor(g.nodes[next].inputs[1]).isConstant() &&
+        g.tensor(g.nodes[next].inputs[2]).isConstant()) {
       // w'[k] = w[k] * s[k]; b'[k] = b[k] * s[k] + t[k]. New tensors: constants may be shared.
       const sim::Tensor& s = g.tensor(g.nodes[next].inputs[1]).value;
       const sim::Tensor& t = g.tensor(g.nodes[next].inputs[2]).value;
@@ -63,14 +64,17 @@ void fuseLikeTensorRT(sim::Graph& g) {
       }
       conv.inputs[1] = g.addConstant(g.uniqueName(conv.name + "_fused_weights"), std::move(nw));
       sim::TensorId bias = g.addConstant(g.uniqueName(conv.name + "_fused_bias"), std::move(nb));
-      if (hasBias) conv.inputs[2] = bias;
-      else conv.inputs.push_back(bias);
+      if (hasBias)
+        conv.inputs[2] = bias;
+      else
+        conv.inputs.push_back(bias);
       absorb(conv, g.nodes[next]);
       removed[next] = true;
       readers = Readers(g);
       next = sole(conv.outputs[0]);
     }
-    if (next >= 0 && g.nodes[next].kind == sim::OpKind::kActivation && g.nodes[next].pattern.empty() &&
+    if (next >= 0 && g.nodes[next].kind == sim::OpKind::kActivation &&
+        g.nodes[next].pattern.empty() &&
         g.nodes[next].get<sim::ActivationAttrs>().type == sim::ActType::kRelu) {
       std::get<sim::ConvAttrs>(conv.attrs).fusedRelu = true;
       absorb(conv, g.nodes[next]);
@@ -83,7 +87,8 @@ void fuseLikeTensorRT(sim::Graph& g) {
   for (size_t t = 0; t < g.tensors.size(); ++t) {
     bool read = false;
     for (sim::NodeId r : readers.of[t]) read |= !removed[r];
-    if (g.tensors[t].isConstant() && !read && !isOutput(g, sim::TensorId(t))) g.tensors[t].value = sim::Tensor();
+    if (g.tensors[t].isConstant() && !read && !isOutput(g, sim::TensorId(t)))
+      g.tensors[t].value = sim::Tensor();
   }
   std::vector<sim::Node> kept;
   for (size_t i = 0; i < g.nodes.size(); ++i)

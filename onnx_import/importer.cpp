@@ -34,7 +34,9 @@ class GraphBuilder {
 
 // ---- NodeContext ------------------------------------------------------------------------
 
-const sim::Graph& NodeContext::graph() const { return b_.g; }
+const sim::Graph& NodeContext::graph() const {
+  return b_.g;
+}
 
 void NodeContext::error(const std::string& msg) const {
   fail("node '", name_, "' (", opType(), "): ", msg);
@@ -47,7 +49,9 @@ TensorId NodeContext::input(int i) const {
   return t;
 }
 
-const sim::TensorDesc& NodeContext::desc(int i) const { return b_.g.desc(input(i)); }
+const sim::TensorDesc& NodeContext::desc(int i) const {
+  return b_.g.desc(input(i));
+}
 
 const sim::Tensor* NodeContext::constant(int i) const {
   if (!hasInput(i)) return nullptr;
@@ -105,7 +109,9 @@ std::vector<TensorId> NodeContext::add(sim::OpKind kind, sim::Attrs attrs,
                                        const std::string& suffix) {
   sim::Node n;
   n.kind = kind;
-  n.name = suffix.empty() && layerCount_ == 0 ? name_ : name_ + (suffix.empty() ? "_" + std::to_string(layerCount_) : "_" + suffix);
+  n.name = suffix.empty() && layerCount_ == 0
+               ? name_
+               : name_ + (suffix.empty() ? "_" + std::to_string(layerCount_) : "_" + suffix);
   ++layerCount_;
   n.onnxOp = opType();
   n.inputs = std::move(inputs);
@@ -117,7 +123,8 @@ std::vector<TensorId> NodeContext::add(sim::OpKind kind, sim::Attrs attrs,
     if (t != sim::kNoTensor && !g.tensor(t).isConstant()) allConst = false;
   for (int k = 0; k < numOutputs; ++k) {
     if (size_t(k) >= outs.size()) error("internal: layer produced fewer outputs than requested");
-    n.outputs.push_back(g.addTensor(g.uniqueName(n.name + "_out" + (k ? std::to_string(k) : "")), outs[k]));
+    n.outputs.push_back(
+        g.addTensor(g.uniqueName(n.name + "_out" + (k ? std::to_string(k) : "")), outs[k]));
   }
   if (allConst) {
     // Fold: run the layer now and keep its outputs as constants.
@@ -135,7 +142,8 @@ std::vector<TensorId> NodeContext::add(sim::OpKind kind, sim::Attrs attrs,
     } catch (const sim::Error& e) {
       error(e.what());
     }
-    for (size_t k = 0; k < n.outputs.size(); ++k) g.tensors[n.outputs[k]].value = std::move(results[k]);
+    for (size_t k = 0; k < n.outputs.size(); ++k)
+      g.tensors[n.outputs[k]].value = std::move(results[k]);
     return n.outputs;
   }
   sim::NodeId id = sim::NodeId(g.nodes.size());
@@ -180,7 +188,8 @@ sim::Shape declaredShape(const onnx::ValueInfoProto& vi, bool* dynamic) {
 }
 
 // Orders nodes so each comes after the producers of its inputs; names the first problem.
-std::vector<int> topoOrder(const onnx::GraphProto& graph, const std::unordered_set<std::string>& available,
+std::vector<int> topoOrder(const onnx::GraphProto& graph,
+                           const std::unordered_set<std::string>& available,
                            const std::vector<std::string>& nodeNames) {
   const int n = graph.node_size();
   std::unordered_map<std::string, int> producer;
@@ -218,7 +227,8 @@ std::vector<int> topoOrder(const onnx::GraphProto& graph, const std::unordered_s
   if (int(order.size()) != n)
     for (int i = 0; i < n; ++i)
       if (pending[i])
-        fail("the graph has a cycle through node '", nodeNames[i], "' (", graph.node(i).op_type(), ")");
+        fail("the graph has a cycle through node '", nodeNames[i], "' (", graph.node(i).op_type(),
+             ")");
   return order;
 }
 
@@ -230,7 +240,8 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
   for (const auto& op : model.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") res.opset = int(op.version());
   if (res.opset == 0) res.opset = 1;
-  res.producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
+  res.producer = model.producer_name() +
+                 (model.producer_version().empty() ? "" : " " + model.producer_version());
   onnx::GraphProto& graph = *model.mutable_graph();
   std::unordered_set<std::string> available;
 
@@ -244,11 +255,13 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     if (available.count(vi.name())) continue;  // IR < 4 lists initializers as inputs too
     if (vi.name().empty()) fail("a graph input has no name");
     if (!vi.type().has_tensor_type())
-      fail("input '", vi.name(), "' is not a tensor (sequences, maps and optionals are not supported)");
+      fail("input '", vi.name(),
+           "' is not a tensor (sequences, maps and optionals are not supported)");
     sim::DType dt;
     int et = vi.type().tensor_type().elem_type();
     if (!dtypeFromOnnx(et, &dt))
-      fail("input '", vi.name(), "' has element type ", onnxTypeName(et), ", which dlasim does not support");
+      fail("input '", vi.name(), "' has element type ", onnxTypeName(et),
+           ", which dlasim does not support");
     auto cit = opt.constantInputs.find(vi.name());
     if (cit != opt.constantInputs.end()) {
       b.names[vi.name()] = b.g.addConstant(vi.name(), cit->second);
@@ -271,7 +284,8 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
       shape = want;
     } else if (dynamic) {
       if (!vi.type().tensor_type().has_shape())
-        fail("input '", vi.name(), "' has no declared shape: give one with --shapes=", vi.name(), ":NxCxHxW");
+        fail("input '", vi.name(), "' has no declared shape: give one with --shapes=", vi.name(),
+             ":NxCxHxW");
       res.dynamicInputs[vi.name()] = shape;
       for (auto& d : shape)
         if (d < 0) d = 1;
@@ -297,7 +311,8 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     available.insert(vi.name());
   }
   for (const auto& [name, shape] : opt.shapes)
-    if (!b.names.count(name)) fail("--shapes names '", name, "', which is not an input of the model");
+    if (!b.names.count(name))
+      fail("--shapes names '", name, "', which is not an input of the model");
 
   std::vector<std::string> nodeNames;
   for (int i = 0; i < graph.node_size(); ++i) {

@@ -20,7 +20,9 @@ void markPatterns(sim::Graph& g) {
     return &g.nodes[c[0]];
   };
   for (auto& n : g.nodes) {
-    if (n.kind != sim::OpKind::kNormalization || n.get<sim::NormAttrs>().type != sim::NormType::kInstance) continue;
+    if (n.kind != sim::OpKind::kNormalization ||
+        n.get<sim::NormAttrs>().type != sim::NormType::kInstance)
+      continue;
     sim::Node* before = producer(n.inputs[0]);
     sim::Node* after = soleConsumer(n, sim::OpKind::kShuffle);
     sim::Node* mul = after ? soleConsumer(*after, sim::OpKind::kScale) : nullptr;

@@ -12,14 +12,29 @@ using sim::fail;
 
 bool dtypeFromOnnx(int t, DType* out) {
   switch (t) {
-    case onnx::TensorProto::FLOAT: *out = DType::kFloat; return true;
-    case onnx::TensorProto::DOUBLE: *out = DType::kDouble; return true;
-    case onnx::TensorProto::INT8: *out = DType::kInt8; return true;
-    case onnx::TensorProto::UINT8: *out = DType::kUInt8; return true;
-    case onnx::TensorProto::INT32: *out = DType::kInt32; return true;
-    case onnx::TensorProto::INT64: *out = DType::kInt64; return true;
-    case onnx::TensorProto::BOOL: *out = DType::kBool; return true;
-    default: return false;
+    case onnx::TensorProto::FLOAT:
+      *out = DType::kFloat;
+      return true;
+    case onnx::TensorProto::DOUBLE:
+      *out = DType::kDouble;
+      return true;
+    case onnx::TensorProto::INT8:
+      *out = DType::kInt8;
+      return true;
+    case onnx::TensorProto::UINT8:
+      *out = DType::kUInt8;
+      return true;
+    case onnx::TensorProto::INT32:
+      *out = DType::kInt32;
+      return true;
+    case onnx::TensorProto::INT64:
+      *out = DType::kInt64;
+      return true;
+    case onnx::TensorProto::BOOL:
+      *out = DType::kBool;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -37,9 +52,12 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
   for (const auto& kv : p.external_data()) {
     try {
       size_t used = 0;
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value(), &used);
-      else if (kv.key() == "length") length = std::stoll(kv.value(), &used);
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::stoll(kv.value(), &used);
+      else if (kv.key() == "length")
+        length = std::stoll(kv.value(), &used);
       if (used && used != kv.value().size()) throw std::invalid_argument(kv.value());
     } catch (const std::exception&) {
       fail("tensor '", p.name(), "': bad external data ", kv.key(), " '", kv.value(), "'");
@@ -48,9 +66,12 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
   namespace fs = std::filesystem;
   fs::path rel(location);
   if (location.empty()) fail("tensor '", p.name(), "': external data has no location");
-  if (rel.is_absolute()) fail("tensor '", p.name(), "': external data path '", location, "' is absolute");
+  if (rel.is_absolute())
+    fail("tensor '", p.name(), "': external data path '", location, "' is absolute");
   for (const auto& part : rel)
-    if (part == "..") fail("tensor '", p.name(), "': external data path '", location, "' leaves the model's folder");
+    if (part == "..")
+      fail("tensor '", p.name(), "': external data path '", location,
+           "' leaves the model's folder");
   fs::path base = fs::path(baseDir.empty() ? "." : baseDir);
   fs::path full = base / rel;
   std::error_code ec;
@@ -58,7 +79,8 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
   fs::path realBase = fs::weakly_canonical(base, ec), realFull = fs::weakly_canonical(full, ec);
   auto mismatch = std::mismatch(realBase.begin(), realBase.end(), realFull.begin(), realFull.end());
   if (!ec && mismatch.first != realBase.end())
-    fail("tensor '", p.name(), "': external data path '", location, "' resolves outside the model's folder");
+    fail("tensor '", p.name(), "': external data path '", location,
+         "' resolves outside the model's folder");
   auto fileSize = fs::file_size(full, ec);
   if (ec) fail("tensor '", p.name(), "': cannot open external data file '", full.string(), "'");
   if (length < 0) length = int64_t(want);
@@ -79,7 +101,8 @@ template <class T, class Src>
 sim::Tensor fromTyped(DType t, const sim::Shape& shape, const Src& src, const std::string& name) {
   sim::Tensor out(t, shape);
   if (int64_t(src.size()) != out.size())
-    fail("tensor '", name, "' has ", src.size(), " values, shape ", sim::shapeStr(shape), " needs ", out.size());
+    fail("tensor '", name, "' has ", src.size(), " values, shape ", sim::shapeStr(shape), " needs ",
+         out.size());
   T* d = out.data<T>();
   for (int64_t i = 0; i < out.size(); ++i) d[i] = static_cast<T>(src[int(i)]);
   return out;
@@ -112,14 +135,22 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
     return sim::Tensor::adopt(t, shape, std::move(*p.mutable_raw_data()));
   }
   switch (t) {
-    case DType::kFloat: return fromTyped<float>(t, shape, p.float_data(), p.name());
-    case DType::kDouble: return fromTyped<double>(t, shape, p.double_data(), p.name());
-    case DType::kInt64: return fromTyped<int64_t>(t, shape, p.int64_data(), p.name());
-    case DType::kInt32: return fromTyped<int32_t>(t, shape, p.int32_data(), p.name());
-    case DType::kInt8: return fromTyped<int8_t>(t, shape, p.int32_data(), p.name());
-    case DType::kUInt8: return fromTyped<uint8_t>(t, shape, p.int32_data(), p.name());
-    case DType::kBool: return fromTyped<bool>(t, shape, p.int32_data(), p.name());
-    default: break;
+    case DType::kFloat:
+      return fromTyped<float>(t, shape, p.float_data(), p.name());
+    case DType::kDouble:
+      return fromTyped<double>(t, shape, p.double_data(), p.name());
+    case DType::kInt64:
+      return fromTyped<int64_t>(t, shape, p.int64_data(), p.name());
+    case DType::kInt32:
+      return fromTyped<int32_t>(t, shape, p.int32_data(), p.name());
+    case DType::kInt8:
+      return fromTyped<int8_t>(t, shape, p.int32_data(), p.name());
+    case DType::kUInt8:
+      return fromTyped<uint8_t>(t, shape, p.int32_data(), p.name());
+    case DType::kBool:
+      return fromTyped<bool>(t, shape, p.int32_data(), p.name());
+    default:
+      break;
   }
   fail("tensor '", p.name(), "' has no data");
 }

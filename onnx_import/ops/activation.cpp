@@ -9,7 +9,8 @@ using sim::ActType;
 using sim::OpKind;
 using sim::TensorId;
 
-static std::vector<TensorId> activation(NodeContext& ctx, ActType t, float alpha = 0, float beta = 0) {
+static std::vector<TensorId> activation(NodeContext& ctx, ActType t, float alpha = 0,
+                                        float beta = 0) {
   sim::ActivationAttrs a;
   a.type = t;
   a.alpha = alpha;
@@ -17,12 +18,24 @@ static std::vector<TensorId> activation(NodeContext& ctx, ActType t, float alpha
   return {ctx.add1(OpKind::kActivation, a, {ctx.input(0)})};
 }
 
-std::vector<TensorId> importRelu(NodeContext& ctx) { return activation(ctx, ActType::kRelu); }
-std::vector<TensorId> importSigmoid(NodeContext& ctx) { return activation(ctx, ActType::kSigmoid); }
-std::vector<TensorId> importTanh(NodeContext& ctx) { return activation(ctx, ActType::kTanh); }
-std::vector<TensorId> importSoftplus(NodeContext& ctx) { return activation(ctx, ActType::kSoftplus); }
-std::vector<TensorId> importSoftsign(NodeContext& ctx) { return activation(ctx, ActType::kSoftsign); }
-std::vector<TensorId> importHardSwish(NodeContext& ctx) { return activation(ctx, ActType::kHardSwish); }
+std::vector<TensorId> importRelu(NodeContext& ctx) {
+  return activation(ctx, ActType::kRelu);
+}
+std::vector<TensorId> importSigmoid(NodeContext& ctx) {
+  return activation(ctx, ActType::kSigmoid);
+}
+std::vector<TensorId> importTanh(NodeContext& ctx) {
+  return activation(ctx, ActType::kTanh);
+}
+std::vector<TensorId> importSoftplus(NodeContext& ctx) {
+  return activation(ctx, ActType::kSoftplus);
+}
+std::vector<TensorId> importSoftsign(NodeContext& ctx) {
+  return activation(ctx, ActType::kSoftsign);
+}
+std::vector<TensorId> importHardSwish(NodeContext& ctx) {
+  return activation(ctx, ActType::kHardSwish);
+}
 std::vector<TensorId> importLeakyRelu(NodeContext& ctx) {
   return activation(ctx, ActType::kLeakyRelu, ctx.attrFloat("alpha", 0.01f));
 }
@@ -34,7 +47,8 @@ std::vector<TensorId> importSelu(NodeContext& ctx) {
                     ctx.attrFloat("gamma", 1.05070102214813232421875f));
 }
 std::vector<TensorId> importHardSigmoid(NodeContext& ctx) {
-  return activation(ctx, ActType::kHardSigmoid, ctx.attrFloat("alpha", 0.2f), ctx.attrFloat("beta", 0.5f));
+  return activation(ctx, ActType::kHardSigmoid, ctx.attrFloat("alpha", 0.2f),
+                    ctx.attrFloat("beta", 0.5f));
 }
 std::vector<TensorId> importThresholdedRelu(NodeContext& ctx) {
   return activation(ctx, ActType::kThresholdedRelu, ctx.attrFloat("alpha", 1.0f));

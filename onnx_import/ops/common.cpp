@@ -27,13 +27,15 @@ void readWindow(NodeContext& ctx, const sim::Shape& x, sim::Ints& kernel, sim::I
     return;
   }
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    ctx.error(sim::cat("auto_pad '", autoPad, "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER"));
+    ctx.error(
+        sim::cat("auto_pad '", autoPad, "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER"));
   sim::Ints outPad = ctx.attrInts("output_padding", sim::Ints(r, 0));
   for (size_t i = 0; i < r; ++i) {
     int64_t in = x[2 + i], eff = (kernel[i] - 1) * dilations[i] + 1, total;
     if (deconv) {
       int64_t out = in * strides[i];
-      total = std::max<int64_t>(0, strides[i] * (in - 1) + (i < outPad.size() ? outPad[i] : 0) + eff - out);
+      total = std::max<int64_t>(
+          0, strides[i] * (in - 1) + (i < outPad.size() ? outPad[i] : 0) + eff - out);
     } else {
       int64_t out = (in + strides[i] - 1) / strides[i];
       total = std::max<int64_t>(0, (out - 1) * strides[i] + eff - in);

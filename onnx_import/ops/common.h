@@ -7,7 +7,8 @@ namespace onnx_import {
 /// Reads kernel/strides/pads/dilations (+ auto_pad) for a node over `spatial` dims of input x.
 /// `kernel` must already hold the kernel size; deconv selects ConvTranspose's auto_pad rule.
 void readWindow(NodeContext& ctx, const sim::Shape& x, sim::Ints& kernel, sim::Ints& strides,
-                sim::Ints& padsBegin, sim::Ints& padsEnd, sim::Ints& dilations, bool deconv = false);
+                sim::Ints& padsBegin, sim::Ints& padsEnd, sim::Ints& dilations,
+                bool deconv = false);
 
 /// Normalises axes against rank (negative allowed); errors name the node and the axis.
 sim::Ints normalizeAxes(NodeContext& ctx, const std::vector<int64_t>& axes, int64_t rank);

@@ -68,7 +68,9 @@ static std::vector<TensorId> importPool(NodeContext& ctx, sim::PoolType type) {
   return {ctx.add1(OpKind::kPooling, a, {ctx.input(0)})};
 }
 
-std::vector<TensorId> importMaxPool(NodeContext& ctx) { return importPool(ctx, sim::PoolType::kMax); }
+std::vector<TensorId> importMaxPool(NodeContext& ctx) {
+  return importPool(ctx, sim::PoolType::kMax);
+}
 std::vector<TensorId> importAveragePool(NodeContext& ctx) {
   return importPool(ctx, sim::PoolType::kAverage);
 }
@@ -77,7 +79,8 @@ std::vector<TensorId> importAveragePool(NodeContext& ctx) {
 // the DLA then rejects the AVG form, as the seed's log shows for GlobalAveragePool.
 static std::vector<TensorId> importGlobalPool(NodeContext& ctx, sim::ReduceOp op) {
   const int64_t rank = int64_t(ctx.desc(0).shape.size());
-  if (rank < 3) ctx.error(sim::cat("input shape ", sim::shapeStr(ctx.desc(0).shape), " has no spatial dims"));
+  if (rank < 3)
+    ctx.error(sim::cat("input shape ", sim::shapeStr(ctx.desc(0).shape), " has no spatial dims"));
   sim::ReduceAttrs a;
   a.op = op;
   a.keepDims = true;

@@ -8,7 +8,8 @@ using sim::OpKind;
 using sim::TensorId;
 using sim::UnaryOp;
 
-static TensorId binary(NodeContext& ctx, EltOp op, TensorId a, TensorId b, const std::string& sfx = "") {
+static TensorId binary(NodeContext& ctx, EltOp op, TensorId a, TensorId b,
+                       const std::string& sfx = "") {
   sim::EltAttrs at;
   at.op = op;
   return ctx.add1(OpKind::kElementWise, at, {a, b}, sfx);
@@ -38,23 +39,45 @@ static std::vector<TensorId> scaleOrBinary(NodeContext& ctx, EltOp op) {
     if (perChannel) v.assign(c->data<float>(), c->data<float>() + channels);
     std::vector<float> ones(size_t(channels), 1.f), zeros(size_t(channels), 0.f);
     bool mul = op == EltOp::kProd;
-    TensorId s = ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? v : ones), "scale");
-    TensorId b = ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? zeros : v), "shift");
+    TensorId s = ctx.addConstant(
+        sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? v : ones), "scale");
+    TensorId b = ctx.addConstant(
+        sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? zeros : v), "shift");
     return {ctx.add1(OpKind::kScale, sim::ScaleAttrs{}, {ctx.input(1 - k), s, b})};
   }
   return binaryNode(ctx, op);
 }
 
-std::vector<TensorId> importAdd(NodeContext& ctx) { return scaleOrBinary(ctx, EltOp::kSum); }
-std::vector<TensorId> importSub(NodeContext& ctx) { return binaryNode(ctx, EltOp::kSub); }
-std::vector<TensorId> importMul(NodeContext& ctx) { return scaleOrBinary(ctx, EltOp::kProd); }
-std::vector<TensorId> importDiv(NodeContext& ctx) { return binaryNode(ctx, EltOp::kDiv); }
-std::vector<TensorId> importPow(NodeContext& ctx) { return binaryNode(ctx, EltOp::kPow); }
-std::vector<TensorId> importEqual(NodeContext& ctx) { return binaryNode(ctx, EltOp::kEqual); }
-std::vector<TensorId> importGreater(NodeContext& ctx) { return binaryNode(ctx, EltOp::kGreater); }
-std::vector<TensorId> importLess(NodeContext& ctx) { return binaryNode(ctx, EltOp::kLess); }
-std::vector<TensorId> importAnd(NodeContext& ctx) { return binaryNode(ctx, EltOp::kAnd); }
-std::vector<TensorId> importOr(NodeContext& ctx) { return binaryNode(ctx, EltOp::kOr); }
+std::vector<TensorId> importAdd(NodeContext& ctx) {
+  return scaleOrBinary(ctx, EltOp::kSum);
+}
+std::vector<TensorId> importSub(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kSub);
+}
+std::vector<TensorId> importMul(NodeContext& ctx) {
+  return scaleOrBinary(ctx, EltOp::kProd);
+}
+std::vector<TensorId> importDiv(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kDiv);
+}
+std::vector<TensorId> importPow(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kPow);
+}
+std::vector<TensorId> importEqual(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kEqual);
+}
+std::vector<TensorId> importGreater(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kGreater);
+}
+std::vector<TensorId> importLess(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kLess);
+}
+std::vector<TensorId> importAnd(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kAnd);
+}
+std::vector<TensorId> importOr(NodeContext& ctx) {
+  return binaryNode(ctx, EltOp::kOr);
+}
 
 // Variadic Sum/Max/Min/Mean become a chain of binary layers, as TensorRT's parser does.
 static std::vector<TensorId> variadic(NodeContext& ctx, EltOp op, bool mean) {
@@ -70,10 +93,18 @@ static std::vector<TensorId> variadic(NodeContext& ctx, EltOp op, bool mean) {
   return {acc};
 }
 
-std::vector<TensorId> importSum(NodeContext& ctx) { return variadic(ctx, EltOp::kSum, false); }
-std::vector<TensorId> importMax(NodeContext& ctx) { return variadic(ctx, EltOp::kMax, false); }
-std::vector<TensorId> importMin(NodeContext& ctx) { return variadic(ctx, EltOp::kMin, false); }
-std::vector<TensorId> importMean(NodeContext& ctx) { return variadic(ctx, EltOp::kSum, true); }
+std::vector<TensorId> importSum(NodeContext& ctx) {
+  return variadic(ctx, EltOp::kSum, false);
+}
+std::vector<TensorId> importMax(NodeContext& ctx) {
+  return variadic(ctx, EltOp::kMax, false);
+}
+std::vector<TensorId> importMin(NodeContext& ctx) {
+  return variadic(ctx, EltOp::kMin, false);
+}
+std::vector<TensorId> importMean(NodeContext& ctx) {
+  return variadic(ctx, EltOp::kSum, true);
+}
 
 static std::vector<TensorId> unary(NodeContext& ctx, UnaryOp op) {
   sim::UnaryAttrs a;
@@ -81,16 +112,36 @@ static std::vector<TensorId> unary(NodeContext& ctx, UnaryOp op) {
   return {ctx.add1(OpKind::kUnary, a, {ctx.input(0)})};
 }
 
-std::vector<TensorId> importAbs(NodeContext& ctx) { return unary(ctx, UnaryOp::kAbs); }
-std::vector<TensorId> importNeg(NodeContext& ctx) { return unary(ctx, UnaryOp::kNeg); }
-std::vector<TensorId> importExp(NodeContext& ctx) { return unary(ctx, UnaryOp::kExp); }
-std::vector<TensorId> importLog(NodeContext& ctx) { return unary(ctx, UnaryOp::kLog); }
-std::vector<TensorId> importSqrt(NodeContext& ctx) { return unary(ctx, UnaryOp::kSqrt); }
-std::vector<TensorId> importReciprocal(NodeContext& ctx) { return unary(ctx, UnaryOp::kRecip); }
-std::vector<TensorId> importErf(NodeContext& ctx) { return unary(ctx, UnaryOp::kErf); }
-std::vector<TensorId> importFloor(NodeContext& ctx) { return unary(ctx, UnaryOp::kFloor); }
-std::vector<TensorId> importCeil(NodeContext& ctx) { return unary(ctx, UnaryOp::kCeil); }
-std::vector<TensorId> importNot(NodeContext& ctx) { return unary(ctx, UnaryOp::kNot); }
+std::vector<TensorId> importAbs(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kAbs);
+}
+std::vector<TensorId> importNeg(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kNeg);
+}
+std::vector<TensorId> importExp(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kExp);
+}
+std::vector<TensorId> importLog(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kLog);
+}
+std::vector<TensorId> importSqrt(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kSqrt);
+}
+std::vector<TensorId> importReciprocal(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kRecip);
+}
+std::vector<TensorId> importErf(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kErf);
+}
+std::vector<TensorId> importFloor(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kFloor);
+}
+std::vector<TensorId> importCeil(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kCeil);
+}
+std::vector<TensorId> importNot(NodeContext& ctx) {
+  return unary(ctx, UnaryOp::kNot);
+}
 
 std::vector<TensorId> importWhere(NodeContext& ctx) {
   return {ctx.add1(OpKind::kSelect, sim::NoAttrs{}, {ctx.input(0), ctx.input(1), ctx.input(2)})};

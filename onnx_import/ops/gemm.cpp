@@ -17,10 +17,12 @@ std::vector<TensorId> importGemm(NodeContext& ctx) {
                        sim::shapeStr(ctx.desc(1).shape), " must be matrices"));
   TensorId y = ctx.add1(OpKind::kMatrixMultiply, m, {ctx.input(0), ctx.input(1)});
   sim::EltAttrs prod{sim::EltOp::kProd}, sum{sim::EltOp::kSum};
-  if (alpha != 1.f) y = ctx.add1(OpKind::kElementWise, prod, {y, ctx.scalar(alpha, "alpha")}, "alpha");
+  if (alpha != 1.f)
+    y = ctx.add1(OpKind::kElementWise, prod, {y, ctx.scalar(alpha, "alpha")}, "alpha");
   if (ctx.hasInput(2) && beta != 0.f) {
     TensorId c = ctx.input(2);
-    if (beta != 1.f) c = ctx.add1(OpKind::kElementWise, prod, {c, ctx.scalar(beta, "beta")}, "beta");
+    if (beta != 1.f)
+      c = ctx.add1(OpKind::kElementWise, prod, {c, ctx.scalar(beta, "beta")}, "beta");
     y = ctx.add1(OpKind::kElementWise, sum, {y, c}, "bias");
   }
   return {y};

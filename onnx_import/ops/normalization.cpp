@@ -36,8 +36,10 @@ std::vector<TensorId> importBatchNormalization(NodeContext& ctx) {
     scale[i] = float(s);
     shift[i] = float(beta[i] - mean[i] * s);
   }
-  TensorId s = ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {int64_t(c)}, scale), "scale");
-  TensorId b = ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {int64_t(c)}, shift), "shift");
+  TensorId s =
+      ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {int64_t(c)}, scale), "scale");
+  TensorId b =
+      ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {int64_t(c)}, shift), "shift");
   return {ctx.add1(OpKind::kScale, sim::ScaleAttrs{}, {ctx.input(0), s, b})};
 }
 
@@ -68,7 +70,8 @@ std::vector<TensorId> importGroupNormalization(NodeContext& ctx) {
   a.epsilon = ctx.attrFloat("epsilon", 1e-5f);
   const sim::Shape& x = ctx.desc(0).shape;
   if (x.size() < 3 || a.groups < 1 || x[1] % a.groups)
-    ctx.error(sim::cat("num_groups ", a.groups, " does not divide the channels of ", sim::shapeStr(x)));
+    ctx.error(
+        sim::cat("num_groups ", a.groups, " does not divide the channels of ", sim::shapeStr(x)));
   std::vector<TensorId> params;
   for (int i = 1; i <= 2; ++i) {
     const sim::Tensor& t = ctx.requireConstant(i, i == 1 ? "scale" : "bias");
@@ -103,8 +106,12 @@ static std::vector<TensorId> softmax(NodeContext& ctx, bool log) {
   a.log = log;
   return {ctx.add1(OpKind::kSoftMax, a, {ctx.input(0)})};
 }
-std::vector<TensorId> importSoftmax(NodeContext& ctx) { return softmax(ctx, false); }
-std::vector<TensorId> importLogSoftmax(NodeContext& ctx) { return softmax(ctx, true); }
+std::vector<TensorId> importSoftmax(NodeContext& ctx) {
+  return softmax(ctx, false);
+}
+std::vector<TensorId> importLogSoftmax(NodeContext& ctx) {
+  return softmax(ctx, true);
+}
 
 // Axes come from an attribute, or (ReduceSum >= 13, all reductions >= 18) from input 1.
 static std::vector<TensorId> reduce(NodeContext& ctx, sim::ReduceOp op, bool logAfter = false) {
@@ -137,16 +144,30 @@ static std::vector<TensorId> reduce(NodeContext& ctx, sim::ReduceOp op, bool log
   return {r};
 }
 
-std::vector<TensorId> importReduceSum(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kSum); }
-std::vector<TensorId> importReduceMean(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kMean); }
-std::vector<TensorId> importReduceMax(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kMax); }
-std::vector<TensorId> importReduceMin(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kMin); }
-std::vector<TensorId> importReduceProd(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kProd); }
+std::vector<TensorId> importReduceSum(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kSum);
+}
+std::vector<TensorId> importReduceMean(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kMean);
+}
+std::vector<TensorId> importReduceMax(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kMax);
+}
+std::vector<TensorId> importReduceMin(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kMin);
+}
+std::vector<TensorId> importReduceProd(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kProd);
+}
 std::vector<TensorId> importReduceSumSquare(NodeContext& ctx) {
   return reduce(ctx, sim::ReduceOp::kSumSquare);
 }
-std::vector<TensorId> importReduceL1(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kL1); }
-std::vector<TensorId> importReduceL2(NodeContext& ctx) { return reduce(ctx, sim::ReduceOp::kL2); }
+std::vector<TensorId> importReduceL1(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kL1);
+}
+std::vector<TensorId> importReduceL2(NodeContext& ctx) {
+  return reduce(ctx, sim::ReduceOp::kL2);
+}
 std::vector<TensorId> importReduceLogSum(NodeContext& ctx) {
   return reduce(ctx, sim::ReduceOp::kSum, /*logAfter=*/true);
 }

@@ -39,18 +39,29 @@ std::vector<TensorId> importResize(NodeContext& ctx) {
     return {ctx.add1(sim::OpKind::kResize, a, {ctx.input(0)})};
   }
   std::string coord = ctx.attrString("coordinate_transformation_mode", "half_pixel");
-  if (coord == "half_pixel") a.coord = sim::CoordTransform::kHalfPixel;
-  else if (coord == "pytorch_half_pixel") a.coord = sim::CoordTransform::kPytorchHalfPixel;
-  else if (coord == "align_corners") a.coord = sim::CoordTransform::kAlignCorners;
-  else if (coord == "asymmetric") a.coord = sim::CoordTransform::kAsymmetric;
-  else if (coord == "tf_half_pixel_for_nearest") a.coord = sim::CoordTransform::kTfHalfPixelForNearest;
-  else ctx.error(sim::cat("coordinate_transformation_mode '", coord, "' is not supported"));
+  if (coord == "half_pixel")
+    a.coord = sim::CoordTransform::kHalfPixel;
+  else if (coord == "pytorch_half_pixel")
+    a.coord = sim::CoordTransform::kPytorchHalfPixel;
+  else if (coord == "align_corners")
+    a.coord = sim::CoordTransform::kAlignCorners;
+  else if (coord == "asymmetric")
+    a.coord = sim::CoordTransform::kAsymmetric;
+  else if (coord == "tf_half_pixel_for_nearest")
+    a.coord = sim::CoordTransform::kTfHalfPixelForNearest;
+  else
+    ctx.error(sim::cat("coordinate_transformation_mode '", coord, "' is not supported"));
   std::string nm = ctx.attrString("nearest_mode", "round_prefer_floor");
-  if (nm == "round_prefer_floor") a.nearest = sim::NearestRounding::kRoundPreferFloor;
-  else if (nm == "round_prefer_ceil") a.nearest = sim::NearestRounding::kRoundPreferCeil;
-  else if (nm == "floor") a.nearest = sim::NearestRounding::kFloor;
-  else if (nm == "ceil") a.nearest = sim::NearestRounding::kCeil;
-  else ctx.error(sim::cat("nearest_mode '", nm, "' is not supported"));
+  if (nm == "round_prefer_floor")
+    a.nearest = sim::NearestRounding::kRoundPreferFloor;
+  else if (nm == "round_prefer_ceil")
+    a.nearest = sim::NearestRounding::kRoundPreferCeil;
+  else if (nm == "floor")
+    a.nearest = sim::NearestRounding::kFloor;
+  else if (nm == "ceil")
+    a.nearest = sim::NearestRounding::kCeil;
+  else
+    ctx.error(sim::cat("nearest_mode '", nm, "' is not supported"));
   a.cubicA = ctx.attrFloat("cubic_coeff_a", -0.75f);
   a.excludeOutside = ctx.attrInt("exclude_outside", 0) != 0;
   if (ctx.attrInt("antialias", 0)) ctx.error("antialias=1 is not supported");

@@ -10,8 +10,8 @@ using sim::TensorId;
 
 std::vector<TensorId> importReshape(NodeContext& ctx) {
   const sim::Shape& in = ctx.desc(0).shape;
-  std::vector<int64_t> target = ctx.opset() < 5 ? ctx.attrInts("shape")
-                                                : ctx.requireConstant(1, "shape").asInt64();
+  std::vector<int64_t> target =
+      ctx.opset() < 5 ? ctx.attrInts("shape") : ctx.requireConstant(1, "shape").asInt64();
   bool allowZero = ctx.attrInt("allowzero", 0) != 0;
   sim::Shape out(target.size());
   int inferAt = -1;
@@ -19,7 +19,8 @@ std::vector<TensorId> importReshape(NodeContext& ctx) {
   for (size_t i = 0; i < target.size(); ++i) {
     int64_t d = target[i];
     if (d == 0 && !allowZero) {
-      if (i >= in.size()) ctx.error(sim::cat("shape entry 0 at position ", i, " has no input dim to copy"));
+      if (i >= in.size())
+        ctx.error(sim::cat("shape entry 0 at position ", i, " has no input dim to copy"));
       d = in[i];
     }
     if (d == -1) {
@@ -58,7 +59,8 @@ std::vector<TensorId> importTranspose(NodeContext& ctx) {
   sim::Ints perm = ctx.attrInts("perm");
   if (perm.empty())
     for (int64_t i = r - 1; i >= 0; --i) perm.push_back(i);
-  if (int64_t(perm.size()) != r) ctx.error(sim::cat("perm has ", perm.size(), " entries for rank ", r));
+  if (int64_t(perm.size()) != r)
+    ctx.error(sim::cat("perm has ", perm.size(), " entries for rank ", r));
   sim::ShuffleAttrs a;
   a.firstPerm = normalizeAxes(ctx, perm, r);
   return {ctx.add1(OpKind::kShuffle, a, {ctx.input(0)})};
@@ -143,22 +145,29 @@ std::vector<TensorId> importShape(NodeContext& ctx) {
   start = std::clamp<int64_t>(start, 0, r);
   end = std::clamp<int64_t>(end, start, r);
   std::vector<int64_t> v(s.begin() + start, s.begin() + end);
-  return {ctx.addConstant(sim::Tensor::fromVector(sim::DType::kInt64, {int64_t(v.size())}, v), "shape")};
+  return {ctx.addConstant(sim::Tensor::fromVector(sim::DType::kInt64, {int64_t(v.size())}, v),
+                          "shape")};
 }
 
 std::vector<TensorId> importConstant(NodeContext& ctx) {
   if (ctx.hasAttr("value")) return {ctx.addConstant(ctx.attrTensor("value"), "value")};
   if (ctx.hasAttr("value_float"))
-    return {ctx.addConstant(sim::Tensor::fromVector<float>(sim::DType::kFloat, {}, {ctx.attrFloat("value_float", 0)}), "value")};
+    return {ctx.addConstant(
+        sim::Tensor::fromVector<float>(sim::DType::kFloat, {}, {ctx.attrFloat("value_float", 0)}),
+        "value")};
   if (ctx.hasAttr("value_floats")) {
     auto v = ctx.attrFloats("value_floats");
-    return {ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {int64_t(v.size())}, v), "value")};
+    return {ctx.addConstant(sim::Tensor::fromVector(sim::DType::kFloat, {int64_t(v.size())}, v),
+                            "value")};
   }
   if (ctx.hasAttr("value_int"))
-    return {ctx.addConstant(sim::Tensor::fromVector<int64_t>(sim::DType::kInt64, {}, {ctx.attrInt("value_int", 0)}), "value")};
+    return {ctx.addConstant(
+        sim::Tensor::fromVector<int64_t>(sim::DType::kInt64, {}, {ctx.attrInt("value_int", 0)}),
+        "value")};
   if (ctx.hasAttr("value_ints")) {
     auto v = ctx.attrInts("value_ints");
-    return {ctx.addConstant(sim::Tensor::fromVector(sim::DType::kInt64, {int64_t(v.size())}, v), "value")};
+    return {ctx.addConstant(sim::Tensor::fromVector(sim::DType::kInt64, {int64_t(v.size())}, v),
+                            "value")};
   }
   ctx.error("has no supported value attribute (value, value_float(s), value_int(s))");
 }
@@ -167,8 +176,9 @@ std::vector<TensorId> importConstantOfShape(NodeContext& ctx) {
   std::vector<int64_t> shape = ctx.requireConstant(0, "shape").asInt64();
   for (int64_t d : shape)
     if (d < 0) ctx.error(sim::cat("negative dimension ", d, " in shape"));
-  sim::Tensor value = ctx.hasAttr("value") ? ctx.attrTensor("value")
-                                           : sim::Tensor::fromVector<float>(sim::DType::kFloat, {1}, {0.f});
+  sim::Tensor value = ctx.hasAttr("value")
+                          ? ctx.attrTensor("value")
+                          : sim::Tensor::fromVector<float>(sim::DType::kFloat, {1}, {0.f});
   if (value.size() != 1) ctx.error("value must hold exactly one element");
   sim::Tensor out;
   try {

@@ -29,7 +29,7 @@ static sim::SliceAttrs fullSlice(const sim::Shape& s) {
 std::vector<TensorId> importSplit(NodeContext& ctx) {
   const sim::Shape& x = ctx.desc(0).shape;
   int64_t axis = normalizeAxes(ctx, {ctx.attrInt("axis", 0)}, int64_t(x.size()))[0];
-  std::vector<int64_t> sizes = ctx.opset() < 13 ? ctx.attrInts("split")
+  std::vector<int64_t> sizes = ctx.opset() < 13  ? ctx.attrInts("split")
                                : ctx.hasInput(1) ? ctx.requireConstant(1, "split").asInt64()
                                                  : std::vector<int64_t>{};
   const int n = ctx.numOutputs();
@@ -39,7 +39,8 @@ std::vector<TensorId> importSplit(NodeContext& ctx) {
     int64_t chunk = (x[axis] + parts - 1) / parts;  // the last part may be smaller (opset 18)
     if (!ctx.hasAttr("num_outputs") && x[axis] % parts)
       ctx.error(sim::cat("dim ", x[axis], " does not split evenly into ", parts));
-    for (int64_t i = 0, left = x[axis]; i < parts; ++i, left -= chunk) sizes.push_back(std::min(chunk, left));
+    for (int64_t i = 0, left = x[axis]; i < parts; ++i, left -= chunk)
+      sizes.push_back(std::min(chunk, left));
   }
   if (int(sizes.size()) != n) ctx.error(sim::cat(sizes.size(), " split sizes for ", n, " outputs"));
   int64_t total = 0;
@@ -87,8 +88,10 @@ std::vector<TensorId> importSlice(NodeContext& ctx) {
     if (step == 0) ctx.error("slice step 0 is invalid");
     int64_t s = starts[i], e = ends[i];
     if (s < 0) s += dim;
-    if (e < 0 && e > std::numeric_limits<int64_t>::min() + dim) e += dim;
-    else if (e < 0) e = -1;
+    if (e < 0 && e > std::numeric_limits<int64_t>::min() + dim)
+      e += dim;
+    else if (e < 0)
+      e = -1;
     if (step > 0) {
       s = std::clamp<int64_t>(s, 0, dim);
       e = std::clamp<int64_t>(e, 0, dim);
@@ -110,10 +113,14 @@ std::vector<TensorId> importPad(NodeContext& ctx) {
   const int64_t r = int64_t(x.size());
   sim::PadAttrs a;
   std::string mode = ctx.attrString("mode", "constant");
-  if (mode == "constant") a.mode = sim::PadMode::kConstant;
-  else if (mode == "reflect") a.mode = sim::PadMode::kReflect;
-  else if (mode == "edge") a.mode = sim::PadMode::kEdge;
-  else ctx.error(sim::cat("pad mode '", mode, "' is not supported"));
+  if (mode == "constant")
+    a.mode = sim::PadMode::kConstant;
+  else if (mode == "reflect")
+    a.mode = sim::PadMode::kReflect;
+  else if (mode == "edge")
+    a.mode = sim::PadMode::kEdge;
+  else
+    ctx.error(sim::cat("pad mode '", mode, "' is not supported"));
   std::vector<int64_t> pads;
   if (ctx.opset() < 11) {
     pads = ctx.attrInts(ctx.opset() < 2 ? "paddings" : "pads");
@@ -123,7 +130,8 @@ std::vector<TensorId> importPad(NodeContext& ctx) {
     if (ctx.hasInput(2)) a.value = ctx.requireConstant(2, "constant_value").asDouble().at(0);
   }
   sim::Ints axes;
-  if (ctx.hasInput(3)) axes = normalizeAxes(ctx, ctx.requireConstant(3, "axes").asInt64(), r);
+  if (ctx.hasInput(3))
+    axes = normalizeAxes(ctx, ctx.requireConstant(3, "axes").asInt64(), r);
   else
     for (int64_t i = 0; i < r; ++i) axes.push_back(i);
   if (pads.size() != 2 * axes.size())
@@ -149,7 +157,8 @@ std::vector<TensorId> importExpand(NodeContext& ctx) {
   std::vector<int64_t> target = ctx.requireConstant(1, "shape").asInt64();
   sim::Shape out;
   if (!sim::broadcastShapes(x, sim::Shape(target.begin(), target.end()), &out))
-    ctx.error(sim::cat("cannot expand ", sim::shapeStr(x), " to ", sim::shapeStr(sim::Shape(target.begin(), target.end()))));
+    ctx.error(sim::cat("cannot expand ", sim::shapeStr(x), " to ",
+                       sim::shapeStr(sim::Shape(target.begin(), target.end()))));
   TensorId in = ctx.input(0);
   sim::Shape padded(out.size() - x.size(), 1);
   padded.insert(padded.end(), x.begin(), x.end());

@@ -41,7 +41,8 @@ void checkMemPools(const Options& o, const hw::Platform& p, Log* log) {
     if (pool.rfind("dla", 0) != 0) continue;
     double bytes = mib * (1 << 20);
     if (bytes < 4096 || !isPowerOfTwo(bytes))
-      fail("--memPoolSize: ", pool, " of ", int64_t(bytes), " bytes must be a power of two of at least 4 KiB");
+      fail("--memPoolSize: ", pool, " of ", int64_t(bytes),
+           " bytes must be a power of two of at least 4 KiB");
     if (pool == "dlaSRAM" && bytes > double(p.sramBytesPerCore) && log)
       log->warn(cat("--memPoolSize: dlaSRAM ", bytes, " bytes exceeds the ", p.sramBytesPerCore,
                     " bytes per core of ", p.name, "; it will be capped"));
@@ -68,17 +69,22 @@ std::vector<std::string> ioFormatProblems(const Graph& g, const Options& o) {
         std::string fmt = rest.substr(0, plus);
         rest = plus == std::string::npos ? "" : rest.substr(plus + 1);
         bool thisOk = (fmt == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
-                      (fmt == "chw16" && f.type == "fp16") || (fmt == "chw32" && f.type == "int8") ||
+                      (fmt == "chw16" && f.type == "fp16") ||
+                      (fmt == "chw32" && f.type == "int8") ||
                       (input && fmt == "dla_hwc4" && (f.type == "fp16" || f.type == "int8"));
         ok |= thisOk;
         hwc4 |= thisOk && fmt == "dla_hwc4";
       }
       if (!ok)
-        problems.push_back(cat(input ? "input '" : "output '", name, "' format ", f.type, ":", f.format,
-                               " is not a DLA ", input ? "input" : "output", " format (",
-                               input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32" : "dla_linear, fp16:chw16, int8:chw32", ")"));
-      else if (hwc4 && (s.size() < 3 || (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
-        problems.push_back(cat("input '", name, "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
+        problems.push_back(cat(input ? "input '" : "output '", name, "' format ", f.type, ":",
+                               f.format, " is not a DLA ", input ? "input" : "output", " format (",
+                               input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32"
+                                     : "dla_linear, fp16:chw16, int8:chw32",
+                               ")"));
+      else if (hwc4 && (s.size() < 3 ||
+                        (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
+        problems.push_back(
+            cat("input '", name, "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
     }
   };
   check(o.inputIOFormats, g.inputs, true);
@@ -96,7 +102,8 @@ std::string reasons(const hw::LayerVerdict& v) {
 
 std::string gpuLayerType(const Node& n) {
   // TensorRT's ONNX parser imports InstanceNormalization as a plugin.
-  if (n.kind == OpKind::kNormalization && n.get<NormAttrs>().type == NormType::kInstance) return "PLUGIN_V2";
+  if (n.kind == OpKind::kNormalization && n.get<NormAttrs>().type == NormType::kInstance)
+    return "PLUGIN_V2";
   return trtLayerType(n.kind);
 }
 
@@ -112,11 +119,12 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
       found |= m.name == o.powerMode;
       names += (names.empty() ? "" : ", ") + m.name;
     }
-    if (!found) fail("--powerMode: ", p.name, " has no power mode '", o.powerMode, "' (", names, ")");
+    if (!found)
+      fail("--powerMode: ", p.name, " has no power mode '", o.powerMode, "' (", names, ")");
   }
   if (o.useDLACore >= p.dlaCores)
-    fail("--useDLACore=", o.useDLACore, ": ", p.name, " has ", p.dlaCores, " DLA core", p.dlaCores > 1 ? "s" : "",
-         " (0..", p.dlaCores - 1, ")");
+    fail("--useDLACore=", o.useDLACore, ": ", p.name, " has ", p.dlaCores, " DLA core",
+         p.dlaCores > 1 ? "s" : "", " (0..", p.dlaCores - 1, ")");
   checkMemPools(o, p, log);
   // Per-layer flags may name a layer or any ONNX node fused into one.
   std::map<std::string, std::string> layerOf;
@@ -144,12 +152,14 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
     for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[layerOf[name]] = prec;
     cfg.dynamicTensors = dynamicTensors(model, o);
     std::map<std::string, std::string> device;
-    for (const auto& [name, d] : o.layerDeviceTypes) device[layerOf[name]] = d;  // later ones override
+    for (const auto& [name, d] : o.layerDeviceTypes)
+      device[layerOf[name]] = d;  // later ones override
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       b.verdicts.push_back(hw::checkLayer(g, n, p, cfg));
       auto it = device.find(n.name);
-      if (it != device.end() && it->second == "GPU") b.forcedGpu[i] = "placed on the GPU by --layerDeviceTypes";
+      if (it != device.end() && it->second == "GPU")
+        b.forcedGpu[i] = "placed on the GPU by --layerDeviceTypes";
       in.dlaCapable[i] = b.verdicts.back().ok() && b.forcedGpu[i].empty();
     }
   }
@@ -181,11 +191,15 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
     if (log)
       for (const auto& f : fatal) log->error("[TRT] " + f);
     throw VerdictError(cat(fatal.size(), " problem(s) prevent ",
-                           o.buildDLAStandalone ? "a DLA standalone build" : "running every layer on DLA core " + std::to_string(o.useDLACore),
-                           o.buildDLAStandalone ? "" : " and --allowGPUFallback is not set", "; first: ", fatal.front()));
+                           o.buildDLAStandalone
+                               ? "a DLA standalone build"
+                               : "running every layer on DLA core " + std::to_string(o.useDLACore),
+                           o.buildDLAStandalone ? "" : " and --allowGPUFallback is not set",
+                           "; first: ", fatal.front()));
   }
   if (log)
-    for (const auto& pr : ioProblems) log->warn("[TRT] " + pr + ": a reformat layer runs on the GPU");
+    for (const auto& pr : ioProblems)
+      log->warn("[TRT] " + pr + ": a reformat layer runs on the GPU");
   return b;
 }
 
@@ -204,7 +218,8 @@ void printPlacement(const Graph& g, const BuildResult& b, Log& log) {
   for (const auto& l : b.partition.loadables) log.info("[TRT] [DlaLayer] " + foreignNodeName(g, l));
   log.info("[TRT] ---------- Layers Running on GPU ----------");
   for (size_t i = 0; i < g.nodes.size(); ++i)
-    if (b.partition.loadableOf[i] < 0) log.info("[TRT] [GpuLayer] " + gpuLayerType(g.nodes[i]) + ": " + g.nodes[i].name);
+    if (b.partition.loadableOf[i] < 0)
+      log.info("[TRT] [GpuLayer] " + gpuLayerType(g.nodes[i]) + ": " + g.nodes[i].name);
 }
 
 }  // namespace sim::cli

@@ -12,9 +12,9 @@ namespace sim::cli {
 
 struct BuildResult {
   const hw::Platform* platform = nullptr;
-  bool dla = false;                       // --useDLACore given
+  bool dla = false;                        // --useDLACore given
   std::vector<hw::LayerVerdict> verdicts;  // per node (empty without DLA)
-  std::vector<std::string> forcedGpu;     // per node: reason when --layerDeviceTypes forces GPU
+  std::vector<std::string> forcedGpu;      // per node: reason when --layerDeviceTypes forces GPU
   Partition partition;
 };
 

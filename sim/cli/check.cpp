@@ -14,7 +14,8 @@ namespace {
 
 struct OpRow {
   int count = 0, dla = 0;
-  std::map<std::string, std::pair<std::string, std::vector<std::string>>> reasons;  // rule -> (message, nodes)
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>>
+      reasons;  // rule -> (message, nodes)
 };
 
 std::string joinNames(const std::vector<std::string>& v, size_t max = 6) {
@@ -24,10 +25,14 @@ std::string joinNames(const std::vector<std::string>& v, size_t max = 6) {
   return s;
 }
 
-void report(const onnx_import::ImportResult& model, const Options& o, const BuildResult& b, std::ostream& out) {
+void report(const onnx_import::ImportResult& model, const Options& o, const BuildResult& b,
+            std::ostream& out) {
   const Graph& g = model.graph;
   const hw::Platform& p = *b.platform;
-  std::string prec = o.best ? "INT8+FP16" : o.int8 ? (o.fp16 ? "INT8+FP16" : "INT8") : o.fp16 ? "FP16" : "FP32";
+  std::string prec = o.best   ? "INT8+FP16"
+                     : o.int8 ? (o.fp16 ? "INT8+FP16" : "INT8")
+                     : o.fp16 ? "FP16"
+                              : "FP32";
   out << "DLA compatibility of " << o.onnx << " on " << p.name << " (" << p.id << "), " << prec
       << ", DLA core " << o.useDLACore << "\n";
   int onDla = 0;
@@ -65,21 +70,25 @@ void report(const onnx_import::ImportResult& model, const Options& o, const Buil
       if (e.node == NodeId(i)) add(e.rule, e.message);
   }
   out << "Layers: " << g.nodes.size() << " (" << onDla << " on DLA, " << g.nodes.size() - onDla
-      << " on GPU); loadables: " << b.partition.loadables.size() << " of " << p.limits.maxLoadablesPerCore
-      << " allowed per DLA core\n";
-  out << std::fixed << std::setprecision(1) << "MACs on DLA: " << (macs ? 100.0 * double(dlaMacs) / double(macs) : 0.0)
-      << "% (" << double(dlaMacs) / 1e6 << " of " << double(macs) / 1e6 << " million)\n";
+      << " on GPU); loadables: " << b.partition.loadables.size() << " of "
+      << p.limits.maxLoadablesPerCore << " allowed per DLA core\n";
+  out << std::fixed << std::setprecision(1)
+      << "MACs on DLA: " << (macs ? 100.0 * double(dlaMacs) / double(macs) : 0.0) << "% ("
+      << double(dlaMacs) / 1e6 << " of " << double(macs) / 1e6 << " million)\n";
   for (const auto& l : b.partition.loadables)
     out << "  loadable " << foreignNodeName(g, l) << ": " << l.nodes.size() << " layers\n";
-  out << "\n" << std::left << std::setw(22) << "Operator" << std::right << std::setw(6) << "Count" << std::setw(5)
-      << "DLA" << std::setw(5) << "GPU" << "  Reasons (nodes)\n";
+  out << "\n"
+      << std::left << std::setw(22) << "Operator" << std::right << std::setw(6) << "Count"
+      << std::setw(5) << "DLA" << std::setw(5) << "GPU"
+      << "  Reasons (nodes)\n";
   for (const auto& op : order) {
     const OpRow& r = rows[op];
-    out << std::left << std::setw(22) << op << std::right << std::setw(6) << r.count << std::setw(5) << r.dla
-        << std::setw(5) << r.count - r.dla;
+    out << std::left << std::setw(22) << op << std::right << std::setw(6) << r.count << std::setw(5)
+        << r.dla << std::setw(5) << r.count - r.dla;
     bool first = true;
     for (const auto& [rule, e] : r.reasons) {
-      out << (first ? "  " : std::string(40, ' ')) << rule << ": " << e.first << " (" << joinNames(e.second) << ")\n";
+      out << (first ? "  " : std::string(40, ' ')) << rule << ": " << e.first << " ("
+          << joinNames(e.second) << ")\n";
       first = false;
     }
     if (first) out << "\n";
@@ -90,9 +99,12 @@ void report(const onnx_import::ImportResult& model, const Options& o, const Buil
     if (b.partition.loadableOf[i] >= 0) continue;
     for (const auto& v : b.verdicts[i].violations) {
       if (v.fix.empty()) continue;
-      auto it = std::find_if(fixes.begin(), fixes.end(), [&](const auto& f) { return f.first == v.fix; });
-      if (it == fixes.end()) fixes.push_back({v.fix, {g.nodes[i].name}});
-      else if (it->second.back() != g.nodes[i].name) it->second.push_back(g.nodes[i].name);
+      auto it =
+          std::find_if(fixes.begin(), fixes.end(), [&](const auto& f) { return f.first == v.fix; });
+      if (it == fixes.end())
+        fixes.push_back({v.fix, {g.nodes[i].name}});
+      else if (it->second.back() != g.nodes[i].name)
+        it->second.push_back(g.nodes[i].name);
     }
   }
   if (!fixes.empty()) out << "\nChanges that would put layers on the DLA:\n";
@@ -107,8 +119,10 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
   std::string model;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--strict") strict = true;
-    else if (!a.empty() && a[0] != '-' && model.empty()) model = a;
+    if (a == "--strict")
+      strict = true;
+    else if (!a.empty() && a[0] != '-' && model.empty())
+      model = a;
     else {
       core |= a.rfind("--useDLACore", 0) == 0;
       prec |= a == "--int8" || a == "--fp16" || a == "--best";

@@ -1,18 +1,19 @@
 #include "sim/cli/engine_file.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "sim/runtime/executor.h"
 
 namespace sim {
 // Attribute structs as JSON (enums as integers); one line per struct.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConvAttrs, kernel, strides, padsBegin, padsEnd, dilations, group, outputPadding, fusedRelu)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoolAttrs, type, kernel, strides, padsBegin, padsEnd, dilations, ceilMode, countIncludePad, global)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConvAttrs, kernel, strides, padsBegin, padsEnd, dilations, group,
+                                   outputPadding, fusedRelu)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PoolAttrs, type, kernel, strides, padsBegin, padsEnd, dilations,
+                                   ceilMode, countIncludePad, global)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ActivationAttrs, type, alpha, beta)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EltAttrs, op)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(UnaryAttrs, op)
@@ -24,12 +25,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SliceAttrs, start, size, stride, mode)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ShuffleAttrs, firstPerm, doReshape, reshape, secondPerm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IdentityAttrs, to, cast)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PadAttrs, padsBegin, padsEnd, mode, value)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ResizeAttrs, mode, coord, nearest, cubicA, excludeOutside, scales, outShape)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ResizeAttrs, mode, coord, nearest, cubicA, excludeOutside,
+                                   scales, outShape)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SoftMaxAttrs, axis, coerce2d, log)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MatMulAttrs, transA, transB)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReduceAttrs, op, axes, keepDims)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(GatherAttrs, axis)
-inline void to_json(nlohmann::json& j, const NoAttrs&) { j = nlohmann::json::object(); }
+inline void to_json(nlohmann::json& j, const NoAttrs&) {
+  j = nlohmann::json::object();
+}
 inline void from_json(const nlohmann::json&, NoAttrs&) {}
 }  // namespace sim
 
@@ -62,7 +66,8 @@ json attrsToJson(const Attrs& a) {
 template <size_t I = 0>
 Attrs attrsFromJson(size_t index, const json& j) {
   if constexpr (I < std::variant_size_v<Attrs>) {
-    if (index == I) return Attrs(std::in_place_index<I>, j.get<std::variant_alternative_t<I, Attrs>>());
+    if (index == I)
+      return Attrs(std::in_place_index<I>, j.get<std::variant_alternative_t<I, Attrs>>());
     return attrsFromJson<I + 1>(index, j);
   } else {
     fail("attribute kind ", index, " is unknown");
@@ -87,7 +92,8 @@ constexpr int kKinds = 0
 
 }  // namespace
 
-std::string serializeEngine(const onnx_import::ImportResult& model, const BuildResult& b, const Options& o) {
+std::string serializeEngine(const onnx_import::ImportResult& model, const BuildResult& b,
+                            const Options& o) {
   const Graph& g = model.graph;
   json j;
   j["format"] = "dlasim-engine";
@@ -99,7 +105,10 @@ std::string serializeEngine(const onnx_import::ImportResult& model, const BuildR
   std::string blob;
   json tensors = json::array();
   for (const auto& t : g.tensors) {
-    json tj = {{"name", t.name}, {"dtype", int(t.desc.dtype)}, {"shape", t.desc.shape}, {"producer", t.producer}};
+    json tj = {{"name", t.name},
+               {"dtype", int(t.desc.dtype)},
+               {"shape", t.desc.shape},
+               {"producer", t.producer}};
     if (t.isConstant()) {
       tj["offset"] = blob.size();
       tj["bytes"] = t.value.bytes();
@@ -113,14 +122,22 @@ std::string serializeEngine(const onnx_import::ImportResult& model, const BuildR
   json nodes = json::array();
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    json nj = {{"kind", int(n.kind)}, {"name", n.name}, {"onnxOp", n.onnxOp}, {"pattern", n.pattern},
-               {"originalName", n.originalName}, {"fused", n.fused},
-               {"inputs", n.inputs}, {"outputs", n.outputs}, {"attrsIndex", n.attrs.index()},
-               {"attrs", attrsToJson(n.attrs)}, {"loadable", b.partition.loadableOf[i]}};
+    json nj = {{"kind", int(n.kind)},
+               {"name", n.name},
+               {"onnxOp", n.onnxOp},
+               {"pattern", n.pattern},
+               {"originalName", n.originalName},
+               {"fused", n.fused},
+               {"inputs", n.inputs},
+               {"outputs", n.outputs},
+               {"attrsIndex", n.attrs.index()},
+               {"attrs", attrsToJson(n.attrs)},
+               {"loadable", b.partition.loadableOf[i]}};
     if (b.dla) {
       nj["precision"] = int(b.verdicts[i].precision);
       json reasons = json::array();
-      for (const auto& v : b.verdicts[i].violations) reasons.push_back({{"rule", v.rule}, {"message", v.message}, {"fix", v.fix}});
+      for (const auto& v : b.verdicts[i].violations)
+        reasons.push_back({{"rule", v.rule}, {"message", v.message}, {"fix", v.fix}});
       nj["reasons"] = std::move(reasons);
       nj["forcedGpu"] = b.forcedGpu[i];
     }
@@ -128,7 +145,8 @@ std::string serializeEngine(const onnx_import::ImportResult& model, const BuildR
   }
   j["nodes"] = std::move(nodes);
   json evicted = json::array();
-  for (const auto& e : b.partition.evicted) evicted.push_back({{"node", e.node}, {"rule", e.rule}, {"message", e.message}});
+  for (const auto& e : b.partition.evicted)
+    evicted.push_back({{"node", e.node}, {"rule", e.rule}, {"message", e.message}});
   j["evicted"] = std::move(evicted);
   json loadables = json::array();
   for (const auto& l : b.partition.loadables) loadables.push_back(l.nodes);
@@ -157,7 +175,8 @@ EngineContents loadEngine(const std::string& path) {
     bad("wrong magic; is it a TensorRT plan or another file?");
   uint32_t version;
   std::memcpy(&version, s.data() + 8, 4);
-  if (version != kEngineVersion) fail(path, ": engine format version ", version, ", this dlasim reads version ", kEngineVersion);
+  if (version != kEngineVersion)
+    fail(path, ": engine format version ", version, ", this dlasim reads version ", kEngineVersion);
   uint64_t stored;
   std::memcpy(&stored, s.data() + s.size() - 8, 8);
   if (fnv1a(s.data(), s.size() - 8) != stored) bad("checksum mismatch: truncated or corrupted");
@@ -181,7 +200,8 @@ EngineContents loadEngine(const std::string& path) {
     json j = json::parse(text);
     if (j.at("format") != "dlasim-engine") bad("format tag");
     if (j.at("schema") != schemaFingerprint())
-      fail(path, ": engine built by a dlasim with other layer kinds; rebuild it from the ONNX model");
+      fail(path,
+           ": engine built by a dlasim with other layer kinds; rebuild it from the ONNX model");
     e.platform = j.at("platform").get<std::string>();
     e.useDLACore = j.at("useDLACore").get<int>();
     e.sourceModel = j.at("sourceModel").get<std::string>();
@@ -194,19 +214,24 @@ EngineContents loadEngine(const std::string& path) {
       TensorId id;
       if (tj.contains("offset")) {
         size_t off = tj.at("offset").get<size_t>(), n = tj.at("bytes").get<size_t>();
-        if (off > blobLen || n > blobLen - off) bad(cat("weights of '", tj.at("name").get<std::string>(), "' outside the blob"));
-        id = g.addConstant(tj.at("name").get<std::string>(), Tensor::adopt(d.dtype, d.shape, std::string(blob + off, n)));
+        if (off > blobLen || n > blobLen - off)
+          bad(cat("weights of '", tj.at("name").get<std::string>(), "' outside the blob"));
+        id = g.addConstant(tj.at("name").get<std::string>(),
+                           Tensor::adopt(d.dtype, d.shape, std::string(blob + off, n)));
       } else {
         id = g.addTensor(tj.at("name").get<std::string>(), d);
       }
       g.tensors[id].producer = tj.at("producer").get<int>();
     }
     auto checkId = [&](int64_t t, bool optional) {
-      if ((t == kNoTensor && optional) || (t >= 0 && size_t(t) < g.tensors.size())) return TensorId(t);
+      if ((t == kNoTensor && optional) || (t >= 0 && size_t(t) < g.tensors.size()))
+        return TensorId(t);
       bad(cat("tensor index ", t, " out of range"));
     };
-    for (int64_t t : j.at("inputs").get<std::vector<int64_t>>()) g.inputs.push_back(checkId(t, false));
-    for (int64_t t : j.at("outputs").get<std::vector<int64_t>>()) g.outputs.push_back(checkId(t, false));
+    for (int64_t t : j.at("inputs").get<std::vector<int64_t>>())
+      g.inputs.push_back(checkId(t, false));
+    for (int64_t t : j.at("outputs").get<std::vector<int64_t>>())
+      g.outputs.push_back(checkId(t, false));
     BuildResult& b = e.build;
     b.dla = e.useDLACore >= 0;
     for (const auto& nj : j.at("nodes")) {
@@ -219,20 +244,25 @@ EngineContents loadEngine(const std::string& path) {
       n.pattern = nj.at("pattern").get<std::string>();
       n.originalName = nj.at("originalName").get<std::string>();
       n.fused = nj.at("fused").get<std::vector<std::pair<std::string, std::string>>>();
-      for (int64_t t : nj.at("inputs").get<std::vector<int64_t>>()) n.inputs.push_back(checkId(t, true));
-      for (int64_t t : nj.at("outputs").get<std::vector<int64_t>>()) n.outputs.push_back(checkId(t, false));
+      for (int64_t t : nj.at("inputs").get<std::vector<int64_t>>())
+        n.inputs.push_back(checkId(t, true));
+      for (int64_t t : nj.at("outputs").get<std::vector<int64_t>>())
+        n.outputs.push_back(checkId(t, false));
       n.attrs = attrsFromJson(nj.at("attrsIndex").get<size_t>(), nj.at("attrs"));
       // Re-infer: a file whose shapes disagree with its layers is refused, not run.
       auto descs = inferNode(g, n);
       for (size_t k = 0; k < n.outputs.size(); ++k)
-        if (k >= descs.size() || descs[k].shape != g.desc(n.outputs[k]).shape || descs[k].dtype != g.desc(n.outputs[k]).dtype)
+        if (k >= descs.size() || descs[k].shape != g.desc(n.outputs[k]).shape ||
+            descs[k].dtype != g.desc(n.outputs[k]).dtype)
           bad(cat("layer '", n.name, "' output ", k, " disagrees with its inputs"));
       b.partition.loadableOf.push_back(nj.at("loadable").get<int>());
       if (b.dla) {
         hw::LayerVerdict v;
         v.precision = hw::Precision(nj.at("precision").get<int>());
         for (const auto& r : nj.at("reasons"))
-          v.violations.push_back({r.at("rule").get<std::string>(), r.at("message").get<std::string>(), r.at("fix").get<std::string>()});
+          v.violations.push_back({r.at("rule").get<std::string>(),
+                                  r.at("message").get<std::string>(),
+                                  r.at("fix").get<std::string>()});
         b.verdicts.push_back(std::move(v));
         b.forcedGpu.push_back(nj.at("forcedGpu").get<std::string>());
       } else {
@@ -252,7 +282,8 @@ EngineContents loadEngine(const std::string& path) {
     for (int l : b.partition.loadableOf)
       if (l < -1 || l >= int(b.partition.loadables.size())) bad(cat("loadable index ", l));
     for (const auto& ej : j.at("evicted"))
-      b.partition.evicted.push_back({ej.at("node").get<int>(), ej.at("rule").get<std::string>(), ej.at("message").get<std::string>()});
+      b.partition.evicted.push_back({ej.at("node").get<int>(), ej.at("rule").get<std::string>(),
+                                     ej.at("message").get<std::string>()});
     b.platform = &hw::platformById(e.platform);
   } catch (const json::exception& ex) {
     bad(std::string("malformed contents: ") + ex.what());

@@ -1,7 +1,8 @@
 // dlasim's engine (plan) file: the built graph (layers, attributes, weights), its placement
 // (device, loadable, precision and reasons per layer) and the build settings, in a versioned,
 // checksummed container. Layout (little-endian):
-//   "DLASIMEN" | u32 version | u64 json bytes | json | u64 blob bytes | blob | u64 FNV-1a of all before
+//   "DLASIMEN" | u32 version | u64 json bytes | json | u64 blob bytes | blob | u64 FNV-1a of all
+//   before
 #pragma once
 #include <string>
 
@@ -20,7 +21,8 @@ struct EngineContents {
 };
 
 /// Serialises graph, placement and settings. Returns the bytes (the caller writes safely).
-std::string serializeEngine(const onnx_import::ImportResult& model, const BuildResult& b, const Options& o);
+std::string serializeEngine(const onnx_import::ImportResult& model, const BuildResult& b,
+                            const Options& o);
 
 /// Parses and checks an engine file. Throws sim::Error naming the file and what is wrong
 /// (not an engine, other version, truncated, checksum mismatch, inconsistent graph).

@@ -1,11 +1,10 @@
 #include "sim/cli/io.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 
@@ -28,14 +27,22 @@ std::string readAll(const std::string& file) {
 
 const char* npyDescr(DType t) {
   switch (t) {
-    case DType::kFloat: return "<f4";
-    case DType::kDouble: return "<f8";
-    case DType::kInt8: return "|i1";
-    case DType::kUInt8: return "|u1";
-    case DType::kInt32: return "<i4";
-    case DType::kInt64: return "<i8";
-    case DType::kBool: return "|b1";
-    case DType::kHalf: return "<f2";
+    case DType::kFloat:
+      return "<f4";
+    case DType::kDouble:
+      return "<f8";
+    case DType::kInt8:
+      return "|i1";
+    case DType::kUInt8:
+      return "|u1";
+    case DType::kInt32:
+      return "<i4";
+    case DType::kInt64:
+      return "<i8";
+    case DType::kBool:
+      return "|b1";
+    case DType::kHalf:
+      return "<f2";
   }
   return "?";
 }
@@ -62,7 +69,8 @@ Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string&
   int major = static_cast<unsigned char>(bytes[6]);
   size_t hlen, start;
   if (major == 1) {
-    hlen = static_cast<unsigned char>(bytes[8]) | (size_t(static_cast<unsigned char>(bytes[9])) << 8);
+    hlen =
+        static_cast<unsigned char>(bytes[8]) | (size_t(static_cast<unsigned char>(bytes[9])) << 8);
     start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) fail(file, ": truncated .npy header");
@@ -77,7 +85,8 @@ Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string&
   std::string descr = headerField(h, "descr"), order = headerField(h, "fortran_order"),
               shapeStr_ = headerField(h, "shape");
   if (descr.size() >= 2) descr = descr.substr(1, descr.size() - 2);
-  if (order.find("True") != std::string::npos) fail(file, ": Fortran-order arrays are not supported");
+  if (order.find("True") != std::string::npos)
+    fail(file, ": Fortran-order arrays are not supported");
   if (descr != npyDescr(want.dtype))
     fail(file, ": array type '", descr, "' does not match input '", inputName, "' of type ",
          dtypeName(want.dtype), " ('", npyDescr(want.dtype), "')");
@@ -105,7 +114,8 @@ Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string&
 
 }  // namespace
 
-Tensor loadInputFile(const std::string& file, const std::string& inputName, const TensorDesc& want) {
+Tensor loadInputFile(const std::string& file, const std::string& inputName,
+                     const TensorDesc& want) {
   std::string bytes = readAll(file);
   if (file.size() > 4 && file.compare(file.size() - 4, 4, ".npy") == 0)
     return parseNpy(file, std::move(bytes), inputName, want);
@@ -126,9 +136,12 @@ Tensor randomTensor(const TensorDesc& d, unsigned seed) {
     using T = decltype(tag);
     T* p = t.data<T>();
     for (int64_t i = 0; i < t.size(); ++i) {
-      if constexpr (std::is_floating_point_v<T>) p[i] = T(2.0 * unit() - 1.0);
-      else if constexpr (std::is_same_v<T, bool>) p[i] = unit() < 0.5;
-      else p[i] = T(int(unit() * 10));
+      if constexpr (std::is_floating_point_v<T>)
+        p[i] = T(2.0 * unit() - 1.0);
+      else if constexpr (std::is_same_v<T, bool>)
+        p[i] = unit() < 0.5;
+      else
+        p[i] = T(int(unit() * 10));
     }
   });
   return t;
@@ -137,7 +150,8 @@ Tensor randomTensor(const TensorDesc& d, unsigned seed) {
 void saveNpy(const std::string& file, const Tensor& t) {
   std::ostringstream h;
   h << "{'descr': '" << npyDescr(t.dtype()) << "', 'fortran_order': False, 'shape': (";
-  for (size_t i = 0; i < t.shape().size(); ++i) h << t.shape()[i] << (t.shape().size() == 1 ? "," : (i + 1 < t.shape().size() ? ", " : ""));
+  for (size_t i = 0; i < t.shape().size(); ++i)
+    h << t.shape()[i] << (t.shape().size() == 1 ? "," : (i + 1 < t.shape().size() ? ", " : ""));
   h << "), }";
   std::string header = h.str();
   while ((10 + header.size() + 1) % 64) header += ' ';
@@ -160,8 +174,10 @@ std::string outputJson(const std::vector<std::string>& names, const std::vector<
     o["dimensions"] = shapeStr(values[i].shape()) == "scalar" ? "" : shapeStr(values[i].shape());
     nlohmann::ordered_json v = nlohmann::ordered_json::array();
     for (double x : values[i].asDouble()) {
-      if (values[i].dtype() == DType::kFloat) v.push_back(static_cast<float>(x));
-      else v.push_back(x);
+      if (values[i].dtype() == DType::kFloat)
+        v.push_back(static_cast<float>(x));
+      else
+        v.push_back(x);
     }
     o["values"] = std::move(v);
     arr.push_back(std::move(o));

@@ -1,8 +1,7 @@
 #include "sim/cli/layer_info.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace sim::cli {
 
@@ -49,7 +48,8 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
                          {"Precision", hw::precisionName(b.verdicts[id].precision)},
                          {"MACs", hw::layerMacs(g, m)}});
         for (TensorId t : m.inputs)
-          if (t != kNoTensor && (g.tensor(t).producer < 0 || b.partition.loadableOf[g.tensor(t).producer] != l))
+          if (t != kNoTensor &&
+              (g.tensor(t).producer < 0 || b.partition.loadableOf[g.tensor(t).producer] != l))
             ins.push_back(t);
         for (TensorId t : m.outputs) {
           bool external = std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
@@ -74,7 +74,8 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
     }
     ordered_json reasons = ordered_json::array();
     if (b.dla) {
-      if (!b.forcedGpu[i].empty()) reasons.push_back({{"rule", "layerDeviceTypes"}, {"message", b.forcedGpu[i]}});
+      if (!b.forcedGpu[i].empty())
+        reasons.push_back({{"rule", "layerDeviceTypes"}, {"message", b.forcedGpu[i]}});
       for (const auto& v : b.verdicts[i].violations)
         reasons.push_back({{"rule", v.rule}, {"message", v.message}, {"fix", v.fix}});
       for (const auto& e : b.partition.evicted)
@@ -92,7 +93,8 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
   ordered_json bindings = ordered_json::array();
   for (TensorId t : g.inputs) bindings.push_back(g.tensor(t).name);
   for (TensorId t : g.outputs) bindings.push_back(g.tensor(t).name);
-  return ordered_json{{"Layers", std::move(layers)}, {"Bindings", std::move(bindings)}}.dump(2) + "\n";
+  return ordered_json{{"Layers", std::move(layers)}, {"Bindings", std::move(bindings)}}.dump(2) +
+         "\n";
 }
 
 }  // namespace sim::cli

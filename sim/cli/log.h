@@ -7,7 +7,8 @@ namespace sim::cli {
 
 class Log {
  public:
-  explicit Log(std::ostream& out = std::cout, bool verbose = false) : out_(out), verbose_(verbose) {}
+  explicit Log(std::ostream& out = std::cout, bool verbose = false)
+      : out_(out), verbose_(verbose) {}
   void info(const std::string& m) { line('I', m); }
   void warn(const std::string& m) { line('W', m); }
   void error(const std::string& m) { line('E', m); }

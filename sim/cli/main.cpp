@@ -1,3 +1,5 @@
 #include "sim/cli/run.h"
 
-int main(int argc, char** argv) { return sim::cli::dlasimMain(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return sim::cli::dlasimMain(argc, argv, std::cout, std::cerr);
+}

@@ -1,7 +1,6 @@
 #include "sim/cli/options.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -35,7 +34,8 @@ std::string unquote(std::string s) {
 }
 
 // Splits "name:value" at the last ':' outside quotes.
-std::pair<std::string, std::string> splitNameValue(const std::string& flag, const std::string& item) {
+std::pair<std::string, std::string> splitNameValue(const std::string& flag,
+                                                   const std::string& item) {
   bool quoted = false;
   size_t at = std::string::npos;
   for (size_t i = 0; i < item.size(); ++i) {
@@ -72,20 +72,22 @@ int parseInt(const std::string& flag, const std::string& s, int lo, int hi) {
 }
 
 const char* kTypes[] = {"fp32", "fp16", "bf16", "int32", "int64", "int8", "uint8", "bool", "fp8"};
-const char* kFormats[] = {"chw", "chw2", "chw4", "hwc8", "chw16", "chw32", "dhwc8", "cdhw32",
-                          "hwc", "dla_linear", "dla_hwc4", "hwc16", "dhwc"};
+const char* kFormats[] = {"chw",    "chw2", "chw4",       "hwc8",     "chw16", "chw32", "dhwc8",
+                          "cdhw32", "hwc",  "dla_linear", "dla_hwc4", "hwc16", "dhwc"};
 
 std::vector<IOFormat> parseIOFormats(const std::string& flag, const std::string& spec) {
   std::vector<IOFormat> out;
   for (const auto& item : splitList(spec, ',')) {
     auto colon = item.find(':');
-    if (colon == std::string::npos) fail("--", flag, ": '", item, "' is not of the form type:format");
+    if (colon == std::string::npos)
+      fail("--", flag, ": '", item, "' is not of the form type:format");
     IOFormat f{item.substr(0, colon), item.substr(colon + 1)};
     if (std::find(std::begin(kTypes), std::end(kTypes), f.type) == std::end(kTypes))
       fail("--", flag, ": unknown type '", f.type, "' (fp32, fp16, int8, int32, ...)");
     for (const auto& fmt : splitList(f.format, '+'))
       if (std::find(std::begin(kFormats), std::end(kFormats), fmt) == std::end(kFormats))
-        fail("--", flag, ": unknown format '", fmt, "' (chw, chw16, chw32, dla_linear, dla_hwc4, ...)");
+        fail("--", flag, ": unknown format '", fmt,
+             "' (chw, chw16, chw32, dla_linear, dla_hwc4, ...)");
     out.push_back(f);
   }
   return out;
@@ -93,23 +95,31 @@ std::vector<IOFormat> parseIOFormats(const std::string& flag, const std::string&
 
 // trtexec 8.x gives sizes in MiB; 10.x also accepts B/K/M/G suffixes.
 std::map<std::string, double> parseMemPools(const std::string& spec) {
-  static const char* kPools[] = {"workspace", "dlaSRAM", "dlaLocalDRAM", "dlaGlobalDRAM", "tacticSharedMem"};
+  static const char* kPools[] = {"workspace", "dlaSRAM", "dlaLocalDRAM", "dlaGlobalDRAM",
+                                 "tacticSharedMem"};
   std::map<std::string, double> out;
   for (const auto& item : splitList(spec, ',')) {
     auto [pool, size] = splitNameValue("memPoolSize", item);
     if (std::find(std::begin(kPools), std::end(kPools), pool) == std::end(kPools))
-      fail("--memPoolSize: unknown pool '", pool, "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
+      fail("--memPoolSize: unknown pool '", pool,
+           "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
     double scale = 1;  // MiB
     // A unit letter only after a number ("512K"); "foo" is reported as not a number.
     if (size.size() > 1 && std::isalpha(static_cast<unsigned char>(size.back())) &&
-        (std::isdigit(static_cast<unsigned char>(size[size.size() - 2])) || size[size.size() - 2] == '.')) {
+        (std::isdigit(static_cast<unsigned char>(size[size.size() - 2])) ||
+         size[size.size() - 2] == '.')) {
       char u = size.back();
       size.pop_back();
-      if (u == 'B') scale = 1.0 / (1 << 20);
-      else if (u == 'K') scale = 1.0 / 1024;
-      else if (u == 'M') scale = 1;
-      else if (u == 'G') scale = 1024;
-      else fail("--memPoolSize: unknown unit '", u, "' in '", item, "' (B, K, M, G)");
+      if (u == 'B')
+        scale = 1.0 / (1 << 20);
+      else if (u == 'K')
+        scale = 1.0 / 1024;
+      else if (u == 'M')
+        scale = 1;
+      else if (u == 'G')
+        scale = 1024;
+      else
+        fail("--memPoolSize: unknown unit '", u, "' in '", item, "' (B, K, M, G)");
     }
     double v = parseNumber("memPoolSize", size) * scale;
     if (v <= 0) fail("--memPoolSize: pool ", pool, " size must be positive, got '", item, "'");
@@ -118,9 +128,8 @@ std::map<std::string, double> parseMemPools(const std::string& spec) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> parseLayerSpec(const std::string& flag,
-                                                                const std::string& spec,
-                                                                const std::vector<std::string>& allowed) {
+std::vector<std::pair<std::string, std::string>> parseLayerSpec(
+    const std::string& flag, const std::string& spec, const std::vector<std::string>& allowed) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& item : splitList(spec, ',')) {
     auto nv = splitNameValue(flag, item);
@@ -144,7 +153,8 @@ std::map<std::string, Shape> parseShapeSpec(const std::string& flag, const std::
     if (!dims.empty() && dims != "scalar")
       for (const auto& d : splitList(dims, 'x')) {
         int64_t v = parseNonNegative(flag, d);
-        if (v > kMaxTensorElements) fail("--", flag, ": dimension ", v, " of '", name, "' is absurdly large");
+        if (v > kMaxTensorElements)
+          fail("--", flag, ": dimension ", v, " of '", name, "' is absurdly large");
         s.push_back(v);
       }
     if (out.count(name)) fail("--", flag, ": input '", name, "' is given twice");
@@ -169,9 +179,11 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
 
   auto* model = "Model";
   app.add_option("--onnx", o.onnx, "ONNX model file")->group(model);
-  app.add_option("--loadEngine", o.loadEngine, "Load a dlasim engine file instead of --onnx")->group(model);
+  app.add_option("--loadEngine", o.loadEngine, "Load a dlasim engine file instead of --onnx")
+      ->group(model);
   app.add_option("--saveEngine", o.saveEngine, "Save the built engine to this file")->group(model);
-  app.add_option("--shapes", shapes, "Input shapes, e.g. input:32x3x32x32[,name:dims]")->group(model);
+  app.add_option("--shapes", shapes, "Input shapes, e.g. input:32x3x32x32[,name:dims]")
+      ->group(model);
   app.add_option("--minShapes", minShapes, "Build profile minimum shapes")->group(model);
   app.add_option("--optShapes", optShapes, "Build profile optimum shapes")->group(model);
   app.add_option("--maxShapes", maxShapes, "Build profile maximum shapes")->group(model);
@@ -181,52 +193,84 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_flag("--fp16", o.fp16, "Enable FP16 precision")->group(build);
   app.add_flag("--best", o.best, "Enable all precisions")->group(build);
   app.add_flag("--noTF32", o.noTF32, "Disable TF32 (GPU only; ignored)")->group(build);
-  app.add_option("--calib", o.calib, "INT8 calibration cache file (TensorRT text format)")->group(build);
-  app.add_option("--useDLACore", useDLACore, "Run layers that support DLA on core N (default: GPU only)")->group(build);
-  app.add_flag("--allowGPUFallback", o.allowGPUFallback, "Run layers the DLA rejects on the GPU")->group(build);
-  app.add_flag("--buildDLAStandalone", o.buildDLAStandalone, "Build a DLA standalone loadable (no GPU)")->group(build);
-  app.add_option("--inputIOFormats", inFmt, "Input types:formats, e.g. int8:dla_hwc4,fp16:chw16")->group(build);
+  app.add_option("--calib", o.calib, "INT8 calibration cache file (TensorRT text format)")
+      ->group(build);
+  app.add_option("--useDLACore", useDLACore,
+                 "Run layers that support DLA on core N (default: GPU only)")
+      ->group(build);
+  app.add_flag("--allowGPUFallback", o.allowGPUFallback, "Run layers the DLA rejects on the GPU")
+      ->group(build);
+  app.add_flag("--buildDLAStandalone", o.buildDLAStandalone,
+               "Build a DLA standalone loadable (no GPU)")
+      ->group(build);
+  app.add_option("--inputIOFormats", inFmt, "Input types:formats, e.g. int8:dla_hwc4,fp16:chw16")
+      ->group(build);
   app.add_option("--outputIOFormats", outFmt, "Output types:formats")->group(build);
-  app.add_option("--memPoolSize", memPool, "Pool sizes, e.g. dlaSRAM:1,dlaLocalDRAM:1024 (MiB or B/K/M/G)")->group(build);
-  app.add_option("--sparsity", o.sparsity, "disable | enable | force")->group(build)
+  app.add_option("--memPoolSize", memPool,
+                 "Pool sizes, e.g. dlaSRAM:1,dlaLocalDRAM:1024 (MiB or B/K/M/G)")
+      ->group(build);
+  app.add_option("--sparsity", o.sparsity, "disable | enable | force")
+      ->group(build)
       ->check(CLI::IsMember({"disable", "enable", "force"}));
-  app.add_option("--layerPrecisions", layerPrec, "Per-layer precision, e.g. conv1:fp16")->group(build);
+  app.add_option("--layerPrecisions", layerPrec, "Per-layer precision, e.g. conv1:fp16")
+      ->group(build);
   app.add_option("--layerDeviceTypes", layerDev, "Per-layer device, e.g. conv1:GPU")->group(build);
   app.add_option("--profilingVerbosity", o.profilingVerbosity, "layer_names_only | detailed | none")
-      ->group(build)->check(CLI::IsMember({"layer_names_only", "detailed", "none"}));
+      ->group(build)
+      ->check(CLI::IsMember({"layer_names_only", "detailed", "none"}));
 
   auto* infer = "Inference and reporting";
-  app.add_option("--loadInputs", loadInputs, "Input data: name:file[,name:file] (raw or .npy)")->group(infer);
+  app.add_option("--loadInputs", loadInputs, "Input data: name:file[,name:file] (raw or .npy)")
+      ->group(infer);
   app.add_option("--exportOutput", o.exportOutput, "Write outputs as trtexec's JSON")->group(infer);
-  app.add_option("--exportProfile", o.exportProfile, "Write per-layer times as trtexec's JSON")->group(infer);
-  app.add_option("--exportLayerInfo", o.exportLayerInfo, "Write layer information as trtexec's JSON")->group(infer);
-  app.add_option("--exportTimes", o.exportTimes, "Write per-inference times as trtexec's JSON")->group(infer);
+  app.add_option("--exportProfile", o.exportProfile, "Write per-layer times as trtexec's JSON")
+      ->group(infer);
+  app.add_option("--exportLayerInfo", o.exportLayerInfo,
+                 "Write layer information as trtexec's JSON")
+      ->group(infer);
+  app.add_option("--exportTimes", o.exportTimes, "Write per-inference times as trtexec's JSON")
+      ->group(infer);
   app.add_option("--iterations", iterations, "Inferences to time (default 10)")->group(infer);
   app.add_option("--duration", duration, "Seconds to time (default 3)")->group(infer);
   app.add_option("--warmUp", warmUp, "Warm-up milliseconds (default 200)")->group(infer);
   app.add_option("--avgRuns", avgRuns, "Runs averaged per trace line (default 10)")->group(infer);
-  app.add_option("--percentile", percentile, "Latency percentiles (default 90,95,99)")->group(infer);
+  app.add_option("--percentile", percentile, "Latency percentiles (default 90,95,99)")
+      ->group(infer);
   app.add_flag("--skipInference", o.skipInference, "Build only; do not run")->group(infer);
   app.add_flag("-v,--verbose", o.verbose, "Verbose log")->group(infer);
 
   auto* own = "dlasim";
-  app.add_option("--platform", platform, "orin-agx (default), orin-agx-32gb, orin-nx-16gb, orin-nx-8gb, xavier-agx, xavier-nx")->group(own);
-  app.add_option("--powerMode", o.powerMode, "Power mode of the platform (e.g. MAXN, 30W, 15W)")->group(own);
+  app.add_option(
+         "--platform", platform,
+         "orin-agx (default), orin-agx-32gb, orin-nx-16gb, orin-nx-8gb, xavier-agx, xavier-nx")
+      ->group(own);
+  app.add_option("--powerMode", o.powerMode, "Power mode of the platform (e.g. MAXN, 30W, 15W)")
+      ->group(own);
   app.add_option("--seed", o.seed, "Seed for random inputs (default 1)")->group(own);
 
   // Flags that only mean something on a device: accepted, then named once as ignored.
-  static const char* kDeviceFlags[] = {"--useSpinWait", "--separateProfileRun", "--noDataTransfers",
-                                       "--useCudaGraph", "--exposeDMA", "--useManagedMemory",
-                                       "--dumpProfile", "--dumpLayerInfo", "--dumpOutput",
-                                       "--noBuilderCache", "--directIO", "--refit", "--safe"};
+  static const char* kDeviceFlags[] = {
+      "--useSpinWait", "--separateProfileRun", "--noDataTransfers", "--useCudaGraph",
+      "--exposeDMA",   "--useManagedMemory",   "--dumpProfile",     "--dumpLayerInfo",
+      "--dumpOutput",  "--noBuilderCache",     "--directIO",        "--refit",
+      "--safe"};
   std::map<std::string, bool> deviceFlags;
-  for (const char* f : kDeviceFlags) app.add_flag(f, deviceFlags[f], "(device only; ignored)")->group("Ignored in simulation");
-  static const char* kDeviceOptions[] = {"--threads", "--streams", "--infStreams", "--sleepTime",
-                                         "--idleTime", "--workspace", "--timingCacheFile",
-                                         "--builderOptimizationLevel", "--precisionConstraints",
-                                         "--device", "--tacticSources"};
+  for (const char* f : kDeviceFlags)
+    app.add_flag(f, deviceFlags[f], "(device only; ignored)")->group("Ignored in simulation");
+  static const char* kDeviceOptions[] = {"--threads",
+                                         "--streams",
+                                         "--infStreams",
+                                         "--sleepTime",
+                                         "--idleTime",
+                                         "--workspace",
+                                         "--timingCacheFile",
+                                         "--builderOptimizationLevel",
+                                         "--precisionConstraints",
+                                         "--device",
+                                         "--tacticSources"};
   std::map<std::string, std::string> deviceOptions;
-  for (const char* f : kDeviceOptions) app.add_option(f, deviceOptions[f], "(device only; ignored)")->group("Ignored in simulation");
+  for (const char* f : kDeviceOptions)
+    app.add_option(f, deviceOptions[f], "(device only; ignored)")->group("Ignored in simulation");
 
   try {
     app.parse(argc, argv);
@@ -242,17 +286,20 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   for (const auto& [flag, value] : deviceOptions)
     if (app.count(flag)) o.ignoredFlags.push_back(flag);
   // Timing loops measure a device; dlasim validates them but runs one inference.
-  for (const char* f : {"--iterations", "--duration", "--warmUp", "--avgRuns", "--percentile", "--noTF32"})
+  for (const char* f :
+       {"--iterations", "--duration", "--warmUp", "--avgRuns", "--percentile", "--noTF32"})
     if (app.count(f)) o.ignoredFlags.push_back(f);
 
-  if (o.onnx.empty() && o.loadEngine.empty()) fail("no model given: use --onnx=model.onnx or --loadEngine=file");
+  if (o.onnx.empty() && o.loadEngine.empty())
+    fail("no model given: use --onnx=model.onnx or --loadEngine=file");
   if (!o.onnx.empty() && !o.loadEngine.empty()) fail("--onnx and --loadEngine exclude each other");
   if (!shapes.empty()) o.shapes = parseShapeSpec("shapes", shapes);
   if (!minShapes.empty()) o.minShapes = parseShapeSpec("minShapes", minShapes);
   if (!optShapes.empty()) o.optShapes = parseShapeSpec("optShapes", optShapes);
   if (!maxShapes.empty()) o.maxShapes = parseShapeSpec("maxShapes", maxShapes);
   // trtexec: optShapes alone stands for all three; --shapes alone sets the build shapes too.
-  if (!o.optShapes.empty() && o.minShapes.empty() && o.maxShapes.empty()) o.minShapes = o.maxShapes = o.optShapes;
+  if (!o.optShapes.empty() && o.minShapes.empty() && o.maxShapes.empty())
+    o.minShapes = o.maxShapes = o.optShapes;
   if ((o.minShapes.empty() + o.optShapes.empty() + o.maxShapes.empty()) % 3 != 0)
     fail("--minShapes, --optShapes and --maxShapes must be given together (or --optShapes alone)");
   if (o.shapes.empty() && !o.optShapes.empty()) o.shapes = o.optShapes;
@@ -276,8 +323,10 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   if (!outFmt.empty()) o.outputIOFormats = parseIOFormats("outputIOFormats", outFmt);
   if (!memPool.empty()) o.memPoolSizeMiB = parseMemPools(memPool);
   if (!layerPrec.empty())
-    o.layerPrecisions = parseLayerSpec("layerPrecisions", layerPrec, {"fp32", "fp16", "int8", "int32", "bf16"});
-  if (!layerDev.empty()) o.layerDeviceTypes = parseLayerSpec("layerDeviceTypes", layerDev, {"GPU", "DLA"});
+    o.layerPrecisions =
+        parseLayerSpec("layerPrecisions", layerPrec, {"fp32", "fp16", "int8", "int32", "bf16"});
+  if (!layerDev.empty())
+    o.layerDeviceTypes = parseLayerSpec("layerDeviceTypes", layerDev, {"GPU", "DLA"});
   if (!loadInputs.empty())
     for (const auto& item : splitList(loadInputs, ',')) {
       auto [name, file] = splitNameValue("loadInputs", item);

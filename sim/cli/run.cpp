@@ -7,8 +7,8 @@
 #include "sim/cli/build.h"
 #include "sim/cli/check.h"
 #include "sim/cli/engine_file.h"
-#include "sim/cli/layer_info.h"
 #include "sim/cli/io.h"
+#include "sim/cli/layer_info.h"
 #include "sim/cli/log.h"
 #include "sim/runtime/executor.h"
 
@@ -23,12 +23,17 @@ constexpr const char* kVersion = "0.1.0";
 std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
   if (o.int8 || o.fp16 || o.best)
-    v.push_back("--int8/--fp16/--best numerics (they choose DLA rules and precisions; values are computed in FP32)");
+    v.push_back(
+        "--int8/--fp16/--best numerics (they choose DLA rules and precisions; values are computed "
+        "in FP32)");
   if (!o.calib.empty()) v.push_back("--calib (INT8 calibration cache)");
-  if (o.useDLACore >= 0) v.push_back("DLA numerics (placement is simulated; every layer computes in FP32)");
-  if (!o.memPoolSizeMiB.empty()) v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
+  if (o.useDLACore >= 0)
+    v.push_back("DLA numerics (placement is simulated; every layer computes in FP32)");
+  if (!o.memPoolSizeMiB.empty())
+    v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity != "disable") v.push_back("--sparsity");
-  if (!o.layerPrecisions.empty()) v.push_back("--layerPrecisions numerics (they steer DLA rules only)");
+  if (!o.layerPrecisions.empty())
+    v.push_back("--layerPrecisions numerics (they steer DLA rules only)");
   if (!o.exportProfile.empty()) v.push_back("--exportProfile");
   if (!o.exportTimes.empty()) v.push_back("--exportTimes");
   if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
@@ -41,22 +46,29 @@ void printOptions(Log& log, const Options& o) {
   log.info("Model: " + (o.loadEngine.empty() ? o.onnx : o.loadEngine));
   log.info("=== Build Options ===");
   std::string prec = "FP32";
-  if (o.best) prec += "+FP16+INT8";
+  if (o.best)
+    prec += "+FP16+INT8";
   else {
     if (o.fp16) prec += "+FP16";
     if (o.int8) prec += "+INT8";
   }
   log.info("Precision: " + prec);
-  log.info(std::string("Calibration: ") + (o.int8 || o.best ? (o.calib.empty() ? "Dynamic" : o.calib) : ""));
-  log.info(std::string("Build DLA standalone loadable: ") + (o.buildDLAStandalone ? "Enabled" : "Disabled"));
-  log.info(std::string("Allow GPU fallback for DLA: ") + (o.allowGPUFallback ? "Enabled" : "Disabled"));
+  log.info(std::string("Calibration: ") +
+           (o.int8 || o.best ? (o.calib.empty() ? "Dynamic" : o.calib) : ""));
+  log.info(std::string("Build DLA standalone loadable: ") +
+           (o.buildDLAStandalone ? "Enabled" : "Disabled"));
+  log.info(std::string("Allow GPU fallback for DLA: ") +
+           (o.allowGPUFallback ? "Enabled" : "Disabled"));
   log.info("=== System Options ===");
-  log.info("Device: simulated " + o.platform + (o.powerMode.empty() ? "" : " (" + o.powerMode + ")"));
+  log.info("Device: simulated " + o.platform +
+           (o.powerMode.empty() ? "" : " (" + o.powerMode + ")"));
   log.info("DLACore: " + (o.useDLACore >= 0 ? std::to_string(o.useDLACore) : std::string()));
   log.info("=== Inference Options ===");
   std::ostringstream shapes;
-  for (const auto& [n, s] : o.shapes) shapes << (shapes.tellp() ? ", " : "") << n << ":" << shapeStr(s);
-  log.info("Input inference shapes: " + (shapes.str().empty() ? std::string("model") : shapes.str()));
+  for (const auto& [n, s] : o.shapes)
+    shapes << (shapes.tellp() ? ", " : "") << n << ":" << shapeStr(s);
+  log.info("Input inference shapes: " +
+           (shapes.str().empty() ? std::string("model") : shapes.str()));
 }
 
 std::vector<std::string> inputFilesOf(const Options& o) {
@@ -71,14 +83,18 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   Log log(out, o.verbose);
   log.raw("&&&& RUNNING dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
   printOptions(log, o);
-  for (const auto& f : o.ignoredFlags) log.warn(f + " only matters on a device: ignored in simulation");
+  for (const auto& f : o.ignoredFlags)
+    log.warn(f + " only matters on a device: ignored in simulation");
   for (const auto& f : pendingFeatures(o)) log.warn("Not implemented yet, ignored: " + f);
   onnx_import::ImportResult model;
   BuildResult plan;
   if (!o.loadEngine.empty()) {
     EngineContents e = loadEngine(o.loadEngine);
-    log.info("Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " + e.platform +
-             (e.useDLACore >= 0 ? ", DLA core " + std::to_string(e.useDLACore) : std::string(", GPU only")) + ")");
+    log.info("Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " +
+             e.platform +
+             (e.useDLACore >= 0 ? ", DLA core " + std::to_string(e.useDLACore)
+                                : std::string(", GPU only")) +
+             ")");
     if (e.platform != o.platform && o.platform != "orin-agx")
       log.warn("--platform=" + o.platform + " ignored: the engine was built for " + e.platform);
     model = std::move(e.model);
@@ -98,14 +114,16 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     plan = buildPlan(model, o, &log);
   }
   const Graph& g = model.graph;
-  for (const auto& n : g.nodes) log.verbose(std::string("Layer ") + trtLayerType(n.kind) + ": " + n.name);
+  for (const auto& n : g.nodes)
+    log.verbose(std::string("Layer ") + trtLayerType(n.kind) + ": " + n.name);
   printPlacement(g, plan, log);
   if (!o.saveEngine.empty()) {
     writeFileSafely(o.saveEngine, serializeEngine(model, plan, o), inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
   }
   if (!o.exportLayerInfo.empty()) {
-    writeFileSafely(o.exportLayerInfo, layerInfoJson(g, plan, o.profilingVerbosity == "detailed"), inputFilesOf(o));
+    writeFileSafely(o.exportLayerInfo, layerInfoJson(g, plan, o.profilingVerbosity == "detailed"),
+                    inputFilesOf(o));
     log.info("Layer information written to " + o.exportLayerInfo);
   }
 
@@ -122,8 +140,9 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     if (inputs.count(info.name)) continue;
     unsigned seed = o.seed + unsigned(k);  // by input position: stable across model edits
     inputs[info.name] = randomTensor(info.desc, seed);
-    log.info("Input " + info.name + " (" + dtypeName(info.desc.dtype) + " " + shapeStr(info.desc.shape) +
-             ") filled with seeded random data in [-1, 1] (seed " + std::to_string(seed) + ")");
+    log.info("Input " + info.name + " (" + dtypeName(info.desc.dtype) + " " +
+             shapeStr(info.desc.shape) + ") filled with seeded random data in [-1, 1] (seed " +
+             std::to_string(seed) + ")");
   }
   if (o.skipInference) {
     log.info("Skipped inference (--skipInference)");
@@ -141,7 +160,9 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   log.info("FP32 reference inference on this host: " +
            std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()) +
            " ms (CPU time of the emulator, not a device estimate)");
-  log.warn("Performance summary: the Orin/Xavier latency model is not built yet; no device figures are printed");
+  log.warn(
+      "Performance summary: the Orin/Xavier latency model is not built yet; no device figures are "
+      "printed");
 
   std::vector<std::string> names;
   for (TensorId t : g.outputs) names.push_back(g.tensor(t).name);
@@ -150,7 +171,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     log.info("Output written to " + o.exportOutput);
   }
   for (size_t i = 0; i < names.size(); ++i)
-    log.info("Output " + names[i] + ": " + dtypeName(outputs[i].dtype()) + " " + shapeStr(outputs[i].shape()));
+    log.info("Output " + names[i] + ": " + dtypeName(outputs[i].dtype()) + " " +
+             shapeStr(outputs[i].shape()));
   log.raw("&&&& PASSED dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
   return 0;
 }
@@ -175,7 +197,8 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
     out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
     return 2;
   } catch (const std::bad_alloc&) {
-    err << "dlasim: error: out of memory (the model or its inputs are too large for this machine)\n";
+    err << "dlasim: error: out of memory (the model or its inputs are too large for this "
+           "machine)\n";
     return 2;
   } catch (const std::exception& e) {
     err << "dlasim: error: " << e.what() << "\n";

@@ -30,8 +30,8 @@ struct TensorDesc {
 struct TensorInfo {
   std::string name;
   TensorDesc desc;
-  Tensor value;           // non-empty for constants (initializers, folded results)
-  NodeId producer = -1;   // -1 for graph inputs and constants
+  Tensor value;          // non-empty for constants (initializers, folded results)
+  NodeId producer = -1;  // -1 for graph inputs and constants
   bool isConstant() const { return !value.empty(); }
 };
 
@@ -42,7 +42,8 @@ struct Node {
   std::vector<TensorId> inputs;  // kNoTensor marks an absent optional input
   std::vector<TensorId> outputs;
   Attrs attrs;
-  std::string pattern;  // a recognised ONNX pattern this layer belongs to, e.g. "GroupNormalization"
+  std::string
+      pattern;  // a recognised ONNX pattern this layer belongs to, e.g. "GroupNormalization"
   /// ONNX nodes fused into this layer after its own, as TensorRT fuses them ({name, op type});
   /// the layer's name is then "Conv_0 + BatchNormalization_1 + Relu_2".
   std::vector<std::pair<std::string, std::string>> fused;

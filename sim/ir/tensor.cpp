@@ -72,8 +72,7 @@ std::vector<double> Tensor::asDouble() const {
 }
 
 Tensor Tensor::reshaped(Shape shape) const {
-  if (volume(shape) != size())
-    fail("cannot reshape ", shapeStr(shape_), " to ", shapeStr(shape));
+  if (volume(shape) != size()) fail("cannot reshape ", shapeStr(shape_), " to ", shapeStr(shape));
   Tensor t = *this;
   t.shape_ = std::move(shape);
   t.size_ = volume(t.shape_);
@@ -101,7 +100,8 @@ Tensor Tensor::castTo(DType to) const {
                       !std::is_same_v<D, bool>) {
           // Out-of-range float->int is undefined in C++; clamp so it stays defined.
           double v = std::trunc(static_cast<double>(in[i]));
-          double lo = double(std::numeric_limits<D>::lowest()), hi = double(std::numeric_limits<D>::max());
+          double lo = double(std::numeric_limits<D>::lowest()),
+                 hi = double(std::numeric_limits<D>::max());
           o[i] = std::isnan(v) ? D(0) : static_cast<D>(v < lo ? lo : (v > hi ? hi : v));
         } else {
           o[i] = static_cast<D>(in[i]);

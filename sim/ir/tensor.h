@@ -65,14 +65,29 @@ class Tensor {
 template <class F>
 void dispatchType(DType t, F&& f) {
   switch (t) {
-    case DType::kFloat: f(float{}); return;
-    case DType::kDouble: f(double{}); return;
-    case DType::kInt32: f(int32_t{}); return;
-    case DType::kInt64: f(int64_t{}); return;
-    case DType::kInt8: f(int8_t{}); return;
-    case DType::kUInt8: f(uint8_t{}); return;
-    case DType::kBool: f(bool{}); return;
-    case DType::kHalf: break;
+    case DType::kFloat:
+      f(float{});
+      return;
+    case DType::kDouble:
+      f(double{});
+      return;
+    case DType::kInt32:
+      f(int32_t{});
+      return;
+    case DType::kInt64:
+      f(int64_t{});
+      return;
+    case DType::kInt8:
+      f(int8_t{});
+      return;
+    case DType::kUInt8:
+      f(uint8_t{});
+      return;
+    case DType::kBool:
+      f(bool{});
+      return;
+    case DType::kHalf:
+      break;
   }
   fail("element type ", dtypeName(t), " is not supported by this operation");
 }

@@ -7,35 +7,51 @@ namespace sim {
 
 size_t dtypeSize(DType t) {
   switch (t) {
-    case DType::kFloat: return 4;
-    case DType::kHalf: return 2;
-    case DType::kInt8: return 1;
-    case DType::kUInt8: return 1;
-    case DType::kInt32: return 4;
-    case DType::kInt64: return 8;
-    case DType::kBool: return 1;
-    case DType::kDouble: return 8;
+    case DType::kFloat:
+      return 4;
+    case DType::kHalf:
+      return 2;
+    case DType::kInt8:
+      return 1;
+    case DType::kUInt8:
+      return 1;
+    case DType::kInt32:
+      return 4;
+    case DType::kInt64:
+      return 8;
+    case DType::kBool:
+      return 1;
+    case DType::kDouble:
+      return 8;
   }
   return 0;
 }
 
 const char* dtypeName(DType t) {
   switch (t) {
-    case DType::kFloat: return "float";
-    case DType::kHalf: return "half";
-    case DType::kInt8: return "int8";
-    case DType::kUInt8: return "uint8";
-    case DType::kInt32: return "int32";
-    case DType::kInt64: return "int64";
-    case DType::kBool: return "bool";
-    case DType::kDouble: return "double";
+    case DType::kFloat:
+      return "float";
+    case DType::kHalf:
+      return "half";
+    case DType::kInt8:
+      return "int8";
+    case DType::kUInt8:
+      return "uint8";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
+    case DType::kBool:
+      return "bool";
+    case DType::kDouble:
+      return "double";
   }
   return "?";
 }
 
 bool parseDType(const std::string& s, DType* out) {
   static const std::pair<const char*, DType> kNames[] = {
-      {"fp32", DType::kFloat}, {"fp16", DType::kHalf},   {"int8", DType::kInt8},
+      {"fp32", DType::kFloat},  {"fp16", DType::kHalf},   {"int8", DType::kInt8},
       {"uint8", DType::kUInt8}, {"int32", DType::kInt32}, {"int64", DType::kInt64},
       {"bool", DType::kBool}};
   for (const auto& [name, t] : kNames)

@@ -15,7 +15,7 @@ using Ints = std::vector<int64_t>;
 struct ConvAttrs {
   Ints kernel, strides, padsBegin, padsEnd, dilations;
   int64_t group = 1;
-  Ints outputPadding;  // deconvolution only
+  Ints outputPadding;      // deconvolution only
   bool fusedRelu = false;  // a ReLU fused into the convolution's output (as TensorRT does)
 };
 
@@ -29,12 +29,23 @@ struct PoolAttrs {
 };
 
 enum class ActType {
-  kRelu, kLeakyRelu, kSigmoid, kTanh, kClip, kHardSigmoid, kHardSwish, kElu, kSelu, kSoftplus,
-  kThresholdedRelu, kSoftsign
+  kRelu,
+  kLeakyRelu,
+  kSigmoid,
+  kTanh,
+  kClip,
+  kHardSigmoid,
+  kHardSwish,
+  kElu,
+  kSelu,
+  kSoftplus,
+  kThresholdedRelu,
+  kSoftsign
 };
 struct ActivationAttrs {
   ActType type = ActType::kRelu;
-  float alpha = 0.f, beta = 0.f;  // Clip: [alpha, beta]; LeakyRelu/Elu: alpha; Selu: alpha, gamma=beta
+  float alpha = 0.f,
+        beta = 0.f;  // Clip: [alpha, beta]; LeakyRelu/Elu: alpha; Selu: alpha, gamma=beta
 };
 
 enum class EltOp { kSum, kSub, kProd, kDiv, kMax, kMin, kPow, kEqual, kGreater, kLess, kAnd, kOr };
@@ -80,7 +91,7 @@ struct SliceAttrs {
 
 /// TensorRT's shuffle: transpose by firstPerm, reshape to `reshape`, transpose by secondPerm.
 struct ShuffleAttrs {
-  Ints firstPerm;   // empty = identity
+  Ints firstPerm;  // empty = identity
   bool doReshape = false;
   Ints reshape;     // fully resolved (no 0 / -1); may be empty for a scalar
   Ints secondPerm;  // empty = identity
@@ -100,7 +111,11 @@ struct PadAttrs {
 
 enum class ResizeMode { kNearest, kLinear, kCubic };
 enum class CoordTransform {
-  kHalfPixel, kPytorchHalfPixel, kAlignCorners, kAsymmetric, kTfHalfPixelForNearest
+  kHalfPixel,
+  kPytorchHalfPixel,
+  kAlignCorners,
+  kAsymmetric,
+  kTfHalfPixelForNearest
 };
 enum class NearestRounding { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil };
 struct ResizeAttrs {
@@ -136,9 +151,9 @@ struct GatherAttrs {
 
 struct NoAttrs {};
 
-using Attrs = std::variant<NoAttrs, ConvAttrs, PoolAttrs, ActivationAttrs, EltAttrs, UnaryAttrs,
-                           ScaleAttrs, NormAttrs, LrnAttrs, ConcatAttrs, SliceAttrs, ShuffleAttrs,
-                           IdentityAttrs, PadAttrs, ResizeAttrs, SoftMaxAttrs, MatMulAttrs,
-                           ReduceAttrs, GatherAttrs>;
+using Attrs =
+    std::variant<NoAttrs, ConvAttrs, PoolAttrs, ActivationAttrs, EltAttrs, UnaryAttrs, ScaleAttrs,
+                 NormAttrs, LrnAttrs, ConcatAttrs, SliceAttrs, ShuffleAttrs, IdentityAttrs,
+                 PadAttrs, ResizeAttrs, SoftMaxAttrs, MatMulAttrs, ReduceAttrs, GatherAttrs>;
 
 }  // namespace sim

@@ -38,14 +38,16 @@ std::vector<TensorDesc> inferConvolution(const Node& n, const std::vector<const 
   checkConvInputs(a, x, w);
   if (x.shape[1] != w.shape[1] * a.group)
     fail("input channels ", x.shape[1], " != weight channels ", w.shape[1], " x group ", a.group);
-  if (w.shape[0] % a.group) fail("output channels ", w.shape[0], " not divisible by group ", a.group);
+  if (w.shape[0] % a.group)
+    fail("output channels ", w.shape[0], " not divisible by group ", a.group);
   if (in.size() > 2 && in[2] && volume(in[2]->shape) != w.shape[0])
     fail("bias has ", volume(in[2]->shape), " values for ", w.shape[0], " output channels");
   Shape out = {x.shape[0], w.shape[0]};
   for (size_t i = 0; i < a.kernel.size(); ++i) {
     int64_t o = convOut(x.shape[2 + i], a.kernel[i], a.strides[i], a.padsBegin[i], a.padsEnd[i],
                         a.dilations[i]);
-    if (o < 1) fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
+    if (o < 1)
+      fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
     out.push_back(o);
   }
   return {{DType::kFloat, out}};
@@ -76,21 +78,25 @@ void runConvolution(const Node& n, const OpIO& io) {
   } else {
     plan = kern::prepareConvF32(p, w.data<float>(), b);
   }
-  if (plan) kern::executeConvF32(*plan, x.data<float>(), y.data<float>());
-  else kern::convRefF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
+  if (plan)
+    kern::executeConvF32(*plan, x.data<float>(), y.data<float>());
+  else
+    kern::convRefF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
   if (a.fusedRelu) {
     float* yp = y.data<float>();
     for (int64_t i = 0; i < y.size(); ++i) yp[i] = std::max(yp[i], 0.f);
   }
 }
 
-std::vector<TensorDesc> inferDeconvolution(const Node& n, const std::vector<const TensorDesc*>& in) {
+std::vector<TensorDesc> inferDeconvolution(const Node& n,
+                                           const std::vector<const TensorDesc*>& in) {
   const auto& a = n.get<ConvAttrs>();
   const auto &x = requireInput(in, 0), &w = requireInput(in, 1);
   checkConvInputs(a, x, w);
   if (x.shape[1] != w.shape[0])
     fail("input channels ", x.shape[1], " != weight dim 0 ", w.shape[0]);
-  if (x.shape[1] % a.group) fail("input channels ", x.shape[1], " not divisible by group ", a.group);
+  if (x.shape[1] % a.group)
+    fail("input channels ", x.shape[1], " not divisible by group ", a.group);
   int64_t outCh = w.shape[1] * a.group;
   if (in.size() > 2 && in[2] && volume(in[2]->shape) != outCh)
     fail("bias has ", volume(in[2]->shape), " values for ", outCh, " output channels");
@@ -99,7 +105,8 @@ std::vector<TensorDesc> inferDeconvolution(const Node& n, const std::vector<cons
     int64_t op = a.outputPadding.empty() ? 0 : a.outputPadding[i];
     int64_t o = a.strides[i] * (x.shape[2 + i] - 1) + op + (a.kernel[i] - 1) * a.dilations[i] + 1 -
                 a.padsBegin[i] - a.padsEnd[i];
-    if (o < 1) fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
+    if (o < 1)
+      fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
     out.push_back(o);
   }
   return {{DType::kFloat, out}};

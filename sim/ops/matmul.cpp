@@ -1,5 +1,6 @@
 // MatrixMultiply: numpy matmul semantics (1-D operands promoted, batch dims broadcast).
 #include "kernels/matmul.h"
+
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -14,7 +15,8 @@ void promote(const Shape& a, const Shape& b, Shape* pa, Shape* pb) {
 
 }  // namespace
 
-std::vector<TensorDesc> inferMatrixMultiply(const Node& n, const std::vector<const TensorDesc*>& in) {
+std::vector<TensorDesc> inferMatrixMultiply(const Node& n,
+                                            const std::vector<const TensorDesc*>& in) {
   const auto& at = n.get<MatMulAttrs>();
   const auto &a = requireInput(in, 0), &b = requireInput(in, 1);
   requireFloat(a, "A");
@@ -26,10 +28,12 @@ std::vector<TensorDesc> inferMatrixMultiply(const Node& n, const std::vector<con
   int64_t m = at.transA ? pa[ra - 1] : pa[ra - 2], ka = at.transA ? pa[ra - 2] : pa[ra - 1];
   int64_t kb = at.transB ? pb[rb - 1] : pb[rb - 2], nn = at.transB ? pb[rb - 2] : pb[rb - 1];
   if (ka != kb)
-    fail("inner dimensions differ: ", shapeStr(a.shape), " x ", shapeStr(b.shape), " (", ka, " vs ", kb, ")");
+    fail("inner dimensions differ: ", shapeStr(a.shape), " x ", shapeStr(b.shape), " (", ka, " vs ",
+         kb, ")");
   Shape batch;
   if (!broadcastShapes(Shape(pa.begin(), pa.end() - 2), Shape(pb.begin(), pb.end() - 2), &batch))
-    fail("batch dimensions of ", shapeStr(a.shape), " and ", shapeStr(b.shape), " do not broadcast");
+    fail("batch dimensions of ", shapeStr(a.shape), " and ", shapeStr(b.shape),
+         " do not broadcast");
   Shape out = batch;
   if (a.shape.size() > 1) out.push_back(m);
   if (b.shape.size() > 1) out.push_back(nn);

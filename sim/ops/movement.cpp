@@ -1,7 +1,8 @@
 // Layers that only move data: Concatenation, Slice, Shuffle, Padding, Gather.
+#include "kernels/movement.h"
+
 #include <cstring>
 
-#include "kernels/movement.h"
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -16,7 +17,8 @@ bool isIdentityPerm(const Ints& p) {
 
 Shape permute(const Shape& s, const Ints& perm) {
   if (perm.empty()) return s;
-  if (perm.size() != s.size()) fail("permutation of rank ", perm.size(), " for shape ", shapeStr(s));
+  if (perm.size() != s.size())
+    fail("permutation of rank ", perm.size(), " for shape ", shapeStr(s));
   std::vector<bool> seen(s.size(), false);
   Shape out(s.size());
   for (size_t i = 0; i < perm.size(); ++i) {
@@ -30,7 +32,8 @@ Shape permute(const Shape& s, const Ints& perm) {
 
 }  // namespace
 
-std::vector<TensorDesc> inferConcatenation(const Node& n, const std::vector<const TensorDesc*>& in) {
+std::vector<TensorDesc> inferConcatenation(const Node& n,
+                                           const std::vector<const TensorDesc*>& in) {
   if (in.empty()) fail("needs at least one input");
   const auto& first = requireInput(in, 0);
   int64_t axis;
@@ -76,8 +79,8 @@ std::vector<TensorDesc> inferSlice(const Node& n, const std::vector<const Tensor
     if (a.size[d] == 0 || a.mode == SliceMode::kWrap) continue;
     int64_t last = a.start[d] + (a.size[d] - 1) * a.stride[d];
     if (a.start[d] < 0 || a.start[d] >= x.shape[d] || last < 0 || last >= x.shape[d])
-      fail("slice [", a.start[d], ", step ", a.stride[d], ", ", a.size[d], " elements) is out of bounds for dim ",
-           d, " of size ", x.shape[d]);
+      fail("slice [", a.start[d], ", step ", a.stride[d], ", ", a.size[d],
+           " elements) is out of bounds for dim ", d, " of size ", x.shape[d]);
   }
   if (a.mode == SliceMode::kWrap)
     for (size_t d = 0; d < r; ++d)
@@ -132,10 +135,13 @@ std::vector<TensorDesc> inferPadding(const Node& n, const std::vector<const Tens
   Shape out(x.shape);
   for (size_t d = 0; d < out.size(); ++d) {
     out[d] += a.padsBegin[d] + a.padsEnd[d];
-    if (out[d] < 0) fail("pads ", a.padsBegin[d], ",", a.padsEnd[d], " crop dim ", d, " below zero");
-    if (a.mode == PadMode::kReflect && (a.padsBegin[d] >= x.shape[d] || a.padsEnd[d] >= x.shape[d]) &&
+    if (out[d] < 0)
+      fail("pads ", a.padsBegin[d], ",", a.padsEnd[d], " crop dim ", d, " below zero");
+    if (a.mode == PadMode::kReflect &&
+        (a.padsBegin[d] >= x.shape[d] || a.padsEnd[d] >= x.shape[d]) &&
         (a.padsBegin[d] > 0 || a.padsEnd[d] > 0))
-      fail("reflect pad ", std::max(a.padsBegin[d], a.padsEnd[d]), " >= dim ", d, " size ", x.shape[d]);
+      fail("reflect pad ", std::max(a.padsBegin[d], a.padsEnd[d]), " >= dim ", d, " size ",
+           x.shape[d]);
   }
   return {{x.dtype, out}};
 }
@@ -174,8 +180,9 @@ void runGather(const Node& n, const OpIO& io) {
     if (i < -len || i >= len) fail("gather index ", i, " out of range [", -len, ", ", len, ")");
     if (i < 0) i += len;
   }
-  kern::gather(x.raw(), volume(x.shape(), 0, axis), len, volume(x.shape(), axis + 1, x.shape().size()),
-               indices, dtypeSize(x.dtype()), io.out[0]->raw());
+  kern::gather(x.raw(), volume(x.shape(), 0, axis), len,
+               volume(x.shape(), axis + 1, x.shape().size()), indices, dtypeSize(x.dtype()),
+               io.out[0]->raw());
 }
 
 }  // namespace sim

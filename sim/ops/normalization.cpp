@@ -27,8 +27,8 @@ std::vector<TensorDesc> inferScale(const Node& n, const std::vector<const Tensor
   requireFloat(x, "input");
   if (x.shape.size() < 2) fail("input shape ", shapeStr(x.shape), " has no channel dimension");
   if (volume(s.shape) != x.shape[1] || volume(b.shape) != x.shape[1])
-    fail("scale/shift sizes ", volume(s.shape), "/", volume(b.shape), " do not match ",
-         x.shape[1], " channels");
+    fail("scale/shift sizes ", volume(s.shape), "/", volume(b.shape), " do not match ", x.shape[1],
+         " channels");
   return {x};
 }
 
@@ -41,7 +41,8 @@ void runScale(const Node& n, const OpIO& io) {
              io.in[2]->data<float>());
 }
 
-std::vector<TensorDesc> inferNormalization(const Node& n, const std::vector<const TensorDesc*>& in) {
+std::vector<TensorDesc> inferNormalization(const Node& n,
+                                           const std::vector<const TensorDesc*>& in) {
   const auto& a = n.get<NormAttrs>();
   const auto& x = requireInput(in, 0);
   requireFloat(x, "input");
@@ -57,7 +58,8 @@ std::vector<TensorDesc> inferNormalization(const Node& n, const std::vector<cons
     Shape normShape(x.shape.begin() + axis, x.shape.end()), tmp;
     for (size_t i = 1; i < 3 && i < in.size(); ++i)
       if (in[i] && (!broadcastShapes(in[i]->shape, normShape, &tmp) || tmp != normShape))
-        fail("scale/bias shape ", shapeStr(in[i]->shape), " does not broadcast to ", shapeStr(normShape));
+        fail("scale/bias shape ", shapeStr(in[i]->shape), " does not broadcast to ",
+             shapeStr(normShape));
     return out;
   }
   requireRank(x, 3, 8, "input");
@@ -151,8 +153,10 @@ std::vector<TensorDesc> inferReduce(const Node& n, const std::vector<const Tenso
     red[ax] = true;
   }
   for (size_t d = 0; d < x.shape.size(); ++d) {
-    if (!red[d]) out.push_back(x.shape[d]);
-    else if (a.keepDims) out.push_back(1);
+    if (!red[d])
+      out.push_back(x.shape[d]);
+    else if (a.keepDims)
+      out.push_back(1);
   }
   return {{x.dtype, out}};
 }
@@ -162,16 +166,22 @@ void runReduce(const Node& n, const OpIO& io) {
   const Tensor& x = *io.in[0];
   std::vector<bool> red(x.shape().size(), false);
   for (int64_t ax : a.axes) red[ax] = true;
-  static_assert(int(ReduceOp::kLogSumExp) == int(kern::ReduceKind::kLogSumExp) &&
-                    int(ReduceOp::kMean) == int(kern::ReduceKind::kMean),
-                "sim::ReduceOp and kern::ReduceKind must list the same operations in the same order");
+  static_assert(
+      int(ReduceOp::kLogSumExp) == int(kern::ReduceKind::kLogSumExp) &&
+          int(ReduceOp::kMean) == int(kern::ReduceKind::kMean),
+      "sim::ReduceOp and kern::ReduceKind must list the same operations in the same order");
   auto kind = static_cast<kern::ReduceKind>(a.op);
   switch (x.dtype()) {
-    case DType::kFloat: return kern::reduce(kind, x.shape(), red, x.data<float>(), io.out[0]->data<float>());
-    case DType::kDouble: return kern::reduce(kind, x.shape(), red, x.data<double>(), io.out[0]->data<double>());
-    case DType::kInt32: return kern::reduce(kind, x.shape(), red, x.data<int32_t>(), io.out[0]->data<int32_t>());
-    case DType::kInt64: return kern::reduce(kind, x.shape(), red, x.data<int64_t>(), io.out[0]->data<int64_t>());
-    default: fail("reduction of ", dtypeName(x.dtype()), " is not supported");
+    case DType::kFloat:
+      return kern::reduce(kind, x.shape(), red, x.data<float>(), io.out[0]->data<float>());
+    case DType::kDouble:
+      return kern::reduce(kind, x.shape(), red, x.data<double>(), io.out[0]->data<double>());
+    case DType::kInt32:
+      return kern::reduce(kind, x.shape(), red, x.data<int32_t>(), io.out[0]->data<int32_t>());
+    case DType::kInt64:
+      return kern::reduce(kind, x.shape(), red, x.data<int64_t>(), io.out[0]->data<int64_t>());
+    default:
+      fail("reduction of ", dtypeName(x.dtype()), " is not supported");
   }
 }
 

@@ -17,8 +17,7 @@ const TensorDesc& requireInput(const std::vector<const TensorDesc*>& in, size_t 
 }
 
 void requireFloat(const TensorDesc& d, const char* what) {
-  if (d.dtype != DType::kFloat)
-    fail(what, " must be float32, got ", dtypeName(d.dtype));
+  if (d.dtype != DType::kFloat) fail(what, " must be float32, got ", dtypeName(d.dtype));
 }
 
 void requireRank(const TensorDesc& d, size_t minRank, size_t maxRank, const char* what) {

@@ -10,7 +10,9 @@ namespace sim {
 
 namespace {
 
-bool isNumeric(DType t) { return t != DType::kBool && t != DType::kHalf; }
+bool isNumeric(DType t) {
+  return t != DType::kBool && t != DType::kHalf;
+}
 
 // Math type for a storage type: floats compute in their own type, integers in double.
 template <class T>
@@ -21,18 +23,30 @@ T activate(const ActivationAttrs& a, T in) {
   using M = MathT<T>;
   M x = M(in), al = M(a.alpha), be = M(a.beta);
   switch (a.type) {
-    case ActType::kRelu: return T(x > 0 ? x : M(0));
-    case ActType::kLeakyRelu: return T(x < 0 ? al * x : x);
-    case ActType::kSigmoid: return T(M(1) / (M(1) + std::exp(-x)));
-    case ActType::kTanh: return T(std::tanh(x));
-    case ActType::kClip: return T(x < al ? al : (x > be ? be : x));
-    case ActType::kHardSigmoid: return T(std::max(M(0), std::min(M(1), al * x + be)));
-    case ActType::kHardSwish: return T(x * std::max(M(0), std::min(M(1), x / M(6) + M(0.5))));
-    case ActType::kElu: return T(x < 0 ? al * (std::exp(x) - M(1)) : x);
-    case ActType::kSelu: return T(x <= 0 ? be * (al * std::exp(x) - al) : be * x);
-    case ActType::kSoftplus: return T(x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
-    case ActType::kThresholdedRelu: return T(x > al ? x : M(0));
-    case ActType::kSoftsign: return T(x / (M(1) + std::fabs(x)));
+    case ActType::kRelu:
+      return T(x > 0 ? x : M(0));
+    case ActType::kLeakyRelu:
+      return T(x < 0 ? al * x : x);
+    case ActType::kSigmoid:
+      return T(M(1) / (M(1) + std::exp(-x)));
+    case ActType::kTanh:
+      return T(std::tanh(x));
+    case ActType::kClip:
+      return T(x < al ? al : (x > be ? be : x));
+    case ActType::kHardSigmoid:
+      return T(std::max(M(0), std::min(M(1), al * x + be)));
+    case ActType::kHardSwish:
+      return T(x * std::max(M(0), std::min(M(1), x / M(6) + M(0.5))));
+    case ActType::kElu:
+      return T(x < 0 ? al * (std::exp(x) - M(1)) : x);
+    case ActType::kSelu:
+      return T(x <= 0 ? be * (al * std::exp(x) - al) : be * x);
+    case ActType::kSoftplus:
+      return T(x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
+    case ActType::kThresholdedRelu:
+      return T(x > al ? x : M(0));
+    case ActType::kSoftsign:
+      return T(x / (M(1) + std::fabs(x)));
   }
   return in;
 }
@@ -40,21 +54,32 @@ T activate(const ActivationAttrs& a, T in) {
 bool isComparison(EltOp op) {
   return op == EltOp::kEqual || op == EltOp::kGreater || op == EltOp::kLess;
 }
-bool isLogical(EltOp op) { return op == EltOp::kAnd || op == EltOp::kOr; }
+bool isLogical(EltOp op) {
+  return op == EltOp::kAnd || op == EltOp::kOr;
+}
 
 template <class T>
 T arith(EltOp op, T a, T b) {
   switch (op) {
-    case EltOp::kSum: return T(a + b);
-    case EltOp::kSub: return T(a - b);
-    case EltOp::kProd: return T(a * b);
+    case EltOp::kSum:
+      return T(a + b);
+    case EltOp::kSub:
+      return T(a - b);
+    case EltOp::kProd:
+      return T(a * b);
     case EltOp::kDiv:
-      if constexpr (std::is_integral_v<T>) return b == 0 ? T(0) : T(a / b);
-      else return a / b;
-    case EltOp::kMax: return a > b ? a : b;
-    case EltOp::kMin: return a < b ? a : b;
-    case EltOp::kPow: return T(std::pow(double(a), double(b)));
-    default: return T(0);
+      if constexpr (std::is_integral_v<T>)
+        return b == 0 ? T(0) : T(a / b);
+      else
+        return a / b;
+    case EltOp::kMax:
+      return a > b ? a : b;
+    case EltOp::kMin:
+      return a < b ? a : b;
+    case EltOp::kPow:
+      return T(std::pow(double(a), double(b)));
+    default:
+      return T(0);
   }
 }
 
@@ -63,16 +88,26 @@ T unary(UnaryOp op, T in) {
   using M = MathT<T>;
   M x = M(in);
   switch (op) {
-    case UnaryOp::kAbs: return T(x < 0 ? -x : x);
-    case UnaryOp::kNeg: return T(-x);
-    case UnaryOp::kExp: return T(std::exp(x));
-    case UnaryOp::kLog: return T(std::log(x));
-    case UnaryOp::kSqrt: return T(std::sqrt(x));
-    case UnaryOp::kRecip: return T(M(1) / x);
-    case UnaryOp::kErf: return T(std::erf(x));
-    case UnaryOp::kFloor: return T(std::floor(x));
-    case UnaryOp::kCeil: return T(std::ceil(x));
-    case UnaryOp::kNot: return T(!in);
+    case UnaryOp::kAbs:
+      return T(x < 0 ? -x : x);
+    case UnaryOp::kNeg:
+      return T(-x);
+    case UnaryOp::kExp:
+      return T(std::exp(x));
+    case UnaryOp::kLog:
+      return T(std::log(x));
+    case UnaryOp::kSqrt:
+      return T(std::sqrt(x));
+    case UnaryOp::kRecip:
+      return T(M(1) / x);
+    case UnaryOp::kErf:
+      return T(std::erf(x));
+    case UnaryOp::kFloor:
+      return T(std::floor(x));
+    case UnaryOp::kCeil:
+      return T(std::ceil(x));
+    case UnaryOp::kNot:
+      return T(!in);
   }
   return in;
 }
@@ -102,7 +137,8 @@ void runActivation(const Node& n, const OpIO& io) {
   });
 }
 
-std::vector<TensorDesc> inferParametricReLU(const Node& n, const std::vector<const TensorDesc*>& in) {
+std::vector<TensorDesc> inferParametricReLU(const Node& n,
+                                            const std::vector<const TensorDesc*>& in) {
   const auto &x = requireInput(in, 0), &s = requireInput(in, 1);
   requireFloat(x, "input");
   requireFloat(s, "slope");
@@ -151,15 +187,25 @@ void runElementWise(const Node& n, const OpIO& io) {
                    });
     } else if constexpr (std::is_same_v<T, bool>) {
       kern::binary(a.shape(), a.data<bool>(), b->shape(), b->data<bool>(), y.shape(),
-                   y.data<bool>(), [op](bool u, bool v) { return op == EltOp::kAnd ? u && v : u || v; });
+                   y.data<bool>(),
+                   [op](bool u, bool v) { return op == EltOp::kAnd ? u && v : u || v; });
     } else {
-      auto run = [&](auto f) { kern::binary(a.shape(), a.data<T>(), b->shape(), b->data<T>(), y.shape(), y.data<T>(), f); };
+      auto run = [&](auto f) {
+        kern::binary(a.shape(), a.data<T>(), b->shape(), b->data<T>(), y.shape(), y.data<T>(), f);
+      };
       // The common ops get their own loop so the compiler can vectorise them.
       switch (op) {
-        case EltOp::kSum: run([](T u, T v) { return T(u + v); }); break;
-        case EltOp::kProd: run([](T u, T v) { return T(u * v); }); break;
-        case EltOp::kSub: run([](T u, T v) { return T(u - v); }); break;
-        default: run([op](T u, T v) { return arith<T>(op, u, v); });
+        case EltOp::kSum:
+          run([](T u, T v) { return T(u + v); });
+          break;
+        case EltOp::kProd:
+          run([](T u, T v) { return T(u * v); });
+          break;
+        case EltOp::kSub:
+          run([](T u, T v) { return T(u - v); });
+          break;
+        default:
+          run([op](T u, T v) { return arith<T>(op, u, v); });
       }
     }
   });
@@ -192,7 +238,8 @@ void runUnary(const Node& n, const OpIO& io) {
 std::vector<TensorDesc> inferSelect(const Node& n, const std::vector<const TensorDesc*>& in) {
   const auto &c = requireInput(in, 0), &x = requireInput(in, 1), &y = requireInput(in, 2);
   if (c.dtype != DType::kBool) fail("condition must be bool, got ", dtypeName(c.dtype));
-  if (x.dtype != y.dtype) fail("branch types differ: ", dtypeName(x.dtype), " and ", dtypeName(y.dtype));
+  if (x.dtype != y.dtype)
+    fail("branch types differ: ", dtypeName(x.dtype), " and ", dtypeName(y.dtype));
   Shape s1, out;
   if (!broadcastShapes(c.shape, x.shape, &s1) || !broadcastShapes(s1, y.shape, &out))
     fail("shapes ", shapeStr(c.shape), ", ", shapeStr(x.shape), ", ", shapeStr(y.shape),

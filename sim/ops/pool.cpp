@@ -24,7 +24,8 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
   requireRank(x, r + 2, r + 2, "input");
   if (r > 3) fail("pooling over ", r, " spatial dimensions is not supported");
   bool integer = x.dtype == DType::kInt8 || x.dtype == DType::kUInt8;
-  if (!(x.dtype == DType::kFloat || x.dtype == DType::kDouble || (integer && a.type == PoolType::kMax)))
+  if (!(x.dtype == DType::kFloat || x.dtype == DType::kDouble ||
+        (integer && a.type == PoolType::kMax)))
     fail("pooling of ", dtypeName(x.dtype), " is not supported");
   Shape out = {x.shape[0], x.shape[1]};
   for (size_t i = 0; i < r; ++i) {
@@ -38,7 +39,8 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
     if (a.padsBegin[i] < 0 || a.padsEnd[i] < 0) fail("negative padding is not supported");
     int64_t o = poolOut(x.shape[2 + i], a.kernel[i], a.strides[i], a.padsBegin[i], a.padsEnd[i],
                         a.dilations[i], a.ceilMode);
-    if (o < 1) fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
+    if (o < 1)
+      fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
     out.push_back(o);
   }
   return {{x.dtype, out}};
@@ -50,11 +52,16 @@ void runPooling(const Node& n, const OpIO& io) {
   Tensor& y = *io.out[0];
   kern::PoolParams p = poolParams(a, x.shape(), y.shape());
   switch (x.dtype()) {
-    case DType::kFloat: return kern::pool(p, x.data<float>(), y.data<float>());
-    case DType::kDouble: return kern::pool(p, x.data<double>(), y.data<double>());
-    case DType::kInt8: return kern::pool(p, x.data<int8_t>(), y.data<int8_t>());
-    case DType::kUInt8: return kern::pool(p, x.data<uint8_t>(), y.data<uint8_t>());
-    default: fail("pooling of ", dtypeName(x.dtype()), " is not supported");
+    case DType::kFloat:
+      return kern::pool(p, x.data<float>(), y.data<float>());
+    case DType::kDouble:
+      return kern::pool(p, x.data<double>(), y.data<double>());
+    case DType::kInt8:
+      return kern::pool(p, x.data<int8_t>(), y.data<int8_t>());
+    case DType::kUInt8:
+      return kern::pool(p, x.data<uint8_t>(), y.data<uint8_t>());
+    default:
+      fail("pooling of ", dtypeName(x.dtype()), " is not supported");
   }
 }
 

@@ -1,5 +1,6 @@
 // Resize: shape inference and reference run (nearest / linear / cubic, ONNX coordinate modes).
 #include "kernels/resize.h"
+
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -12,7 +13,8 @@ std::vector<TensorDesc> inferResize(const Node& n, const std::vector<const Tenso
     fail("resize target has rank ", a.outShape.size(), " for input ", shapeStr(x.shape));
   for (size_t d = 0; d < x.shape.size(); ++d) {
     if (a.outShape[d] < 0 || !(a.scales[d] > 0))
-      fail("resize scale ", a.scales[d], " / size ", a.outShape[d], " along dim ", d, " is invalid");
+      fail("resize scale ", a.scales[d], " / size ", a.outShape[d], " along dim ", d,
+           " is invalid");
     if (x.shape[d] == 0 && a.outShape[d] > 0) fail("cannot resize an empty dimension");
   }
   return {{x.dtype, a.outShape}};
@@ -22,7 +24,8 @@ void runResize(const Node& n, const OpIO& io) {
   const auto& a = n.get<ResizeAttrs>();
   kern::ResizeParams p;
   static_assert(int(ResizeMode::kCubic) == int(kern::InterpMode::kCubic) &&
-                    int(CoordTransform::kTfHalfPixelForNearest) == int(kern::CoordMode::kTfHalfPixelForNearest) &&
+                    int(CoordTransform::kTfHalfPixelForNearest) ==
+                        int(kern::CoordMode::kTfHalfPixelForNearest) &&
                     int(NearestRounding::kCeil) == int(kern::RoundMode::kCeil),
                 "resize enums of sim and kern must match");
   p.mode = static_cast<kern::InterpMode>(a.mode);

@@ -44,7 +44,8 @@ Partition partition(const Graph& g, const PartitionInput& in) {
     std::string rule, message;
     if (int(kept.size()) >= in.maxLoadables) {
       rule = "network.loadables";
-      message = cat("DLA supports only ", in.maxLoadables, " subgraphs per DLA core. Switching to GPU");
+      message =
+          cat("DLA supports only ", in.maxLoadables, " subgraphs per DLA core. Switching to GPU");
     } else if (weights + w > in.maxWeightBytes) {
       rule = "network.weights";
       message = cat("DLA weights would reach ", weights + w, " bytes, over the ", in.maxWeightBytes,

@@ -31,10 +31,20 @@ bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
   const auto& a = n.get<ActivationAttrs>();
   using Act = kern::ConvPostOps::Act;
   switch (a.type) {
-    case ActType::kRelu: post->act = Act::kRelu; return true;
-    case ActType::kLeakyRelu: post->act = Act::kLeakyRelu; post->alpha = a.alpha; return true;
-    case ActType::kClip: post->act = Act::kClip; post->alpha = a.alpha; post->beta = a.beta; return true;
-    default: return false;
+    case ActType::kRelu:
+      post->act = Act::kRelu;
+      return true;
+    case ActType::kLeakyRelu:
+      post->act = Act::kLeakyRelu;
+      post->alpha = a.alpha;
+      return true;
+    case ActType::kClip:
+      post->act = Act::kClip;
+      post->alpha = a.alpha;
+      post->beta = a.beta;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -48,7 +58,9 @@ FusionPlan planFusion(const Graph& g) {
   for (size_t i = 0; i < g.nodes.size(); ++i)
     for (TensorId t : g.nodes[i].inputs)
       if (t != kNoTensor) readers[t].push_back(NodeId(i));
-  auto isOutput = [&](TensorId t) { return std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end(); };
+  auto isOutput = [&](TensorId t) {
+    return std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
+  };
   auto soleReader = [&](TensorId t) -> NodeId {
     return readers[t].size() == 1 && !isOutput(t) ? readers[t][0] : -1;
   };
@@ -62,8 +74,9 @@ FusionPlan planFusion(const Graph& g) {
       continue;
     }
     if (n.kind != OpKind::kConvolution) continue;
-    bool constW = g.tensor(n.inputs[1]).isConstant() &&
-                  (n.inputs.size() < 3 || n.inputs[2] == kNoTensor || g.tensor(n.inputs[2]).isConstant());
+    bool constW =
+        g.tensor(n.inputs[1]).isConstant() &&
+        (n.inputs.size() < 3 || n.inputs[2] == kNoTensor || g.tensor(n.inputs[2]).isConstant());
     if (!constW || g.desc(n.inputs[0]).dtype != DType::kFloat) continue;
     ConvGroup grp;
     grp.conv = grp.last = NodeId(i);
@@ -79,7 +92,8 @@ FusionPlan planFusion(const Graph& g) {
         g.nodes[next].get<EltAttrs>().op == EltOp::kSum) {
       const Node& add = g.nodes[next];
       TensorId other = add.inputs[0] == out ? add.inputs[1] : add.inputs[0];
-      if (other != out && g.desc(other).shape == g.desc(out).shape && g.desc(other).dtype == DType::kFloat) {
+      if (other != out && g.desc(other).shape == g.desc(out).shape &&
+          g.desc(other).dtype == DType::kFloat) {
         grp.add = grp.last = next;
         grp.residual = other;
         grp.post.sum = true;
@@ -87,7 +101,8 @@ FusionPlan planFusion(const Graph& g) {
         next = soleReader(out);
       }
     }
-    if (next >= 0 && f.groupOf[next] < 0 && fusableActivation(g.nodes[next], &grp.post)) grp.act = grp.last = next;
+    if (next >= 0 && f.groupOf[next] < 0 && fusableActivation(g.nodes[next], &grp.post))
+      grp.act = grp.last = next;
     for (NodeId m : {grp.conv, grp.add, grp.act})
       if (m >= 0) f.groupOf[m] = int(f.groups.size());
 

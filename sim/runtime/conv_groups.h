@@ -17,13 +17,13 @@ namespace sim {
 /// oneDNN so that it can read and write the same blocked layouts.
 struct ConvGroup {
   NodeId conv = -1, add = -1, act = -1, pool = -1;
-  NodeId last = -1;                // the group runs at this node's turn
+  NodeId last = -1;               // the group runs at this node's turn
   TensorId residual = kNoTensor;  // the Add's other operand
   kern::ConvPostOps post;
 };
 
 struct FusionPlan {
-  std::vector<int> groupOf;   // per node: index into groups, -1 when run on its own
+  std::vector<int> groupOf;  // per node: index into groups, -1 when run on its own
   std::vector<ConvGroup> groups;
   std::vector<bool> blocked;  // per tensor: kept in the producing group's output layout
 };

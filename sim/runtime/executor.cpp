@@ -15,8 +15,12 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
 }
 
 Executor::Executor(const Graph& g)
-    : g_(g), lastUse_(g.tensors.size(), -1), state_(g.nodes.size()), fusion_(planFusion(g)),
-      groupPlans_(fusion_.groups.size()), poolPlans_(fusion_.groups.size()),
+    : g_(g),
+      lastUse_(g.tensors.size(), -1),
+      state_(g.nodes.size()),
+      fusion_(planFusion(g)),
+      groupPlans_(fusion_.groups.size()),
+      poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),
       planTried_(fusion_.groups.size(), false) {
   // A fused group reads all its inputs when its last layer's turn comes.
@@ -55,31 +59,32 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       try {
         runGroup(group, live, liveBytes);
       } catch (const Error& e) {
-        const Node& head = g_.nodes[fusion_.groups[group].conv >= 0 ? fusion_.groups[group].conv : fusion_.groups[group].pool];
+        const Node& head = g_.nodes[fusion_.groups[group].conv >= 0 ? fusion_.groups[group].conv
+                                                                    : fusion_.groups[group].pool];
         fail("node '", head.name, "' (", head.onnxOp, "): ", e.what());
       }
     } else {
-    OpIO io;
-    io.state = &state_[i];
-    for (TensorId t : n.inputs) {
-      io.in.push_back(t == kNoTensor ? nullptr : &live[t]);
-      io.constant.push_back(t != kNoTensor && g_.tensors[t].isConstant());
-    }
-    for (TensorId t : n.outputs) {
-      if (t == kNoTensor) {
-        io.out.push_back(nullptr);
-        continue;
+      OpIO io;
+      io.state = &state_[i];
+      for (TensorId t : n.inputs) {
+        io.in.push_back(t == kNoTensor ? nullptr : &live[t]);
+        io.constant.push_back(t != kNoTensor && g_.tensors[t].isConstant());
       }
-      live[t] = Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape);
-      liveBytes += live[t].bytes();
-      io.out.push_back(&live[t]);
-    }
-    try {
-      opDef(n.kind).run(n, io);
-    } catch (const Error& e) {
-      fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
-    }
-    if (afterLayer) afterLayer(NodeId(i), io.out);
+      for (TensorId t : n.outputs) {
+        if (t == kNoTensor) {
+          io.out.push_back(nullptr);
+          continue;
+        }
+        live[t] = Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape);
+        liveBytes += live[t].bytes();
+        io.out.push_back(&live[t]);
+      }
+      try {
+        opDef(n.kind).run(n, io);
+      } catch (const Error& e) {
+        fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
+      }
+      if (afterLayer) afterLayer(NodeId(i), io.out);
     }
     peakLive_ = std::max(peakLive_, liveBytes);
     // Free activations whose last reader was this node (constants keep their graph copy).
@@ -90,7 +95,8 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
     };
     std::vector<NodeId> members = {NodeId(i)};
     if (group >= 0)
-      members = {fusion_.groups[group].conv, fusion_.groups[group].add, fusion_.groups[group].act, fusion_.groups[group].pool};
+      members = {fusion_.groups[group].conv, fusion_.groups[group].add, fusion_.groups[group].act,
+                 fusion_.groups[group].pool};
     for (NodeId m : members) {
       if (m < 0) continue;
       for (TensorId t : g_.nodes[m].inputs)
@@ -122,10 +128,14 @@ void Executor::preparePlan(int k) {
     return;
   }
   const Node& conv = g_.nodes[grp.conv];
-  const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
-  groupPlans_[k] = kern::prepareConvF32(convParams(g_, conv), g_.tensor(conv.inputs[1]).value.data<float>(), b,
-                                        fusion_.groups[k].post);
-  if (groupPlans_[k] && fusion_.blocked[out]) layoutOf_[out] = kern::convOutputLayout(*groupPlans_[k]);
+  const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
+                       ? g_.tensor(conv.inputs[2]).value.data<float>()
+                       : nullptr;
+  groupPlans_[k] =
+      kern::prepareConvF32(convParams(g_, conv), g_.tensor(conv.inputs[1]).value.data<float>(), b,
+                           fusion_.groups[k].post);
+  if (groupPlans_[k] && fusion_.blocked[out])
+    layoutOf_[out] = kern::convOutputLayout(*groupPlans_[k]);
 }
 
 std::vector<TensorId> Executor::constantsHeldByPlans() const {
@@ -154,8 +164,10 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
     const kern::PoolPlan& plan = *poolPlans_[k];
     TensorId x = g_.nodes[grp.pool].inputs[0], out = g_.nodes[grp.pool].outputs[0];
     bool blocked = fusion_.blocked[out];
-    live[out] = blocked ? Tensor::uninitialized(DType::kFloat, {int64_t((kern::poolBlockedOutputBytes(plan) + 3) / 4)})
-                        : Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
+    live[out] = blocked
+                    ? Tensor::uninitialized(DType::kFloat,
+                                            {int64_t((kern::poolBlockedOutputBytes(plan) + 3) / 4)})
+                    : Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
     liveBytes += live[out].bytes();
     kern::executePoolF32(plan, live[x].data<float>(), live[out].data<float>(), blocked);
     return;
@@ -166,9 +178,12 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   if (!groupPlans_[k]) {
     // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
     const Tensor& w = g_.tensor(conv.inputs[1]).value;
-    const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor ? g_.tensor(conv.inputs[2]).value.data<float>() : nullptr;
+    const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
+                         ? g_.tensor(conv.inputs[2]).value.data<float>()
+                         : nullptr;
     kern::ConvParams p = convParams(g_, conv);
-    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);    liveBytes += live[out].bytes();
+    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
+    liveBytes += live[out].bytes();
     kern::convRefF32(p, live[x].data<float>(), w.data<float>(), b, live[out].data<float>());
     float* y = live[out].data<float>();
     for (int64_t i = 0; i < live[out].size(); ++i) {
@@ -183,7 +198,8 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   }
   const kern::ConvPlan& plan = *groupPlans_[k];
   bool blocked = fusion_.blocked[out];
-  size_t bytes = blocked ? kern::convBlockedOutputBytes(plan) : size_t(volume(g_.desc(out).shape)) * 4;
+  size_t bytes =
+      blocked ? kern::convBlockedOutputBytes(plan) : size_t(volume(g_.desc(out).shape)) * 4;
   // When the residual dies here, in our layout, its buffer becomes the output: the sum
   // post-op then adds in place instead of copying the residual first.
   TensorId r = grp.residual;
@@ -199,8 +215,8 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   else
     live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
   liveBytes += live[out].bytes();
-  kern::executeConvF32(plan, live[x].data<float>(), layoutOf_[x], live[out].data<float>(), blocked, residual,
-                       grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);
+  kern::executeConvF32(plan, live[x].data<float>(), layoutOf_[x], live[out].data<float>(), blocked,
+                       residual, grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);
 }
 
 }  // namespace sim

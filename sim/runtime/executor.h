@@ -40,7 +40,7 @@ class Executor {
   std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per conv group, built once
   std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;   // per pooling stage
   std::vector<const kern::Layout*> layoutOf_;                // per blocked tensor: its layout
-  std::vector<bool> planTried_;                               // per group
+  std::vector<bool> planTried_;                              // per group
   void preparePlan(int k);
   void runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes);
   size_t peakLive_ = 0;

@@ -19,15 +19,16 @@ class BuildFlags : public ::testing::Test {
       addInitF32(m, w, {4, 4, 3, 3}, 4 * 4 * 9);
       auto* c = addNode(m, "Conv", "conv" + std::to_string(i), {in, w}, {"c" + std::to_string(i)});
       attrInts(c, "pads", {1, 1, 1, 1});
-      addNode(m, "Relu", "relu" + std::to_string(i), {"c" + std::to_string(i)}, {"r" + std::to_string(i)});
+      addNode(m, "Relu", "relu" + std::to_string(i), {"c" + std::to_string(i)},
+              {"r" + std::to_string(i)});
     }
     addOutput(m, "r1");
     model = (dir / "chain.onnx").string();
     saveModel(m, model);
   }
   Result build(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--onnx=" + model, "--int8", "--useDLACore=0", "--allowGPUFallback",
-                                     "--skipInference"};
+    std::vector<std::string> args = {"--onnx=" + model, "--int8", "--useDLACore=0",
+                                     "--allowGPUFallback", "--skipInference"};
     args.insert(args.end(), extra.begin(), extra.end());
     return runCli(args);
   }
@@ -50,17 +51,20 @@ TEST_F(BuildFlags, LayerDeviceTypesSplitsTheLoadable) {
   EXPECT_NE(r.out.find("[GpuLayer] CONVOLUTION: conv1 + relu1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("placed on the GPU by --layerDeviceTypes"), std::string::npos) << r.out;
   Result first = build({"--layerDeviceTypes=conv0:GPU"});
-  EXPECT_NE(first.out.find("[GpuLayer] CONVOLUTION: conv0 + relu0"), std::string::npos) << first.out;
-  EXPECT_NE(first.out.find("[DlaLayer] {ForeignNode[conv1...relu1]}"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("[GpuLayer] CONVOLUTION: conv0 + relu0"), std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("[DlaLayer] {ForeignNode[conv1...relu1]}"), std::string::npos)
+      << first.out;
   // Later entries override earlier ones, as in trtexec.
   Result back = build({"--layerDeviceTypes=relu1:GPU,relu1:DLA"});
   EXPECT_NE(back.out.find("{ForeignNode[conv0...relu1]}"), std::string::npos) << back.out;
 }
 
 TEST_F(BuildFlags, ConvolutionsAbsorbScaleAndReluAsTensorRTDoes) {
-  Result r = runCli({"--onnx=" + model, "--skipInference", "--exportLayerInfo=" + (dir / "li.json").string(),
-                     "--profilingVerbosity=detailed", "--useDLACore=0", "--int8", "--layerDeviceTypes=conv1:GPU",
-                     "--allowGPUFallback"});
+  Result r =
+      runCli({"--onnx=" + model, "--skipInference",
+              "--exportLayerInfo=" + (dir / "li.json").string(), "--profilingVerbosity=detailed",
+              "--useDLACore=0", "--int8", "--layerDeviceTypes=conv1:GPU", "--allowGPUFallback"});
   ASSERT_EQ(r.code, 0) << r.err;
   std::string li = readFile(dir / "li.json");
   EXPECT_NE(li.find("\"Name\": \"conv1 + relu1\""), std::string::npos) << li;
@@ -84,14 +88,14 @@ TEST_F(BuildFlags, Fp32OnlyBuildPutsEverythingOnTheGpu) {
 }
 
 TEST_F(BuildFlags, MemoryPoolsArePowersOfTwoOfAtLeast4KiB) {
-  EXPECT_EQ(build({"--memPoolSize=dlaSRAM:0.5"}).code, 0);       // 512 KiB
+  EXPECT_EQ(build({"--memPoolSize=dlaSRAM:0.5"}).code, 0);        // 512 KiB
   EXPECT_EQ(build({"--memPoolSize=dlaLocalDRAM:1024"}).code, 0);  // 1 GiB
   EXPECT_EQ(build({"--memPoolSize=dlaSRAM:4K"}).code, 0);
   Result three = build({"--memPoolSize=dlaSRAM:3"});
   EXPECT_EQ(three.code, 2);
   EXPECT_NE(three.err.find("3145728 bytes must be a power of two"), std::string::npos) << three.err;
-  EXPECT_EQ(build({"--memPoolSize=dlaGlobalDRAM:2K"}).code, 2);   // below 4 KiB
-  EXPECT_EQ(build({"--memPoolSize=workspace:3"}).code, 0);         // GPU pool: any size
+  EXPECT_EQ(build({"--memPoolSize=dlaGlobalDRAM:2K"}).code, 2);  // below 4 KiB
+  EXPECT_EQ(build({"--memPoolSize=workspace:3"}).code, 0);       // GPU pool: any size
   Result big = build({"--memPoolSize=dlaSRAM:4"});
   EXPECT_EQ(big.code, 0);
   EXPECT_NE(big.out.find("exceeds the 1048576 bytes per core"), std::string::npos) << big.out;

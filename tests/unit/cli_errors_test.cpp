@@ -3,7 +3,6 @@
 // code 2 -- never a crash, a hang or a silent wrong answer. The models are built here with the
 // ONNX protobuf API, into a per-test temporary folder.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <onnx/onnx_pb.h>
 
 #include <atomic>
@@ -14,15 +13,16 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "sim/cli/io.h"
-#include "test_support.h"
 #include "sim/cli/run.h"
 #include "sim/ir/tensor.h"
+#include "test_support.h"
 
 namespace {
 
@@ -47,7 +47,8 @@ void expectError(const Result& r, std::initializer_list<std::string> needles) {
   ASSERT_FALSE(r.err.empty());
   EXPECT_EQ(r.err.back(), '\n') << "stderr: " << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
-  for (const auto& n : needles) EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
+  for (const auto& n : needles)
+    EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
 }
 
 class CliErrors : public ::testing::Test {
@@ -56,9 +57,8 @@ class CliErrors : public ::testing::Test {
     static std::atomic<unsigned> counter{0};
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir_ = fs::temp_directory_path() /
-           ("dlasim_cli_errors_" + std::string(info->name()) + "_" + std::to_string(stamp) + "_" +
-            std::to_string(counter++));
+    dir_ = fs::temp_directory_path() / ("dlasim_cli_errors_" + std::string(info->name()) + "_" +
+                                        std::to_string(stamp) + "_" + std::to_string(counter++));
     fs::create_directories(dir_);
   }
   void TearDown() override {
@@ -101,7 +101,8 @@ TEST_F(CliErrors, ModelFileProblems) {
     SCOPED_TRACE(c.file);
     Result r = runCli({"--onnx=" + c.file});
     expectError(r, {});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
 }
 
@@ -116,7 +117,9 @@ TEST_F(CliErrors, CyclicGraph) {
   std::string file = save(m, "cycle.onnx");
   Result r = runCli({"--onnx=" + file});
   expectError(r, {"cycle.onnx", "cycle", "Relu"});
-  EXPECT_TRUE(r.err.find("'relu_a'") != std::string::npos || r.err.find("'relu_b'") != std::string::npos) << r.err;
+  EXPECT_TRUE(r.err.find("'relu_a'") != std::string::npos ||
+              r.err.find("'relu_b'") != std::string::npos)
+      << r.err;
 }
 
 // ---- 3. undefined node input ------------------------------------------------------------------
@@ -140,7 +143,8 @@ TEST_F(CliErrors, UnsupportedOp) {
   addNode(m, "NonMaxSuppression", "nms0", {"boxes", "scores"}, {"selected"});
   addOutput(m, "selected");
   std::string file = save(m, "nms.onnx");
-  expectError(runCli({"--onnx=" + file}), {"nms.onnx", "'nms0'", "NonMaxSuppression", "opset 11", "not supported"});
+  expectError(runCli({"--onnx=" + file}),
+              {"nms.onnx", "'nms0'", "NonMaxSuppression", "opset 11", "not supported"});
 }
 
 // ---- 5. hostile initializers ------------------------------------------------------------------
@@ -164,7 +168,8 @@ TEST_F(CliErrors, BadInitializers) {
     std::string file = save(m, c.name + ".onnx");
     Result r = runCli({"--onnx=" + file});
     expectError(r, {c.name + ".onnx"});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
 }
 
@@ -189,7 +194,8 @@ TEST_F(CliErrors, BadDeclaredInputShapes) {
     std::string file = save(m, c.name + ".onnx");
     Result r = runCli({"--onnx=" + file});
     expectError(r, {c.name + ".onnx"});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
 }
 
@@ -210,7 +216,8 @@ TEST_F(CliErrors, BadShapesFlag) {
     SCOPED_TRACE(c.shapes);
     Result r = runCli({"--onnx=" + kModelGN, "--shapes=" + c.shapes});
     expectError(r, {});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
 }
 
@@ -237,7 +244,8 @@ TEST_F(CliErrors, BadLoadInputs) {
     SCOPED_TRACE(c.spec);
     Result r = runCli({"--onnx=" + kModelGN, "--shapes=input:1x3x32x32", "--loadInputs=" + c.spec});
     expectError(r, {});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
 }
 
@@ -272,7 +280,8 @@ TEST_F(CliErrors, BadFlagValues) {
     args.insert(args.end(), c.args.begin(), c.args.end());
     Result r = runCli(args);
     expectError(r, {});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
   expectError(runCli({}), {"no model given", "--onnx"});
   expectError(runCli({"--iterations=5"}), {"no model given"});
@@ -315,7 +324,8 @@ TEST_F(CliErrors, HostileExternalData) {
     saveModel(m, dir_ / "model" / (c.name + ".onnx"));
     Result r = runCli({"--onnx=" + (dir_ / "model" / (c.name + ".onnx")).string()});
     expectError(r, {c.name + ".onnx"});
-    for (const auto& n : c.needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
+    for (const auto& n : c.needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
 }
 
@@ -347,7 +357,8 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     addInitI64(m, "target", {-1, -1});
     addNode(m, "Reshape", "reshape_two", {"x", "target"}, {"y"});
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "reshape2.onnx")}), {"reshape2.onnx", "'reshape_two'", "-1"});
+    expectError(runCli({"--onnx=" + save(m, "reshape2.onnx")}),
+                {"reshape2.onnx", "'reshape_two'", "-1"});
   }
   {
     onnx::ModelProto m = newModel();
@@ -366,7 +377,8 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     auto* n = addNode(m, "Concat", "concat_axis", {"x", "z"}, {"y"});
     attrInt(n, "axis", 7);
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "concat2.onnx")}), {"concat2.onnx", "'concat_axis'", "axis 7"});
+    expectError(runCli({"--onnx=" + save(m, "concat2.onnx")}),
+                {"concat2.onnx", "'concat_axis'", "axis 7"});
   }
 }
 

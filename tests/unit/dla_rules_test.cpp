@@ -4,6 +4,8 @@
 //
 // Layers are built directly as IR: one float input, constant weights, one node whose output
 // shapes come from sim::inferNode, checked with hw::checkLayer.
+#include "hwmodels/dla_rules.h"
+
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
@@ -16,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "hwmodels/dla_rules.h"
 #include "hwmodels/platform.h"
 #include "sim/cli/run.h"
 #include "sim/ir/graph.h"
@@ -84,7 +85,8 @@ struct ConvSpec {
 
 LayerGraph conv(const ConvSpec& s) {
   Shape in = {1, s.inC};
-  for (size_t i = 0; i < 2; ++i) in.push_back(std::max<int64_t>(1, (s.kernel[i] - 1) * s.dilations[i] + 1));
+  for (size_t i = 0; i < 2; ++i)
+    in.push_back(std::max<int64_t>(1, (s.kernel[i] - 1) * s.dilations[i] + 1));
   LayerGraph lg(in);
   sim::ConvAttrs a;
   a.kernel = s.kernel;
@@ -115,7 +117,8 @@ LayerGraph deconv(const ConvSpec& s, sim::Ints outputPadding = {}) {
   return lg;
 }
 
-LayerGraph pool(sim::PoolType type, int64_t k, int64_t stride, int64_t pad, bool includePad = false) {
+LayerGraph pool(sim::PoolType type, int64_t k, int64_t stride, int64_t pad,
+                bool includePad = false) {
   int64_t in = std::max<int64_t>(k, stride + 1);
   LayerGraph lg({1, 2, in, in});
   sim::PoolAttrs a;
@@ -140,7 +143,9 @@ LayerGraph act(sim::ActType t, const std::string& onnxOp, float alpha = 0, float
   return lg;
 }
 
-LayerGraph relu(const Shape& in) { return act(sim::ActType::kRelu, "Relu", 0, 0, in); }
+LayerGraph relu(const Shape& in) {
+  return act(sim::ActType::kRelu, "Relu", 0, 0, in);
+}
 
 LayerGraph resize(sim::ResizeMode mode, std::vector<float> scales) {
   Shape in = {1, 2, 2, 2};
@@ -225,18 +230,21 @@ struct Case {
   Expect orin;
   std::optional<Expect> xavier;  // when it differs from Orin
   Cfg cfg;
-  Case(std::string n, std::function<LayerGraph()> b, Expect o, std::optional<Expect> x = std::nullopt,
-       Cfg c = Cfg::kInt8)
+  Case(std::string n, std::function<LayerGraph()> b, Expect o,
+       std::optional<Expect> x = std::nullopt, Cfg c = Cfg::kInt8)
       : name(std::move(n)), build(std::move(b)), orin(std::move(o)), xavier(std::move(x)), cfg(c) {}
 };
 
 std::string describe(const hw::LayerVerdict& v) {
   std::string s;
-  for (const auto& x : v.violations) s += "\n  " + x.rule + ": " + x.message + (x.fix.empty() ? "" : " (fix: " + x.fix + ")");
+  for (const auto& x : v.violations)
+    s += "\n  " + x.rule + ": " + x.message + (x.fix.empty() ? "" : " (fix: " + x.fix + ")");
   return s.empty() ? " (none)" : s;
 }
 
-bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+bool contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
 
 void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
   if (e.rule.empty()) {
@@ -261,10 +269,10 @@ void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
 }
 
 std::vector<Case> cases() {
+  using hw::Precision;
   using sim::ActType;
   using sim::PoolType;
   using sim::ResizeMode;
-  using hw::Precision;
   auto convWith = [](auto edit) {
     return [edit] {
       ConvSpec s;
@@ -274,67 +282,222 @@ std::vector<Case> cases() {
   };
   return {
       // -- convolution (seed §3.2.1)
-      {"ConvKernel32", convWith([](ConvSpec& s) { s.kernel = {32, 32}; }), ok(Precision::kINT8)},
-      {"ConvKernel33", convWith([](ConvSpec& s) { s.kernel = {33, 33}; }),
+      {"ConvKernel32", convWith([](ConvSpec& s) {
+         s.kernel = {32, 32};
+       }),
+       ok(Precision::kINT8)},
+      {"ConvKernel33",
+       convWith([](ConvSpec& s) {
+         s.kernel = {33, 33};
+       }),
        {"conv.kernel", {"33x33", "[1,32]"}, {"split the kernel"}}},
-      {"ConvKernel1x33", convWith([](ConvSpec& s) { s.kernel = {1, 33}; }), {"conv.kernel", {"1x33", "[1,32]"}}},
-      {"ConvPadding31", convWith([](ConvSpec& s) { s.kernel = {32, 32}; s.padsBegin = s.padsEnd = {31, 31}; }), kOk},
-      {"ConvPadding32", convWith([](ConvSpec& s) { s.kernel = {33, 33}; s.padsBegin = s.padsEnd = {32, 32}; }),
+      {"ConvKernel1x33",
+       convWith([](ConvSpec& s) {
+         s.kernel = {1, 33};
+       }),
+       {"conv.kernel", {"1x33", "[1,32]"}}},
+      {"ConvPadding31", convWith([](ConvSpec& s) {
+         s.kernel = {32, 32};
+         s.padsBegin = s.padsEnd = {31, 31};
+       }),
+       kOk},
+      {"ConvPadding32",
+       convWith([](ConvSpec& s) {
+         s.kernel = {33, 33};
+         s.padsBegin = s.padsEnd = {32, 32};
+       }),
        {"conv.padding", {"padding 32x32", "[0,31]"}}},
-      {"ConvPaddingEnd32", convWith([](ConvSpec& s) { s.kernel = {33, 33}; s.padsEnd = {0, 32}; }),
+      {"ConvPaddingEnd32",
+       convWith([](ConvSpec& s) {
+         s.kernel = {33, 33};
+         s.padsEnd = {0, 32};
+       }),
        {"conv.padding", {"padding 0x32", "[0,31]"}}},
-      {"ConvPaddingBelowKernel", convWith([](ConvSpec& s) { s.padsBegin = s.padsEnd = {2, 2}; }), kOk},
-      {"ConvPaddingEqualsKernel", convWith([](ConvSpec& s) { s.padsBegin = {3, 0}; s.padsEnd = {0, 0}; }),
+      {"ConvPaddingBelowKernel", convWith([](ConvSpec& s) {
+         s.padsBegin = s.padsEnd = {2, 2};
+       }),
+       kOk},
+      {"ConvPaddingEqualsKernel",
+       convWith([](ConvSpec& s) {
+         s.padsBegin = {3, 0};
+         s.padsEnd = {0, 0};
+       }),
        {"conv.padding_lt_kernel", {"padding 3", "kernel 3"}, {"Pad"}}},
-      {"ConvStride8", convWith([](ConvSpec& s) { s.strides = {8, 8}; }), kOk},
-      {"ConvStride9", convWith([](ConvSpec& s) { s.strides = {1, 9}; }), {"conv.stride", {"stride 1x9", "[1,8]"}}},
-      {"ConvDilation32", convWith([](ConvSpec& s) { s.dilations = {32, 32}; }), kOk},
-      {"ConvDilation33", convWith([](ConvSpec& s) { s.dilations = {33, 33}; }),
+      {"ConvStride8", convWith([](ConvSpec& s) {
+         s.strides = {8, 8};
+       }),
+       kOk},
+      {"ConvStride9",
+       convWith([](ConvSpec& s) {
+         s.strides = {1, 9};
+       }),
+       {"conv.stride", {"stride 1x9", "[1,8]"}}},
+      {"ConvDilation32", convWith([](ConvSpec& s) {
+         s.dilations = {32, 32};
+       }),
+       kOk},
+      {"ConvDilation33",
+       convWith([](ConvSpec& s) {
+         s.dilations = {33, 33};
+       }),
        {"conv.dilation", {"dilation 33x33", "[1,32]"}}},
-      {"ConvGroups8192", convWith([](ConvSpec& s) { s.kernel = {1, 1}; s.group = s.inC = s.outC = 8192; }), kOk},
-      {"ConvGroups8193", convWith([](ConvSpec& s) { s.kernel = {1, 1}; s.group = s.inC = s.outC = 8193; }),
+      {"ConvGroups8192", convWith([](ConvSpec& s) {
+         s.kernel = {1, 1};
+         s.group = s.inC = s.outC = 8192;
+       }),
+       kOk},
+      {"ConvGroups8193",
+       convWith([](ConvSpec& s) {
+         s.kernel = {1, 1};
+         s.group = s.inC = s.outC = 8193;
+       }),
        {"conv.groups", {"groups 8193", "[1,8192]"}}},
-      {"ConvOutputMaps8192", convWith([](ConvSpec& s) { s.kernel = {1, 1}; s.outC = 8192; }), kOk},
-      {"ConvOutputMaps8193", convWith([](ConvSpec& s) { s.kernel = {1, 1}; s.outC = 8193; }),
+      {"ConvOutputMaps8192", convWith([](ConvSpec& s) {
+         s.kernel = {1, 1};
+         s.outC = 8192;
+       }),
+       kOk},
+      {"ConvOutputMaps8193",
+       convWith([](ConvSpec& s) {
+         s.kernel = {1, 1};
+         s.outC = 8193;
+       }),
        {"conv.output_maps", {"output maps 8193", "[1,8192]"}, {"split the output channels"}}},
-      {"ConvOutputMaps8193Dims", convWith([](ConvSpec& s) { s.kernel = {1, 1}; s.outC = 8193; }),
+      {"ConvOutputMaps8193Dims",
+       convWith([](ConvSpec& s) {
+         s.kernel = {1, 1};
+         s.outC = 8193;
+       }),
        {"general.dims", {"dimension 8193", "8192"}}},
-      {"ConvNonConstantWeights", convWith([](ConvSpec& s) { s.constWeights = false; }),
+      {"ConvNonConstantWeights",
+       convWith([](ConvSpec& s) { s.constWeights = false; }),
        {"conv.weights", {"build-time constants"}}},
       // -- deconvolution (seed §3.2.2)
-      {"DeconvKernel1x32", [] { ConvSpec s; s.kernel = {1, 32}; s.strides = {1, 1}; return deconv(s); }, kOk},
-      {"DeconvKernel1x33", [] { ConvSpec s; s.kernel = {1, 33}; return deconv(s); },
+      {"DeconvKernel1x32",
+       [] {
+         ConvSpec s;
+         s.kernel = {1, 32};
+         s.strides = {1, 1};
+         return deconv(s);
+       },
+       kOk},
+      {"DeconvKernel1x33",
+       [] {
+         ConvSpec s;
+         s.kernel = {1, 33};
+         return deconv(s);
+       },
        {"deconv.kernel", {"kernel 1x33", "[1,32]"}}},
-      {"DeconvKernel33x1", [] { ConvSpec s; s.kernel = {33, 1}; return deconv(s); },
+      {"DeconvKernel33x1",
+       [] {
+         ConvSpec s;
+         s.kernel = {33, 1};
+         return deconv(s);
+       },
        {"deconv.kernel", {"kernel 33x1", "[1,32]"}}},
-      {"DeconvKernel1x64", [] { ConvSpec s; s.kernel = {1, 64}; return deconv(s); }, kOk},
-      {"DeconvKernel128x1", [] { ConvSpec s; s.kernel = {128, 1}; return deconv(s); }, kOk},
-      {"DeconvKernel1x65", [] { ConvSpec s; s.kernel = {1, 65}; return deconv(s); },
+      {"DeconvKernel1x64",
+       [] {
+         ConvSpec s;
+         s.kernel = {1, 64};
+         return deconv(s);
+       },
+       kOk},
+      {"DeconvKernel128x1",
+       [] {
+         ConvSpec s;
+         s.kernel = {128, 1};
+         return deconv(s);
+       },
+       kOk},
+      {"DeconvKernel1x65",
+       [] {
+         ConvSpec s;
+         s.kernel = {1, 65};
+         return deconv(s);
+       },
        {"deconv.kernel", {"kernel 1x65", "[1,32]"}}},
-      {"DeconvSquare22", [] { ConvSpec s; s.kernel = {22, 22}; return deconv(s); }, kOk},
-      {"DeconvSquare23", [] { ConvSpec s; s.kernel = {23, 23}; return deconv(s); },
+      {"DeconvSquare22",
+       [] {
+         ConvSpec s;
+         s.kernel = {22, 22};
+         return deconv(s);
+       },
+       kOk},
+      {"DeconvSquare23",
+       [] {
+         ConvSpec s;
+         s.kernel = {23, 23};
+         return deconv(s);
+       },
        {"deconv.square", {"square kernel 23x23", "[23,32]"}}},
-      {"DeconvSquare32", [] { ConvSpec s; s.kernel = {32, 32}; return deconv(s); },
+      {"DeconvSquare32",
+       [] {
+         ConvSpec s;
+         s.kernel = {32, 32};
+         return deconv(s);
+       },
        {"deconv.square", {"square kernel 32x32", "[23,32]"}}},
-      {"DeconvSquareStride23", [] { ConvSpec s; s.kernel = {2, 2}; s.strides = {23, 23}; return deconv(s); },
+      {"DeconvSquareStride23",
+       [] {
+         ConvSpec s;
+         s.kernel = {2, 2};
+         s.strides = {23, 23};
+         return deconv(s);
+       },
        {"deconv.square", {"square stride 23x23", "[23,32]"}}},
-      {"DeconvStride2", [] { ConvSpec s; s.kernel = {2, 2}; s.strides = {2, 2}; return deconv(s); }, kOk},
-      {"DeconvPadding1", [] { ConvSpec s; s.kernel = {4, 4}; s.padsBegin = s.padsEnd = {1, 1}; return deconv(s); },
+      {"DeconvStride2",
+       [] {
+         ConvSpec s;
+         s.kernel = {2, 2};
+         s.strides = {2, 2};
+         return deconv(s);
+       },
+       kOk},
+      {"DeconvPadding1",
+       [] {
+         ConvSpec s;
+         s.kernel = {4, 4};
+         s.padsBegin = s.padsEnd = {1, 1};
+         return deconv(s);
+       },
        {"deconv.padding", {"padding 1x1/1x1", "must be 0"}, {"Slice"}}},
-      {"DeconvOutputPadding", [] { ConvSpec s; s.kernel = {2, 2}; s.strides = {2, 2}; return deconv(s, {1, 1}); },
+      {"DeconvOutputPadding",
+       [] {
+         ConvSpec s;
+         s.kernel = {2, 2};
+         s.strides = {2, 2};
+         return deconv(s, {1, 1});
+       },
        {"deconv.padding", {"output padding 1x1", "must be 0"}}},
-      {"DeconvGroups2", [] { ConvSpec s; s.kernel = {2, 2}; s.group = s.inC = s.outC = 2; return deconv(s); },
+      {"DeconvGroups2",
+       [] {
+         ConvSpec s;
+         s.kernel = {2, 2};
+         s.group = s.inC = s.outC = 2;
+         return deconv(s);
+       },
        {"deconv.groups", {"groups 2", "must be 1"}}},
-      {"DeconvDilation2", [] { ConvSpec s; s.kernel = {2, 2}; s.dilations = {2, 2}; return deconv(s); },
+      {"DeconvDilation2",
+       [] {
+         ConvSpec s;
+         s.kernel = {2, 2};
+         s.dilations = {2, 2};
+         return deconv(s);
+       },
        {"deconv.dilation", {"dilation 2x2", "must be 1"}}},
       // -- pooling (seed §3.2.3, design §3)
       {"PoolWindow8", [] { return pool(PoolType::kMax, 8, 1, 0); }, ok(Precision::kINT8)},
-      {"PoolWindow9", [] { return pool(PoolType::kMax, 9, 1, 0); },
+      {"PoolWindow9",
+       [] { return pool(PoolType::kMax, 9, 1, 0); },
        {"pool.window", {"window 9x9", "[1,8]"}, {"split into two pools"}}},
       {"PoolPadding7", [] { return pool(PoolType::kMax, 8, 1, 7); }, kOk},
-      {"PoolPadding8", [] { return pool(PoolType::kMax, 8, 1, 8); }, {"pool.padding", {"padding 8x8", "[0,7]"}}},
+      {"PoolPadding8",
+       [] { return pool(PoolType::kMax, 8, 1, 8); },
+       {"pool.padding", {"padding 8x8", "[0,7]"}}},
       {"PoolStride16", [] { return pool(PoolType::kMax, 2, 16, 0); }, kOk},
-      {"PoolStride17", [] { return pool(PoolType::kMax, 2, 17, 0); }, {"pool.stride", {"stride 17x17", "[1,16]"}}},
+      {"PoolStride17",
+       [] { return pool(PoolType::kMax, 2, 17, 0); },
+       {"pool.stride", {"stride 17x17", "[1,16]"}}},
       {"AvgPoolExclusivePadding", [] { return pool(PoolType::kAverage, 3, 1, 1, false); }, kOk,
        Expect{"pool.avg_inclusive", {"count_include_pad=1"}, {"count_include_pad=1"}}},
       {"AvgPoolInclusivePadding", [] { return pool(PoolType::kAverage, 3, 1, 1, true); }, kOk},
@@ -342,15 +505,21 @@ std::vector<Case> cases() {
       // -- activations (seed §3.2.4)
       {"Relu", [] { return act(ActType::kRelu, "Relu"); }, ok(Precision::kINT8)},
       {"SigmoidRunsFp16", [] { return act(ActType::kSigmoid, "Sigmoid"); }, ok(Precision::kFP16)},
-      {"Elu", [] { return act(ActType::kElu, "Elu", 1.f); }, {"act.type", {"only ReLU, Sigmoid, TanH"}}},
+      {"Elu",
+       [] { return act(ActType::kElu, "Elu", 1.f); },
+       {"act.type", {"only ReLU, Sigmoid, TanH"}}},
       {"LeakyReluPositive", [] { return act(ActType::kLeakyRelu, "LeakyRelu", 0.1f); }, kOk},
-      {"LeakyReluNegative", [] { return act(ActType::kLeakyRelu, "LeakyRelu", -0.5f); },
+      {"LeakyReluNegative",
+       [] { return act(ActType::kLeakyRelu, "LeakyRelu", -0.5f); },
        {"act.leaky_slope", {"negative slope -0.5"}}},
       {"Clip0to6", [] { return act(ActType::kClip, "Clip", 0.f, 6.f); }, kOk},
       {"Clip0to127", [] { return act(ActType::kClip, "Clip", 0.f, 127.f); }, kOk},
-      {"ClipMinus1to6", [] { return act(ActType::kClip, "Clip", -1.f, 6.f); },
+      {"ClipMinus1to6",
+       [] { return act(ActType::kClip, "Clip", -1.f, 6.f); },
        {"act.clip", {"Clip [-1, 6]", "[1,127]"}}},
-      {"Clip0to128", [] { return act(ActType::kClip, "Clip", 0.f, 128.f); }, {"act.clip", {"Clip [0, 128]", "[1,127]"}}},
+      {"Clip0to128",
+       [] { return act(ActType::kClip, "Clip", 0.f, 128.f); },
+       {"act.clip", {"Clip [0, 128]", "[1,127]"}}},
       // -- softmax (seed §3.2.13): Orin only, FP16 only
       {"SoftMax",
        [] {
@@ -377,25 +546,61 @@ std::vector<Case> cases() {
        },
        {"concat.axis", {"axis 2", "channel axis"}}},
       // -- resize (seed §3.2.10)
-      {"ResizeNearest32", [] { return resize(ResizeMode::kNearest, {1, 1, 32, 32}); }, kOk},
-      {"ResizeNearest33", [] { return resize(ResizeMode::kNearest, {1, 1, 33, 33}); },
+      {"ResizeNearest32",
+       [] {
+         return resize(ResizeMode::kNearest, {1, 1, 32, 32});
+       },
+       kOk},
+      {"ResizeNearest33",
+       [] {
+         return resize(ResizeMode::kNearest, {1, 1, 33, 33});
+       },
        {"resize.nearest_scale", {"scale 33", "[1,32]", "nearest"}, {"chain two resizes"}}},
-      {"ResizeBilinear4", [] { return resize(ResizeMode::kLinear, {1, 1, 4, 4}); }, kOk},
-      {"ResizeBilinear5", [] { return resize(ResizeMode::kLinear, {1, 1, 2, 5}); },
+      {"ResizeBilinear4",
+       [] {
+         return resize(ResizeMode::kLinear, {1, 1, 4, 4});
+       },
+       kOk},
+      {"ResizeBilinear5",
+       [] {
+         return resize(ResizeMode::kLinear, {1, 1, 2, 5});
+       },
        {"resize.linear_scale", {"scale 5 along dim 3", "[1,4]", "bilinear"}}},
-      {"ResizeScale1_5", [] { return resize(ResizeMode::kNearest, {1, 1, 1.5f, 1.5f}); },
+      {"ResizeScale1_5",
+       [] {
+         return resize(ResizeMode::kNearest, {1, 1, 1.5f, 1.5f});
+       },
        {"resize.nearest_scale", {"scale 1.5", "not an integer"}}},
-      {"ResizeChannelScale", [] { return resize(ResizeMode::kNearest, {1, 2, 2, 2}); },
+      {"ResizeChannelScale",
+       [] {
+         return resize(ResizeMode::kNearest, {1, 2, 2, 2});
+       },
        {"resize.batch_channel", {"got 1 and 2"}}},
-      {"ResizeBatchScale", [] { return resize(ResizeMode::kNearest, {2, 1, 2, 2}); },
+      {"ResizeBatchScale",
+       [] {
+         return resize(ResizeMode::kNearest, {2, 1, 2, 2});
+       },
        {"resize.batch_channel", {"got 2 and 1"}}},
-      {"ResizeCubic", [] { return resize(ResizeMode::kCubic, {1, 1, 2, 2}); }, {"resize.mode", {"cubic"}}},
+      {"ResizeCubic",
+       [] {
+         return resize(ResizeMode::kCubic, {1, 1, 2, 2});
+       },
+       {"resize.mode", {"cubic"}}},
       // -- slice (seed §3.2.12, design §3)
-      {"SliceStride1", [] { return slice({1, 2, 2, 2}, {1, 1, 1, 1}, sim::SliceMode::kDefault, "Slice"); },
+      {"SliceStride1",
+       [] {
+         return slice({1, 2, 2, 2}, {1, 1, 1, 1}, sim::SliceMode::kDefault, "Slice");
+       },
        ok(Precision::kFP16)},
-      {"SliceStride2", [] { return slice({1, 2, 2, 2}, {1, 1, 2, 1}, sim::SliceMode::kDefault, "Slice"); },
+      {"SliceStride2",
+       [] {
+         return slice({1, 2, 2, 2}, {1, 1, 2, 1}, sim::SliceMode::kDefault, "Slice");
+       },
        {"slice.stride", {"stride 2 along dim 2"}}},
-      {"Tile", [] { return slice({1, 4, 8, 8}, {1, 1, 1, 1}, sim::SliceMode::kWrap, "Tile"); },
+      {"Tile",
+       [] {
+         return slice({1, 4, 8, 8}, {1, 1, 1, 1}, sim::SliceMode::kWrap, "Tile");
+       },
        {"slice.mode", {"Tile", "wrap-around"}}},
       // -- unary (seed §3.2.11)
       {"UnaryAbs",
@@ -413,35 +618,89 @@ std::vector<Case> cases() {
        },
        {"unary.op", {"only the ABS", "got Exp"}}},
       // -- reduce (design §3: MAX only over C/H/W)
-      {"ReduceMaxChannel", [] { return reduce(sim::ReduceOp::kMax, {1}, {1, 8, 4, 4}, "ReduceMax"); }, kOk},
-      {"ReduceMean2x2", [] { return reduce(sim::ReduceOp::kMean, {2, 3}, {1, 8, 2, 2}, "GlobalAveragePool"); },
+      {"ReduceMaxChannel",
+       [] {
+         return reduce(sim::ReduceOp::kMax, {1}, {1, 8, 4, 4}, "ReduceMax");
+       },
+       kOk},
+      {"ReduceMean2x2",
+       [] {
+         return reduce(sim::ReduceOp::kMean, {2, 3}, {1, 8, 2, 2}, "GlobalAveragePool");
+       },
        {"reduce.op", {"AVG", "MAX only"}, {"AveragePool with kernel 2x2", "GlobalAveragePool"}}},
-      {"ReduceMean16x16", [] { return reduce(sim::ReduceOp::kMean, {2, 3}, {1, 8, 16, 16}, "GlobalAveragePool"); },
+      {"ReduceMean16x16",
+       [] {
+         return reduce(sim::ReduceOp::kMean, {2, 3}, {1, 8, 16, 16}, "GlobalAveragePool");
+       },
        {"reduce.op", {"AVG"}, {"kernel 8 stride 8", "kernel 2x2"}}},
-      {"ReduceMaxBatch", [] { return reduce(sim::ReduceOp::kMax, {0}, {2, 8, 4, 4}, "ReduceMax"); },
+      {"ReduceMaxBatch",
+       [] {
+         return reduce(sim::ReduceOp::kMax, {0}, {2, 8, 4, 4}, "ReduceMax");
+       },
        {"reduce.axes", {"C, H or W"}}},
       // -- element-wise (seed §3.2.6, design §3)
       {"EltwiseSum", [] { return eltwise(sim::EltOp::kSum, "Add"); }, ok(Precision::kINT8)},
       {"ComparisonInt8", [] { return eltwise(sim::EltOp::kGreater, "Greater"); }, kOk},
-      {"ComparisonFp16", [] { return eltwise(sim::EltOp::kGreater, "Greater"); },
-       {"eltwise.comparison_int8", {"INT8 only"}}, std::nullopt, Cfg::kFp16},
-      {"EltwiseFp16", [] { return eltwise(sim::EltOp::kSum, "Add"); }, ok(Precision::kFP16), std::nullopt, Cfg::kFp16},
+      {"ComparisonFp16",
+       [] { return eltwise(sim::EltOp::kGreater, "Greater"); },
+       {"eltwise.comparison_int8", {"INT8 only"}},
+       std::nullopt,
+       Cfg::kFp16},
+      {"EltwiseFp16", [] { return eltwise(sim::EltOp::kSum, "Add"); }, ok(Precision::kFP16),
+       std::nullopt, Cfg::kFp16},
       // -- LRN (seed §3.2.8)
       {"LrnWindow5", [] { return lrn(5); }, ok(Precision::kFP16)},
       {"LrnWindow4", [] { return lrn(4); }, {"lrn.window", {"window 4", "3, 5, 7, 9"}}},
       // -- every layer (seed §3.1, design §3)
-      {"Fp32Only", [] { return relu({1, 4, 4, 4}); }, {"general.precision", {"FP32 only"}, {"--fp16 or --int8"}},
-       std::nullopt, Cfg::kFp32},
-      {"Batch4096", [] { return relu({4096, 1, 1, 1}); }, kOk},
-      {"Batch4097", [] { return relu({4097, 1, 1, 1}); }, {"general.batch", {"4097 of 4097x1x1x1", "exceeds 4096"}}},
+      {"Fp32Only",
+       [] {
+         return relu({1, 4, 4, 4});
+       },
+       {"general.precision", {"FP32 only"}, {"--fp16 or --int8"}},
+       std::nullopt,
+       Cfg::kFp32},
+      {"Batch4096",
+       [] {
+         return relu({4096, 1, 1, 1});
+       },
+       kOk},
+      {"Batch4097",
+       [] {
+         return relu({4097, 1, 1, 1});
+       },
+       {"general.batch", {"4097 of 4097x1x1x1", "exceeds 4096"}}},
       // NTCHW: the DLA batch is N*T (LRN takes a 5-D input without a rank rule).
-      {"Batch5D4096", [] { return lrn(5, {2, 2048, 1, 1, 1}); }, kOk},
-      {"Batch5D4098", [] { return lrn(5, {2, 2049, 1, 1, 1}); },
+      {"Batch5D4096",
+       [] {
+         return lrn(5, {2, 2048, 1, 1, 1});
+       },
+       kOk},
+      {"Batch5D4098",
+       [] {
+         return lrn(5, {2, 2049, 1, 1, 1});
+       },
        {"general.batch", {"4098 of 2x2049x1x1x1", "exceeds 4096"}}},
-      {"DimW8192", [] { return relu({1, 1, 1, 8192}); }, kOk},
-      {"DimW8193", [] { return relu({1, 1, 1, 8193}); }, {"general.dims", {"dimension 8193 of 1x1x1x8193", "exceeds 8192"}}},
-      {"DimC8193", [] { return relu({1, 8193, 1, 1}); }, {"general.dims", {"dimension 8193 of 1x8193x1x1", "exceeds 8192"}}},
-      {"Dynamic", [] { return relu({1, 4, 4, 4}); }, {"general.dynamic", {"'x'", "dynamic dimensions"}}, std::nullopt,
+      {"DimW8192",
+       [] {
+         return relu({1, 1, 1, 8192});
+       },
+       kOk},
+      {"DimW8193",
+       [] {
+         return relu({1, 1, 1, 8193});
+       },
+       {"general.dims", {"dimension 8193 of 1x1x1x8193", "exceeds 8192"}}},
+      {"DimC8193",
+       [] {
+         return relu({1, 8193, 1, 1});
+       },
+       {"general.dims", {"dimension 8193 of 1x8193x1x1", "exceeds 8192"}}},
+      {"Dynamic",
+       [] {
+         return relu({1, 4, 4, 4});
+       },
+       {"general.dynamic", {"'x'", "dynamic dimensions"}},
+       std::nullopt,
        Cfg::kInt8Dynamic},
   };
 }
@@ -459,7 +718,8 @@ TEST_P(DlaRulesLayer, Verdict) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DlaRules, DlaRulesLayer,
-                         ::testing::Combine(::testing::ValuesIn(cases()), ::testing::Values("orin-agx", "xavier-agx")),
+                         ::testing::Combine(::testing::ValuesIn(cases()),
+                                            ::testing::Values("orin-agx", "xavier-agx")),
                          [](const ::testing::TestParamInfo<DlaRulesLayer::ParamType>& info) {
                            std::string p = std::get<1>(info.param);
                            std::replace(p.begin(), p.end(), '-', '_');
@@ -481,7 +741,8 @@ TEST(DlaRulesMulti, ListsEveryBrokenRule) {
     hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), hw::platformById(id), cfg);
     std::vector<std::string> rules;
     for (const auto& x : v.violations) rules.push_back(x.rule);
-    EXPECT_EQ(rules, (std::vector<std::string>{"conv.kernel", "conv.stride", "conv.dilation"})) << describe(v);
+    EXPECT_EQ(rules, (std::vector<std::string>{"conv.kernel", "conv.stride", "conv.dilation"}))
+        << describe(v);
   }
 }
 
@@ -519,7 +780,8 @@ TEST(DlaRulesMulti, DeconvBreakingSeveralRules) {
     hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), hw::platformById(id), cfg);
     std::vector<std::string> rules;
     for (const auto& x : v.violations) rules.push_back(x.rule);
-    EXPECT_EQ(rules, (std::vector<std::string>{"deconv.square", "deconv.padding", "deconv.groups", "deconv.dilation"}))
+    EXPECT_EQ(rules, (std::vector<std::string>{"deconv.square", "deconv.padding", "deconv.groups",
+                                               "deconv.dilation"}))
         << describe(v);
   }
 }
@@ -599,7 +861,8 @@ TEST(PartitionLoadables, SeventeenthIslandGoesToGpu) {
   ASSERT_EQ(p.evicted.size(), 1u);
   EXPECT_EQ(p.evicted[0].node, 32);
   EXPECT_EQ(p.evicted[0].rule, "network.loadables");
-  EXPECT_NE(p.evicted[0].message.find("16 subgraphs per DLA core"), std::string::npos) << p.evicted[0].message;
+  EXPECT_NE(p.evicted[0].message.find("16 subgraphs per DLA core"), std::string::npos)
+      << p.evicted[0].message;
 }
 
 TEST(PartitionLoadables, LimitIsAnInput) {
@@ -618,7 +881,8 @@ TEST(PartitionBatch, BatchChangeSplitsLoadable) {
   sim::PartitionInput in = allDla(g);
   in.dlaBatch = {1, 1, 2, 2};
   sim::Partition p = sim::partition(g, in);
-  EXPECT_EQ(names(g, p), (std::vector<std::string>{"{ForeignNode[n0...n1]}", "{ForeignNode[n2...n3]}"}));
+  EXPECT_EQ(names(g, p),
+            (std::vector<std::string>{"{ForeignNode[n0...n1]}", "{ForeignNode[n2...n3]}"}));
   EXPECT_EQ(p.loadableOf, (std::vector<int>{0, 0, 1, 1}));
   EXPECT_TRUE(p.evicted.empty());
 }
@@ -676,8 +940,10 @@ TensorId addRelu(sim::Graph& g, const std::string& name, std::vector<TensorId> i
   n.kind = inputs.size() == 1 ? OpKind::kActivation : OpKind::kElementWise;
   n.name = name;
   n.onnxOp = inputs.size() == 1 ? "Relu" : "Add";
-  if (inputs.size() == 1) n.attrs = sim::ActivationAttrs{};
-  else n.attrs = sim::EltAttrs{};
+  if (inputs.size() == 1)
+    n.attrs = sim::ActivationAttrs{};
+  else
+    n.attrs = sim::EltAttrs{};
   n.inputs = std::move(inputs);
   TensorId t = g.addTensor(name + "_out", {sim::DType::kFloat, {1, 4, 4, 4}});
   g.tensors[t].producer = sim::NodeId(g.nodes.size());
@@ -749,8 +1015,9 @@ std::vector<std::string> tagged(const std::string& log, const std::string& tag) 
   return v;
 }
 
-const std::vector<std::string> kSeedFlags = {"--shapes=input:32x3x32x32", "--int8", "--useDLACore=0",
-                                             "--allowGPUFallback", "--useSpinWait", "--separateProfileRun"};
+const std::vector<std::string> kSeedFlags = {
+    "--shapes=input:32x3x32x32", "--int8",        "--useDLACore=0",
+    "--allowGPUFallback",        "--useSpinWait", "--separateProfileRun"};
 
 std::vector<std::string> withFlags(const std::string& model, std::vector<std::string> flags) {
   std::vector<std::string> v = {"--onnx=" + model};
@@ -761,14 +1028,16 @@ std::vector<std::string> withFlags(const std::string& model, std::vector<std::st
 TEST(PlacementEndToEnd, ModelGNSeedPlacement) {
   Result r = runCli(withFlags(kModelGN, kSeedFlags));
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  EXPECT_EQ(tagged(r.out, "[DlaLayer] "),
-            (std::vector<std::string>{"{ForeignNode[Conv_0]}", "{ForeignNode[Relu_10...Conv_11]}",
-                                      "{ForeignNode[Relu_21...Conv_22]}", "{ForeignNode[Relu_32...Conv_33]}",
-                                      "{ForeignNode[Relu_43]}"}))
+  EXPECT_EQ(
+      tagged(r.out, "[DlaLayer] "),
+      (std::vector<std::string>{"{ForeignNode[Conv_0]}", "{ForeignNode[Relu_10...Conv_11]}",
+                                "{ForeignNode[Relu_21...Conv_22]}",
+                                "{ForeignNode[Relu_32...Conv_33]}", "{ForeignNode[Relu_43]}"}))
       << r.out;
   std::vector<std::string> gpu = tagged(r.out, "[GpuLayer] ");
   size_t pos = 0;
-  for (const std::string want : {"SHUFFLE: Reshape_2", "PLUGIN_V2: InstanceNormalization_5", "SCALE: Mul_8", "SCALE: Add_9"}) {
+  for (const std::string want : {"SHUFFLE: Reshape_2", "PLUGIN_V2: InstanceNormalization_5",
+                                 "SCALE: Mul_8", "SCALE: Add_9"}) {
     auto it = std::find(gpu.begin() + std::min(pos, gpu.size()), gpu.end(), want);
     EXPECT_NE(it, gpu.end()) << "missing (in order) [GpuLayer] " << want << "\n" << r.out;
     if (it != gpu.end()) pos = size_t(it - gpu.begin()) + 1;
@@ -778,7 +1047,9 @@ TEST(PlacementEndToEnd, ModelGNSeedPlacement) {
 TEST(PlacementEndToEnd, ModelBNOneLoadable) {
   Result r = runCli(withFlags(kModelBN, kSeedFlags));
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  EXPECT_EQ(tagged(r.out, "[DlaLayer] "), (std::vector<std::string>{"{ForeignNode[Conv_0...Relu_11]}"})) << r.out;
+  EXPECT_EQ(tagged(r.out, "[DlaLayer] "),
+            (std::vector<std::string>{"{ForeignNode[Conv_0...Relu_11]}"}))
+      << r.out;
 }
 
 TEST(PlacementEndToEnd, ModelBNWithoutFallbackFails) {
@@ -790,13 +1061,13 @@ TEST(PlacementEndToEnd, ModelBNWithoutFallbackFails) {
 }
 
 TEST(PlacementEndToEnd, MissingDlaCoreIsAFlagError) {
-  Result r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1", "--allowGPUFallback",
-                                      "--platform=orin-nx-8gb"}));
+  Result r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1",
+                                         "--allowGPUFallback", "--platform=orin-nx-8gb"}));
   EXPECT_EQ(r.code, 2) << r.err << r.out;
   EXPECT_NE(r.err.find("--useDLACore=1"), std::string::npos) << r.err;
   // The same core exists on the two-core Orin NX 16GB.
-  Result ok = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1", "--allowGPUFallback",
-                                       "--platform=orin-nx-16gb"}));
+  Result ok = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=1",
+                                          "--allowGPUFallback", "--platform=orin-nx-16gb"}));
   EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
@@ -817,7 +1088,8 @@ TEST(PlacementEndToEnd, XavierModelGNSamePlacement) {
 
 TEST(PlacementEndToEnd, StandaloneWithoutDlaFormatsFails) {
   // model_bn has GPU layers too: every problem is logged; io.format among them.
-  Result r = runCli(withFlags(kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=0", "--buildDLAStandalone"}));
+  Result r = runCli(withFlags(
+      kModelBN, {"--shapes=input:1x3x32x32", "--int8", "--useDLACore=0", "--buildDLAStandalone"}));
   EXPECT_EQ(r.code, 1) << r.err << r.out;
   EXPECT_NE(r.out.find("[io.format]"), std::string::npos) << r.out;
 }
@@ -835,7 +1107,8 @@ std::string writeConvReluModel() {
   auto* in = g->add_input();
   in->set_name("x");
   in->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {1, 3, 8, 8}) in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  for (int64_t d : {1, 3, 8, 8})
+    in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
   auto* w = g->add_initializer();
   w->set_name("w");
   w->set_data_type(onnx::TensorProto::FLOAT);
@@ -875,10 +1148,13 @@ TEST(PlacementEndToEnd, StandaloneNeedsDlaIOFormats) {
   EXPECT_EQ(bad.code, 1) << bad.err << bad.out;
   EXPECT_NE(bad.err.find("io.format"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("input 'x'"), std::string::npos) << bad.err;
-  Result good = runCli(withFlags(model, {"--int8", "--useDLACore=0", "--buildDLAStandalone",
-                                      "--inputIOFormats=int8:dla_linear", "--outputIOFormats=int8:chw32"}));
+  Result good = runCli(
+      withFlags(model, {"--int8", "--useDLACore=0", "--buildDLAStandalone",
+                        "--inputIOFormats=int8:dla_linear", "--outputIOFormats=int8:chw32"}));
   EXPECT_EQ(good.code, 0) << good.err << good.out;
-  EXPECT_EQ(tagged(good.out, "[DlaLayer] "), (std::vector<std::string>{"{ForeignNode[conv0...relu0]}"})) << good.out;
+  EXPECT_EQ(tagged(good.out, "[DlaLayer] "),
+            (std::vector<std::string>{"{ForeignNode[conv0...relu0]}"}))
+      << good.out;
   fs::remove_all(fs::path(model).parent_path());
 }
 

@@ -2,15 +2,13 @@
 // foreign and internally inconsistent files are refused with exit code 2, never run.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "test_support.h"
-
 
 namespace {
 
@@ -48,8 +46,8 @@ class EngineFile : public ::testing::Test {
     model = std::string(DLASIM_BINARY_DIR) + "/examples/model_gn.onnx";
     engine = (dir / "gn.engine").string();
     Result r = runCli({"--onnx=" + model, "--shapes=input:4x3x32x32", "--int8", "--useDLACore=0",
-                    "--allowGPUFallback", "--saveEngine=" + engine,
-                    "--exportOutput=" + (dir / "a.json").string()});
+                       "--allowGPUFallback", "--saveEngine=" + engine,
+                       "--exportOutput=" + (dir / "a.json").string()});
     ASSERT_EQ(r.code, 0) << r.err;
   }
   void TearDown() override { fs::remove_all(dir); }
@@ -106,11 +104,13 @@ TEST_F(EngineFile, RefusesOtherVersionAndInconsistentContents) {
   EXPECT_NE(r.err.find("disagrees with its inputs"), std::string::npos) << r.err;
 
   // Tensor and layer-kind indices out of range.
-  writeFile(dir / "index.engine", repack(bytes, [](nlohmann::json& j) { j["nodes"][0]["inputs"][0] = 99999; }));
+  writeFile(dir / "index.engine",
+            repack(bytes, [](nlohmann::json& j) { j["nodes"][0]["inputs"][0] = 99999; }));
   r = runCli({"--loadEngine=" + (dir / "index.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("out of range"), std::string::npos) << r.err;
-  writeFile(dir / "kind.engine", repack(bytes, [](nlohmann::json& j) { j["nodes"][0]["kind"] = 200; }));
+  writeFile(dir / "kind.engine",
+            repack(bytes, [](nlohmann::json& j) { j["nodes"][0]["kind"] = 200; }));
   r = runCli({"--loadEngine=" + (dir / "kind.engine").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("layer kind 200"), std::string::npos) << r.err;
@@ -141,7 +141,8 @@ TEST(CheckCommand, ReportsCountsReasonsAndFixes) {
   EXPECT_NE(r.out.find("loadables: 5 of 16"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("MACs on DLA: 100.0%"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("reduce.op"), std::string::npos);
-  EXPECT_NE(r.out.find("use AveragePool with kernel 2x2 instead of GlobalAveragePool"), std::string::npos);
+  EXPECT_NE(r.out.find("use AveragePool with kernel 2x2 instead of GlobalAveragePool"),
+            std::string::npos);
   EXPECT_EQ(runCli({"check", model, "--shapes=input:32x3x32x32", "--strict"}).code, 1);
   Result x = runCli({"check", model, "--platform=xavier-nx", "--fp16"});
   EXPECT_NE(x.out.find("Jetson Xavier NX"), std::string::npos);

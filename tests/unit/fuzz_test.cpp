@@ -23,14 +23,16 @@ TEST(Fuzz, ByteFlipsOfModelGNNeverCrash) {
     std::string m = model;
     int flips = 1 + int(rng() % 4);
     for (int f = 0; f < flips; ++f) {
-      size_t at = rng() % 2 ? rng() % m.size() : m.size() - 1 - rng() % std::min<size_t>(m.size(), 4000);
+      size_t at =
+          rng() % 2 ? rng() % m.size() : m.size() - 1 - rng() % std::min<size_t>(m.size(), 4000);
       m[at] = char(rng() & 0xff);
     }
     fs::path p = dir / ("m" + std::to_string(i) + ".onnx");
     writeFile(p, m);
-    Result r = runCli({"--onnx=" + p.string(), "--shapes=input:2x3x32x32", "--int8", "--useDLACore=0",
-                       "--allowGPUFallback"});
-    ASSERT_TRUE(r.code == 0 || r.code == 2) << "mutation " << i << ": exit " << r.code << "\n" << r.err;
+    Result r = runCli({"--onnx=" + p.string(), "--shapes=input:2x3x32x32", "--int8",
+                       "--useDLACore=0", "--allowGPUFallback"});
+    ASSERT_TRUE(r.code == 0 || r.code == 2) << "mutation " << i << ": exit " << r.code << "\n"
+                                            << r.err;
     if (r.code == 2) {
       ++refused;
       EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;

@@ -82,27 +82,33 @@ std::string runCase(const std::string& name) {
     for (size_t firstConst : {size_t(1), size_t(0)}) {
       opt = {};
       for (size_t i = 0; i < inNames.size(); ++i) {
-        if (i < firstConst) opt.shapes[inNames[i]] = inputs[inNames[i]].shape();
-        else opt.constantInputs[inNames[i]] = inputs[inNames[i]];
+        if (i < firstConst)
+          opt.shapes[inNames[i]] = inputs[inNames[i]].shape();
+        else
+          opt.constantInputs[inNames[i]] = inputs[inNames[i]];
       }
       try {
         res = onnx_import::importModelFile((dir / "model.onnx").string(), opt);
         break;
       } catch (const sim::Error& e2) {
-        if (firstConst == 0 || std::string(e2.what()).find("must be a constant") == std::string::npos) throw;
+        if (firstConst == 0 ||
+            std::string(e2.what()).find("must be a constant") == std::string::npos)
+          throw;
       }
     }
   }
   sim::Executor exec(res.graph);
   std::map<std::string, sim::Tensor> feed;
-  for (sim::TensorId id : res.graph.inputs) feed[res.graph.tensor(id).name] = inputs[res.graph.tensor(id).name];
+  for (sim::TensorId id : res.graph.inputs)
+    feed[res.graph.tensor(id).name] = inputs[res.graph.tensor(id).name];
   std::vector<sim::Tensor> outs = exec.run(feed);
   for (size_t k = 0; k < outs.size(); ++k) {
     sim::Tensor want = readPb(set / ("output_" + std::to_string(k) + ".pb"));
     const sim::Tensor& got = outs[k];
     if (got.shape() != want.shape() || got.dtype() != want.dtype())
-      return sim::cat("output ", k, ": got ", sim::dtypeName(got.dtype()), " ", sim::shapeStr(got.shape()),
-                      ", want ", sim::dtypeName(want.dtype()), " ", sim::shapeStr(want.shape()));
+      return sim::cat("output ", k, ": got ", sim::dtypeName(got.dtype()), " ",
+                      sim::shapeStr(got.shape()), ", want ", sim::dtypeName(want.dtype()), " ",
+                      sim::shapeStr(want.shape()));
     auto g = got.asDouble(), w = want.asDouble();
     bool exact = !sim::isFloating(want.dtype());
     for (size_t i = 0; i < g.size(); ++i) {
@@ -132,7 +138,8 @@ TEST_P(OnnxNode, MatchesReference) {
     FAIL() << e.what();
   }
   if (it != skip.end()) {
-    EXPECT_FALSE(mismatch.empty()) << name << " now passes: remove it from tests/onnx_node/skipped.txt";
+    EXPECT_FALSE(mismatch.empty())
+        << name << " now passes: remove it from tests/onnx_node/skipped.txt";
     return;
   }
   EXPECT_TRUE(mismatch.empty()) << mismatch;
@@ -147,7 +154,8 @@ TEST(OnnxNodeSkipList, EverySkipHasAReasonAndIsACase) {
   auto cases = readColumn(std::string(DLASIM_SOURCE_DIR) + "/tests/onnx_node/cases.txt");
   for (const auto& [name, reason] : skipped()) {
     EXPECT_FALSE(reason.empty()) << name << " has no reason";
-    EXPECT_NE(std::find(cases.begin(), cases.end(), name), cases.end()) << name << " is not in cases.txt";
+    EXPECT_NE(std::find(cases.begin(), cases.end(), name), cases.end())
+        << name << " is not in cases.txt";
   }
 }
 

@@ -3,12 +3,12 @@
 #pragma once
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "sim/cli/run.h"
@@ -44,18 +44,22 @@ inline onnx::ModelProto newModel(int opset = 13) {
 }
 
 // A float tensor value info; a dim of -999 means "dim_param N" (dynamic).
-inline void setValueInfo(onnx::ValueInfoProto* vi, const std::string& name, const std::vector<int64_t>& dims) {
+inline void setValueInfo(onnx::ValueInfoProto* vi, const std::string& name,
+                         const std::vector<int64_t>& dims) {
   vi->set_name(name);
   auto* tt = vi->mutable_type()->mutable_tensor_type();
   tt->set_elem_type(onnx::TensorProto::FLOAT);
   auto* shape = tt->mutable_shape();
   for (int64_t d : dims) {
-    if (d == -999) shape->add_dim()->set_dim_param("N");
-    else shape->add_dim()->set_dim_value(d);
+    if (d == -999)
+      shape->add_dim()->set_dim_param("N");
+    else
+      shape->add_dim()->set_dim_value(d);
   }
 }
 
-inline void addInput(onnx::ModelProto& m, const std::string& name, const std::vector<int64_t>& dims) {
+inline void addInput(onnx::ModelProto& m, const std::string& name,
+                     const std::vector<int64_t>& dims) {
   setValueInfo(m.mutable_graph()->add_input(), name, dims);
 }
 
@@ -66,7 +70,8 @@ inline void addOutput(onnx::ModelProto& m, const std::string& name) {
 }
 
 inline onnx::NodeProto* addNode(onnx::ModelProto& m, const std::string& op, const std::string& name,
-                         const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
+                                const std::vector<std::string>& inputs,
+                                const std::vector<std::string>& outputs) {
   auto* n = m.mutable_graph()->add_node();
   n->set_op_type(op);
   n->set_name(name);
@@ -89,8 +94,8 @@ inline void attrInts(onnx::NodeProto* n, const std::string& name, const std::vec
   for (int64_t x : v) a->add_ints(x);
 }
 
-inline onnx::TensorProto* addInitF32(onnx::ModelProto& m, const std::string& name, const std::vector<int64_t>& dims,
-                              size_t values) {
+inline onnx::TensorProto* addInitF32(onnx::ModelProto& m, const std::string& name,
+                                     const std::vector<int64_t>& dims, size_t values) {
   auto* t = m.mutable_graph()->add_initializer();
   t->set_name(name);
   t->set_data_type(onnx::TensorProto::FLOAT);
@@ -100,12 +105,14 @@ inline onnx::TensorProto* addInitF32(onnx::ModelProto& m, const std::string& nam
   return t;
 }
 
-inline void addInitI64(onnx::ModelProto& m, const std::string& name, const std::vector<int64_t>& values) {
+inline void addInitI64(onnx::ModelProto& m, const std::string& name,
+                       const std::vector<int64_t>& values) {
   auto* t = m.mutable_graph()->add_initializer();
   t->set_name(name);
   t->set_data_type(onnx::TensorProto::INT64);
   t->add_dims(int64_t(values.size()));
-  t->set_raw_data(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(int64_t)));
+  t->set_raw_data(
+      std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(int64_t)));
 }
 
 inline void saveModel(const onnx::ModelProto& m, const fs::path& p) {
@@ -113,7 +120,6 @@ inline void saveModel(const onnx::ModelProto& m, const fs::path& p) {
   ASSERT_TRUE(m.SerializeToString(&bytes));
   writeFile(p, bytes);
 }
-
 
 struct Result {
   int code = -1;
