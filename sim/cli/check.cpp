@@ -146,10 +146,13 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
     if (!o) return 0;
     onnx_import::ImportOptions io;
     io.shapes = o->shapes;
-    io.warn = [&](const std::string& m) { err << "dlasim: warning: " << m << "\n"; };
+    io.warn = [&](const std::string& m) { err << "dlasim: warning: " << printable(m) << "\n"; };
     auto imported = onnx_import::importModelFile(o->onnx, io);
     BuildResult b = buildPlan(imported, *o, nullptr);
-    report(imported, *o, b, out);
+    std::ostringstream text;
+    report(imported, *o, b, text);
+    std::istringstream lines(text.str());
+    for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
     bool fallback = false;
     for (int l : b.partition.loadableOf) fallback |= l < 0;
     return strict && fallback ? 1 : 0;
@@ -157,7 +160,7 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
     err << "dlasim: error: out of memory (the model is too large for this machine)\n";
     return 2;
   } catch (const std::exception& e) {
-    err << "dlasim: error: " << e.what() << "\n";
+    err << "dlasim: error: " << printable(e.what()) << "\n";
     return 2;
   }
 }

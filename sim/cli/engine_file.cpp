@@ -152,7 +152,7 @@ std::string serializeEngine(const onnx_import::ImportResult& model, const BuildR
   for (const auto& l : b.partition.loadables) loadables.push_back(l.nodes);
   j["loadables"] = std::move(loadables);
 
-  std::string text = j.dump();
+  std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
   std::string out(kMagic, sizeof kMagic);
   put<uint32_t>(out, kEngineVersion);
   put<uint64_t>(out, text.size());

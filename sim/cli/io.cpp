@@ -182,7 +182,7 @@ std::string outputJson(const std::vector<std::string>& names, const std::vector<
     o["values"] = std::move(v);
     arr.push_back(std::move(o));
   }
-  return arr.dump(2) + "\n";
+  return arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 void writeFileSafely(const std::string& path, const std::string& text,

@@ -93,7 +93,8 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
   ordered_json bindings = ordered_json::array();
   for (TensorId t : g.inputs) bindings.push_back(g.tensor(t).name);
   for (TensorId t : g.outputs) bindings.push_back(g.tensor(t).name);
-  return ordered_json{{"Layers", std::move(layers)}, {"Bindings", std::move(bindings)}}.dump(2) +
+  return ordered_json{{"Layers", std::move(layers)}, {"Bindings", std::move(bindings)}}.dump(
+             2, ' ', false, ordered_json::error_handler_t::replace) +
          "\n";
 }
 

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "sim/ir/error.h"
+
 namespace sim::cli {
 
 void Log::line(char level, const std::string& m) {
@@ -10,7 +12,11 @@ void Log::line(char level, const std::string& m) {
   localtime_r(&now, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%m/%d/%Y-%H:%M:%S", &tm);
-  out_ << '[' << stamp << "] [" << level << "] " << m << '\n' << std::flush;
+  out_ << '[' << stamp << "] [" << level << "] " << printable(m) << '\n' << std::flush;
+}
+
+void Log::raw(const std::string& m) {
+  out_ << printable(m) << '\n' << std::flush;
 }
 
 }  // namespace sim::cli

@@ -17,7 +17,7 @@ class Log {
   }
   void setVerbose(bool v) { verbose_ = v; }
   /// A line without the time stamp (trtexec's "&&&& PASSED ..." lines).
-  void raw(const std::string& m) { out_ << m << '\n' << std::flush; }
+  void raw(const std::string& m);
 
  private:
   void line(char level, const std::string& m);

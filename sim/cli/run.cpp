@@ -189,11 +189,11 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
     if (!opts) return 0;
     return runTrtexec(*opts, out, err);
   } catch (const VerdictError& e) {
-    err << "dlasim: build failed: " << e.what() << "\n";
+    err << "dlasim: build failed: " << printable(e.what()) << "\n";
     out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
     return 1;
   } catch (const Error& e) {
-    err << "dlasim: error: " << e.what() << "\n";
+    err << "dlasim: error: " << printable(e.what()) << "\n";
     out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
     return 2;
   } catch (const std::bad_alloc&) {
@@ -201,7 +201,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
            "machine)\n";
     return 2;
   } catch (const std::exception& e) {
-    err << "dlasim: error: " << e.what() << "\n";
+    err << "dlasim: error: " << printable(e.what()) << "\n";
     return 2;
   }
 }

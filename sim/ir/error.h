@@ -26,6 +26,10 @@ std::string cat(const Args&... args) {
   return os.str();
 }
 
+/// Text safe to print: control characters and bytes that are not valid UTF-8 (e.g. from a
+/// corrupt file's names) become \xNN escapes, so a message stays one readable line.
+std::string printable(const std::string& s);
+
 /// Throws sim::Error with the concatenated message.
 template <class... Args>
 [[noreturn]] void fail(const Args&... args) {

@@ -1,6 +1,7 @@
 #include <sstream>
 
 #include "sim/ir/dtype.h"
+#include "sim/ir/error.h"
 #include "sim/ir/shape.h"
 
 namespace sim {
@@ -60,6 +61,33 @@ bool parseDType(const std::string& s, DType* out) {
       return true;
     }
   return false;
+}
+
+std::string printable(const std::string& s) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (ok && len == 1 && (c < 0x20 || c == 0x7f)) ok = false;
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+      ++i;
+    }
+  }
+  return out;
 }
 
 int64_t volume(const Shape& s) {
