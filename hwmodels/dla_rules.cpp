@@ -98,12 +98,34 @@ void rulePooling(Ctx& c) {
   }
   sim::Ints k = a.global ? sim::Ints{c.in()[2], c.in()[3]} : a.kernel;
   bool big = !c.l.poolWindow.contains(k[0]) || !c.l.poolWindow.contains(k[1]);
-  if (big)
-    c.fail("pool.window", sim::cat("window ", dims(k), " exceeds ", rangeStr(c.l.poolWindow)),
-           k[0] <= c.l.poolWindow.hi * c.l.poolWindow.hi &&
-                   k[1] <= c.l.poolWindow.hi * c.l.poolWindow.hi
-               ? "split into two pools (e.g. window a then b with a*b covering the original)"
-               : "");
+  if (big) {
+    // A window k = a * b (a, b within the limit) pools exactly as window a / stride a
+    // followed by window b when the original stride equals its window (non-overlapping).
+    auto factor = [&](int64_t n) -> int64_t {
+      for (int64_t f = std::min(n, c.l.poolWindow.hi); f >= 2; --f)
+        if (n % f == 0 && n / f <= c.l.poolWindow.hi) return f;
+      return 0;
+    };
+    int64_t f0 = factor(k[0]), f1 = factor(k[1]);
+    std::string fix;
+    bool tiled = a.global || a.strides == k;
+    bool unitMax = !a.global && a.type == sim::PoolType::kMax && a.strides == sim::Ints{1, 1};
+    const int64_t hi = c.l.poolWindow.hi;
+    if (tiled && (f0 || c.l.poolWindow.contains(k[0])) && (f1 || c.l.poolWindow.contains(k[1]))) {
+      int64_t a0 = c.l.poolWindow.contains(k[0]) ? k[0] : f0;
+      int64_t a1 = c.l.poolWindow.contains(k[1]) ? k[1] : f1;
+      fix = sim::cat(c.n.onnxOp, " kernel ", dims(k), " > ", hi, ": split into two pools, kernel ",
+                     a0, "x", a1, " stride ", a0, "x", a1, " then kernel ", k[0] / a0, "x",
+                     k[1] / a1);
+    } else if (unitMax && k[0] <= 2 * hi - 1 && k[1] <= 2 * hi - 1) {
+      // Stride-1 max pools compose: windows a then b cover a + b - 1 (YOLO's SPPF trick).
+      int64_t a0 = (k[0] + 2) / 2, a1 = (k[1] + 2) / 2;
+      fix = sim::cat(c.n.onnxOp, " kernel ", dims(k), " > ", hi, ": split into two pools, kernel ",
+                     a0, "x", a1, " then kernel ", k[0] + 1 - a0, "x", k[1] + 1 - a1,
+                     " (stride 1, padding halved)");
+    }
+    c.fail("pool.window", sim::cat("window ", dims(k), " exceeds ", rangeStr(c.l.poolWindow)), fix);
+  }
   if (a.global) return;
   c.range("pool.padding", "padding", a.padsBegin, c.l.poolPadding);
   if (a.padsEnd != a.padsBegin) c.range("pool.padding", "padding", a.padsEnd, c.l.poolPadding);
