@@ -113,6 +113,36 @@ LayerVerdict checkLayer(const Graph& g, const Node& n, const Platform& p, const 
   return c.v;
 }
 
+bool sparseEligible(const Graph& g, const Node& n, const Platform& p, Precision precision,
+                    std::string* why) {
+  auto no = [&](std::string s) {
+    if (why) *why = std::move(s);
+    return false;
+  };
+  if (n.kind != sim::OpKind::kConvolution) return no("not a convolution");
+  if (!p.limits.sparsity) return no(sim::cat("structured sparsity is not supported on ", p.name));
+  if (precision != Precision::kINT8) return no("sparsity needs INT8");
+  const sim::TensorInfo& w = g.tensor(n.inputs[1]);
+  int64_t c = w.desc.shape[1];
+  if (c <= p.limits.sparsityMinChannels)
+    return no(sim::cat("input channels ", c, " <= ", p.limits.sparsityMinChannels));
+  if (!w.isConstant() || w.desc.dtype != sim::DType::kFloat) return no("weights are not constant");
+  const Shape& s = w.desc.shape;
+  int64_t k = s[0], spatial = sim::volume(s, 2, s.size());
+  const float* wp = w.value.data<float>();
+  for (int64_t o = 0; o < k; ++o)
+    for (int64_t x = 0; x < spatial; ++x)
+      for (int64_t c0 = 0; c0 < c; c0 += 4) {
+        int nonzero = 0;
+        for (int64_t ci = c0; ci < std::min(c, c0 + 4); ++ci)
+          nonzero += wp[(o * c + ci) * spatial + x] != 0.f;
+        if (nonzero > 2)
+          return no(sim::cat("weights are not 2:4 sparse along C (output channel ", o,
+                             ", channels ", c0, "..", std::min(c, c0 + 4) - 1, ")"));
+      }
+  return true;
+}
+
 int64_t layerMacs(const Graph& g, const Node& n) {
   auto vol = [&](sim::TensorId t) { return sim::volume(g.desc(t).shape); };
   switch (n.kind) {
@@ -232,6 +262,11 @@ const std::vector<RuleInfo>& ruleCatalogue() {
       {"reduce.axes", "Reduce", "over C, H or W of a 4-D tensor", "design §3"},
       {"gather.unsupported", "Gather", "no Gather", "design §3"},
       {"select.unsupported", "Select", "no Where", "DLA-SW op_reconstruction"},
+      {"sparsity.eligible", "Convolution",
+       "structured sparsity (--sparsity): platform support {sparsity}; INT8, C > "
+       "{sparsityMinChannels}, 2:4 "
+       "weights along C",
+       "design §3"},
       {"io.format", "network",
        "inputs: dla_linear, dla_hwc4 (C in 1,3,4), chw16 (fp16), chw32 (int8); outputs: no "
        "dla_hwc4",
@@ -275,6 +310,8 @@ std::string rulesMarkdown() {
     if (key == "resizeLinearScale") return r(l.resizeLinearScale);
     if (key == "softmax") return l.softmax ? "yes" : "no";
     if (key == "eltwiseDivPow") return l.eltwiseDivPow ? "yes" : "no";
+    if (key == "sparsity") return l.sparsity ? "yes" : "no";
+    if (key == "sparsityMinChannels") return std::to_string(l.sparsityMinChannels);
     return "{" + key + "}";
   };
   auto render = [&](const Platform& p, const std::string& text) {

@@ -44,6 +44,12 @@ const std::vector<RuleInfo>& ruleCatalogue();
 /// The rules rendered as Markdown with each platform's values (docs/dla-rules.md).
 std::string rulesMarkdown();
 
+/// Whether a DLA convolution running in `precision` can use structured sparsity (--sparsity):
+/// the platform supports it, INT8, more than the minimum input channels, and weights with at
+/// most 2 non-zeros in every group of 4 along C. `why` receives the first reason it cannot.
+bool sparseEligible(const sim::Graph& g, const sim::Node& n, const Platform& p, Precision precision,
+                    std::string* why);
+
 /// Multiply-accumulates of a layer (0 for layers without MACs), for the "share on DLA" figures.
 int64_t layerMacs(const sim::Graph& g, const sim::Node& n);
 

@@ -27,9 +27,10 @@ struct DlaLimits {
   Range clipUpper;                    // clipped ReLU upper bound
   std::vector<int64_t> lrnWindows;
   Range resizeNearestScale, resizeLinearScale;
-  bool softmax;        // Orin only
-  bool eltwiseDivPow;  // newer TensorRT
-  bool sparsity;       // structured 2:4 INT8 sparsity (Orin)
+  bool softmax;                 // Orin only
+  bool eltwiseDivPow;           // newer TensorRT
+  bool sparsity;                // structured 2:4 INT8 sparsity (Orin)
+  int64_t sparsityMinChannels;  // sparse convolutions need more input channels than this
 };
 
 struct PowerMode {

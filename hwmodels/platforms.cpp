@@ -39,6 +39,7 @@ DlaLimits commonLimits() {
   l.softmax = true;
   l.eltwiseDivPow = true;  // design §3 (newer TensorRT)
   l.sparsity = false;
+  l.sparsityMinChannels = 64;  // design §3: C > 64
   return l;
 }
 

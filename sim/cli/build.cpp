@@ -203,6 +203,26 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
   return b;
 }
 
+void printSparsity(const Graph& g, const BuildResult& b, Log& log) {
+  int convs = 0, sparse = 0;
+  std::map<std::string, int> reasons;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (g.nodes[i].kind != OpKind::kConvolution || b.partition.loadableOf[i] < 0) continue;
+    ++convs;
+    std::string why;
+    if (hw::sparseEligible(g, g.nodes[i], *b.platform, b.verdicts[i].precision, &why))
+      ++sparse;
+    else
+      ++reasons[why.substr(0, why.find(" ("))];
+  }
+  std::string detail;
+  for (const auto& [why, count] : reasons)
+    detail += cat(detail.empty() ? "; not: " : ", ", why, " (", count, ")");
+  log.info(cat("[TRT] Sparsity: ", sparse, " of ", convs,
+               " DLA convolutions eligible for 2:4 structured sparsity", detail,
+               " [sparsity.eligible]"));
+}
+
 void printPlacement(const Graph& g, const BuildResult& b, Log& log) {
   if (!b.dla) return;
   for (size_t i = 0; i < g.nodes.size(); ++i) {

@@ -27,6 +27,9 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
 /// TensorRT's placement block ("Layers Running on DLA/GPU") and one fallback warning per layer.
 void printPlacement(const Graph& g, const BuildResult& b, Log& log);
 
+/// With --sparsity: how many DLA convolutions can run with 2:4 structured sparsity, and why not.
+void printSparsity(const Graph& g, const BuildResult& b, Log& log);
+
 /// The layer type TensorRT prints in [GpuLayer] lines.
 std::string gpuLayerType(const Node& n);
 

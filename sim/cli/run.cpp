@@ -31,7 +31,8 @@ std::vector<std::string> pendingFeatures(const Options& o) {
     v.push_back("DLA numerics (placement is simulated; every layer computes in FP32)");
   if (!o.memPoolSizeMiB.empty())
     v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
-  if (o.sparsity != "disable") v.push_back("--sparsity");
+  if (o.sparsity == "force")
+    v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
   if (!o.layerPrecisions.empty())
     v.push_back("--layerPrecisions numerics (they steer DLA rules only)");
   if (!o.exportProfile.empty()) v.push_back("--exportProfile");
@@ -117,6 +118,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   for (const auto& n : g.nodes)
     log.verbose(std::string("Layer ") + trtLayerType(n.kind) + ": " + n.name);
   printPlacement(g, plan, log);
+  if (o.sparsity != "disable" && plan.dla) printSparsity(g, plan, log);
   if (!o.saveEngine.empty()) {
     writeFileSafely(o.saveEngine, serializeEngine(model, plan, o), inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
