@@ -238,6 +238,8 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       ->group(infer);
   app.add_flag("--skipInference", o.skipInference, "Build only; do not run")->group(infer);
   app.add_flag("-v,--verbose", o.verbose, "Verbose log")->group(infer);
+  app.add_flag("--dumpOutput", o.dumpOutput, "Print the outputs to the log")->group(infer);
+  app.add_flag("--dumpLayerInfo", o.dumpLayerInfo, "Print the layer information to the log")->group(infer);
 
   auto* own = "dlasim";
   app.add_option(
@@ -251,9 +253,8 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   // Flags that only mean something on a device: accepted, then named once as ignored.
   static const char* kDeviceFlags[] = {
       "--useSpinWait", "--separateProfileRun", "--noDataTransfers", "--useCudaGraph",
-      "--exposeDMA",   "--useManagedMemory",   "--dumpProfile",     "--dumpLayerInfo",
-      "--dumpOutput",  "--noBuilderCache",     "--directIO",        "--refit",
-      "--safe"};
+      "--exposeDMA",   "--useManagedMemory",   "--dumpProfile",     "--noBuilderCache",
+      "--directIO",    "--refit",              "--safe"};
   std::map<std::string, bool> deviceFlags;
   for (const char* f : kDeviceFlags)
     app.add_flag(f, deviceFlags[f], "(device only; ignored)")->group("Ignored in simulation");

@@ -34,7 +34,7 @@ struct Options {
   int iterations = 10, warmUp = 200, avgRuns = 10;
   double duration = 3;
   std::vector<double> percentiles = {90, 95, 99};
-  bool verbose = false, skipInference = false;
+  bool verbose = false, skipInference = false, dumpOutput = false, dumpLayerInfo = false;
   // dlasim's own.
   std::string platform = "orin-agx", powerMode;
   unsigned seed = 1;

@@ -64,6 +64,17 @@ void printOptions(Log& log, const Options& o) {
   log.info("Device: simulated " + o.platform +
            (o.powerMode.empty() ? "" : " (" + o.powerMode + ")"));
   log.info("DLACore: " + (o.useDLACore >= 0 ? std::to_string(o.useDLACore) : std::string()));
+  log.info("=== Device Information ===");
+  for (const auto& p : hw::platforms())
+    if (p.id == o.platform) {
+      const hw::PowerMode* mode = &p.powerModes.front();
+      for (const auto& m : p.powerModes)
+        if (m.name == o.powerMode) mode = &m;
+      log.info("Selected Device: " + p.name + " (simulated by dlasim; no GPU or DLA is used)");
+      log.info(cat("DLA cores: ", p.dlaCores, ", power mode ", mode->name, ": DLA clock ",
+                   mode->dlaClockMHz, " MHz, managed SRAM ", p.sramBytesPerCore / 1024,
+                   " KiB per core, DRAM ", p.dramBandwidthGBs, " GB/s"));
+    }
   log.info("=== Inference Options ===");
   std::ostringstream shapes;
   for (const auto& [n, s] : o.shapes)
@@ -123,6 +134,11 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     writeFileSafely(o.saveEngine, serializeEngine(model, plan, o), inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
   }
+  if (o.dumpLayerInfo) {
+    log.info("Layer Information:");
+    std::istringstream lines(layerInfoJson(g, plan, o.profilingVerbosity == "detailed"));
+    for (std::string line; std::getline(lines, line);) log.info(line);
+  }
   if (!o.exportLayerInfo.empty()) {
     writeFileSafely(o.exportLayerInfo, layerInfoJson(g, plan, o.profilingVerbosity == "detailed"),
                     inputFilesOf(o));
@@ -175,6 +191,15 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   for (size_t i = 0; i < names.size(); ++i)
     log.info("Output " + names[i] + ": " + dtypeName(outputs[i].dtype()) + " " +
              shapeStr(outputs[i].shape()));
+  if (o.dumpOutput) {  // trtexec's form: the name and dims, then the values on one line
+    log.info("Output Tensors:");
+    for (size_t i = 0; i < names.size(); ++i) {
+      log.info(names[i] + ": (" + shapeStr(outputs[i].shape()) + ")");
+      std::ostringstream values;
+      for (double v : outputs[i].asDouble()) values << (values.tellp() ? " " : "") << v;
+      log.info(values.str());
+    }
+  }
   log.raw("&&&& PASSED dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
   return 0;
 }

@@ -116,3 +116,20 @@ TEST_F(BuildFlags, IoFormatsAreCheckedAgainstTheDlaRules) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DumpFlags, DumpOutputAndLayerInfoPrintToTheLog) {
+  Result r = runCli({"--onnx=" + std::string(DLASIM_BINARY_DIR) + "/examples/model_bn.onnx",
+                     "--shapes=input:1x3x32x32", "--dumpOutput", "--dumpLayerInfo", "--useDLACore=0",
+                     "--int8", "--allowGPUFallback"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Output Tensors:"), std::string::npos);
+  EXPECT_NE(r.out.find("output: (1x10)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Layer Information:"), std::string::npos);
+  EXPECT_NE(r.out.find("\"{ForeignNode[Conv_0...Relu_11]}\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("=== Device Information ==="), std::string::npos);
+  EXPECT_EQ(r.out.find("--dumpOutput only matters on a device"), std::string::npos);
+}
+
+}  // namespace
