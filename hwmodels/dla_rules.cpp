@@ -177,8 +177,10 @@ void ruleElementWise(Ctx& c) {
   if (cmp && !c.cfg.int8)
     c.fail("eltwise.comparison_int8",
            "comparison operations run on the DLA in INT8 only (build with --int8)");
+  // Computed operands must be 4-D NCHW; a constant of lower rank is reshaped to 4-D by
+  // TensorRT's parser (a broadcast constant layer), so only its broadcast matters.
   for (size_t i = 0; i < 2; ++i)
-    if (c.in(i).size() != 4) {
+    if ((!c.constant(i) && c.in(i).size() != 4) || (c.constant(i) && c.in(i).size() > 4)) {
       c.fail("eltwise.rank", sim::cat("inputs must be 4-D NCHW, got ", sim::shapeStr(c.in(0)),
                                       " and ", sim::shapeStr(c.in(1))));
       break;

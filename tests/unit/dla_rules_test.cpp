@@ -803,4 +803,20 @@ TEST(DlaRulesMulti, PlatformsDifferOnlyWhereDocumented) {
   EXPECT_EQ(x.maxBatch, 4096);
 }
 
+TEST(DlaRulesEltwise, ComputedOperandsMustBe4DConstantsBroadcast) {
+  const hw::Platform& orin = hw::platformById("orin-agx");
+  hw::BuildConfig cfg;
+  cfg.int8 = true;
+  LayerGraph scalarDiv({1, 4, 4, 4});
+  scalarDiv.layer(OpKind::kElementWise, sim::EltAttrs{sim::EltOp::kDiv}, "Div",
+                  {scalarDiv.constant("six", {})});
+  EXPECT_TRUE(hw::checkLayer(scalarDiv.g, scalarDiv.node(), orin, cfg).ok());
+  LayerGraph flat({4, 16});
+  flat.layer(OpKind::kElementWise, sim::EltAttrs{sim::EltOp::kSum}, "Add", {flat.input("x2", {4, 16})});
+  auto v = hw::checkLayer(flat.g, flat.node(), orin, cfg);
+  ASSERT_EQ(v.violations.size(), 1u) << describe(v);
+  EXPECT_EQ(v.violations[0].rule, "eltwise.rank");
+  EXPECT_NE(v.violations[0].message.find("got 4x16 and 4x16"), std::string::npos);
+}
+
 }  // namespace
