@@ -11,7 +11,14 @@ kern::ConvParams convParams(const Graph& g, const Node& n) {
 }
 
 kern::PoolParams poolParams(const Graph& g, const Node& n) {
-  return poolParams(n.get<PoolAttrs>(), g.desc(n.inputs[0]).shape, g.desc(n.outputs[0]).shape);
+  const Shape& x = g.desc(n.inputs[0]).shape;
+  if (n.kind == OpKind::kReduce) {  // mean over H, W = a global average pool
+    PoolAttrs a;
+    a.type = PoolType::kAverage;
+    a.global = true;
+    return poolParams(a, x, g.desc(n.outputs[0]).shape);
+  }
+  return poolParams(n.get<PoolAttrs>(), x, g.desc(n.outputs[0]).shape);
 }
 
 namespace {
@@ -19,9 +26,14 @@ namespace {
 // Pooling oneDNN computes exactly as ONNX: 2-D float, no dilation, and no ceil-mode overhang
 // counted as padding by an include-padding average.
 bool onednnPool(const Graph& g, const Node& n) {
-  if (n.kind != OpKind::kPooling || g.desc(n.inputs[0]).dtype != DType::kFloat) return false;
+  if (g.desc(n.inputs[0]).dtype != DType::kFloat || g.desc(n.inputs[0]).shape.size() != 4) return false;
+  if (n.kind == OpKind::kReduce) {  // GlobalAveragePool as TensorRT imports it
+    const auto& r = n.get<ReduceAttrs>();
+    return r.op == ReduceOp::kMean && r.keepDims && r.axes == Ints{2, 3};
+  }
+  if (n.kind != OpKind::kPooling) return false;
   const auto& a = n.get<PoolAttrs>();
-  if (g.desc(n.inputs[0]).shape.size() != 4 || a.global) return false;
+  if (a.global) return false;
   if (a.dilations[0] != 1 || a.dilations[1] != 1) return false;
   return !(a.type == PoolType::kAverage && a.countIncludePad && a.ceilMode);
 }
