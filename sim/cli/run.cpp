@@ -22,19 +22,13 @@ constexpr const char* kVersion = "0.1.0";
 // in the log so nothing is silently ignored.
 std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
-  if (o.int8 || o.fp16 || o.best)
-    v.push_back(
-        "--int8/--fp16/--best numerics (they choose DLA rules and precisions; values are computed "
-        "in FP32)");
+  if ((o.int8 || o.best) && o.useDLACore >= 0)
+    v.push_back("INT8 numerics (INT8 DLA layers compute in FP32; FP16 DLA layers are emulated)");
   if (!o.calib.empty()) v.push_back("--calib (INT8 calibration cache)");
-  if (o.useDLACore >= 0)
-    v.push_back("DLA numerics (placement is simulated; every layer computes in FP32)");
   if (!o.memPoolSizeMiB.empty())
     v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity == "force")
     v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
-  if (!o.layerPrecisions.empty())
-    v.push_back("--layerPrecisions numerics (they steer DLA rules only)");
   if (!o.exportProfile.empty()) v.push_back("--exportProfile");
   if (!o.exportTimes.empty()) v.push_back("--exportTimes");
   if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
@@ -168,7 +162,18 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     return 0;
   }
 
-  Executor exec(g);
+  // DLA layers placed in FP16 compute in emulated FP16; GPU layers and (for now) INT8 layers
+  // in FP32.
+  std::vector<bool> fp16(g.nodes.size(), false);
+  int fp16Count = 0;
+  for (size_t i = 0; plan.dla && i < g.nodes.size(); ++i)
+    if (plan.partition.loadableOf[i] >= 0 && plan.verdicts[i].precision == hw::Precision::kFP16)
+      fp16Count += fp16[i] = true;
+  if (fp16Count)
+    log.info(cat("Numerics: ", fp16Count,
+                 " DLA layers in emulated FP16 (round to nearest even, saturating at 65504; FP32 "
+                 "accumulation), the other layers in FP32"));
+  Executor exec(g, fp16);
   exec.prepare();
   // The prepared convolutions hold their own (reordered) weights: free the graph's copy.
   for (TensorId t : exec.constantsHeldByPlans()) model.graph.tensors[t].value = Tensor();

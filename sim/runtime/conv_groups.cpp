@@ -62,7 +62,8 @@ bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
 
 }  // namespace
 
-FusionPlan planFusion(const Graph& g) {
+FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16) {
+  auto same = [&](NodeId a, NodeId b) { return fp16.empty() || fp16[a] == fp16[b]; };
   FusionPlan f;
   f.groupOf.assign(g.nodes.size(), -1);
   f.blocked.assign(g.tensors.size(), false);
@@ -100,7 +101,8 @@ FusionPlan planFusion(const Graph& g) {
     }
     // An Add both of whose operands are convolutions (a projection shortcut) joins only the
     // first; the second convolution then runs on its own.
-    if (next >= 0 && f.groupOf[next] < 0 && g.nodes[next].kind == OpKind::kElementWise &&
+    if (next >= 0 && f.groupOf[next] < 0 && same(NodeId(i), next) &&
+        g.nodes[next].kind == OpKind::kElementWise &&
         g.nodes[next].get<EltAttrs>().op == EltOp::kSum) {
       const Node& add = g.nodes[next];
       TensorId other = add.inputs[0] == out ? add.inputs[1] : add.inputs[0];
@@ -113,7 +115,8 @@ FusionPlan planFusion(const Graph& g) {
         next = soleReader(out);
       }
     }
-    if (next >= 0 && f.groupOf[next] < 0 && fusableActivation(g.nodes[next], &grp.post))
+    if (next >= 0 && f.groupOf[next] < 0 && same(NodeId(i), next) &&
+        fusableActivation(g.nodes[next], &grp.post))
       grp.act = grp.last = next;
     for (NodeId m : {grp.conv, grp.add, grp.act})
       if (m >= 0) f.groupOf[m] = int(f.groups.size());

@@ -28,7 +28,8 @@ struct FusionPlan {
   std::vector<bool> blocked;  // per tensor: kept in the producing group's output layout
 };
 
-FusionPlan planFusion(const Graph& g);
+/// `fp16` (per node, may be empty): layers of different precisions are never fused together.
+FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16 = {});
 
 /// Convolution parameters of a Convolution node.
 kern::ConvParams convParams(const Graph& g, const Node& n);

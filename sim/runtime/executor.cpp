@@ -1,5 +1,6 @@
 #include "sim/runtime/executor.h"
 
+#include "kernels/numeric/fp16.h"
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -14,15 +15,17 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   }
 }
 
-Executor::Executor(const Graph& g)
+Executor::Executor(const Graph& g, std::vector<bool> fp16Layers)
     : g_(g),
       lastUse_(g.tensors.size(), -1),
       state_(g.nodes.size()),
-      fusion_(planFusion(g)),
+      fusion_(planFusion(g, fp16Layers)),
       groupPlans_(fusion_.groups.size()),
       poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),
-      planTried_(fusion_.groups.size(), false) {
+      planTried_(fusion_.groups.size(), false),
+      fp16_(std::move(fp16Layers)) {
+  if (!fp16_.empty() && fp16_.size() != g.nodes.size()) fail("internal: FP16 flags for the wrong graph");
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     int k = fusion_.groupOf[i];
@@ -33,8 +36,35 @@ Executor::Executor(const Graph& g)
   for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
 }
 
+const Tensor& Executor::fp16Weights(TensorId t) {
+  auto it = fp16Weights_.find(t);
+  if (it != fp16Weights_.end()) return it->second;
+  Tensor r = g_.tensor(t).value.clone();
+  kern::numeric::roundToFp16(r.data<float>(), r.size());
+  return fp16Weights_[t] = std::move(r);
+}
+
+const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
+                               std::vector<Tensor>& rounded) {
+  if (!isFp16(reader) || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat) return live[t];
+  int p = g_.tensor(t).producer;
+  if (p >= 0 && isFp16(p)) return live[t];  // already FP16
+  if (rounded[t].empty()) {                  // the FP32 -> FP16 reformat at a DLA boundary
+    rounded[t] = live[t].clone();
+    kern::numeric::roundToFp16(rounded[t].data<float>(), rounded[t].size());
+  }
+  return rounded[t];
+}
+
+void Executor::roundOutputs(NodeId last, std::vector<Tensor>& live) {
+  if (!isFp16(last)) return;
+  for (TensorId t : g_.nodes[last].outputs)
+    if (t != kNoTensor && !live[t].empty() && live[t].dtype() == DType::kFloat)
+      kern::numeric::roundToFp16(live[t].data<float>(), live[t].size());
+}
+
 std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
-  std::vector<Tensor> live(g_.tensors.size());
+  std::vector<Tensor> live(g_.tensors.size()), rounded(g_.tensors.size());
   for (TensorId id : g_.inputs) {
     const TensorInfo& info = g_.tensor(id);
     auto it = inputs.find(info.name);
@@ -57,7 +87,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
     if (group >= 0) {
       if (fusion_.groups[group].last != NodeId(i)) continue;  // runs with its group's last layer
       try {
-        runGroup(group, live, liveBytes);
+        runGroup(group, live, rounded, liveBytes);
       } catch (const Error& e) {
         const Node& head = g_.nodes[fusion_.groups[group].conv >= 0 ? fusion_.groups[group].conv
                                                                     : fusion_.groups[group].pool];
@@ -66,8 +96,13 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
     } else {
       OpIO io;
       io.state = &state_[i];
-      for (TensorId t : n.inputs) {
-        io.in.push_back(t == kNoTensor ? nullptr : &live[t]);
+      for (size_t k = 0; k < n.inputs.size(); ++k) {
+        TensorId t = n.inputs[k];
+        bool weights = k == 1 && isFp16(NodeId(i)) && t != kNoTensor && g_.tensor(t).isConstant() &&
+                       (n.kind == OpKind::kConvolution || n.kind == OpKind::kDeconvolution);
+        io.in.push_back(t == kNoTensor ? nullptr
+                        : weights      ? &fp16Weights(t)
+                                       : &readAs(NodeId(i), t, live, rounded));
         io.constant.push_back(t != kNoTensor && g_.tensors[t].isConstant());
       }
       for (TensorId t : n.outputs) {
@@ -84,7 +119,8 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       } catch (const Error& e) {
         fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
       }
-      if (afterLayer) afterLayer(NodeId(i), io.out);
+      roundOutputs(NodeId(i), live);
+    if (afterLayer) afterLayer(NodeId(i), io.out);
     }
     peakLive_ = std::max(peakLive_, liveBytes);
     // Free activations whose last reader was this node (constants keep their graph copy).
@@ -92,6 +128,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       if (live[t].empty()) return;
       liveBytes -= live[t].bytes();
       live[t] = Tensor();
+      rounded[t] = Tensor();
     };
     std::vector<NodeId> members = {NodeId(i)};
     if (group >= 0)
@@ -132,8 +169,9 @@ void Executor::preparePlan(int k) {
                        ? g_.tensor(conv.inputs[2]).value.data<float>()
                        : nullptr;
   groupPlans_[k] =
-      kern::prepareConvF32(convParams(g_, conv), g_.tensor(conv.inputs[1]).value.data<float>(), b,
+      kern::prepareConvF32(convParams(g_, conv), (isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value).data<float>(), b,
                            fusion_.groups[k].post);
+  fp16Weights_.erase(conv.inputs[1]);  // the plan keeps its own (reordered) copy
   if (groupPlans_[k] && fusion_.blocked[out])
     layoutOf_[out] = kern::convOutputLayout(*groupPlans_[k]);
 }
@@ -157,9 +195,12 @@ std::vector<TensorId> Executor::constantsHeldByPlans() const {
   return out;
 }
 
-void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
+void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& rounded,
+                        size_t& liveBytes) {
   const ConvGroup& grp = fusion_.groups[k];
   preparePlan(k);
+  NodeId head = grp.conv >= 0 ? grp.conv : grp.pool;
+  auto in = [&](TensorId t) { return readAs(head, t, live, rounded).data<float>(); };
   if (grp.pool >= 0) {
     const kern::PoolPlan& plan = *poolPlans_[k];
     TensorId x = g_.nodes[grp.pool].inputs[0], out = g_.nodes[grp.pool].outputs[0];
@@ -169,22 +210,23 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
                                             {int64_t((kern::poolBlockedOutputBytes(plan) + 3) / 4)})
                     : Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
     liveBytes += live[out].bytes();
-    kern::executePoolF32(plan, live[x].data<float>(), live[out].data<float>(), blocked);
+    kern::executePoolF32(plan, in(x), live[out].data<float>(), blocked);
+    roundOutputs(grp.last, live);
     return;
   }
   const Node& conv = g_.nodes[grp.conv];
   TensorId x = conv.inputs[0], out = g_.nodes[grp.last].outputs[0];
-  const float* residual = grp.residual != kNoTensor ? live[grp.residual].data<float>() : nullptr;
+  const float* residual = grp.residual != kNoTensor ? in(grp.residual) : nullptr;
   if (!groupPlans_[k]) {
     // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
-    const Tensor& w = g_.tensor(conv.inputs[1]).value;
+    const Tensor& w = isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value;
     const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
                          ? g_.tensor(conv.inputs[2]).value.data<float>()
                          : nullptr;
     kern::ConvParams p = convParams(g_, conv);
     live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
     liveBytes += live[out].bytes();
-    kern::convRefF32(p, live[x].data<float>(), w.data<float>(), b, live[out].data<float>());
+    kern::convRefF32(p, in(x), w.data<float>(), b, live[out].data<float>());
     float* y = live[out].data<float>();
     for (int64_t i = 0; i < live[out].size(); ++i) {
       float v = y[i] + (residual ? residual[i] : 0.f);
@@ -194,6 +236,7 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
       if (grp.post.act == Act::kClip) v = std::min(std::max(v, grp.post.alpha), grp.post.beta);
       y[i] = v;
     }
+    roundOutputs(grp.last, live);
     return;
   }
   const kern::ConvPlan& plan = *groupPlans_[k];
@@ -204,7 +247,8 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   // post-op then adds in place instead of copying the residual first.
   TensorId r = grp.residual;
   const kern::Layout* outLayout = blocked ? kern::convOutputLayout(plan) : nullptr;
-  bool inPlace = r != kNoTensor && lastUse_[r] == grp.last && !g_.tensor(r).isConstant() &&
+  bool inPlace = r != kNoTensor && residual == live[r].data<float>() && lastUse_[r] == grp.last &&
+                 !g_.tensor(r).isConstant() &&
                  std::find(g_.inputs.begin(), g_.inputs.end(), r) == g_.inputs.end() &&
                  live[r].useCount() == 1 && live[r].bytes() == bytes &&
                  kern::sameLayout(layoutOf_[r], outLayout);
@@ -215,8 +259,9 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes) {
   else
     live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
   liveBytes += live[out].bytes();
-  kern::executeConvF32(plan, live[x].data<float>(), layoutOf_[x], live[out].data<float>(), blocked,
-                       residual, grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);
+  kern::executeConvF32(plan, in(x), layoutOf_[x], live[out].data<float>(), blocked, residual,
+                       grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);
+  roundOutputs(grp.last, live);
 }
 
 }  // namespace sim

@@ -17,7 +17,11 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n);
 
 class Executor {
  public:
-  explicit Executor(const Graph& g);
+  /// `fp16Layers` (one flag per node, or empty) marks layers that compute in emulated DLA
+  /// FP16 (design §4): their activations enter and leave rounded to FP16 (nearest even,
+  /// saturating at +-65504), convolution weights are rounded to FP16, products are summed in
+  /// FP32. The other layers compute in FP32.
+  explicit Executor(const Graph& g, std::vector<bool> fp16Layers = {});
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
@@ -41,8 +45,15 @@ class Executor {
   std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;   // per pooling stage
   std::vector<const kern::Layout*> layoutOf_;                // per blocked tensor: its layout
   std::vector<bool> planTried_;                              // per group
+  std::vector<bool> fp16_;                                   // per node
+  std::map<TensorId, Tensor> fp16Weights_;                   // FP16-rounded weight copies
+  bool isFp16(NodeId n) const { return !fp16_.empty() && fp16_[n]; }
+  const Tensor& fp16Weights(TensorId t);
+  /// The tensor an FP16 layer reads for t: rounded once per run when t comes from FP32.
+  const Tensor& readAs(NodeId reader, TensorId t, std::vector<Tensor>& live, std::vector<Tensor>& rounded);
+  void roundOutputs(NodeId last, std::vector<Tensor>& live);
   void preparePlan(int k);
-  void runGroup(int k, std::vector<Tensor>& live, size_t& liveBytes);
+  void runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& rounded, size_t& liveBytes);
   size_t peakLive_ = 0;
 };
 

@@ -1,0 +1,80 @@
+// Emulated FP16 execution of DLA layers (design §4): FP16 inputs and weights, FP32 sums,
+// outputs rounded to FP16 and saturated at 65504; FP32 layers untouched.
+#include <gtest/gtest.h>
+
+#include "kernels/numeric/fp16.h"
+#include "onnx_import/importer.h"
+#include "sim/runtime/executor.h"
+#include "test_support.h"
+
+namespace {
+
+using namespace testsupport;
+using kern::numeric::roundToFp16;
+
+// x[1,2,1,3] -> 1x1 Conv (2 -> 1 channel, weights w, bias b) -> Relu.
+struct TinyConv {
+  TempDir dir{"fp16emu"};
+  onnx_import::ImportResult model;
+  std::vector<float> w = {0.1f, 1000.3f}, b = {0.37f};
+  TinyConv() {
+    onnx::ModelProto m = newModel();
+    addInput(m, "x", {1, 2, 1, 3});
+    auto* wt = addInitF32(m, "w", {1, 2, 1, 1}, 2);
+    wt->set_raw_data(std::string(reinterpret_cast<const char*>(w.data()), 8));
+    auto* bt = addInitF32(m, "b", {1}, 1);
+    bt->set_raw_data(std::string(reinterpret_cast<const char*>(b.data()), 4));
+    addNode(m, "Conv", "conv", {"x", "w", "b"}, {"c"});
+    addNode(m, "Relu", "relu", {"c"}, {"y"});
+    addOutput(m, "y");
+    saveModel(m, dir / "m.onnx");
+    model = onnx_import::importModelFile((dir / "m.onnx").string(), {});
+  }
+  std::vector<float> run(const std::vector<float>& x, bool fp16) {
+    sim::Executor exec(model.graph, std::vector<bool>(model.graph.nodes.size(), fp16));
+    auto in = sim::Tensor::fromVector(sim::DType::kFloat, {1, 2, 1, 3}, x);
+    auto y = exec.run({{"x", in}})[0];
+    return std::vector<float>(y.data<float>(), y.data<float>() + y.size());
+  }
+};
+
+TEST(Fp16Emulation, InputsWeightsAndOutputsAreRounded) {
+  TinyConv t;
+  ASSERT_EQ(t.model.graph.nodes.size(), 1u);  // Conv + Relu fused as TensorRT does
+  std::vector<float> x = {0.3f, -2.7182817f, 5.0001f, 1.0009765f, 0.0007f, -3.3333f};
+  std::vector<float> y16 = t.run(x, true), y32 = t.run(x, false);
+  for (int i = 0; i < 3; ++i) {
+    float a = roundToFp16(x[i]), c = roundToFp16(x[3 + i]);
+    float sum = a * roundToFp16(t.w[0]) + c * roundToFp16(t.w[1]) + t.b[0];  // FP32 sum
+    float want16 = roundToFp16(std::max(sum, 0.f));
+    float want32 = std::max(x[i] * t.w[0] + x[3 + i] * t.w[1] + t.b[0], 0.f);
+    EXPECT_EQ(y16[i], want16) << i;
+    EXPECT_NEAR(y32[i], want32, 1e-5f * std::abs(want32) + 1e-6f) << i;
+  }
+  EXPECT_NE(y16, y32);  // the emulation changes the numbers
+}
+
+TEST(Fp16Emulation, OverflowSaturatesAt65504) {
+  TinyConv t;
+  std::vector<float> y = t.run({0, 0, 0, 100.f, 70.f, -5.f}, true);  // 100 * 1000.25 > 65504
+  EXPECT_EQ(y[0], 65504.f);
+  EXPECT_EQ(y[1], 65504.f);  // 70 * 1000.25 = 70017.5 also saturates
+  EXPECT_EQ(y[2], 0.f);
+  std::vector<float> y32 = t.run({0, 0, 0, 100.f, 70.f, -5.f}, false);
+  EXPECT_GT(y32[0], 100000.f);
+}
+
+TEST(Fp16Emulation, CliEmulatesFp16DlaLayersOnly) {
+  std::string model = std::string(DLASIM_BINARY_DIR) + "/examples/model_bn.onnx";
+  TempDir dir("fp16cli");
+  Result f16 = runCli({"--onnx=" + model, "--shapes=input:2x3x32x32", "--fp16", "--useDLACore=0",
+                       "--allowGPUFallback", "--exportOutput=" + (dir / "a.json").string()});
+  ASSERT_EQ(f16.code, 0) << f16.err;
+  EXPECT_NE(f16.out.find("Numerics: 4 DLA layers in emulated FP16"), std::string::npos) << f16.out;
+  Result f32 = runCli({"--onnx=" + model, "--shapes=input:2x3x32x32",
+                       "--exportOutput=" + (dir / "b.json").string()});
+  ASSERT_EQ(f32.code, 0) << f32.err;
+  EXPECT_NE(readFile(dir / "a.json"), readFile(dir / "b.json"));
+}
+
+}  // namespace
