@@ -101,6 +101,13 @@ void precisionRules(Ctx& c) {
     return;
   }
   c.v.precision = c.cfg.int8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
+  if (c.v.precision == Precision::kINT8 && c.cfg.calibrated) {
+    auto scaled = [&](sim::TensorId t) {
+      return t == sim::kNoTensor || c.g.tensor(t).isConstant() || c.g.tensor(t).int8Scale > 0;
+    };
+    for (sim::TensorId t : c.n.inputs) c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
+    for (sim::TensorId t : c.n.outputs) c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
+  }
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ struct BuildConfig {
   bool fp16 = false, int8 = false;
   std::map<std::string, std::string> layerPrecisions;  // layer name -> fp32 | fp16 | int8 ...
   std::vector<bool> dynamicTensors;  // per tensor: shape differs between min and max profile
+  /// A calibration cache was given: INT8 layers then need a scale (TensorInfo::int8Scale) on
+  /// every activation they read and write, else they run in FP16 (DLA-SW FAQ). Without one
+  /// ("Calibration: Dynamic") scales are assumed present, as trtexec does.
+  bool calibrated = false;
 };
 
 struct Violation {

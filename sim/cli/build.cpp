@@ -151,6 +151,7 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
     cfg.int8 = o.int8 || o.best;
     for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[layerOf[name]] = prec;
     cfg.dynamicTensors = dynamicTensors(model, o);
+    cfg.calibrated = !o.calib.empty() && cfg.int8;
     std::map<std::string, std::string> device;
     for (const auto& [name, d] : o.layerDeviceTypes)
       device[layerOf[name]] = d;  // later ones override

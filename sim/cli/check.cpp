@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/cli/build.h"
+#include "sim/cli/calibration.h"
 
 namespace sim::cli {
 
@@ -148,6 +149,7 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
     io.shapes = o->shapes;
     io.warn = [&](const std::string& m) { err << "dlasim: warning: " << printable(m) << "\n"; };
     auto imported = onnx_import::importModelFile(o->onnx, io);
+    if (!o->calib.empty()) applyCalibration(imported.graph, readCalibrationCache(o->calib));
     BuildResult b = buildPlan(imported, *o, nullptr);
     std::ostringstream text;
     report(imported, *o, b, text);

@@ -106,6 +106,7 @@ std::string serializeEngine(const onnx_import::ImportResult& model, const BuildR
   json tensors = json::array();
   for (const auto& t : g.tensors) {
     json tj = {{"name", t.name},
+               {"int8Scale", t.int8Scale},
                {"dtype", int(t.desc.dtype)},
                {"shape", t.desc.shape},
                {"producer", t.producer}};
@@ -222,6 +223,7 @@ EngineContents loadEngine(const std::string& path) {
         id = g.addTensor(tj.at("name").get<std::string>(), d);
       }
       g.tensors[id].producer = tj.at("producer").get<int>();
+      g.tensors[id].int8Scale = tj.at("int8Scale").get<float>();
     }
     auto checkId = [&](int64_t t, bool optional) {
       if ((t == kNoTensor && optional) || (t >= 0 && size_t(t) < g.tensors.size()))

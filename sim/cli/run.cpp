@@ -5,6 +5,7 @@
 
 #include "onnx_import/importer.h"
 #include "sim/cli/build.h"
+#include "sim/cli/calibration.h"
 #include "sim/cli/check.h"
 #include "sim/cli/engine_file.h"
 #include "sim/cli/io.h"
@@ -24,7 +25,7 @@ std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
   if ((o.int8 || o.best) && o.useDLACore >= 0)
     v.push_back("INT8 numerics (INT8 DLA layers compute in FP32; FP16 DLA layers are emulated)");
-  if (!o.calib.empty()) v.push_back("--calib (INT8 calibration cache)");
+  if (!o.calib.empty()) v.push_back("--calib scales in INT8 numerics (they steer INT8 vs FP16 placement)");
   if (!o.memPoolSizeMiB.empty())
     v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity == "force")
@@ -117,6 +118,15 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
              std::to_string(model.graph.nodes.size()) + " layers, weights " +
              std::to_string(model.graph.constantBytes() / 1024) + " KiB, in " +
              std::to_string(std::chrono::duration<double, std::milli>(t1 - t0).count()) + " ms");
+    if (!o.calib.empty()) {
+      CalibrationCache cache = readCalibrationCache(o.calib);
+      std::vector<std::string> unknown = applyCalibration(model.graph, cache);
+      log.info(cat("Calibration cache ", o.calib, " (", cache.header, "): ", cache.scales.size() - unknown.size(),
+                   " INT8 scales applied"));
+      if (!unknown.empty())
+        log.warn(cat(unknown.size(), " calibration entries name no tensor of the model (first: '", unknown.front(),
+                     "'); layers without a scale run in FP16"));
+    }
     plan = buildPlan(model, o, &log);
   }
   const Graph& g = model.graph;

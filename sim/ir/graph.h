@@ -32,6 +32,7 @@ struct TensorInfo {
   TensorDesc desc;
   Tensor value;          // non-empty for constants (initializers, folded results)
   NodeId producer = -1;  // -1 for graph inputs and constants
+  float int8Scale = 0;   // INT8 scale from a calibration cache (dynamic range / 127); 0 = none
   bool isConstant() const { return !value.empty(); }
 };
 

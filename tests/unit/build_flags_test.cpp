@@ -133,3 +133,49 @@ TEST(DumpFlags, DumpOutputAndLayerInfoPrintToTheLog) {
 }
 
 }  // namespace
+
+namespace {
+
+class Calibration : public BuildFlags {};
+
+TEST_F(Calibration, LayersWithoutScalesRunInFp16) {
+  // 1.0/127 = 0x3c010204; short hex "3c010204" and "3c01020" both parse.
+  writeFile(dir / "calib.cache", "TRT-8502-EntropyCalibration2\nx: 3c010204\nr0: 3c010204\nunused: 1\n");
+  Result r = runCli({"--onnx=" + model, "--int8", "--useDLACore=0", "--allowGPUFallback",
+                     "--calib=" + (dir / "calib.cache").string(), "--profilingVerbosity=detailed",
+                     "--exportLayerInfo=" + (dir / "li.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 INT8 scales applied"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 calibration entries name no tensor"), std::string::npos) << r.out;
+  std::string li = readFile(dir / "li.json");
+  size_t conv0 = li.find("\"conv0 + relu0\""), conv1 = li.find("\"conv1 + relu1\"");
+  ASSERT_NE(conv0, std::string::npos) << li;
+  ASSERT_NE(conv1, std::string::npos) << li;
+  EXPECT_NE(li.find("\"Precision\": \"INT8\"", conv0), std::string::npos);
+  EXPECT_NE(li.find("\"Precision\": \"FP16\"", conv1), std::string::npos) << li;
+  EXPECT_NE(r.out.find("Numerics: 1 DLA layers in emulated FP16"), std::string::npos) << r.out;
+}
+
+TEST_F(Calibration, BadCachesAreRefused) {
+  struct Case {
+    std::string text, needle;
+  } cases[] = {{"", "empty calibration cache"},
+               {"hello\nx: 3c010204\n", "not a TensorRT calibration cache"},
+               {"TRT-8502-EntropyCalibration2\nx 3c010204\n", ":2:"},
+               {"TRT-8502-EntropyCalibration2\nx: zz\n", "is not 1-8 hex digits"},
+               {"TRT-8502-EntropyCalibration2\nx: 7fc00000\n", "not a finite non-negative"},
+               {"TRT-8502-EntropyCalibration2\nx: bf800000\n", "not a finite non-negative"},
+               {"TRT-8502-EntropyCalibration2\nx: 1\nx: 2\n", "listed twice"}};
+  for (const auto& c : cases) {
+    writeFile(dir / "bad.cache", c.text);
+    Result r = runCli({"--onnx=" + model, "--int8", "--useDLACore=0", "--allowGPUFallback",
+                       "--calib=" + (dir / "bad.cache").string()});
+    EXPECT_EQ(r.code, 2) << c.text;
+    EXPECT_NE(r.err.find("bad.cache"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.needle), std::string::npos) << r.err;
+  }
+  Result missing = runCli({"--onnx=" + model, "--int8", "--calib=" + (dir / "none.cache").string()});
+  EXPECT_EQ(missing.code, 2);
+}
+
+}  // namespace

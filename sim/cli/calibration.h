@@ -1,0 +1,25 @@
+// TensorRT's INT8 calibration cache (--calib): a header "TRT-<version>-<Algorithm>", then one
+// "tensor name: <scale>" line per tensor, the scale a float32 bit pattern in big-endian hex
+// (leading zeros may be dropped); dynamic range = scale * 127 (design §2; trt-tools §2.4).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/ir/graph.h"
+
+namespace sim::cli {
+
+struct CalibrationCache {
+  std::string header;                   // e.g. "TRT-8502-EntropyCalibration2"
+  std::map<std::string, float> scales;  // tensor name -> scale
+};
+
+/// Reads and checks a cache; throws sim::Error naming the file, the line and the value.
+CalibrationCache readCalibrationCache(const std::string& path);
+
+/// Sets TensorInfo::int8Scale for every graph tensor the cache names; returns the cache's
+/// names that match no tensor.
+std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c);
+
+}  // namespace sim::cli
