@@ -169,7 +169,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   CLI::App app{
       "dlasim: a software emulator and cost simulator for NVIDIA's DLA.\n"
       "Takes trtexec's flags with trtexec's meaning. Runs the ONNX model on this CPU\n"
-      "and writes trtexec's files. Exit codes: 0 success, 1 verdict failed, 2 bad input.",
+      "and writes trtexec's files. Exit codes: 0 success, 1 verdict failed, 2 bad input.\n"
+      "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
+      "compatibility report) and dlasim rules (the DLA rule table as Markdown).",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.get_formatter()->column_width(40);
@@ -223,12 +225,12 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_option("--loadInputs", loadInputs, "Input data: name:file[,name:file] (raw or .npy)")
       ->group(infer);
   app.add_option("--exportOutput", o.exportOutput, "Write outputs as trtexec's JSON")->group(infer);
-  app.add_option("--exportProfile", o.exportProfile, "Write per-layer times as trtexec's JSON")
+  app.add_option("--exportProfile", o.exportProfile, "Per-layer times as trtexec's JSON (needs the latency model: not built yet)")
       ->group(infer);
   app.add_option("--exportLayerInfo", o.exportLayerInfo,
                  "Write layer information as trtexec's JSON")
       ->group(infer);
-  app.add_option("--exportTimes", o.exportTimes, "Write per-inference times as trtexec's JSON")
+  app.add_option("--exportTimes", o.exportTimes, "Per-inference times as trtexec's JSON (not built yet)")
       ->group(infer);
   app.add_option("--iterations", iterations, "Inferences to time (default 10)")->group(infer);
   app.add_option("--duration", duration, "Seconds to time (default 3)")->group(infer);
