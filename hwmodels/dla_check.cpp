@@ -106,7 +106,8 @@ void precisionRules(Ctx& c) {
       return t == sim::kNoTensor || c.g.tensor(t).isConstant() || c.g.tensor(t).int8Scale > 0;
     };
     for (sim::TensorId t : c.n.inputs) c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
-    for (sim::TensorId t : c.n.outputs) c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
+    for (sim::TensorId t : c.n.outputs)
+      c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
   }
 }
 

@@ -14,7 +14,7 @@ inline uint16_t floatToHalfBits(float f) {
   std::memcpy(&x, &f, 4);
   uint32_t sign = (x >> 16) & 0x8000u;
   uint32_t absx = x & 0x7fffffffu;
-  if (absx > 0x7f800000u) return uint16_t(sign | 0x7e00u);  // NaN
+  if (absx > 0x7f800000u) return uint16_t(sign | 0x7e00u);   // NaN
   if (absx >= 0x477ff000u) return uint16_t(sign | 0x7bffu);  // >= 65520 or Inf: saturate
   if (absx < 0x38800000u) {                                  // below the smallest normal half
     // Subnormal halves are multiples of 2^-24: scale, then round half to even.
@@ -53,7 +53,9 @@ inline float halfBitsToFloat(uint16_t h) {
 }
 
 /// The float value of the nearest FP16 number (the DLA's FP16 storage of f).
-inline float roundToFp16(float f) { return halfBitsToFloat(floatToHalfBits(f)); }
+inline float roundToFp16(float f) {
+  return halfBitsToFloat(floatToHalfBits(f));
+}
 
 /// Rounds n floats in place.
 inline void roundToFp16(float* p, int64_t n) {

@@ -32,13 +32,16 @@ CalibrationCache readCalibrationCache(const std::string& path) {
       fail(path, ":", n, ": '", line.substr(0, 80), "' is not 'tensor: hexscale'");
     std::string name = line.substr(0, colon), hex = line.substr(colon + 1);
     hex.erase(0, hex.find_first_not_of(' '));
-    if (hex.empty() || hex.size() > 8 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-      fail(path, ":", n, ": scale '", hex.substr(0, 20), "' of tensor '", name, "' is not 1-8 hex digits");
+    if (hex.empty() || hex.size() > 8 ||
+        hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      fail(path, ":", n, ": scale '", hex.substr(0, 20), "' of tensor '", name,
+           "' is not 1-8 hex digits");
     uint32_t bits = uint32_t(std::stoul(hex, nullptr, 16));
     float scale;
     std::memcpy(&scale, &bits, 4);
     if (!std::isfinite(scale) || scale < 0)
-      fail(path, ":", n, ": scale ", scale, " (0x", hex, ") of tensor '", name, "' is not a finite non-negative number");
+      fail(path, ":", n, ": scale ", scale, " (0x", hex, ") of tensor '", name,
+           "' is not a finite non-negative number");
     if (c.scales.count(name)) fail(path, ":", n, ": tensor '", name, "' is listed twice");
     c.scales[name] = scale;
   }
@@ -50,8 +53,10 @@ std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c) {
   std::vector<std::string> unknown;
   for (const auto& [name, scale] : c.scales) {
     TensorId t = g.find(name);
-    if (t == kNoTensor) unknown.push_back(name);
-    else g.tensors[t].int8Scale = scale;
+    if (t == kNoTensor)
+      unknown.push_back(name);
+    else
+      g.tensors[t].int8Scale = scale;
   }
   return unknown;
 }

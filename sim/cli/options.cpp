@@ -225,12 +225,14 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_option("--loadInputs", loadInputs, "Input data: name:file[,name:file] (raw or .npy)")
       ->group(infer);
   app.add_option("--exportOutput", o.exportOutput, "Write outputs as trtexec's JSON")->group(infer);
-  app.add_option("--exportProfile", o.exportProfile, "Per-layer times as trtexec's JSON (needs the latency model: not built yet)")
+  app.add_option("--exportProfile", o.exportProfile,
+                 "Per-layer times as trtexec's JSON (needs the latency model: not built yet)")
       ->group(infer);
   app.add_option("--exportLayerInfo", o.exportLayerInfo,
                  "Write layer information as trtexec's JSON")
       ->group(infer);
-  app.add_option("--exportTimes", o.exportTimes, "Per-inference times as trtexec's JSON (not built yet)")
+  app.add_option("--exportTimes", o.exportTimes,
+                 "Per-inference times as trtexec's JSON (not built yet)")
       ->group(infer);
   app.add_option("--iterations", iterations, "Inferences to time (default 10)")->group(infer);
   app.add_option("--duration", duration, "Seconds to time (default 3)")->group(infer);
@@ -241,7 +243,8 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_flag("--skipInference", o.skipInference, "Build only; do not run")->group(infer);
   app.add_flag("-v,--verbose", o.verbose, "Verbose log")->group(infer);
   app.add_flag("--dumpOutput", o.dumpOutput, "Print the outputs to the log")->group(infer);
-  app.add_flag("--dumpLayerInfo", o.dumpLayerInfo, "Print the layer information to the log")->group(infer);
+  app.add_flag("--dumpLayerInfo", o.dumpLayerInfo, "Print the layer information to the log")
+      ->group(infer);
 
   auto* own = "dlasim";
   app.add_option(
@@ -253,10 +256,17 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_option("--seed", o.seed, "Seed for random inputs (default 1)")->group(own);
 
   // Flags that only mean something on a device: accepted, then named once as ignored.
-  static const char* kDeviceFlags[] = {
-      "--useSpinWait", "--separateProfileRun", "--noDataTransfers", "--useCudaGraph",
-      "--exposeDMA",   "--useManagedMemory",   "--dumpProfile",     "--noBuilderCache",
-      "--directIO",    "--refit",              "--safe"};
+  static const char* kDeviceFlags[] = {"--useSpinWait",
+                                       "--separateProfileRun",
+                                       "--noDataTransfers",
+                                       "--useCudaGraph",
+                                       "--exposeDMA",
+                                       "--useManagedMemory",
+                                       "--dumpProfile",
+                                       "--noBuilderCache",
+                                       "--directIO",
+                                       "--refit",
+                                       "--safe"};
   std::map<std::string, bool> deviceFlags;
   for (const char* f : kDeviceFlags)
     app.add_flag(f, deviceFlags[f], "(device only; ignored)")->group("Ignored in simulation");

@@ -25,7 +25,8 @@ std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
   if ((o.int8 || o.best) && o.useDLACore >= 0)
     v.push_back("INT8 numerics (INT8 DLA layers compute in FP32; FP16 DLA layers are emulated)");
-  if (!o.calib.empty()) v.push_back("--calib scales in INT8 numerics (they steer INT8 vs FP16 placement)");
+  if (!o.calib.empty())
+    v.push_back("--calib scales in INT8 numerics (they steer INT8 vs FP16 placement)");
   if (!o.memPoolSizeMiB.empty())
     v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity == "force")
@@ -121,11 +122,11 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     if (!o.calib.empty()) {
       CalibrationCache cache = readCalibrationCache(o.calib);
       std::vector<std::string> unknown = applyCalibration(model.graph, cache);
-      log.info(cat("Calibration cache ", o.calib, " (", cache.header, "): ", cache.scales.size() - unknown.size(),
-                   " INT8 scales applied"));
+      log.info(cat("Calibration cache ", o.calib, " (", cache.header,
+                   "): ", cache.scales.size() - unknown.size(), " INT8 scales applied"));
       if (!unknown.empty())
-        log.warn(cat(unknown.size(), " calibration entries name no tensor of the model (first: '", unknown.front(),
-                     "'); layers without a scale run in FP16"));
+        log.warn(cat(unknown.size(), " calibration entries name no tensor of the model (first: '",
+                     unknown.front(), "'); layers without a scale run in FP16"));
     }
     plan = buildPlan(model, o, &log);
   }

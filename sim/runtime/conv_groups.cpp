@@ -26,7 +26,8 @@ namespace {
 // Pooling oneDNN computes exactly as ONNX: 2-D float, no dilation, and no ceil-mode overhang
 // counted as padding by an include-padding average.
 bool onednnPool(const Graph& g, const Node& n) {
-  if (g.desc(n.inputs[0]).dtype != DType::kFloat || g.desc(n.inputs[0]).shape.size() != 4) return false;
+  if (g.desc(n.inputs[0]).dtype != DType::kFloat || g.desc(n.inputs[0]).shape.size() != 4)
+    return false;
   if (n.kind == OpKind::kReduce) {  // GlobalAveragePool as TensorRT imports it
     const auto& r = n.get<ReduceAttrs>();
     return r.op == ReduceOp::kMean && r.keepDims && r.axes == Ints{2, 3};

@@ -25,7 +25,8 @@ Executor::Executor(const Graph& g, std::vector<bool> fp16Layers)
       layoutOf_(g.tensors.size(), nullptr),
       planTried_(fusion_.groups.size(), false),
       fp16_(std::move(fp16Layers)) {
-  if (!fp16_.empty() && fp16_.size() != g.nodes.size()) fail("internal: FP16 flags for the wrong graph");
+  if (!fp16_.empty() && fp16_.size() != g.nodes.size())
+    fail("internal: FP16 flags for the wrong graph");
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     int k = fusion_.groupOf[i];
@@ -46,10 +47,11 @@ const Tensor& Executor::fp16Weights(TensorId t) {
 
 const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                                std::vector<Tensor>& rounded) {
-  if (!isFp16(reader) || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat) return live[t];
+  if (!isFp16(reader) || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat)
+    return live[t];
   int p = g_.tensor(t).producer;
   if (p >= 0 && isFp16(p)) return live[t];  // already FP16
-  if (rounded[t].empty()) {                  // the FP32 -> FP16 reformat at a DLA boundary
+  if (rounded[t].empty()) {                 // the FP32 -> FP16 reformat at a DLA boundary
     rounded[t] = live[t].clone();
     kern::numeric::roundToFp16(rounded[t].data<float>(), rounded[t].size());
   }
@@ -120,7 +122,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
         fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
       }
       roundOutputs(NodeId(i), live);
-    if (afterLayer) afterLayer(NodeId(i), io.out);
+      if (afterLayer) afterLayer(NodeId(i), io.out);
     }
     peakLive_ = std::max(peakLive_, liveBytes);
     // Free activations whose last reader was this node (constants keep their graph copy).
@@ -168,9 +170,11 @@ void Executor::preparePlan(int k) {
   const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
                        ? g_.tensor(conv.inputs[2]).value.data<float>()
                        : nullptr;
-  groupPlans_[k] =
-      kern::prepareConvF32(convParams(g_, conv), (isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value).data<float>(), b,
-                           fusion_.groups[k].post);
+  groupPlans_[k] = kern::prepareConvF32(
+      convParams(g_, conv),
+      (isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value)
+          .data<float>(),
+      b, fusion_.groups[k].post);
   fp16Weights_.erase(conv.inputs[1]);  // the plan keeps its own (reordered) copy
   if (groupPlans_[k] && fusion_.blocked[out])
     layoutOf_[out] = kern::convOutputLayout(*groupPlans_[k]);
@@ -219,7 +223,8 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& r
   const float* residual = grp.residual != kNoTensor ? in(grp.residual) : nullptr;
   if (!groupPlans_[k]) {
     // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
-    const Tensor& w = isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value;
+    const Tensor& w =
+        isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value;
     const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
                          ? g_.tensor(conv.inputs[2]).value.data<float>()
                          : nullptr;

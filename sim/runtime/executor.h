@@ -50,7 +50,8 @@ class Executor {
   bool isFp16(NodeId n) const { return !fp16_.empty() && fp16_[n]; }
   const Tensor& fp16Weights(TensorId t);
   /// The tensor an FP16 layer reads for t: rounded once per run when t comes from FP32.
-  const Tensor& readAs(NodeId reader, TensorId t, std::vector<Tensor>& live, std::vector<Tensor>& rounded);
+  const Tensor& readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
+                       std::vector<Tensor>& rounded);
   void roundOutputs(NodeId last, std::vector<Tensor>& live);
   void preparePlan(int k);
   void runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& rounded, size_t& liveBytes);

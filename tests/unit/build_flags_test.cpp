@@ -121,8 +121,8 @@ namespace {
 
 TEST(DumpFlags, DumpOutputAndLayerInfoPrintToTheLog) {
   Result r = runCli({"--onnx=" + std::string(DLASIM_BINARY_DIR) + "/examples/model_bn.onnx",
-                     "--shapes=input:1x3x32x32", "--dumpOutput", "--dumpLayerInfo", "--useDLACore=0",
-                     "--int8", "--allowGPUFallback"});
+                     "--shapes=input:1x3x32x32", "--dumpOutput", "--dumpLayerInfo",
+                     "--useDLACore=0", "--int8", "--allowGPUFallback"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Output Tensors:"), std::string::npos);
   EXPECT_NE(r.out.find("output: (1x10)"), std::string::npos) << r.out;
@@ -140,7 +140,8 @@ class Calibration : public BuildFlags {};
 
 TEST_F(Calibration, LayersWithoutScalesRunInFp16) {
   // 1.0/127 = 0x3c010204; short hex "3c010204" and "3c01020" both parse.
-  writeFile(dir / "calib.cache", "TRT-8502-EntropyCalibration2\nx: 3c010204\nr0: 3c010204\nunused: 1\n");
+  writeFile(dir / "calib.cache",
+            "TRT-8502-EntropyCalibration2\nx: 3c010204\nr0: 3c010204\nunused: 1\n");
   Result r = runCli({"--onnx=" + model, "--int8", "--useDLACore=0", "--allowGPUFallback",
                      "--calib=" + (dir / "calib.cache").string(), "--profilingVerbosity=detailed",
                      "--exportLayerInfo=" + (dir / "li.json").string()});
@@ -174,7 +175,8 @@ TEST_F(Calibration, BadCachesAreRefused) {
     EXPECT_NE(r.err.find("bad.cache"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(c.needle), std::string::npos) << r.err;
   }
-  Result missing = runCli({"--onnx=" + model, "--int8", "--calib=" + (dir / "none.cache").string()});
+  Result missing =
+      runCli({"--onnx=" + model, "--int8", "--calib=" + (dir / "none.cache").string()});
   EXPECT_EQ(missing.code, 2);
 }
 

@@ -1,9 +1,9 @@
 // FP16 rounding, exhaustively over all 65,536 half patterns, plus ties, subnormals, saturation.
+#include "kernels/numeric/fp16.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include "kernels/numeric/fp16.h"
 
 using kern::numeric::floatToHalfBits;
 using kern::numeric::halfBitsToFloat;
@@ -42,6 +42,6 @@ TEST(Fp16, SaturatesInsteadOfOverflowing) {
   EXPECT_EQ(roundToFp16(-INFINITY), -65504.f);
   EXPECT_EQ(roundToFp16(INFINITY), 65504.f);
   EXPECT_EQ(roundToFp16(5.96e-8f), halfBitsToFloat(1));  // smallest subnormal
-  EXPECT_EQ(roundToFp16(2.9e-8f), 0.f);                   // below half of it
-  EXPECT_EQ(std::signbit(roundToFp16(-1e-10f)), true);    // sign of zero kept
+  EXPECT_EQ(roundToFp16(2.9e-8f), 0.f);                  // below half of it
+  EXPECT_EQ(std::signbit(roundToFp16(-1e-10f)), true);   // sign of zero kept
 }

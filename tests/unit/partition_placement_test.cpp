@@ -1,7 +1,5 @@
 // The partitioner's network-level rules (loadables, batch, weights, islands) on hand-built
 // graphs, and the placement a full run prints for the bundled example models.
-#include "hwmodels/dla_rules.h"
-
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
@@ -14,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "hwmodels/dla_rules.h"
 #include "hwmodels/platform.h"
 #include "sim/cli/run.h"
 #include "sim/ir/graph.h"
@@ -391,4 +390,3 @@ TEST(PlacementEndToEnd, StandaloneNeedsDlaIOFormats) {
 }
 
 }  // namespace
-

@@ -15,7 +15,8 @@ struct ConvGraph {
     g.inputs.push_back(x);
     sim::Tensor w(sim::DType::kFloat, {8, c, 1, 1});
     for (int64_t o = 0; o < 8; ++o)
-      for (int64_t i = 0; i < c; ++i) w.data<float>()[o * c + i] = (i % 4) < nonzeroPer4 ? 1.f : 0.f;
+      for (int64_t i = 0; i < c; ++i)
+        w.data<float>()[o * c + i] = (i % 4) < nonzeroPer4 ? 1.f : 0.f;
     sim::TensorId wt = g.addConstant("w", std::move(w));
     sim::Node n;
     n.kind = sim::OpKind::kConvolution;
