@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "sim/cli/build.h"
-#include "sim/cli/calibration.h"
+#include "sim/cli/subcommand.h"
 
 namespace sim::cli {
 
@@ -115,41 +115,22 @@ void report(const onnx_import::ImportResult& model, const Options& o, const Buil
 }  // namespace
 
 int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> args = {"dlasim"};
-  bool strict = false, core = false, prec = false;
-  std::string model;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--strict")
-      strict = true;
-    else if (!a.empty() && a[0] != '-' && model.empty())
-      model = a;
-    else {
-      core |= a.rfind("--useDLACore", 0) == 0;
-      prec |= a == "--int8" || a == "--fp16" || a == "--best";
-      args.push_back(a);
-    }
-  }
-  if (model.empty()) {
+  SubcommandArgs a = splitSubcommandArgs(argc, argv, {"--strict"});
+  if (a.model.empty()) {
     err << "dlasim: error: usage: dlasim check model.onnx [--platform=ID] [--int8|--fp16|--best] "
            "[--shapes=...] [--useDLACore=N] [--strict]\n";
     return 2;
   }
-  args.push_back("--onnx=" + model);
-  if (!core) args.push_back("--useDLACore=0");
-  if (!prec) args.push_back("--int8");  // the DLA's main precision, as the report header says
-  args.push_back("--allowGPUFallback");
-  args.push_back("--skipInference");
-  std::vector<const char*> cargv;
-  for (const auto& a : args) cargv.push_back(a.c_str());
+  bool strict = a.own.count("--strict") > 0;
+  bool prec = false;
+  for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
   try {
-    auto o = parseOptions(int(cargv.size()), cargv.data());
+    // INT8 is the DLA's main precision (the report header says which one was used).
+    std::vector<std::string> defaults = {"--useDLACore=0", "--allowGPUFallback", "--skipInference"};
+    if (!prec) defaults.push_back("--int8");
+    auto o = subcommandOptions(a, defaults);
     if (!o) return 0;
-    onnx_import::ImportOptions io;
-    io.shapes = o->shapes;
-    io.warn = [&](const std::string& m) { err << "dlasim: warning: " << printable(m) << "\n"; };
-    auto imported = onnx_import::importModelFile(o->onnx, io);
-    if (!o->calib.empty()) applyCalibration(imported.graph, readCalibrationCache(o->calib));
+    auto imported = importWithCalibration(*o, err);
     BuildResult b = buildPlan(imported, *o, nullptr);
     std::ostringstream text;
     report(imported, *o, b, text);

@@ -7,6 +7,7 @@
 #include "sim/cli/build.h"
 #include "sim/cli/calibration.h"
 #include "sim/cli/check.h"
+#include "sim/cli/compare.h"
 #include "sim/cli/engine_file.h"
 #include "sim/cli/io.h"
 #include "sim/cli/layer_info.h"
@@ -223,6 +224,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
 int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   std::string sub = argc > 1 ? argv[1] : "";
   if (sub == "check") return checkMain(argc, argv, out, err);
+  if (sub == "compare") return compareMain(argc, argv, out, err);
   if (sub == "rules") {
     out << hw::rulesMarkdown();
     return 0;

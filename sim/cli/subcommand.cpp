@@ -1,0 +1,47 @@
+#include "sim/cli/subcommand.h"
+
+#include "sim/cli/calibration.h"
+
+namespace sim::cli {
+
+SubcommandArgs splitSubcommandArgs(int argc, const char* const* argv,
+                                   const std::set<std::string>& ownFlags) {
+  SubcommandArgs a;
+  for (int i = 2; i < argc; ++i) {
+    std::string s = argv[i];
+    std::string name = s.substr(0, s.find('='));
+    if (ownFlags.count(name))
+      a.own[name] = s.find('=') == std::string::npos ? "" : s.substr(s.find('=') + 1);
+    else if (!s.empty() && s[0] != '-' && a.model.empty())
+      a.model = s;
+    else
+      a.trtexec.push_back(s);
+  }
+  return a;
+}
+
+std::optional<Options> subcommandOptions(const SubcommandArgs& a,
+                                         const std::vector<std::string>& defaults) {
+  std::vector<std::string> args = {"dlasim", "--onnx=" + a.model};
+  args.insert(args.end(), a.trtexec.begin(), a.trtexec.end());
+  for (const auto& d : defaults) {
+    std::string name = d.substr(0, d.find('='));
+    bool given = false;
+    for (const auto& t : a.trtexec) given |= t.substr(0, t.find('=')) == name;
+    if (!given) args.push_back(d);
+  }
+  std::vector<const char*> cargv;
+  for (const auto& s : args) cargv.push_back(s.c_str());
+  return parseOptions(int(cargv.size()), cargv.data());
+}
+
+onnx_import::ImportResult importWithCalibration(const Options& o, std::ostream& err) {
+  onnx_import::ImportOptions io;
+  io.shapes = o.shapes;
+  io.warn = [&](const std::string& m) { err << "dlasim: warning: " << printable(m) << "\n"; };
+  auto imported = onnx_import::importModelFile(o.onnx, io);
+  if (!o.calib.empty()) applyCalibration(imported.graph, readCalibrationCache(o.calib));
+  return imported;
+}
+
+}  // namespace sim::cli

@@ -1,0 +1,33 @@
+// Shared by the subcommands (check, compare): split their own flags from trtexec's, and import
+// the model with the calibration cache applied.
+#pragma once
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "onnx_import/importer.h"
+#include "sim/cli/options.h"
+
+namespace sim::cli {
+
+struct SubcommandArgs {
+  std::string model;                       // the first positional argument
+  std::map<std::string, std::string> own;  // the subcommand's flags: name -> value ("" if bare)
+  std::vector<std::string> trtexec;        // everything else, for parseOptions
+};
+
+/// Splits argv[2..]; `ownFlags` are the subcommand's flag names (e.g. "--strict", "--rtol").
+SubcommandArgs splitSubcommandArgs(int argc, const char* const* argv,
+                                   const std::set<std::string>& ownFlags);
+
+/// parseOptions over `--onnx=model` and the trtexec flags plus `defaults` for flags not given.
+std::optional<Options> subcommandOptions(const SubcommandArgs& a,
+                                         const std::vector<std::string>& defaults);
+
+/// Imports o.onnx (warnings to err) and applies o.calib when given.
+onnx_import::ImportResult importWithCalibration(const Options& o, std::ostream& err);
+
+}  // namespace sim::cli

@@ -1,0 +1,42 @@
+// dlasim compare: the emulated build against the FP32 reference, Polygraphy-style, as a CI gate.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace {
+
+using namespace testsupport;
+
+const std::string kModelBN = std::string(DLASIM_BINARY_DIR) + "/examples/model_bn.onnx";
+
+TEST(Compare, Fp16WithinDefaultToleranceExceedsATightOne) {
+  Result ok = runCli({"compare", kModelBN, "--shapes=input:4x3x32x32", "--fp16", "--useDLACore=0"});
+  ASSERT_EQ(ok.code, 0) << ok.err << ok.out;
+  EXPECT_NE(ok.out.find("4 DLA layers in emulated FP16"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("Absolute Difference | Stats: mean="), std::string::npos);
+  EXPECT_NE(ok.out.find("PASSED | All outputs matched"), std::string::npos);
+  Result tight = runCli({"compare", kModelBN, "--shapes=input:4x3x32x32", "--fp16",
+                         "--useDLACore=0", "--rtol=1e-7", "--atol=1e-9"});
+  EXPECT_EQ(tight.code, 1) << tight.out;
+  EXPECT_NE(tight.out.find("FAILED | Mismatched outputs: ['output']"), std::string::npos)
+      << tight.out;
+  // The same tight tolerance passes when nothing is emulated (no DLA: both runs are FP32).
+  Result gpu =
+      runCli({"compare", kModelBN, "--shapes=input:4x3x32x32", "--rtol=1e-7", "--atol=1e-9"});
+  EXPECT_EQ(gpu.code, 0) << gpu.out;
+  // The median statistic is looser than elemwise.
+  Result median = runCli({"compare", kModelBN, "--shapes=input:4x3x32x32", "--fp16",
+                          "--useDLACore=0", "--check-error-stat=median", "--rtol=1", "--atol=0"});
+  EXPECT_EQ(median.code, 0) << median.out;
+}
+
+TEST(Compare, BadUsageIsExitTwo) {
+  EXPECT_EQ(runCli({"compare"}).code, 2);
+  Result r = runCli({"compare", kModelBN, "--rtol=abc"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--rtol: 'abc'"), std::string::npos) << r.err;
+  EXPECT_EQ(runCli({"compare", kModelBN, "--check-error-stat=quantile"}).code, 2);
+  EXPECT_EQ(runCli({"compare", "/nonexistent.onnx"}).code, 2);
+}
+
+}  // namespace
