@@ -1,6 +1,7 @@
 #include "sim/cli/calibration.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -47,6 +48,18 @@ CalibrationCache readCalibrationCache(const std::string& path) {
   }
   if (n == 0) fail(path, ": empty calibration cache");
   return c;
+}
+
+std::string calibrationCacheText(const CalibrationCache& c) {
+  std::string out = c.header + "\n";
+  for (const auto& [name, scale] : c.scales) {
+    uint32_t bits;
+    std::memcpy(&bits, &scale, 4);
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", bits);
+    out += name + ": " + hex + "\n";
+  }
+  return out;
 }
 
 std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c) {

@@ -18,6 +18,9 @@ struct CalibrationCache {
 /// Reads and checks a cache; throws sim::Error naming the file, the line and the value.
 CalibrationCache readCalibrationCache(const std::string& path);
 
+/// The cache as text, entries sorted by name, scales as big-endian float32 hex.
+std::string calibrationCacheText(const CalibrationCache& c);
+
 /// Sets TensorInfo::int8Scale for every graph tensor the cache names; returns the cache's
 /// names that match no tensor.
 std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c);

@@ -5,6 +5,7 @@
 
 #include "onnx_import/importer.h"
 #include "sim/cli/build.h"
+#include "sim/cli/calibrate.h"
 #include "sim/cli/calibration.h"
 #include "sim/cli/check.h"
 #include "sim/cli/compare.h"
@@ -225,6 +226,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   std::string sub = argc > 1 ? argv[1] : "";
   if (sub == "check") return checkMain(argc, argv, out, err);
   if (sub == "compare") return compareMain(argc, argv, out, err);
+  if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
   if (sub == "rules") {
     out << hw::rulesMarkdown();
     return 0;

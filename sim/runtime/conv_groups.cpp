@@ -63,11 +63,12 @@ bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
 
 }  // namespace
 
-FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16) {
+FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16, bool fuse) {
   auto same = [&](NodeId a, NodeId b) { return fp16.empty() || fp16[a] == fp16[b]; };
   FusionPlan f;
   f.groupOf.assign(g.nodes.size(), -1);
   f.blocked.assign(g.tensors.size(), false);
+  if (!fuse) return f;
   std::vector<std::vector<NodeId>> readers(g.tensors.size());
   for (size_t i = 0; i < g.nodes.size(); ++i)
     for (TensorId t : g.nodes[i].inputs)

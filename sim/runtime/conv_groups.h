@@ -29,7 +29,8 @@ struct FusionPlan {
 };
 
 /// `fp16` (per node, may be empty): layers of different precisions are never fused together.
-FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16 = {});
+/// `fuse` = false gives a plan in which every layer runs on its own.
+FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16 = {}, bool fuse = true);
 
 /// Convolution parameters of a Convolution node.
 kern::ConvParams convParams(const Graph& g, const Node& n);

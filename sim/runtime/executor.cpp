@@ -15,11 +15,11 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   }
 }
 
-Executor::Executor(const Graph& g, std::vector<bool> fp16Layers)
+Executor::Executor(const Graph& g, std::vector<bool> fp16Layers, bool fuse)
     : g_(g),
       lastUse_(g.tensors.size(), -1),
       state_(g.nodes.size()),
-      fusion_(planFusion(g, fp16Layers)),
+      fusion_(planFusion(g, fp16Layers, fuse)),
       groupPlans_(fusion_.groups.size()),
       poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),

@@ -21,7 +21,9 @@ class Executor {
   /// FP16 (design §4): their activations enter and leave rounded to FP16 (nearest even,
   /// saturating at +-65504), convolution weights are rounded to FP16, products are summed in
   /// FP32. The other layers compute in FP32.
-  explicit Executor(const Graph& g, std::vector<bool> fp16Layers = {});
+  /// `fuse` = false runs every layer on its own (afterLayer then sees every layer's output,
+  /// e.g. for calibration).
+  explicit Executor(const Graph& g, std::vector<bool> fp16Layers = {}, bool fuse = true);
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);

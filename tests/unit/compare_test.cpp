@@ -40,3 +40,25 @@ TEST(Compare, BadUsageIsExitTwo) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Calibrate, WritesACacheThatCalibMakesAllDlaLayersInt8) {
+  TempDir dir("calibrate");
+  std::string cache = (dir / "bn.cache").string();
+  Result r = runCli({"calibrate", kModelBN, "--shapes=input:4x3x32x32", "--out=" + cache});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string text = readFile(cache);
+  EXPECT_EQ(text.rfind("TRT-8502-MinMaxCalibration\n", 0), 0u) << text;
+  EXPECT_NE(text.find("input: "), std::string::npos) << text;
+  Result run = runCli({"--onnx=" + kModelBN, "--shapes=input:4x3x32x32", "--int8", "--useDLACore=0",
+                       "--allowGPUFallback", "--calib=" + cache});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.out.find("INT8 scales applied"), std::string::npos);
+  EXPECT_EQ(run.out.find("emulated FP16"), std::string::npos)
+      << run.out;                                      // every DLA layer has scales
+  EXPECT_EQ(runCli({"calibrate", kModelBN}).code, 2);  // no --out
+  EXPECT_EQ(runCli({"calibrate", kModelBN, "--out=" + kModelBN}).code, 2);  // never over the model
+}
+
+}  // namespace
