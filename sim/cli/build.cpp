@@ -204,6 +204,18 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
   return b;
 }
 
+std::vector<Numeric> layerNumerics(const Graph& g, const BuildResult& b, int* fp16, int* int8) {
+  std::vector<Numeric> v(g.nodes.size(), Numeric::kFP32);
+  *fp16 = *int8 = 0;
+  for (size_t i = 0; b.dla && i < g.nodes.size(); ++i) {
+    if (b.partition.loadableOf[i] < 0) continue;
+    bool half = b.verdicts[i].precision == hw::Precision::kFP16;
+    v[i] = half ? Numeric::kFP16 : Numeric::kINT8;
+    ++*(half ? fp16 : int8);
+  }
+  return v;
+}
+
 void printSparsity(const Graph& g, const BuildResult& b, Log& log) {
   int convs = 0, sparse = 0;
   std::map<std::string, int> reasons;

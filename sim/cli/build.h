@@ -7,6 +7,7 @@
 #include "sim/cli/log.h"
 #include "sim/cli/options.h"
 #include "sim/partition/partitioner.h"
+#include "sim/runtime/executor.h"
 
 namespace sim::cli {
 
@@ -26,6 +27,10 @@ BuildResult buildPlan(const onnx_import::ImportResult& model, const Options& o, 
 
 /// TensorRT's placement block ("Layers Running on DLA/GPU") and one fallback warning per layer.
 void printPlacement(const Graph& g, const BuildResult& b, Log& log);
+
+/// The precision each layer computes in: DLA layers in their placed precision (FP16 / INT8),
+/// GPU layers in FP32. Counts go to fp16 / int8.
+std::vector<Numeric> layerNumerics(const Graph& g, const BuildResult& b, int* fp16, int* int8);
 
 /// With --sparsity: how many DLA convolutions can run with 2:4 structured sparsity, and why not.
 void printSparsity(const Graph& g, const BuildResult& b, Log& log);

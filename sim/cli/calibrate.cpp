@@ -7,7 +7,6 @@
 #include "sim/cli/io.h"
 #include "sim/cli/log.h"
 #include "sim/cli/subcommand.h"
-#include "sim/runtime/executor.h"
 
 namespace sim::cli {
 
@@ -39,22 +38,7 @@ int calibrateMain(int argc, const char* const* argv, std::ostream& out, std::ost
           "Input " + info.name +
           " has no --loadInputs data: random values give ranges that mean nothing for real data");
     }
-    CalibrationCache cache;
-    cache.header = "TRT-8502-MinMaxCalibration";
-    auto record = [&](TensorId t, const Tensor& v) {
-      if (v.dtype() != DType::kFloat || g.tensor(t).isConstant()) return;
-      float amax = 0;
-      for (int64_t i = 0; i < v.size(); ++i)
-        if (std::isfinite(v.data<float>()[i])) amax = std::max(amax, std::fabs(v.data<float>()[i]));
-      cache.scales[g.tensor(t).name] = amax / 127.f;
-    };
-    for (TensorId t : g.inputs) record(t, inputs[g.tensor(t).name]);
-    Executor exec(g, {}, /*fuse=*/false);  // every layer's output is seen
-    exec.afterLayer = [&](NodeId n, const std::vector<Tensor*>& outs) {
-      for (size_t k = 0; k < outs.size(); ++k)
-        if (outs[k]) record(g.nodes[n].outputs[k], *outs[k]);
-    };
-    exec.run(inputs);
+    CalibrationCache cache = minMaxCalibration(g, inputs);
     writeFileSafely(a.own["--out"], calibrationCacheText(cache), {o->onnx, o->calib});
     log.info(cat("Calibration cache ", a.own["--out"], ": ", cache.scales.size(),
                  " tensors, MinMax over one batch (", cache.header, ")"));

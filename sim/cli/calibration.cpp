@@ -1,5 +1,6 @@
 #include "sim/cli/calibration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -7,6 +8,7 @@
 #include <fstream>
 
 #include "sim/ir/error.h"
+#include "sim/runtime/executor.h"
 
 namespace sim::cli {
 
@@ -62,16 +64,36 @@ std::string calibrationCacheText(const CalibrationCache& c) {
   return out;
 }
 
-std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c) {
+std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c, bool onlyMissing) {
   std::vector<std::string> unknown;
   for (const auto& [name, scale] : c.scales) {
     TensorId t = g.find(name);
     if (t == kNoTensor)
       unknown.push_back(name);
-    else
+    else if (!onlyMissing || g.tensors[t].int8Scale == 0)
       g.tensors[t].int8Scale = scale;
   }
   return unknown;
+}
+
+CalibrationCache minMaxCalibration(const Graph& g, const std::map<std::string, Tensor>& inputs) {
+  CalibrationCache cache;
+  cache.header = "TRT-8502-MinMaxCalibration";
+  auto record = [&](TensorId t, const Tensor& v) {
+    if (v.dtype() != DType::kFloat || g.tensor(t).isConstant()) return;
+    float amax = 0;
+    for (int64_t i = 0; i < v.size(); ++i)
+      if (std::isfinite(v.data<float>()[i])) amax = std::max(amax, std::fabs(v.data<float>()[i]));
+    cache.scales[g.tensor(t).name] = amax / 127.f;
+  };
+  for (TensorId t : g.inputs) record(t, inputs.at(g.tensor(t).name));
+  Executor exec(g, {}, /*fuse=*/false);  // every layer's output is seen
+  exec.afterLayer = [&](NodeId n, const std::vector<Tensor*>& outs) {
+    for (size_t k = 0; k < outs.size(); ++k)
+      if (outs[k]) record(g.nodes[n].outputs[k], *outs[k]);
+  };
+  exec.run(inputs);
+  return cache;
 }
 
 }  // namespace sim::cli

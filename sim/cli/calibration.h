@@ -21,8 +21,13 @@ CalibrationCache readCalibrationCache(const std::string& path);
 /// The cache as text, entries sorted by name, scales as big-endian float32 hex.
 std::string calibrationCacheText(const CalibrationCache& c);
 
+/// MinMax calibration: one unfused FP32 run over `inputs`; scale = max|x| / 127 for the graph
+/// inputs and every float layer output.
+CalibrationCache minMaxCalibration(const Graph& g, const std::map<std::string, Tensor>& inputs);
+
 /// Sets TensorInfo::int8Scale for every graph tensor the cache names; returns the cache's
 /// names that match no tensor.
-std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c);
+std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c,
+                                          bool onlyMissing = false);
 
 }  // namespace sim::cli

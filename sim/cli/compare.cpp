@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/cli/build.h"
+#include "sim/cli/calibration.h"
 #include "sim/cli/io.h"
 #include "sim/cli/log.h"
 #include "sim/cli/subcommand.h"
@@ -81,14 +82,8 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
     auto model = importWithCalibration(*o, err);
     BuildResult plan = buildPlan(model, *o, nullptr);
     const Graph& g = model.graph;
-    std::vector<bool> fp16(g.nodes.size(), false);
     int fp16Count = 0, int8Count = 0;
-    for (size_t i = 0; plan.dla && i < g.nodes.size(); ++i) {
-      if (plan.partition.loadableOf[i] < 0) continue;
-      bool half = plan.verdicts[i].precision == hw::Precision::kFP16;
-      fp16Count += fp16[i] = half;
-      int8Count += !half;
-    }
+    std::vector<Numeric> numerics = layerNumerics(g, plan, &fp16Count, &int8Count);
     std::map<std::string, Tensor> inputs;
     for (const auto& [name, file] : o->loadInputs) {
       TensorId id = g.find(name);
@@ -101,11 +96,13 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
       if (!inputs.count(info.name))
         inputs[info.name] = randomTensor(info.desc, o->seed + unsigned(k));
     }
+    if (int8Count && o->calib.empty())
+      applyCalibration(model.graph, minMaxCalibration(g, inputs), /*onlyMissing=*/true);
     std::vector<Tensor> ref = Executor(g).run(inputs);
-    std::vector<Tensor> emu = Executor(g, fp16).run(inputs);
+    std::vector<Tensor> emu = Executor(g, numerics).run(inputs);
     std::string what = cat(
         plan.dla ? cat(plan.platform->id, " DLA core ", o->useDLACore) : std::string("GPU only"),
-        ": ", fp16Count, " DLA layers in emulated FP16, ", int8Count, " INT8 (computed in FP32)");
+        ": ", fp16Count, " DLA layers in emulated FP16, ", int8Count, " in emulated INT8");
     log.info("Comparing " + what + " against the FP32 reference");
     bool allOk = true;
     std::vector<std::string> failed;

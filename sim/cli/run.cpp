@@ -25,10 +25,6 @@ constexpr const char* kVersion = "0.1.0";
 // in the log so nothing is silently ignored.
 std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
-  if ((o.int8 || o.best) && o.useDLACore >= 0)
-    v.push_back("INT8 numerics (INT8 DLA layers compute in FP32; FP16 DLA layers are emulated)");
-  if (!o.calib.empty())
-    v.push_back("--calib scales in INT8 numerics (they steer INT8 vs FP16 placement)");
   if (!o.memPoolSizeMiB.empty())
     v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity == "force")
@@ -175,18 +171,21 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     return 0;
   }
 
-  // DLA layers placed in FP16 compute in emulated FP16; GPU layers and (for now) INT8 layers
-  // in FP32.
-  std::vector<bool> fp16(g.nodes.size(), false);
-  int fp16Count = 0;
-  for (size_t i = 0; plan.dla && i < g.nodes.size(); ++i)
-    if (plan.partition.loadableOf[i] >= 0 && plan.verdicts[i].precision == hw::Precision::kFP16)
-      fp16Count += fp16[i] = true;
-  if (fp16Count)
-    log.info(cat("Numerics: ", fp16Count,
-                 " DLA layers in emulated FP16 (round to nearest even, saturating at 65504; FP32 "
-                 "accumulation), the other layers in FP32"));
-  Executor exec(g, fp16);
+  // DLA layers compute in their emulated precision, GPU layers in FP32.
+  int fp16Count = 0, int8Count = 0;
+  std::vector<Numeric> numerics = layerNumerics(g, plan, &fp16Count, &int8Count);
+  if (int8Count && o.calib.empty()) {
+    // Tensors without a scale (no --calib: trtexec's "Calibration: Dynamic") get MinMax
+    // scales from an FP32 pass over this run's own inputs.
+    applyCalibration(model.graph, minMaxCalibration(g, inputs), /*onlyMissing=*/true);
+    log.info(
+        "INT8 scales: no --calib, so MinMax over this run's own inputs (trtexec would use "
+        "random dynamic ranges)");
+  }
+  if (fp16Count || int8Count)
+    log.info(cat("Numerics: ", fp16Count, " DLA layers in emulated FP16, ", int8Count,
+                 " in emulated INT8 (docs/numerics.md); the other layers in FP32"));
+  Executor exec(g, numerics);
   exec.prepare();
   // The prepared convolutions hold their own (reordered) weights: free the graph's copy.
   for (TensorId t : exec.constantsHeldByPlans()) model.graph.tensors[t].value = Tensor();

@@ -63,8 +63,8 @@ bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
 
 }  // namespace
 
-FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16, bool fuse) {
-  auto same = [&](NodeId a, NodeId b) { return fp16.empty() || fp16[a] == fp16[b]; };
+FusionPlan planFusion(const Graph& g, const std::vector<uint8_t>& precision, bool fuse) {
+  auto same = [&](NodeId a, NodeId b) { return precision.empty() || precision[a] == precision[b]; };
   FusionPlan f;
   f.groupOf.assign(g.nodes.size(), -1);
   f.blocked.assign(g.tensors.size(), false);

@@ -28,9 +28,9 @@ struct FusionPlan {
   std::vector<bool> blocked;  // per tensor: kept in the producing group's output layout
 };
 
-/// `fp16` (per node, may be empty): layers of different precisions are never fused together.
+/// `precision` (a code per node, may be empty): layers of different precisions never fuse.
 /// `fuse` = false gives a plan in which every layer runs on its own.
-FusionPlan planFusion(const Graph& g, const std::vector<bool>& fp16 = {}, bool fuse = true);
+FusionPlan planFusion(const Graph& g, const std::vector<uint8_t>& precision = {}, bool fuse = true);
 
 /// Convolution parameters of a Convolution node.
 kern::ConvParams convParams(const Graph& g, const Node& n);

@@ -1,9 +1,20 @@
 #include "sim/runtime/executor.h"
 
 #include "kernels/numeric/fp16.h"
+#include "kernels/numeric/int8.h"
 #include "sim/ops/op_def.h"
 
 namespace sim {
+
+namespace {
+
+std::vector<uint8_t> precisionCodes(const std::vector<Numeric>& n) {
+  std::vector<uint8_t> v;
+  for (Numeric x : n) v.push_back(uint8_t(x));
+  return v;
+}
+
+}  // namespace
 
 std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   std::vector<const TensorDesc*> in;
@@ -15,17 +26,17 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   }
 }
 
-Executor::Executor(const Graph& g, std::vector<bool> fp16Layers, bool fuse)
+Executor::Executor(const Graph& g, std::vector<Numeric> numerics, bool fuse)
     : g_(g),
       lastUse_(g.tensors.size(), -1),
       state_(g.nodes.size()),
-      fusion_(planFusion(g, fp16Layers, fuse)),
+      fusion_(planFusion(g, precisionCodes(numerics), fuse)),
       groupPlans_(fusion_.groups.size()),
       poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),
       planTried_(fusion_.groups.size(), false),
-      fp16_(std::move(fp16Layers)) {
-  if (!fp16_.empty() && fp16_.size() != g.nodes.size())
+      mode_(std::move(numerics)) {
+  if (!mode_.empty() && mode_.size() != g.nodes.size())
     fail("internal: FP16 flags for the wrong graph");
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -37,32 +48,52 @@ Executor::Executor(const Graph& g, std::vector<bool> fp16Layers, bool fuse)
   for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
 }
 
-const Tensor& Executor::fp16Weights(TensorId t) {
-  auto it = fp16Weights_.find(t);
-  if (it != fp16Weights_.end()) return it->second;
+void Executor::reduce(Tensor& t, TensorId id, Numeric mode) const {
+  if (mode == Numeric::kFP16) kern::numeric::roundToFp16(t.data<float>(), t.size());
+  if (mode == Numeric::kINT8)
+    kern::numeric::fakeQuantizeInt8(t.data<float>(), t.size(), g_.tensor(id).int8Scale);
+}
+
+const Tensor& Executor::reducedWeights(TensorId t, Numeric mode) {
+  auto key = std::make_pair(t, mode);
+  auto it = reducedWeights_.find(key);
+  if (it != reducedWeights_.end()) return it->second;
   Tensor r = g_.tensor(t).value.clone();
-  kern::numeric::roundToFp16(r.data<float>(), r.size());
-  return fp16Weights_[t] = std::move(r);
+  if (mode == Numeric::kFP16) kern::numeric::roundToFp16(r.data<float>(), r.size());
+  if (mode == Numeric::kINT8)  // per output channel (dim 0), symmetric
+    kern::numeric::fakeQuantizeInt8PerChannel(r.data<float>(), r.shape()[0],
+                                              r.size() / std::max<int64_t>(r.shape()[0], 1));
+  return reducedWeights_[key] = std::move(r);
+}
+
+// The weights a layer reads: reduced for convolutions in FP16 / INT8, as stored otherwise.
+const Tensor& Executor::weightsFor(NodeId n, TensorId t) {
+  Numeric m = modeOf(n);
+  bool conv =
+      g_.nodes[n].kind == OpKind::kConvolution || g_.nodes[n].kind == OpKind::kDeconvolution;
+  return conv && m != Numeric::kFP32 ? reducedWeights(t, m) : g_.tensor(t).value;
 }
 
 const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                                std::vector<Tensor>& rounded) {
-  if (!isFp16(reader) || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat)
+  Numeric m = modeOf(reader);
+  if (m == Numeric::kFP32 || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat)
     return live[t];
   int p = g_.tensor(t).producer;
-  if (p >= 0 && isFp16(p)) return live[t];  // already FP16
-  if (rounded[t].empty()) {                 // the FP32 -> FP16 reformat at a DLA boundary
+  if (p >= 0 && modeOf(p) == m) return live[t];  // already in this precision
+  if (rounded[t].empty()) {                      // the reformat at a DLA boundary
     rounded[t] = live[t].clone();
-    kern::numeric::roundToFp16(rounded[t].data<float>(), rounded[t].size());
+    reduce(rounded[t], t, m);
   }
   return rounded[t];
 }
 
 void Executor::roundOutputs(NodeId last, std::vector<Tensor>& live) {
-  if (!isFp16(last)) return;
+  Numeric m = modeOf(last);
+  if (m == Numeric::kFP32) return;
   for (TensorId t : g_.nodes[last].outputs)
     if (t != kNoTensor && !live[t].empty() && live[t].dtype() == DType::kFloat)
-      kern::numeric::roundToFp16(live[t].data<float>(), live[t].size());
+      reduce(live[t], t, m);
 }
 
 std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
@@ -100,10 +131,9 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       io.state = &state_[i];
       for (size_t k = 0; k < n.inputs.size(); ++k) {
         TensorId t = n.inputs[k];
-        bool weights = k == 1 && isFp16(NodeId(i)) && t != kNoTensor && g_.tensor(t).isConstant() &&
-                       (n.kind == OpKind::kConvolution || n.kind == OpKind::kDeconvolution);
+        bool weights = k == 1 && t != kNoTensor && g_.tensor(t).isConstant();
         io.in.push_back(t == kNoTensor ? nullptr
-                        : weights      ? &fp16Weights(t)
+                        : weights      ? &weightsFor(NodeId(i), t)
                                        : &readAs(NodeId(i), t, live, rounded));
         io.constant.push_back(t != kNoTensor && g_.tensors[t].isConstant());
       }
@@ -170,12 +200,10 @@ void Executor::preparePlan(int k) {
   const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
                        ? g_.tensor(conv.inputs[2]).value.data<float>()
                        : nullptr;
-  groupPlans_[k] = kern::prepareConvF32(
-      convParams(g_, conv),
-      (isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value)
-          .data<float>(),
-      b, fusion_.groups[k].post);
-  fp16Weights_.erase(conv.inputs[1]);  // the plan keeps its own (reordered) copy
+  groupPlans_[k] =
+      kern::prepareConvF32(convParams(g_, conv), weightsFor(grp.conv, conv.inputs[1]).data<float>(),
+                           b, fusion_.groups[k].post);
+  reducedWeights_.erase({conv.inputs[1], modeOf(grp.conv)});  // the plan keeps its own copy
   if (groupPlans_[k] && fusion_.blocked[out])
     layoutOf_[out] = kern::convOutputLayout(*groupPlans_[k]);
 }
@@ -223,8 +251,7 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& r
   const float* residual = grp.residual != kNoTensor ? in(grp.residual) : nullptr;
   if (!groupPlans_[k]) {
     // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
-    const Tensor& w =
-        isFp16(grp.conv) ? fp16Weights(conv.inputs[1]) : g_.tensor(conv.inputs[1]).value;
+    const Tensor& w = weightsFor(grp.conv, conv.inputs[1]);
     const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
                          ? g_.tensor(conv.inputs[2]).value.data<float>()
                          : nullptr;

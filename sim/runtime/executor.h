@@ -12,18 +12,21 @@
 
 namespace sim {
 
+/// The precision a layer computes in (emulated where not FP32).
+enum class Numeric : uint8_t { kFP32, kFP16, kINT8 };
+
 /// Infers a node's outputs from its inputs' types; errors name the node.
 std::vector<TensorDesc> inferNode(const Graph& g, const Node& n);
 
 class Executor {
  public:
-  /// `fp16Layers` (one flag per node, or empty) marks layers that compute in emulated DLA
-  /// FP16 (design §4): their activations enter and leave rounded to FP16 (nearest even,
-  /// saturating at +-65504), convolution weights are rounded to FP16, products are summed in
-  /// FP32. The other layers compute in FP32.
-  /// `fuse` = false runs every layer on its own (afterLayer then sees every layer's output,
-  /// e.g. for calibration).
-  explicit Executor(const Graph& g, std::vector<bool> fp16Layers = {}, bool fuse = true);
+  /// `numerics` (one per node, or empty = all FP32) gives each layer's emulated precision
+  /// (design §4). FP16: activations enter and leave rounded to FP16 (nearest even, saturating
+  /// at +-65504), convolution weights are rounded to FP16, sums are FP32. INT8: activations
+  /// enter and leave quantised with their tensor's scale (TensorInfo::int8Scale; round half
+  /// away from zero, saturate), convolution weights per output channel; arithmetic in FP32.
+  /// `fuse` = false runs every layer on its own (afterLayer then sees every layer's output).
+  explicit Executor(const Graph& g, std::vector<Numeric> numerics = {}, bool fuse = true);
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
@@ -43,14 +46,16 @@ class Executor {
   std::vector<int> lastUse_;                  // node index of a tensor's last reader
   std::vector<std::shared_ptr<void>> state_;  // per-node prepared state
   FusionPlan fusion_;
-  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per conv group, built once
-  std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;   // per pooling stage
-  std::vector<const kern::Layout*> layoutOf_;                // per blocked tensor: its layout
-  std::vector<bool> planTried_;                              // per group
-  std::vector<bool> fp16_;                                   // per node
-  std::map<TensorId, Tensor> fp16Weights_;                   // FP16-rounded weight copies
-  bool isFp16(NodeId n) const { return !fp16_.empty() && fp16_[n]; }
-  const Tensor& fp16Weights(TensorId t);
+  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;        // per conv group, built once
+  std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;         // per pooling stage
+  std::vector<const kern::Layout*> layoutOf_;                      // per blocked tensor: its layout
+  std::vector<bool> planTried_;                                    // per group
+  std::vector<Numeric> mode_;                                      // per node
+  std::map<std::pair<TensorId, Numeric>, Tensor> reducedWeights_;  // rounded / quantised copies
+  Numeric modeOf(NodeId n) const { return mode_.empty() ? Numeric::kFP32 : mode_[n]; }
+  const Tensor& reducedWeights(TensorId t, Numeric mode);
+  const Tensor& weightsFor(NodeId n, TensorId t);
+  void reduce(Tensor& t, TensorId id, Numeric mode) const;
   /// The tensor an FP16 layer reads for t: rounded once per run when t comes from FP32.
   const Tensor& readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                        std::vector<Tensor>& rounded);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kernels/numeric/fp16.h"
+#include "kernels/numeric/int8.h"
 #include "onnx_import/importer.h"
 #include "sim/runtime/executor.h"
 #include "test_support.h"
@@ -31,7 +32,10 @@ struct TinyConv {
     model = onnx_import::importModelFile((dir / "m.onnx").string(), {});
   }
   std::vector<float> run(const std::vector<float>& x, bool fp16) {
-    sim::Executor exec(model.graph, std::vector<bool>(model.graph.nodes.size(), fp16));
+    return run(x, fp16 ? sim::Numeric::kFP16 : sim::Numeric::kFP32);
+  }
+  std::vector<float> run(const std::vector<float>& x, sim::Numeric mode) {
+    sim::Executor exec(model.graph, std::vector<sim::Numeric>(model.graph.nodes.size(), mode));
     auto in = sim::Tensor::fromVector(sim::DType::kFloat, {1, 2, 1, 3}, x);
     auto y = exec.run({{"x", in}})[0];
     return std::vector<float>(y.data<float>(), y.data<float>() + y.size());
@@ -70,11 +74,30 @@ TEST(Fp16Emulation, CliEmulatesFp16DlaLayersOnly) {
   Result f16 = runCli({"--onnx=" + model, "--shapes=input:2x3x32x32", "--fp16", "--useDLACore=0",
                        "--allowGPUFallback", "--exportOutput=" + (dir / "a.json").string()});
   ASSERT_EQ(f16.code, 0) << f16.err;
-  EXPECT_NE(f16.out.find("Numerics: 4 DLA layers in emulated FP16"), std::string::npos) << f16.out;
+  EXPECT_NE(f16.out.find("Numerics: 4 DLA layers in emulated FP16, 0 in emulated INT8"),
+            std::string::npos)
+      << f16.out;
   Result f32 = runCli({"--onnx=" + model, "--shapes=input:2x3x32x32",
                        "--exportOutput=" + (dir / "b.json").string()});
   ASSERT_EQ(f32.code, 0) << f32.err;
   EXPECT_NE(readFile(dir / "a.json"), readFile(dir / "b.json"));
+}
+
+TEST(Int8Emulation, QuantisesInputsWeightsPerChannelAndOutputs) {
+  TinyConv t;
+  float sx = 0.05f, sy = 2.0f;  // input and output scales (dynamic range / 127)
+  t.model.graph.tensors[t.model.graph.find("x")].int8Scale = sx;
+  t.model.graph.tensors[t.model.graph.find("y")].int8Scale = sy;
+  std::vector<float> x = {0.3f, -2.7182817f, 5.0001f, 1.0009765f, 0.0007f, 7.3f};
+  std::vector<float> y = t.run(x, sim::Numeric::kINT8);
+  // Weights: one output channel, scale max|w| / 127.
+  float sw = std::max(std::abs(t.w[0]), std::abs(t.w[1])) / 127.f;
+  auto fq = [](float v, float s) { return s * float(kern::numeric::quantizeInt8(v, s)); };
+  for (int i = 0; i < 3; ++i) {
+    float sum = fq(x[i], sx) * fq(t.w[0], sw) + fq(x[3 + i], sx) * fq(t.w[1], sw) + t.b[0];
+    EXPECT_FLOAT_EQ(y[i], fq(std::max(sum, 0.f), sy)) << i;
+  }
+  EXPECT_EQ(y[2], 127 * sy);  // 7.3 saturates to 127 * 0.05 = 6.35, * 1000.25 > 127 * 2: clamped
 }
 
 }  // namespace
