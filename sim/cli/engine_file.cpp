@@ -228,7 +228,7 @@ EngineContents loadEngine(const std::string& path) {
     auto checkId = [&](int64_t t, bool optional) {
       if ((t == kNoTensor && optional) || (t >= 0 && size_t(t) < g.tensors.size()))
         return TensorId(t);
-      bad(cat("tensor index ", t, " out of range"));
+      fail(path, ": not a valid dlasim engine (tensor index ", t, " out of range)");
     };
     for (int64_t t : j.at("inputs").get<std::vector<int64_t>>())
       g.inputs.push_back(checkId(t, false));
