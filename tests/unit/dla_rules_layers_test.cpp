@@ -10,7 +10,7 @@ std::vector<Case> cases() {
   using sim::ActType;
   using sim::PoolType;
   using sim::ResizeMode;
-  auto convWith = [](auto edit) {
+  [[maybe_unused]] auto convWith = [](auto edit) {
     return [edit] {
       ConvSpec s;
       edit(s);

@@ -79,7 +79,7 @@ struct ConvSpec {
   bool constWeights = true;
 };
 
-LayerGraph conv(const ConvSpec& s) {
+inline LayerGraph conv(const ConvSpec& s) {
   Shape in = {1, s.inC};
   for (size_t i = 0; i < 2; ++i)
     in.push_back(std::max<int64_t>(1, (s.kernel[i] - 1) * s.dilations[i] + 1));
@@ -98,7 +98,7 @@ LayerGraph conv(const ConvSpec& s) {
   return lg;
 }
 
-LayerGraph deconv(const ConvSpec& s, sim::Ints outputPadding = {}) {
+inline LayerGraph deconv(const ConvSpec& s, sim::Ints outputPadding = {}) {
   LayerGraph lg({1, s.inC, 2, 2});
   sim::ConvAttrs a;
   a.kernel = s.kernel;
@@ -113,8 +113,8 @@ LayerGraph deconv(const ConvSpec& s, sim::Ints outputPadding = {}) {
   return lg;
 }
 
-LayerGraph pool(sim::PoolType type, int64_t k, int64_t stride, int64_t pad,
-                bool includePad = false) {
+inline LayerGraph pool(sim::PoolType type, int64_t k, int64_t stride, int64_t pad,
+                       bool includePad = false) {
   int64_t in = std::max<int64_t>(k, stride + 1);
   LayerGraph lg({1, 2, in, in});
   sim::PoolAttrs a;
@@ -128,8 +128,8 @@ LayerGraph pool(sim::PoolType type, int64_t k, int64_t stride, int64_t pad,
   return lg;
 }
 
-LayerGraph act(sim::ActType t, const std::string& onnxOp, float alpha = 0, float beta = 0,
-               const Shape& in = {1, 4, 4, 4}) {
+inline LayerGraph act(sim::ActType t, const std::string& onnxOp, float alpha = 0, float beta = 0,
+                      const Shape& in = {1, 4, 4, 4}) {
   LayerGraph lg(in);
   sim::ActivationAttrs a;
   a.type = t;
@@ -139,11 +139,11 @@ LayerGraph act(sim::ActType t, const std::string& onnxOp, float alpha = 0, float
   return lg;
 }
 
-LayerGraph relu(const Shape& in) {
+inline LayerGraph relu(const Shape& in) {
   return act(sim::ActType::kRelu, "Relu", 0, 0, in);
 }
 
-LayerGraph resize(sim::ResizeMode mode, std::vector<float> scales) {
+inline LayerGraph resize(sim::ResizeMode mode, std::vector<float> scales) {
   Shape in = {1, 2, 2, 2};
   LayerGraph lg(in);
   sim::ResizeAttrs a;
@@ -154,7 +154,8 @@ LayerGraph resize(sim::ResizeMode mode, std::vector<float> scales) {
   return lg;
 }
 
-LayerGraph slice(sim::Ints size, sim::Ints stride, sim::SliceMode mode, const std::string& onnxOp) {
+inline LayerGraph slice(sim::Ints size, sim::Ints stride, sim::SliceMode mode,
+                        const std::string& onnxOp) {
   LayerGraph lg({1, 4, 4, 4});
   sim::SliceAttrs a;
   a.start = {0, 0, 0, 0};
@@ -165,7 +166,8 @@ LayerGraph slice(sim::Ints size, sim::Ints stride, sim::SliceMode mode, const st
   return lg;
 }
 
-LayerGraph reduce(sim::ReduceOp op, sim::Ints axes, const Shape& in, const std::string& onnxOp) {
+inline LayerGraph reduce(sim::ReduceOp op, sim::Ints axes, const Shape& in,
+                         const std::string& onnxOp) {
   LayerGraph lg(in);
   sim::ReduceAttrs a;
   a.op = op;
@@ -174,14 +176,14 @@ LayerGraph reduce(sim::ReduceOp op, sim::Ints axes, const Shape& in, const std::
   return lg;
 }
 
-LayerGraph eltwise(sim::EltOp op, const std::string& onnxOp) {
+inline LayerGraph eltwise(sim::EltOp op, const std::string& onnxOp) {
   LayerGraph lg({1, 4, 4, 4});
   TensorId b = lg.input("x2", {1, 4, 4, 4});
   lg.layer(OpKind::kElementWise, sim::EltAttrs{op}, onnxOp, {b});
   return lg;
 }
 
-LayerGraph lrn(int64_t size, const Shape& in = {1, 8, 4, 4}) {
+inline LayerGraph lrn(int64_t size, const Shape& in = {1, 8, 4, 4}) {
   LayerGraph lg(in);
   sim::LrnAttrs a;
   a.size = size;
@@ -193,7 +195,7 @@ LayerGraph lrn(int64_t size, const Shape& in = {1, 8, 4, 4}) {
 
 enum class Cfg { kInt8, kFp16, kFp32, kInt8Dynamic };
 
-hw::BuildConfig buildConfig(Cfg c, const sim::Graph& g) {
+inline hw::BuildConfig buildConfig(Cfg c, const sim::Graph& g) {
   hw::BuildConfig cfg;
   cfg.int8 = c == Cfg::kInt8 || c == Cfg::kInt8Dynamic;
   cfg.fp16 = c == Cfg::kFp16;
@@ -214,7 +216,7 @@ struct Expect {
       : rule(std::move(r)), msg(std::move(m)), fix(std::move(f)) {}
 };
 const Expect kOk;
-Expect ok(hw::Precision p) {
+inline Expect ok(hw::Precision p) {
   Expect e;
   e.precision = p;
   return e;
@@ -231,18 +233,18 @@ struct Case {
       : name(std::move(n)), build(std::move(b)), orin(std::move(o)), xavier(std::move(x)), cfg(c) {}
 };
 
-std::string describe(const hw::LayerVerdict& v) {
+inline std::string describe(const hw::LayerVerdict& v) {
   std::string s;
   for (const auto& x : v.violations)
     s += "\n  " + x.rule + ": " + x.message + (x.fix.empty() ? "" : " (fix: " + x.fix + ")");
   return s.empty() ? " (none)" : s;
 }
 
-bool contains(const std::string& s, const std::string& needle) {
+inline bool contains(const std::string& s, const std::string& needle) {
   return s.find(needle) != std::string::npos;
 }
 
-void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
+inline void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
   if (e.rule.empty()) {
     EXPECT_TRUE(v.ok()) << "expected the layer on the DLA; violations:" << describe(v);
     if (e.precision) {
