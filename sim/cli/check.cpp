@@ -124,7 +124,7 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
   bool strict = a.own.count("--strict") > 0;
   bool prec = false;
   for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
-  try {
+  return runGuarded(err, [&]() -> int {
     // INT8 is the DLA's main precision (the report header says which one was used).
     std::vector<std::string> defaults = {"--useDLACore=0", "--allowGPUFallback", "--skipInference"};
     if (!prec) defaults.push_back("--int8");
@@ -139,13 +139,7 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
     bool fallback = false;
     for (int l : b.partition.loadableOf) fallback |= l < 0;
     return strict && fallback ? 1 : 0;
-  } catch (const std::bad_alloc&) {
-    err << "dlasim: error: out of memory (the model is too large for this machine)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    err << "dlasim: error: " << printable(e.what()) << "\n";
-    return 2;
-  }
+  });
 }
 
 }  // namespace sim::cli

@@ -68,7 +68,7 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
            "[--check-error-stat=elemwise|max|mean|median]\n";
     return 2;
   }
-  try {
+  return runGuarded(err, [&]() -> int {
     // Polygraphy's defaults are 1e-5; reduced precision needs looser ones, so FP16's are the
     // default.
     double rtol = a.own.count("--rtol") ? number("--rtol", a.own["--rtol"]) : 1e-2;
@@ -84,18 +84,8 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
     const Graph& g = model.graph;
     int fp16Count = 0, int8Count = 0;
     std::vector<Numeric> numerics = layerNumerics(g, plan, &fp16Count, &int8Count);
-    std::map<std::string, Tensor> inputs;
-    for (const auto& [name, file] : o->loadInputs) {
-      TensorId id = g.find(name);
-      if (std::find(g.inputs.begin(), g.inputs.end(), id) == g.inputs.end())
-        fail("--loadInputs: '", name, "' is not an input of ", o->onnx);
-      inputs[name] = loadInputFile(file, name, g.desc(id));
-    }
-    for (size_t k = 0; k < g.inputs.size(); ++k) {
-      const TensorInfo& info = g.tensor(g.inputs[k]);
-      if (!inputs.count(info.name))
-        inputs[info.name] = randomTensor(info.desc, o->seed + unsigned(k));
-    }
+    std::map<std::string, Tensor> inputs =
+        prepareInputs(g, o->loadInputs, o->seed, o->onnx, [](const std::string&) {});
     if (int8Count && o->calib.empty())
       applyCalibration(model.graph, minMaxCalibration(g, inputs), /*onlyMissing=*/true);
     std::vector<Tensor> ref = Executor(g).run(inputs);
@@ -142,13 +132,7 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
     for (const auto& n : failed) names += (names.empty() ? "'" : ", '") + n + "'";
     log.info("    FAILED | Mismatched outputs: [" + names + "]");
     return 1;
-  } catch (const std::bad_alloc&) {
-    err << "dlasim: error: out of memory (the model is too large for this machine)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    err << "dlasim: error: " << printable(e.what()) << "\n";
-    return 2;
-  }
+  });
 }
 
 }  // namespace sim::cli

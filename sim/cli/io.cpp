@@ -1,5 +1,6 @@
 #include "sim/cli/io.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -145,6 +146,30 @@ Tensor randomTensor(const TensorDesc& d, unsigned seed) {
     }
   });
   return t;
+}
+
+std::map<std::string, Tensor> prepareInputs(const Graph& g,
+                                            const std::map<std::string, std::string>& files,
+                                            unsigned seed, const std::string& modelName,
+                                            const std::function<void(const std::string&)>& note) {
+  std::map<std::string, Tensor> inputs;
+  for (const auto& [name, file] : files) {
+    TensorId id = g.find(name);
+    if (std::find(g.inputs.begin(), g.inputs.end(), id) == g.inputs.end())
+      fail("--loadInputs: '", name, "' is not an input of ", modelName);
+    inputs[name] = loadInputFile(file, name, g.desc(id));
+    note("Using values loaded from " + file + " for input " + name);
+  }
+  for (size_t k = 0; k < g.inputs.size(); ++k) {
+    const TensorInfo& info = g.tensor(g.inputs[k]);
+    if (inputs.count(info.name)) continue;
+    unsigned s = seed + unsigned(k);  // by input position: stable across model edits
+    inputs[info.name] = randomTensor(info.desc, s);
+    note("Input " + info.name + " (" + dtypeName(info.desc.dtype) + " " +
+         shapeStr(info.desc.shape) + ") filled with seeded random data in [-1, 1] (seed " +
+         std::to_string(s) + ")");
+  }
+  return inputs;
 }
 
 void saveNpy(const std::string& file, const Tensor& t) {

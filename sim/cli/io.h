@@ -1,5 +1,7 @@
 // Files the CLI reads and writes: input tensors (raw / .npy), trtexec's output JSON.
 #pragma once
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,13 @@ Tensor loadInputFile(const std::string& file, const std::string& inputName, cons
 
 /// Seeded uniform random data: floats in [-1, 1], integers in [0, 9], bools 50/50.
 Tensor randomTensor(const TensorDesc& d, unsigned seed);
+
+/// The inputs of a run: --loadInputs files (checked against the graph's inputs), the rest
+/// seeded random data (seed + input position). `note` hears one line per input.
+std::map<std::string, Tensor> prepareInputs(const Graph& g,
+                                            const std::map<std::string, std::string>& files,
+                                            unsigned seed, const std::string& modelName,
+                                            const std::function<void(const std::string&)>& note);
 
 /// Writes a numpy .npy file (used by tests and tools).
 void saveNpy(const std::string& file, const Tensor& t);

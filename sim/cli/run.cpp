@@ -148,23 +148,9 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     log.info("Layer information written to " + o.exportLayerInfo);
   }
 
-  std::map<std::string, Tensor> inputs;
-  for (const auto& [name, file] : o.loadInputs) {
-    TensorId id = g.find(name);
-    bool isInput = std::find(g.inputs.begin(), g.inputs.end(), id) != g.inputs.end();
-    if (!isInput) fail("--loadInputs: '", name, "' is not an input of ", o.onnx);
-    inputs[name] = loadInputFile(file, name, g.desc(id));
-    log.info("Using values loaded from " + file + " for input " + name);
-  }
-  for (size_t k = 0; k < g.inputs.size(); ++k) {
-    const TensorInfo& info = g.tensor(g.inputs[k]);
-    if (inputs.count(info.name)) continue;
-    unsigned seed = o.seed + unsigned(k);  // by input position: stable across model edits
-    inputs[info.name] = randomTensor(info.desc, seed);
-    log.info("Input " + info.name + " (" + dtypeName(info.desc.dtype) + " " +
-             shapeStr(info.desc.shape) + ") filled with seeded random data in [-1, 1] (seed " +
-             std::to_string(seed) + ")");
-  }
+  std::map<std::string, Tensor> inputs =
+      prepareInputs(g, o.loadInputs, o.seed, o.onnx.empty() ? o.loadEngine : o.onnx,
+                    [&](const std::string& m) { log.info(m); });
   if (o.skipInference) {
     log.info("Skipped inference (--skipInference)");
     log.raw("&&&& PASSED dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);

@@ -35,6 +35,17 @@ std::optional<Options> subcommandOptions(const SubcommandArgs& a,
   return parseOptions(int(cargv.size()), cargv.data());
 }
 
+int runGuarded(std::ostream& err, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    err << "dlasim: error: out of memory (the model is too large for this machine)\n";
+  } catch (const std::exception& e) {
+    err << "dlasim: error: " << printable(e.what()) << "\n";
+  }
+  return 2;
+}
+
 onnx_import::ImportResult importWithCalibration(const Options& o, std::ostream& err) {
   onnx_import::ImportOptions io;
   io.shapes = o.shapes;

@@ -1,6 +1,7 @@
 // Shared by the subcommands (check, compare): split their own flags from trtexec's, and import
 // the model with the calibration cache applied.
 #pragma once
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -26,6 +27,9 @@ SubcommandArgs splitSubcommandArgs(int argc, const char* const* argv,
 /// parseOptions over `--onnx=model` and the trtexec flags plus `defaults` for flags not given.
 std::optional<Options> subcommandOptions(const SubcommandArgs& a,
                                          const std::vector<std::string>& defaults);
+
+/// Runs a subcommand body: bad input (any exception) becomes one "dlasim: error:" line and 2.
+int runGuarded(std::ostream& err, const std::function<int()>& body);
 
 /// Imports o.onnx (warnings to err) and applies o.calib when given.
 onnx_import::ImportResult importWithCalibration(const Options& o, std::ostream& err);
