@@ -165,14 +165,6 @@ bool sameLayout(const Layout* a, const Layout* b) {
   return a == b || (a && b && a->md == b->md);
 }
 
-void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
-  auto plan = prepareConvF32(p, w, b);
-  if (plan)
-    executeConvF32(*plan, x, y);
-  else
-    convRefF32(p, x, w, b, y);
-}
-
 void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
   const int64_t cPerG = p.inChannels / p.group, kPerG = p.outChannels / p.group;
   const int64_t inSp = p.in[0] * p.in[1] * p.in[2], outSp = p.out[0] * p.out[1] * p.out[2];

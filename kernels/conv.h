@@ -46,9 +46,8 @@ const Layout* convOutputLayout(const ConvPlan& plan);
 /// True when both layouts are the same memory format (nullptr = plain).
 bool sameLayout(const Layout* a, const Layout* b);
 size_t convBlockedOutputBytes(const ConvPlan& plan);
-/// y = conv(x, w) + b with w in [K, C/group, kD, kH, kW]; b may be null (one-shot).
-void convF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
-/// The same by direct loops: the oracle for tests, and the fallback for shapes oneDNN refuses.
+/// y = conv(x, w) + b with w in [K, C/group, kD, kH, kW] (b may be null) by direct loops: the
+/// fallback for shapes oneDNN refuses.
 void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
 /// Transposed convolution with w in [C, K/group, kD, kH, kW] (ONNX layout); `in` is the input
 /// size, `out` the output size (output padding already applied); padBegin crops the front.

@@ -71,8 +71,6 @@ using ImportFn = std::vector<sim::TensorId> (*)(NodeContext&);
 
 /// The table of op importers (op_table.cpp); nullptr for an unknown op type.
 ImportFn findImporter(const std::string& opType);
-/// All op types the table knows (for --help and docs).
-std::vector<std::string> supportedOps();
 
 /// Converts a TensorProto (raw or typed data, optionally external) into a tensor.
 sim::Tensor tensorFromProto(onnx::TensorProto& proto, const std::string& baseDir);

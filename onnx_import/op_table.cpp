@@ -7,22 +7,22 @@ namespace onnx_import {
 
 #define IMPORTERS(X)                                                                               \
   X(Conv)                                                                                          \
-  X(ConvTranspose) X(MaxPool) X(AveragePool) X(GlobalAveragePool) X(GlobalMaxPool) X(Relu)         \
-      X(LeakyRelu) X(PRelu) X(Sigmoid) X(Tanh) X(Clip) X(HardSigmoid) X(HardSwish) X(Elu) X(Selu)  \
-          X(Softplus) X(Softsign) X(ThresholdedRelu) X(Add) X(Sub) X(Mul) X(Div) X(Max) X(Min)     \
-              X(Pow) X(Sum) X(Mean) X(Equal) X(Greater) X(Less) X(And) X(Or) X(Not) X(Sqrt)        \
-                  X(Reciprocal) X(Abs) X(Neg) X(Exp) X(Log) X(Erf) X(Floor) X(Ceil) X(Where)       \
-                      X(BatchNormalization) X(InstanceNormalization) X(LayerNormalization)         \
-                          X(GroupNormalization) X(LRN) X(Softmax) X(LogSoftmax) X(ReduceMean)      \
-                              X(ReduceMax) X(ReduceMin) X(ReduceSum) X(ReduceProd)                 \
-                                  X(ReduceSumSquare) X(ReduceL1) X(ReduceL2) X(ReduceLogSum)       \
-                                      X(ReduceLogSumExp) X(Concat) X(Split) X(Slice) X(Pad)        \
-                                          X(Gather) X(Expand) X(Tile) X(Reshape) X(Flatten)        \
-                                              X(Transpose) X(Squeeze) X(Unsqueeze) X(DepthToSpace) \
-                                                  X(SpaceToDepth) X(Shape) X(Constant)             \
-                                                      X(ConstantOfShape) X(Identity) X(Dropout)    \
-                                                          X(Cast) X(Resize) X(Upsample) X(Gemm)    \
-                                                              X(MatMul)
+  X(ConvTranspose)                                                                                 \
+  X(MaxPool) X(AveragePool) X(GlobalAveragePool) X(GlobalMaxPool) X(Relu) X(LeakyRelu) X(PRelu)    \
+      X(Sigmoid) X(Tanh) X(Clip) X(HardSigmoid) X(HardSwish) X(Elu) X(Selu) X(Softplus)            \
+          X(Softsign) X(ThresholdedRelu) X(Add) X(Sub) X(Mul) X(Div) X(Max) X(Min) X(Pow) X(Sum)   \
+              X(Mean) X(Equal) X(Greater) X(Less) X(And) X(Or) X(Not) X(Sqrt) X(Reciprocal) X(Abs) \
+                  X(Neg) X(Exp) X(Log) X(Erf) X(Floor) X(Ceil) X(Where) X(BatchNormalization)      \
+                      X(InstanceNormalization) X(LayerNormalization) X(GroupNormalization) X(LRN)  \
+                          X(Softmax) X(LogSoftmax) X(ReduceMean) X(ReduceMax) X(ReduceMin)         \
+                              X(ReduceSum) X(ReduceProd) X(ReduceSumSquare) X(ReduceL1)            \
+                                  X(ReduceL2) X(ReduceLogSum) X(ReduceLogSumExp) X(Concat)         \
+                                      X(Split) X(Slice) X(Pad) X(Gather) X(Expand) X(Tile)         \
+                                          X(Reshape) X(Flatten) X(Transpose) X(Squeeze)            \
+                                              X(Unsqueeze) X(DepthToSpace) X(SpaceToDepth)         \
+                                                  X(Shape) X(Constant) X(ConstantOfShape)          \
+                                                      X(Identity) X(Dropout) X(Cast) X(Resize)     \
+                                                          X(Upsample) X(Gemm) X(MatMul)
 
 #define DECLARE(Op) std::vector<sim::TensorId> import##Op(NodeContext&);
 IMPORTERS(DECLARE)
@@ -40,13 +40,6 @@ static const std::unordered_map<std::string, ImportFn>& table() {
 ImportFn findImporter(const std::string& opType) {
   auto it = table().find(opType);
   return it == table().end() ? nullptr : it->second;
-}
-
-std::vector<std::string> supportedOps() {
-  std::vector<std::string> ops;
-  for (const auto& [name, fn] : table()) ops.push_back(name);
-  std::sort(ops.begin(), ops.end());
-  return ops;
 }
 
 }  // namespace onnx_import
