@@ -266,4 +266,24 @@ inline void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
   EXPECT_TRUE(found) << "expected " << e.rule << " with" << want << "; violations:" << describe(v);
 }
 
+using CaseParam = std::tuple<Case, std::string>;  // a case and a platform id
+
+/// Checks one case on one platform (Xavier uses the case's Xavier expectation when it has one).
+inline void checkCase(const CaseParam& param) {
+  const auto& [c, platformId] = param;
+  const hw::Platform& p = hw::platformById(platformId);
+  LayerGraph lg = c.build();
+  hw::BuildConfig cfg = buildConfig(c.cfg, lg.g);
+  hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), p, cfg);
+  bool xavier = p.dlaGeneration == 1;
+  expectVerdict(v, xavier && c.xavier ? *c.xavier : c.orin);
+}
+
+/// Test names "<Case>_<platform>" with the platform's dashes as underscores.
+inline std::string caseName(const ::testing::TestParamInfo<CaseParam>& info) {
+  std::string p = std::get<1>(info.param);
+  std::replace(p.begin(), p.end(), '-', '_');
+  return std::get<0>(info.param).name + "_" + p;
+}
+
 }  // namespace

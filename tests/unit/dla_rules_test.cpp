@@ -250,24 +250,14 @@ std::vector<Case> cases() {
   };
 }
 
-class DlaRulesLayer : public ::testing::TestWithParam<std::tuple<Case, std::string>> {};
+class DlaRulesLayer : public ::testing::TestWithParam<CaseParam> {};
 
 TEST_P(DlaRulesLayer, Verdict) {
-  const auto& [c, platformId] = GetParam();
-  const hw::Platform& p = hw::platformById(platformId);
-  LayerGraph lg = c.build();
-  hw::BuildConfig cfg = buildConfig(c.cfg, lg.g);
-  hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), p, cfg);
-  bool xavier = p.dlaGeneration == 1;
-  expectVerdict(v, xavier && c.xavier ? *c.xavier : c.orin);
+  checkCase(GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(DlaRules, DlaRulesLayer,
                          ::testing::Combine(::testing::ValuesIn(cases()),
                                             ::testing::Values("orin-agx", "xavier-agx")),
-                         [](const ::testing::TestParamInfo<DlaRulesLayer::ParamType>& info) {
-                           std::string p = std::get<1>(info.param);
-                           std::replace(p.begin(), p.end(), '-', '_');
-                           return std::get<0>(info.param).name + "_" + p;
-                         });
+                         caseName);
 }  // namespace
