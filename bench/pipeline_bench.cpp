@@ -4,11 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
-#include "onnx_import/importer.h"
-#include "sim/cli/io.h"
-#include "sim/runtime/executor.h"
+#include "dlasim/dlasim.h"
 
 namespace {
 
@@ -26,22 +25,26 @@ double peakRss() {
   return 0;
 }
 
-void runModel(benchmark::State& state, const char* name, const sim::Shape& shape) {
-  onnx_import::ImportOptions opt;
+// The plan holds one copy of the weights once prepared (releaseHostWeights), as the CLI runs.
+void runModel(benchmark::State& state, const char* name, const dlasim::Shape& shape) {
+  dlasim::LoadOptions opt;
   opt.shapes["input"] = shape;
-  auto model = onnx_import::importModelFile(modelPath(name), opt);
-  sim::Executor exec(model.graph);
-  std::map<std::string, sim::Tensor> in;
-  in["input"] = sim::cli::randomTensor({sim::DType::kFloat, shape}, 1);
-  exec.prepare();  // oneDNN primitives with reordered weights; then free the graph's copy
-  double weights = double(model.graph.constantBytes());
-  for (sim::TensorId t : exec.constantsHeldByPlans()) model.graph.tensors[t].value = sim::Tensor();
-  for (auto _ : state) benchmark::DoNotOptimize(exec.run(in));
-  double acts = double(exec.peakActivationBytes());
+  double weights = 0;
+  std::optional<dlasim::Plan> built;
+  {  // the model goes out of scope: the plan owns the only graph
+    dlasim::Model model = dlasim::Model::load(modelPath(name), opt);
+    weights = double(model.info().weightBytes);
+    built = model.build();
+  }
+  dlasim::Plan& plan = *built;
+  dlasim::TensorMap in;
+  in["input"] = dlasim::randomTensor({"input", dlasim::DataType::kFloat, shape}, 1);
+  plan.releaseHostWeights();
+  plan.run(in);  // prepares oneDNN primitives with reordered weights, frees the graph's copy
+  for (auto _ : state) benchmark::DoNotOptimize(plan.run(in));
   state.counters["weights_MB"] = weights / 1e6;
-  state.counters["peak_live_activations_MB"] = acts / 1e6;
   state.counters["peak_rss_MB"] = peakRss() / 1e6;
-  state.counters["rss_over_weights_plus_acts"] = peakRss() / (weights + acts);
+  state.counters["rss_over_weights"] = peakRss() / weights;
 }
 
 void BM_ResNet50_FP32_Batch1(benchmark::State& state) {
@@ -50,22 +53,21 @@ void BM_ResNet50_FP32_Batch1(benchmark::State& state) {
 BENCHMARK(BM_ResNet50_FP32_Batch1)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 void BM_ResNet50_Import(benchmark::State& state) {
-  onnx_import::ImportOptions opt;
+  dlasim::LoadOptions opt;
   opt.shapes["input"] = {1, 3, 224, 224};
-  for (auto _ : state)
-    benchmark::DoNotOptimize(onnx_import::importModelFile(modelPath("resnet50"), opt));
+  for (auto _ : state) benchmark::DoNotOptimize(dlasim::Model::load(modelPath("resnet50"), opt));
 }
 BENCHMARK(BM_ResNet50_Import)->Unit(benchmark::kMillisecond);
 
 void BM_ModelGN_FP32_Batch32(benchmark::State& state) {
-  onnx_import::ImportOptions opt;
+  dlasim::LoadOptions opt;
   opt.shapes["input"] = {32, 3, 32, 32};
-  auto model = onnx_import::importModelFile(DLASIM_BINARY_DIR "/examples/model_gn.onnx", opt);
-  sim::Executor exec(model.graph);
-  std::map<std::string, sim::Tensor> in;
-  in["input"] = sim::cli::randomTensor({sim::DType::kFloat, {32, 3, 32, 32}}, 1);
-  exec.run(in);
-  for (auto _ : state) benchmark::DoNotOptimize(exec.run(in));
+  dlasim::Plan plan =
+      dlasim::Model::load(DLASIM_BINARY_DIR "/examples/model_gn.onnx", opt).build();
+  dlasim::TensorMap in;
+  in["input"] = dlasim::randomTensor({"input", dlasim::DataType::kFloat, {32, 3, 32, 32}}, 1);
+  plan.run(in);
+  for (auto _ : state) benchmark::DoNotOptimize(plan.run(in));
 }
 BENCHMARK(BM_ModelGN_FP32_Batch32)->Unit(benchmark::kMillisecond);
 

@@ -5,7 +5,7 @@
 
 #include "hwmodels/dla_rules.h"
 #include "sim/partition/partitioner.h"
-#include "sim/runtime/executor.h"
+#include "sim/ops/op_def.h"
 
 namespace {
 
@@ -51,7 +51,7 @@ sim::Graph chain(int layers) {
 void BM_CheckAndPartition1000Layers(benchmark::State& state) {
   sim::Graph g = chain(1000);
   const hw::Platform& p = hw::platformById("orin-agx");
-  hw::BuildConfig cfg;
+  hw::RuleConfig cfg;
   cfg.int8 = true;
   for (auto _ : state) {
     sim::PartitionInput in;

@@ -1,5 +1,6 @@
 // checkLayer: the rules every layer shares (types, DLA batch, dimensions, dynamic shapes,
 // precision), then the layer kind's own rules; plus the rule catalogue docs are built from.
+#include <cctype>
 #include <sstream>
 
 #include "hwmodels/rule_context.h"
@@ -8,18 +9,21 @@ namespace hw {
 
 using namespace rules;
 
-const char* precisionName(Precision p) {
-  return p == Precision::kINT8 ? "INT8" : p == Precision::kFP16 ? "FP16" : "FP32";
-}
-
 namespace {
 
 using RuleFn = void (*)(Ctx&);
 const RuleFn kRules[] = {
 #define OP(Name, TrtType) &rule##Name,
-#include "sim/ops/ops.def"
+#include "sim/ir/ops.def"
 #undef OP
 };
+
+// trtexec's spelling of a precision ("fp16"), as the user typed it.
+std::string lowerName(Precision p) {
+  std::string s = sim::precisionName(p);
+  for (char& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
 
 // DLA "batch" = product of all dims but the last three (C, H, W).
 int64_t dlaBatch(const Shape& s) {
@@ -85,12 +89,12 @@ void precisionRules(Ctx& c) {
   }
   auto it = c.cfg.layerPrecisions.find(c.n.name);
   if (it != c.cfg.layerPrecisions.end()) {
-    if (it->second == "int8")
+    if (it->second == Precision::kINT8)
       c.v.precision = int8Capable ? Precision::kINT8 : Precision::kFP16;
-    else if (it->second == "fp16")
+    else if (it->second == Precision::kFP16)
       c.v.precision = Precision::kFP16;
     else
-      c.fail("general.precision", sim::cat("--layerPrecisions asks for ", it->second,
+      c.fail("general.precision", sim::cat("--layerPrecisions asks for ", lowerName(it->second),
                                            "; DLA only supports FP16 and INT8"));
     return;
   }
@@ -103,7 +107,7 @@ void precisionRules(Ctx& c) {
   c.v.precision = c.cfg.int8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
   if (c.v.precision == Precision::kINT8 && c.cfg.calibrated) {
     auto scaled = [&](sim::TensorId t) {
-      return t == sim::kNoTensor || c.g.tensor(t).isConstant() || c.g.tensor(t).int8Scale > 0;
+      return t == sim::kNoTensor || c.g.tensor(t).isConstant() || c.g.tensor(t).quant.scale > 0;
     };
     for (sim::TensorId t : c.n.inputs) c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
     for (sim::TensorId t : c.n.outputs)
@@ -113,7 +117,7 @@ void precisionRules(Ctx& c) {
 
 }  // namespace
 
-LayerVerdict checkLayer(const Graph& g, const Node& n, const Platform& p, const BuildConfig& cfg) {
+LayerVerdict checkLayer(const Graph& g, const Node& n, const Platform& p, const RuleConfig& cfg) {
   Ctx c{g, n, p, p.limits, cfg, {}};
   commonRules(c);
   precisionRules(c);
@@ -149,28 +153,6 @@ bool sparseEligible(const Graph& g, const Node& n, const Platform& p, Precision 
                              ", channels ", c0, "..", std::min(c, c0 + 4) - 1, ")"));
       }
   return true;
-}
-
-int64_t layerMacs(const Graph& g, const Node& n) {
-  auto vol = [&](sim::TensorId t) { return sim::volume(g.desc(t).shape); };
-  switch (n.kind) {
-    case sim::OpKind::kConvolution: {
-      const Shape& w = g.desc(n.inputs[1]).shape;
-      return vol(n.outputs[0]) * sim::volume(Shape(w.begin() + 1, w.end()));
-    }
-    case sim::OpKind::kDeconvolution: {
-      const Shape& w = g.desc(n.inputs[1]).shape;
-      return vol(n.inputs[0]) * sim::volume(Shape(w.begin() + 1, w.end()));
-    }
-    case sim::OpKind::kMatrixMultiply: {
-      const Shape& a = g.desc(n.inputs[0]).shape;
-      bool tA = n.get<sim::MatMulAttrs>().transA;
-      int64_t k = a.empty() ? 1 : (tA && a.size() > 1 ? a[a.size() - 2] : a.back());
-      return vol(n.outputs[0]) * k;
-    }
-    default:
-      return 0;
-  }
 }
 
 const std::vector<RuleInfo>& ruleCatalogue() {

@@ -10,15 +10,15 @@
 
 namespace hw {
 
-enum class Precision { kFP32, kFP16, kINT8 };
-const char* precisionName(Precision p);
+using sim::Precision;
+using sim::precisionName;
 
-/// What the builder was asked for (trtexec's precision flags and per-layer overrides).
-struct BuildConfig {
+/// What the rules need of the build request (trtexec's precision flags and per-layer overrides).
+struct RuleConfig {
   bool fp16 = false, int8 = false;
-  std::map<std::string, std::string> layerPrecisions;  // layer name -> fp32 | fp16 | int8 ...
+  std::map<std::string, Precision> layerPrecisions;  // layer name -> asked precision
   std::vector<bool> dynamicTensors;  // per tensor: shape differs between min and max profile
-  /// A calibration cache was given: INT8 layers then need a scale (TensorInfo::int8Scale) on
+  /// A calibration cache was given: INT8 layers then need a scale (TensorInfo::quant) on
   /// every activation they read and write, else they run in FP16 (DLA-SW FAQ). Without one
   /// ("Calibration: Dynamic") scales are assumed present, as trtexec does.
   bool calibrated = false;
@@ -28,6 +28,8 @@ struct Violation {
   std::string rule;     // rule id from the catalogue, e.g. "conv.kernel"
   std::string message;  // with the actual value and the limit
   std::string fix;      // a change that would put the layer on the DLA, when one exists
+  std::string value;    // the value found, e.g. "33x33"
+  std::string limit;    // the limit it broke, e.g. "[1,32]"
 };
 
 struct LayerVerdict {
@@ -37,7 +39,7 @@ struct LayerVerdict {
 };
 
 LayerVerdict checkLayer(const sim::Graph& g, const sim::Node& n, const Platform& p,
-                        const BuildConfig& cfg);
+                        const RuleConfig& cfg);
 
 /// One documented rule: where it applies, what it says (with {placeholders} for platform
 /// values) and its source. docs/dla-rules.md is generated from this table.
@@ -53,8 +55,5 @@ std::string rulesMarkdown();
 /// most 2 non-zeros in every group of 4 along C. `why` receives the first reason it cannot.
 bool sparseEligible(const sim::Graph& g, const sim::Node& n, const Platform& p, Precision precision,
                     std::string* why);
-
-/// Multiply-accumulates of a layer (0 for layers without MACs), for the "share on DLA" figures.
-int64_t layerMacs(const sim::Graph& g, const sim::Node& n);
 
 }  // namespace hw

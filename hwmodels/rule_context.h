@@ -24,7 +24,7 @@ struct Ctx {
   const Node& n;
   const Platform& p;
   const DlaLimits& l;
-  const BuildConfig& cfg;
+  const RuleConfig& cfg;
   LayerVerdict v;
   void fail(const char* rule, std::string msg, std::string fix = "") {
     v.violations.push_back({rule, std::move(msg), std::move(fix)});
@@ -52,7 +52,7 @@ struct Ctx {
 // One function per layer kind (ops.def); the dispatcher in dla_check.cpp calls them.
 void convolution(Ctx& c, bool deconv);
 #define OP(Name, TrtType) void rule##Name(Ctx& c);
-#include "sim/ops/ops.def"
+#include "sim/ir/ops.def"
 #undef OP
 
 }  // namespace hw::rules

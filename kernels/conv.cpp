@@ -165,6 +165,29 @@ bool sameLayout(const Layout* a, const Layout* b) {
   return a == b || (a && b && a->md == b->md);
 }
 
+void applyPostOps(float* y, int64_t n, const float* residual, const ConvPostOps& post) {
+  using Act = ConvPostOps::Act;
+  for (int64_t i = 0; i < n; ++i) {
+    float v = y[i] + (residual ? residual[i] : 0.f);
+    if (post.act == Act::kRelu) v = std::max(v, 0.f);
+    if (post.act == Act::kLeakyRelu && v < 0) v *= post.alpha;
+    if (post.act == Act::kClip) v = std::min(std::max(v, post.alpha), post.beta);
+    y[i] = v;
+  }
+}
+
+void convolveF32(const ConvPlan* plan, const ConvParams& p, const float* x, const float* w,
+                 const float* b, float* y, const float* residual, const ConvPostOps& post) {
+  if (plan) {
+    executeConvF32(*plan, x, y, residual);
+    return;
+  }
+  convRefF32(p, x, w, b, y);
+  int64_t n = p.batch * p.outChannels;
+  for (int i = 0; i < 3; ++i) n *= p.out[i];
+  applyPostOps(y, n, residual, post);
+}
+
 void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
   const int64_t cPerG = p.inChannels / p.group, kPerG = p.outChannels / p.group;
   const int64_t inSp = p.in[0] * p.in[1] * p.in[2], outSp = p.out[0] * p.out[1] * p.out[2];

@@ -49,6 +49,13 @@ size_t convBlockedOutputBytes(const ConvPlan& plan);
 /// y = conv(x, w) + b with w in [K, C/group, kD, kH, kW] (b may be null) by direct loops: the
 /// fallback for shapes oneDNN refuses.
 void convRefF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);
+/// y = post(y [+ residual]) element-wise: the point-wise tail of a convolution, as oneDNN's
+/// post-ops apply it (sum, then ReLU / leaky ReLU / Clip).
+void applyPostOps(float* y, int64_t n, const float* residual, const ConvPostOps& post);
+/// The one way a convolution runs on plain NC[D]HW data: through `plan` (prepared with the same
+/// post-ops) when there is one, else the reference loops followed by applyPostOps.
+void convolveF32(const ConvPlan* plan, const ConvParams& p, const float* x, const float* w,
+                 const float* b, float* y, const float* residual, const ConvPostOps& post);
 /// Transposed convolution with w in [C, K/group, kD, kH, kW] (ONNX layout); `in` is the input
 /// size, `out` the output size (output padding already applied); padBegin crops the front.
 void deconvF32(const ConvParams& p, const float* x, const float* w, const float* b, float* y);

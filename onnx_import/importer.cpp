@@ -12,9 +12,7 @@
 #include <unordered_set>
 
 #include "onnx_import/context.h"
-#include "onnx_import/patterns.h"
 #include "sim/ops/op_def.h"
-#include "sim/runtime/executor.h"
 
 namespace onnx_import {
 
@@ -349,8 +347,6 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     b.g.outputs.push_back(t);
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
-  markPatterns(b.g);
-  fuseLikeTensorRT(b.g);
   res.graph = std::move(b.g);
   return res;
 }

@@ -1,22 +1,17 @@
-// Errors for bad input (malformed model, wrong shapes, bad flags). They carry one line naming the
-// file, node and value; the CLI turns them into exit code 2. Broken internal invariants use assert.
+// Errors for bad input (malformed model, wrong shapes, bad flags) and failed verdicts: the public
+// dlasim::InputError and dlasim::VerdictError. They carry one line naming the file, node and
+// value; the CLI turns them into exit codes 2 and 1. Broken internal invariants use assert.
 #pragma once
 #include <sstream>
-#include <stdexcept>
 #include <string>
+
+#include "dlasim/errors.h"
+#include "dlasim/types.h"
 
 namespace sim {
 
-class Error : public std::runtime_error {
- public:
-  explicit Error(const std::string& what) : std::runtime_error(what) {}
-};
-
-/// A verdict failed (exit code 1): the build is impossible under the given flags.
-class VerdictError : public std::runtime_error {
- public:
-  explicit VerdictError(const std::string& what) : std::runtime_error(what) {}
-};
+using Error = dlasim::InputError;
+using VerdictError = dlasim::VerdictError;
 
 /// Concatenates anything streamable into one string.
 template <class... Args>
@@ -26,9 +21,7 @@ std::string cat(const Args&... args) {
   return os.str();
 }
 
-/// Text safe to print: control characters and bytes that are not valid UTF-8 (e.g. from a
-/// corrupt file's names) become \xNN escapes, so a message stays one readable line.
-std::string printable(const std::string& s);
+using dlasim::printable;
 
 /// Throws sim::Error with the concatenated message.
 template <class... Args>

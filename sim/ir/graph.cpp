@@ -47,7 +47,7 @@ const char* opKindName(OpKind k) {
 #define OP(Name, TrtType) \
   case OpKind::k##Name:   \
     return #Name;
-#include "sim/ops/ops.def"
+#include "sim/ir/ops.def"
 #undef OP
   }
   return "?";
@@ -58,7 +58,7 @@ const char* trtLayerType(OpKind k) {
 #define OP(Name, TrtType) \
   case OpKind::k##Name:   \
     return TrtType;
-#include "sim/ops/ops.def"
+#include "sim/ir/ops.def"
 #undef OP
   }
   return "?";

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/ir/tensor.h"
-#include "sim/ops/attrs.h"
+#include "sim/ir/attrs.h"
 
 namespace sim {
 
@@ -17,7 +17,7 @@ constexpr TensorId kNoTensor = -1;
 
 enum class OpKind : uint8_t {
 #define OP(Name, TrtType) k##Name,
-#include "sim/ops/ops.def"
+#include "sim/ir/ops.def"
 #undef OP
 };
 
@@ -27,12 +27,19 @@ struct TensorDesc {
   Shape shape;
 };
 
+/// A tensor's INT8 quantisation (design §4): symmetric, q = round(x / scale) saturated to
+/// [-128, 127]; scale = dynamic range / 127, from a calibration cache, a MinMax pass or Q/DQ.
+struct Quantization {
+  float scale = 0;  // 0 = none
+  bool has() const { return scale > 0; }
+};
+
 struct TensorInfo {
   std::string name;
   TensorDesc desc;
   Tensor value;          // non-empty for constants (initializers, folded results)
   NodeId producer = -1;  // -1 for graph inputs and constants
-  float int8Scale = 0;   // INT8 scale from a calibration cache (dynamic range / 127); 0 = none
+  Quantization quant;    // INT8 scale, when known
   bool isConstant() const { return !value.empty(); }
 };
 
@@ -45,6 +52,9 @@ struct Node {
   Attrs attrs;
   std::string
       pattern;  // a recognised ONNX pattern this layer belongs to, e.g. "GroupNormalization"
+  /// The precision the layer computes in, set by the build: FP32 for GPU layers (and before a
+  /// build), the placed FP16 / INT8 for DLA layers. The runtime and the cost model read it.
+  Precision precision = Precision::kFP32;
   /// ONNX nodes fused into this layer after its own, as TensorRT fuses them ({name, op type});
   /// the layer's name is then "Conv_0 + BatchNormalization_1 + Relu_2".
   std::vector<std::pair<std::string, std::string>> fused;

@@ -6,7 +6,6 @@
 
 namespace sim {
 
-namespace {
 void checkShape(const Shape& shape) {
   int64_t v = 1;
   for (int64_t d : shape) {
@@ -16,7 +15,16 @@ void checkShape(const Shape& shape) {
     v *= d;
   }
 }
-}  // namespace
+}  // namespace sim
+
+namespace dlasim {
+
+using sim::checkShape;
+using sim::dispatchType;
+using sim::fail;
+using sim::shapeStr;
+using sim::volume;
+using DType = DataType;
 
 Tensor Tensor::uninitialized(DType dtype, Shape shape) {
   checkShape(shape);
@@ -44,7 +52,7 @@ Tensor Tensor::adopt(DType dtype, Shape shape, std::string&& bytes) {
   t.size_ = volume(t.shape_);
   if (bytes.size() != t.bytes())
     fail("tensor data has ", bytes.size(), " bytes, shape ", shapeStr(t.shape_), " of ",
-         dtypeName(dtype), " needs ", t.bytes());
+         sim::dtypeName(dtype), " needs ", t.bytes());
   // Share ownership of the string without copying its bytes (aliasing constructor).
   auto owner = std::make_shared<std::string>(std::move(bytes));
   t.buf_ = std::shared_ptr<char>(owner, owner->data());
@@ -112,4 +120,13 @@ Tensor Tensor::castTo(DType to) const {
   return out;
 }
 
-}  // namespace sim
+Tensor Tensor::fromBytes(DType dtype, Shape shape, const void* bytes, size_t size) {
+  Tensor t = uninitialized(dtype, std::move(shape));
+  if (size != t.bytes())
+    fail("tensor data has ", size, " bytes, shape ", shapeStr(t.shape_), " of ", sim::dtypeName(dtype),
+         " needs ", t.bytes());
+  if (size) std::memcpy(t.raw(), bytes, size);
+  return t;
+}
+
+}  // namespace dlasim

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <sstream>
 
 #include "sim/ir/dtype.h"
@@ -5,50 +6,6 @@
 #include "sim/ir/shape.h"
 
 namespace sim {
-
-size_t dtypeSize(DType t) {
-  switch (t) {
-    case DType::kFloat:
-      return 4;
-    case DType::kHalf:
-      return 2;
-    case DType::kInt8:
-      return 1;
-    case DType::kUInt8:
-      return 1;
-    case DType::kInt32:
-      return 4;
-    case DType::kInt64:
-      return 8;
-    case DType::kBool:
-      return 1;
-    case DType::kDouble:
-      return 8;
-  }
-  return 0;
-}
-
-const char* dtypeName(DType t) {
-  switch (t) {
-    case DType::kFloat:
-      return "float";
-    case DType::kHalf:
-      return "half";
-    case DType::kInt8:
-      return "int8";
-    case DType::kUInt8:
-      return "uint8";
-    case DType::kInt32:
-      return "int32";
-    case DType::kInt64:
-      return "int64";
-    case DType::kBool:
-      return "bool";
-    case DType::kDouble:
-      return "double";
-  }
-  return "?";
-}
 
 bool parseDType(const std::string& s, DType* out) {
   static const std::pair<const char*, DType> kNames[] = {
@@ -63,32 +20,6 @@ bool parseDType(const std::string& s, DType* out) {
   return false;
 }
 
-std::string printable(const std::string& s) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xe  ? 3
-                 : (c >> 3) == 0x1e ? 4
-                                    : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok && len == 1 && (c < 0x20 || c == 0x7f)) ok = false;
-    if (ok) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-      ++i;
-    }
-  }
-  return out;
-}
 
 int64_t volume(const Shape& s) {
   int64_t v = 1;
@@ -129,3 +60,148 @@ bool normalizeAxis(int64_t axis, int64_t rank, int64_t* out) {
 }
 
 }  // namespace sim
+
+namespace dlasim {
+
+size_t dataTypeSize(DataType t) {
+  switch (t) {
+    case DataType::kFloat:
+      return 4;
+    case DataType::kHalf:
+      return 2;
+    case DataType::kInt8:
+      return 1;
+    case DataType::kUInt8:
+      return 1;
+    case DataType::kInt32:
+      return 4;
+    case DataType::kInt64:
+      return 8;
+    case DataType::kBool:
+      return 1;
+    case DataType::kDouble:
+      return 8;
+  }
+  return 0;
+}
+
+const char* dataTypeName(DataType t) {
+  switch (t) {
+    case DataType::kFloat:
+      return "float";
+    case DataType::kHalf:
+      return "half";
+    case DataType::kInt8:
+      return "int8";
+    case DataType::kUInt8:
+      return "uint8";
+    case DataType::kInt32:
+      return "int32";
+    case DataType::kInt64:
+      return "int64";
+    case DataType::kBool:
+      return "bool";
+    case DataType::kDouble:
+      return "double";
+  }
+  return "?";
+}
+
+
+const char* precisionName(Precision p) {
+  switch (p) {
+    case Precision::kFP32:
+      return "FP32";
+    case Precision::kFP16:
+      return "FP16";
+    case Precision::kINT8:
+      return "INT8";
+    case Precision::kFP19:
+      return "FP19";
+    case Precision::kINT32:
+      return "INT32";
+    case Precision::kBF16:
+      return "BF16";
+  }
+  return "?";
+}
+
+bool parsePrecision(const std::string& s, Precision* out) {
+  std::string l;
+  for (char c : s) l += char(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<const char*, Precision> kNames[] = {
+      {"fp32", Precision::kFP32}, {"fp16", Precision::kFP16},   {"int8", Precision::kINT8},
+      {"fp19", Precision::kFP19}, {"int32", Precision::kINT32}, {"bf16", Precision::kBF16}};
+  for (const auto& [name, p] : kNames)
+    if (l == name) {
+      *out = p;
+      return true;
+    }
+  return false;
+}
+
+size_t precisionBytes(Precision p) {
+  switch (p) {
+    case Precision::kINT8:
+      return 1;
+    case Precision::kFP16:
+    case Precision::kBF16:
+      return 2;
+    default:
+      return 4;  // FP32, INT32, and FP19 in its 4-byte container (seed §3.3)
+  }
+}
+
+const char* deviceName(Device d) { return d == Device::kDLA ? "DLA" : "GPU"; }
+
+const char* engineUnitName(EngineUnit u) {
+  switch (u) {
+    case EngineUnit::kConvolution:
+      return "CONV";
+    case EngineUnit::kSDP:
+      return "SDP";
+    case EngineUnit::kPDP:
+      return "PDP";
+    case EngineUnit::kCDP:
+      return "CDP";
+    case EngineUnit::kRubik:
+      return "RUBIK";
+    case EngineUnit::kBDMA:
+      return "BDMA";
+    case EngineUnit::kNone:
+      break;
+  }
+  return "NONE";
+}
+
+std::string shapeString(const Shape& s) { return sim::shapeStr(s); }
+
+std::string printable(const std::string& s) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (ok && len == 1 && (c < 0x20 || c == 0x7f)) ok = false;
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+      ++i;
+    }
+  }
+  return out;
+}
+
+
+}  // namespace dlasim

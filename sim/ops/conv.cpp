@@ -1,4 +1,4 @@
-// Convolution and Deconvolution: shape inference and the FP32 reference run.
+// Convolution and Deconvolution: shape inference, work and the FP32 reference run.
 #include <algorithm>
 
 #include "sim/ops/kernel_params.h"
@@ -58,6 +58,20 @@ struct ConvState {
   std::shared_ptr<kern::ConvPlan> plan;
 };
 
+// Every output element sums Cin/group x kernel products; the bias and fused ReLU are SDP work
+// done on the fly.
+LayerWork workConvolution(const WorkArgs& a) {
+  const Shape& w = a.in[1]->shape;
+  LayerWork r;
+  r.macs = a.outVolume() * volume(w, 1, w.size());
+  r.eltOps = a.outVolume();
+  r.inputBytes = a.activationInputBytes();
+  r.outputBytes = a.outputBytes();
+  r.weightBytes = a.constantBytes(1);
+  r.unit = EngineUnit::kConvolution;
+  return r;
+}
+
 void runConvolution(const Node& n, const OpIO& io) {
   const auto& a = n.get<ConvAttrs>();
   const Tensor &x = *io.in[0], &w = *io.in[1];
@@ -66,26 +80,22 @@ void runConvolution(const Node& n, const OpIO& io) {
   auto p = convParams(a, x.shape(), y.shape());
   bool constWeights = io.constant.size() > 1 && io.constant[1] &&
                       (!b || (io.constant.size() > 2 && io.constant[2]));
+  kern::ConvPostOps post;
+  if (a.fusedRelu) post.act = kern::ConvPostOps::Act::kRelu;
   std::shared_ptr<kern::ConvPlan> plan;
   if (io.state && constWeights) {
     // Prepared once per executor: JIT and weight reorder are paid on the first run only.
     if (!*io.state) {
       auto st = std::make_shared<ConvState>();
-      st->plan = kern::prepareConvF32(p, w.data<float>(), b);
+      st->plan = kern::prepareConvF32(p, w.data<float>(), b, post);
       *io.state = st;
     }
     plan = std::static_pointer_cast<ConvState>(*io.state)->plan;
   } else {
-    plan = kern::prepareConvF32(p, w.data<float>(), b);
+    plan = kern::prepareConvF32(p, w.data<float>(), b, post);
   }
-  if (plan)
-    kern::executeConvF32(*plan, x.data<float>(), y.data<float>());
-  else
-    kern::convRefF32(p, x.data<float>(), w.data<float>(), b, y.data<float>());
-  if (a.fusedRelu) {
-    float* yp = y.data<float>();
-    for (int64_t i = 0; i < y.size(); ++i) yp[i] = std::max(yp[i], 0.f);
-  }
+  kern::convolveF32(plan.get(), p, x.data<float>(), w.data<float>(), b, y.data<float>(), nullptr,
+                    post);
 }
 
 std::vector<TensorDesc> inferDeconvolution(const Node& n,
@@ -110,6 +120,19 @@ std::vector<TensorDesc> inferDeconvolution(const Node& n,
     out.push_back(o);
   }
   return {{DType::kFloat, out}};
+}
+
+// Every input element scatters into Cout/group x kernel outputs.
+LayerWork workDeconvolution(const WorkArgs& a) {
+  const Shape& w = a.in[1]->shape;
+  LayerWork r;
+  r.macs = volume(a.in[0]->shape) * volume(w, 1, w.size());
+  r.eltOps = a.outVolume();
+  r.inputBytes = a.activationInputBytes();
+  r.outputBytes = a.outputBytes();
+  r.weightBytes = a.constantBytes(1);
+  r.unit = EngineUnit::kConvolution;
+  return r;
 }
 
 void runDeconvolution(const Node& n, const OpIO& io) {

@@ -3,7 +3,7 @@
 #pragma once
 #include "kernels/conv.h"
 #include "kernels/pool.h"
-#include "sim/ops/attrs.h"
+#include "sim/ir/attrs.h"
 
 namespace sim {
 

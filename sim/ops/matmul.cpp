@@ -40,6 +40,21 @@ std::vector<TensorDesc> inferMatrixMultiply(const Node& n,
   return {{DType::kFloat, out}};
 }
 
+// Each output element is a dot product over K; on the DLA a fully connected layer runs on the
+// convolution core.
+LayerWork workMatrixMultiply(const WorkArgs& a) {
+  const Shape& s = a.in[0]->shape;
+  bool tA = a.n.get<MatMulAttrs>().transA;
+  int64_t k = s.empty() ? 1 : (tA && s.size() > 1 ? s[s.size() - 2] : s.back());
+  LayerWork r;
+  r.macs = a.outVolume() * k;
+  r.inputBytes = a.activationInputBytes();
+  r.outputBytes = a.outputBytes();
+  r.weightBytes = a.constantBytes(1);
+  r.unit = EngineUnit::kConvolution;
+  return r;
+}
+
 void runMatrixMultiply(const Node& n, const OpIO& io) {
   const auto& at = n.get<MatMulAttrs>();
   const Tensor &a = *io.in[0], &b = *io.in[1];

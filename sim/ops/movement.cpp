@@ -54,6 +54,11 @@ std::vector<TensorDesc> inferConcatenation(const Node& n,
   return {{first.dtype, out}};
 }
 
+// A copy of every input into the output (BDMA on the DLA).
+LayerWork workConcatenation(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kBDMA);
+}
+
 void runConcatenation(const Node& n, const OpIO& io) {
   const Shape& s = io.out[0]->shape();
   int64_t axis;
@@ -88,6 +93,10 @@ std::vector<TensorDesc> inferSlice(const Node& n, const std::vector<const Tensor
   return {{x.dtype, a.size}};
 }
 
+LayerWork workSlice(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kBDMA);
+}
+
 void runSlice(const Node& n, const OpIO& io) {
   const auto& a = n.get<SliceAttrs>();
   kern::stridedSlice(io.in[0]->shape(), a.start, a.stride, a.size, a.mode == SliceMode::kWrap,
@@ -106,6 +115,13 @@ std::vector<TensorDesc> inferShuffle(const Node& n, const std::vector<const Tens
     s = a.reshape;
   }
   return {{x.dtype, permute(s, a.secondPerm)}};
+}
+
+// A pure reshape is a view; a transpose moves data (Rubik on the DLA).
+LayerWork workShuffle(const WorkArgs& a) {
+  const auto& s = a.n.get<ShuffleAttrs>();
+  bool moves = !s.firstPerm.empty() || !s.secondPerm.empty();
+  return moves ? pointwiseWork(a, 1, EngineUnit::kRubik) : LayerWork{};
 }
 
 void runShuffle(const Node& n, const OpIO& io) {
@@ -146,6 +162,10 @@ std::vector<TensorDesc> inferPadding(const Node& n, const std::vector<const Tens
   return {{x.dtype, out}};
 }
 
+LayerWork workPadding(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kRubik);
+}
+
 void runPadding(const Node& n, const OpIO& io) {
   const auto& a = n.get<PadAttrs>();
   const Tensor& x = *io.in[0];
@@ -168,6 +188,10 @@ std::vector<TensorDesc> inferGather(const Node& n, const std::vector<const Tenso
   out.insert(out.end(), idx.shape.begin(), idx.shape.end());
   out.insert(out.end(), x.shape.begin() + axis + 1, x.shape.end());
   return {{x.dtype, out}};
+}
+
+LayerWork workGather(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kBDMA);
 }
 
 void runGather(const Node& n, const OpIO& io) {

@@ -32,6 +32,11 @@ std::vector<TensorDesc> inferScale(const Node& n, const std::vector<const Tensor
   return {x};
 }
 
+// y = x * scale + shift: two operations per element on the SDP.
+LayerWork workScale(const WorkArgs& a) {
+  return pointwiseWork(a, 2, EngineUnit::kSDP);
+}
+
 void runScale(const Node& n, const OpIO& io) {
   const Tensor& x = *io.in[0];
   Tensor& y = *io.out[0];
@@ -70,6 +75,11 @@ std::vector<TensorDesc> inferNormalization(const Node& n,
     if (in[i] && volume(in[i]->shape) != c)
       fail("scale/bias has ", volume(in[i]->shape), " values for ", c, " channels");
   return out;
+}
+
+// Mean, variance, normalise, scale and shift: about five operations per element.
+LayerWork workNormalization(const WorkArgs& a) {
+  return pointwiseWork(a, 5, EngineUnit::kSDP);
 }
 
 void runNormalization(const Node& n, const OpIO& io) {
@@ -112,6 +122,11 @@ std::vector<TensorDesc> inferLRN(const Node& n, const std::vector<const TensorDe
   return {x};
 }
 
+// A sum of squares over `size` channels per element, then the power: the CDP's work.
+LayerWork workLRN(const WorkArgs& a) {
+  return pointwiseWork(a, a.n.get<LrnAttrs>().size + 2, EngineUnit::kCDP);
+}
+
 void runLRN(const Node& n, const OpIO& io) {
   const auto& a = n.get<LrnAttrs>();
   const Shape& s = io.in[0]->shape();
@@ -126,6 +141,11 @@ std::vector<TensorDesc> inferSoftMax(const Node& n, const std::vector<const Tens
   if (!normalizeAxis(n.get<SoftMaxAttrs>().axis, std::max<int64_t>(1, x.shape.size()), &axis))
     fail("axis ", n.get<SoftMaxAttrs>().axis, " out of range for shape ", shapeStr(x.shape));
   return {x};
+}
+
+// Max, exp, sum and divide: about four operations per element.
+LayerWork workSoftMax(const WorkArgs& a) {
+  return pointwiseWork(a, 4, EngineUnit::kSDP);
 }
 
 void runSoftMax(const Node& n, const OpIO& io) {
@@ -159,6 +179,13 @@ std::vector<TensorDesc> inferReduce(const Node& n, const std::vector<const Tenso
       out.push_back(1);
   }
   return {{x.dtype, out}};
+}
+
+// One operation per input element (pooling-style reduction on the PDP).
+LayerWork workReduce(const WorkArgs& a) {
+  LayerWork r = pointwiseWork(a, 0, EngineUnit::kPDP);
+  r.eltOps = volume(a.in[0]->shape);
+  return r;
 }
 
 void runReduce(const Node& n, const OpIO& io) {

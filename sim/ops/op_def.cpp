@@ -4,11 +4,68 @@ namespace sim {
 
 const OpDef& opDef(OpKind k) {
   static const OpDef kTable[] = {
-#define OP(Name, TrtType) {#Name, &infer##Name, &run##Name},
-#include "sim/ops/ops.def"
+#define OP(Name, TrtType) {#Name, &infer##Name, &work##Name, &run##Name},
+#include "sim/ir/ops.def"
 #undef OP
   };
   return kTable[static_cast<size_t>(k)];
+}
+
+std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
+  std::vector<const TensorDesc*> in;
+  for (TensorId t : n.inputs) in.push_back(t == kNoTensor ? nullptr : &g.desc(t));
+  try {
+    return opDef(n.kind).infer(n, in);
+  } catch (const Error& e) {
+    fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
+  }
+}
+
+LayerWork layerWork(const Graph& g, const Node& n) {
+  WorkArgs a{n, {}, {}, {}, n.precision};
+  for (TensorId t : n.inputs) {
+    a.in.push_back(t == kNoTensor ? nullptr : &g.desc(t));
+    a.constant.push_back(t != kNoTensor && g.tensor(t).isConstant());
+  }
+  for (TensorId t : n.outputs) a.out.push_back(t == kNoTensor ? nullptr : &g.desc(t));
+  return opDef(n.kind).work(a);
+}
+
+int64_t WorkArgs::bytes(const TensorDesc* d) const {
+  if (!d) return 0;
+  size_t each = d->dtype == DType::kFloat ? dlasim::precisionBytes(precision) : dtypeSize(d->dtype);
+  return volume(d->shape) * int64_t(each);
+}
+
+int64_t WorkArgs::activationInputBytes() const {
+  int64_t b = 0;
+  for (size_t i = 0; i < in.size(); ++i)
+    if (!constant[i]) b += bytes(in[i]);
+  return b;
+}
+
+int64_t WorkArgs::outputBytes() const {
+  int64_t b = 0;
+  for (const TensorDesc* d : out) b += bytes(d);
+  return b;
+}
+
+int64_t WorkArgs::constantBytes(int weightInput) const {
+  int64_t b = 0;
+  for (size_t i = 0; i < in.size(); ++i)
+    if (constant[i] && in[i])
+      b += int(i) == weightInput ? bytes(in[i]) : volume(in[i]->shape) * 4;
+  return b;
+}
+
+LayerWork pointwiseWork(const WorkArgs& a, int64_t opsPerElement, EngineUnit unit) {
+  LayerWork w;
+  w.eltOps = a.outVolume() * opsPerElement;
+  w.inputBytes = a.activationInputBytes();
+  w.outputBytes = a.outputBytes();
+  w.weightBytes = a.constantBytes(-1);
+  w.unit = unit;
+  return w;
 }
 
 const TensorDesc& requireInput(const std::vector<const TensorDesc*>& in, size_t i) {

@@ -1,9 +1,11 @@
 // What the simulator knows about each layer kind, gathered in one table generated from ops.def:
-// shape inference and the FP32 reference run. (DLA rules and work estimates join here later.)
+// shape inference, the work estimate and the reference run. (DLA rules form a parallel table in
+// hwmodels/, generated from the same list, so that sim/ does not depend on platform data.)
 #pragma once
 #include <memory>
 #include <vector>
 
+#include "dlasim/work.h"
 #include "sim/ir/graph.h"
 
 namespace sim {
@@ -19,12 +21,38 @@ struct OpIO {
   std::vector<bool> constant;
 };
 
+using dlasim::EngineUnit;
+using dlasim::LayerWork;
+
+/// What a work estimate sees: the node, its inputs (nullptr when absent) and outputs, which
+/// inputs are constants, and the precision it runs in.
+struct WorkArgs {
+  const Node& n;
+  std::vector<const TensorDesc*> in, out;
+  std::vector<bool> constant;
+  Precision precision = Precision::kFP32;
+  /// Bytes of a tensor stored in the layer's precision (non-float tensors keep their type).
+  int64_t bytes(const TensorDesc* d) const;
+  /// Non-constant inputs / all outputs, in the layer's precision.
+  int64_t activationInputBytes() const;
+  int64_t outputBytes() const;
+  /// Constant inputs: input `weightInput` (-1 for none) in the layer's precision, the others
+  /// (biases, scales) as FP32.
+  int64_t constantBytes(int weightInput) const;
+  int64_t outVolume(size_t i = 0) const { return volume(out[i]->shape); }
+};
+
+/// A point-wise layer: `opsPerElement` operations per output element on `unit`.
+LayerWork pointwiseWork(const WorkArgs& a, int64_t opsPerElement, EngineUnit unit);
+
 using InferFn = std::vector<TensorDesc> (*)(const Node&, const std::vector<const TensorDesc*>&);
+using WorkFn = LayerWork (*)(const WorkArgs&);
 using RunFn = void (*)(const Node&, const OpIO&);
 
 struct OpDef {
   const char* name;
   InferFn infer;  // throws sim::Error with the offending value; the caller adds the node name
+  WorkFn work;    // MACs, bytes, element operations, engine unit
   RunFn run;
 };
 
@@ -32,9 +60,15 @@ const OpDef& opDef(OpKind k);
 
 #define OP(Name, TrtType)                                                                  \
   std::vector<TensorDesc> infer##Name(const Node&, const std::vector<const TensorDesc*>&); \
+  LayerWork work##Name(const WorkArgs&);                                                    \
   void run##Name(const Node&, const OpIO&);
-#include "sim/ops/ops.def"
+#include "sim/ir/ops.def"
 #undef OP
+
+/// Infers a node's outputs from its inputs' types; errors name the node.
+std::vector<TensorDesc> inferNode(const Graph& g, const Node& n);
+/// The work of a node of `g` in its precision (Node::precision).
+LayerWork layerWork(const Graph& g, const Node& n);
 
 /// Helpers shared by the op files.
 const TensorDesc& requireInput(const std::vector<const TensorDesc*>& in, size_t i);

@@ -120,6 +120,10 @@ std::vector<TensorDesc> inferActivation(const Node& n, const std::vector<const T
   return {x};
 }
 
+LayerWork workActivation(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kSDP);
+}
+
 void runActivation(const Node& n, const OpIO& io) {
   const auto& a = n.get<ActivationAttrs>();
   const Tensor& x = *io.in[0];
@@ -148,6 +152,10 @@ std::vector<TensorDesc> inferParametricReLU(const Node& n,
   return {x};
 }
 
+LayerWork workParametricReLU(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kSDP);
+}
+
 void runParametricReLU(const Node& n, const OpIO& io) {
   const Tensor &x = *io.in[0], &s = *io.in[1];
   kern::binary(x.shape(), x.data<float>(), s.shape(), s.data<float>(), io.out[0]->shape(),
@@ -166,6 +174,10 @@ std::vector<TensorDesc> inferElementWise(const Node& n, const std::vector<const 
   if (!broadcastShapes(a.shape, b.shape, &out))
     fail("shapes ", shapeStr(a.shape), " and ", shapeStr(b.shape), " do not broadcast");
   return {{isComparison(op) ? DType::kBool : a.dtype, out}};
+}
+
+LayerWork workElementWise(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kSDP);
 }
 
 void runElementWise(const Node& n, const OpIO& io) {
@@ -219,6 +231,10 @@ std::vector<TensorDesc> inferUnary(const Node& n, const std::vector<const Tensor
   return {x};
 }
 
+LayerWork workUnary(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kSDP);
+}
+
 void runUnary(const Node& n, const OpIO& io) {
   UnaryOp op = n.get<UnaryAttrs>().op;
   const Tensor& x = *io.in[0];
@@ -247,6 +263,10 @@ std::vector<TensorDesc> inferSelect(const Node& n, const std::vector<const Tenso
   return {{x.dtype, out}};
 }
 
+LayerWork workSelect(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kSDP);
+}
+
 void runSelect(const Node& n, const OpIO& io) {
   const Tensor &c = *io.in[0], &x = *io.in[1], &y = *io.in[2];
   Tensor& o = *io.out[0];
@@ -263,6 +283,12 @@ std::vector<TensorDesc> inferIdentity(const Node& n, const std::vector<const Ten
   if (a.cast && (x.dtype == DType::kHalf || a.to == DType::kHalf))
     fail("casts from or to float16 are not supported");
   return {{a.cast ? a.to : x.dtype, x.shape}};
+}
+
+// A copy is a view; a cast converts the format (Rubik on the DLA).
+LayerWork workIdentity(const WorkArgs& a) {
+  const auto* id = std::get_if<IdentityAttrs>(&a.n.attrs);
+  return id && id->cast ? pointwiseWork(a, 1, EngineUnit::kRubik) : LayerWork{};
 }
 
 void runIdentity(const Node& n, const OpIO& io) {

@@ -46,6 +46,13 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
   return {{x.dtype, out}};
 }
 
+// Each output element reads its window (the PDP's work).
+LayerWork workPooling(const WorkArgs& a) {
+  const auto& p = a.n.get<PoolAttrs>();
+  int64_t window = p.global ? volume(a.in[0]->shape, 2, a.in[0]->shape.size()) : volume(p.kernel);
+  return pointwiseWork(a, window, EngineUnit::kPDP);
+}
+
 void runPooling(const Node& n, const OpIO& io) {
   const auto& a = n.get<PoolAttrs>();
   const Tensor& x = *io.in[0];

@@ -20,6 +20,10 @@ std::vector<TensorDesc> inferResize(const Node& n, const std::vector<const Tenso
   return {{x.dtype, a.outShape}};
 }
 
+LayerWork workResize(const WorkArgs& a) {
+  return pointwiseWork(a, 1, EngineUnit::kRubik);
+}
+
 void runResize(const Node& n, const OpIO& io) {
   const auto& a = n.get<ResizeAttrs>();
   kern::ResizeParams p;

@@ -63,8 +63,10 @@ bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
 
 }  // namespace
 
-FusionPlan planFusion(const Graph& g, const std::vector<uint8_t>& precision, bool fuse) {
-  auto same = [&](NodeId a, NodeId b) { return precision.empty() || precision[a] == precision[b]; };
+FusionPlan planFusion(const Graph& g, bool fuse, bool byPrecision) {
+  auto same = [&](NodeId a, NodeId b) {
+    return !byPrecision || g.nodes[a].precision == g.nodes[b].precision;
+  };
   FusionPlan f;
   f.groupOf.assign(g.nodes.size(), -1);
   f.blocked.assign(g.tensors.size(), false);

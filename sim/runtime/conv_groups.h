@@ -28,9 +28,9 @@ struct FusionPlan {
   std::vector<bool> blocked;  // per tensor: kept in the producing group's output layout
 };
 
-/// `precision` (a code per node, may be empty): layers of different precisions never fuse.
-/// `fuse` = false gives a plan in which every layer runs on its own.
-FusionPlan planFusion(const Graph& g, const std::vector<uint8_t>& precision = {}, bool fuse = true);
+/// With `byPrecision`, layers of different precisions (Node::precision) never fuse. `fuse` =
+/// false gives a plan in which every layer runs on its own.
+FusionPlan planFusion(const Graph& g, bool fuse = true, bool byPrecision = true);
 
 /// Convolution parameters of a Convolution node.
 kern::ConvParams convParams(const Graph& g, const Node& n);

@@ -6,38 +6,16 @@
 
 namespace sim {
 
-namespace {
-
-std::vector<uint8_t> precisionCodes(const std::vector<Numeric>& n) {
-  std::vector<uint8_t> v;
-  for (Numeric x : n) v.push_back(uint8_t(x));
-  return v;
-}
-
-}  // namespace
-
-std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
-  std::vector<const TensorDesc*> in;
-  for (TensorId t : n.inputs) in.push_back(t == kNoTensor ? nullptr : &g.desc(t));
-  try {
-    return opDef(n.kind).infer(n, in);
-  } catch (const Error& e) {
-    fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
-  }
-}
-
-Executor::Executor(const Graph& g, std::vector<Numeric> numerics, bool fuse)
+Executor::Executor(const Graph& g, bool reference, bool fuse)
     : g_(g),
       lastUse_(g.tensors.size(), -1),
       state_(g.nodes.size()),
-      fusion_(planFusion(g, precisionCodes(numerics), fuse)),
+      fusion_(planFusion(g, fuse, !reference)),
       groupPlans_(fusion_.groups.size()),
       poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),
       planTried_(fusion_.groups.size(), false),
-      mode_(std::move(numerics)) {
-  if (!mode_.empty() && mode_.size() != g.nodes.size())
-    fail("internal: FP16 flags for the wrong graph");
+      reference_(reference) {
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     int k = fusion_.groupOf[i];
@@ -48,19 +26,19 @@ Executor::Executor(const Graph& g, std::vector<Numeric> numerics, bool fuse)
   for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
 }
 
-void Executor::reduce(Tensor& t, TensorId id, Numeric mode) const {
-  if (mode == Numeric::kFP16) kern::numeric::roundToFp16(t.data<float>(), t.size());
-  if (mode == Numeric::kINT8)
-    kern::numeric::fakeQuantizeInt8(t.data<float>(), t.size(), g_.tensor(id).int8Scale);
+void Executor::reduce(Tensor& t, TensorId id, Precision mode) const {
+  if (mode == Precision::kFP16) kern::numeric::roundToFp16(t.data<float>(), t.size());
+  if (mode == Precision::kINT8)
+    kern::numeric::fakeQuantizeInt8(t.data<float>(), t.size(), g_.tensor(id).quant.scale);
 }
 
-const Tensor& Executor::reducedWeights(TensorId t, Numeric mode) {
+const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
   auto key = std::make_pair(t, mode);
   auto it = reducedWeights_.find(key);
   if (it != reducedWeights_.end()) return it->second;
   Tensor r = g_.tensor(t).value.clone();
-  if (mode == Numeric::kFP16) kern::numeric::roundToFp16(r.data<float>(), r.size());
-  if (mode == Numeric::kINT8)  // per output channel (dim 0), symmetric
+  if (mode == Precision::kFP16) kern::numeric::roundToFp16(r.data<float>(), r.size());
+  if (mode == Precision::kINT8)  // per output channel (dim 0), symmetric
     kern::numeric::fakeQuantizeInt8PerChannel(r.data<float>(), r.shape()[0],
                                               r.size() / std::max<int64_t>(r.shape()[0], 1));
   return reducedWeights_[key] = std::move(r);
@@ -68,16 +46,16 @@ const Tensor& Executor::reducedWeights(TensorId t, Numeric mode) {
 
 // The weights a layer reads: reduced for convolutions in FP16 / INT8, as stored otherwise.
 const Tensor& Executor::weightsFor(NodeId n, TensorId t) {
-  Numeric m = modeOf(n);
+  Precision m = modeOf(n);
   bool conv =
       g_.nodes[n].kind == OpKind::kConvolution || g_.nodes[n].kind == OpKind::kDeconvolution;
-  return conv && m != Numeric::kFP32 ? reducedWeights(t, m) : g_.tensor(t).value;
+  return conv && m != Precision::kFP32 ? reducedWeights(t, m) : g_.tensor(t).value;
 }
 
 const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                                std::vector<Tensor>& rounded) {
-  Numeric m = modeOf(reader);
-  if (m == Numeric::kFP32 || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat)
+  Precision m = modeOf(reader);
+  if (m == Precision::kFP32 || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat)
     return live[t];
   int p = g_.tensor(t).producer;
   if (p >= 0 && modeOf(p) == m) return live[t];  // already in this precision
@@ -89,8 +67,8 @@ const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& l
 }
 
 void Executor::roundOutputs(NodeId last, std::vector<Tensor>& live) {
-  Numeric m = modeOf(last);
-  if (m == Numeric::kFP32) return;
+  Precision m = modeOf(last);
+  if (m == Precision::kFP32) return;
   for (TensorId t : g_.nodes[last].outputs)
     if (t != kNoTensor && !live[t].empty() && live[t].dtype() == DType::kFloat)
       reduce(live[t], t, m);
@@ -258,16 +236,8 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& r
     kern::ConvParams p = convParams(g_, conv);
     live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
     liveBytes += live[out].bytes();
-    kern::convRefF32(p, in(x), w.data<float>(), b, live[out].data<float>());
-    float* y = live[out].data<float>();
-    for (int64_t i = 0; i < live[out].size(); ++i) {
-      float v = y[i] + (residual ? residual[i] : 0.f);
-      using Act = kern::ConvPostOps::Act;
-      if (grp.post.act == Act::kRelu) v = std::max(v, 0.f);
-      if (grp.post.act == Act::kLeakyRelu && v < 0) v *= grp.post.alpha;
-      if (grp.post.act == Act::kClip) v = std::min(std::max(v, grp.post.alpha), grp.post.beta);
-      y[i] = v;
-    }
+    kern::convolveF32(nullptr, p, in(x), w.data<float>(), b, live[out].data<float>(), residual,
+                      grp.post);
     roundOutputs(grp.last, live);
     return;
   }

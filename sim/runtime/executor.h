@@ -12,21 +12,16 @@
 
 namespace sim {
 
-/// The precision a layer computes in (emulated where not FP32).
-enum class Numeric : uint8_t { kFP32, kFP16, kINT8 };
-
-/// Infers a node's outputs from its inputs' types; errors name the node.
-std::vector<TensorDesc> inferNode(const Graph& g, const Node& n);
-
 class Executor {
  public:
-  /// `numerics` (one per node, or empty = all FP32) gives each layer's emulated precision
-  /// (design §4). FP16: activations enter and leave rounded to FP16 (nearest even, saturating
-  /// at +-65504), convolution weights are rounded to FP16, sums are FP32. INT8: activations
-  /// enter and leave quantised with their tensor's scale (TensorInfo::int8Scale; round half
-  /// away from zero, saturate), convolution weights per output channel; arithmetic in FP32.
-  /// `fuse` = false runs every layer on its own (afterLayer then sees every layer's output).
-  explicit Executor(const Graph& g, std::vector<Numeric> numerics = {}, bool fuse = true);
+  /// Each layer computes in its Node::precision, emulated where not FP32 (design §4). FP16:
+  /// activations enter and leave rounded to FP16 (nearest even, saturating at +-65504),
+  /// convolution weights are rounded to FP16, sums are FP32. INT8: activations enter and leave
+  /// quantised with their tensor's scale (TensorInfo::quant; round half away from zero,
+  /// saturate), convolution weights per output channel; arithmetic in FP32. `reference` = true
+  /// ignores the precisions and runs everything in FP32. `fuse` = false runs every layer on its
+  /// own (afterLayer then sees every layer's output).
+  explicit Executor(const Graph& g, bool reference = false, bool fuse = true);
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
@@ -50,12 +45,14 @@ class Executor {
   std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;         // per pooling stage
   std::vector<const kern::Layout*> layoutOf_;                      // per blocked tensor: its layout
   std::vector<bool> planTried_;                                    // per group
-  std::vector<Numeric> mode_;                                      // per node
-  std::map<std::pair<TensorId, Numeric>, Tensor> reducedWeights_;  // rounded / quantised copies
-  Numeric modeOf(NodeId n) const { return mode_.empty() ? Numeric::kFP32 : mode_[n]; }
-  const Tensor& reducedWeights(TensorId t, Numeric mode);
+  bool reference_;  // everything in FP32
+  std::map<std::pair<TensorId, Precision>, Tensor> reducedWeights_;  // rounded / quantised copies
+  Precision modeOf(NodeId n) const {
+    return reference_ ? Precision::kFP32 : g_.nodes[n].precision;
+  }
+  const Tensor& reducedWeights(TensorId t, Precision mode);
   const Tensor& weightsFor(NodeId n, TensorId t);
-  void reduce(Tensor& t, TensorId id, Numeric mode) const;
+  void reduce(Tensor& t, TensorId id, Precision mode) const;
   /// The tensor an FP16 layer reads for t: rounded once per run when t comes from FP32.
   const Tensor& readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                        std::vector<Tensor>& rounded);

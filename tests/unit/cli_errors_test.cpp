@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/io.h"
-#include "sim/cli/run.h"
+#include "dlasim/io.h"
+#include "cli/run.h"
 #include "sim/ir/tensor.h"
 #include "test_support.h"
 
@@ -225,8 +225,8 @@ TEST_F(CliErrors, BadShapesFlag) {
 
 TEST_F(CliErrors, BadLoadInputs) {
   writeFile(dir_ / "short.bin", std::string(100, '\0'));
-  sim::cli::saveNpy(path("shape.npy"), sim::Tensor(sim::DType::kFloat, {1, 3, 16, 16}));
-  sim::cli::saveNpy(path("dtype.npy"), sim::Tensor(sim::DType::kInt32, {1, 3, 32, 32}));
+  dlasim::saveNpy(path("shape.npy"), sim::Tensor(sim::DType::kFloat, {1, 3, 16, 16}));
+  dlasim::saveNpy(path("dtype.npy"), sim::Tensor(sim::DType::kInt32, {1, 3, 32, 32}));
   writeFile(dir_ / "ok.bin", std::string(1 * 3 * 32 * 32 * 4, '\0'));
   struct Case {
     std::string spec;

@@ -242,7 +242,7 @@ TEST(DlaRulesMulti, ListsEveryBrokenRule) {
     s.strides = {9, 9};
     s.dilations = {33, 33};
     LayerGraph lg = conv(s);
-    hw::BuildConfig cfg;
+    hw::RuleConfig cfg;
     cfg.int8 = true;
     hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), hw::platformById(id), cfg);
     std::vector<std::string> rules;
@@ -259,7 +259,7 @@ TEST(DlaRulesMulti, SymmetricPaddingReportedOnce) {
     s.kernel = {33, 33};
     s.padsBegin = s.padsEnd = {32, 32};
     LayerGraph lg = conv(s);
-    hw::BuildConfig cfg;
+    hw::RuleConfig cfg;
     cfg.int8 = true;
     hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), hw::platformById(id), cfg);
     std::vector<std::string> rules;
@@ -281,7 +281,7 @@ TEST(DlaRulesMulti, DeconvBreakingSeveralRules) {
     s.dilations = {2, 2};
     s.group = s.inC = s.outC = 2;
     LayerGraph lg = deconv(s);
-    hw::BuildConfig cfg;
+    hw::RuleConfig cfg;
     cfg.int8 = true;
     hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), hw::platformById(id), cfg);
     std::vector<std::string> rules;
@@ -307,7 +307,7 @@ TEST(DlaRulesMulti, PlatformsDifferOnlyWhereDocumented) {
 
 TEST(DlaRulesEltwise, ComputedOperandsMustBe4DConstantsBroadcast) {
   const hw::Platform& orin = hw::platformById("orin-agx");
-  hw::BuildConfig cfg;
+  hw::RuleConfig cfg;
   cfg.int8 = true;
   LayerGraph scalarDiv({1, 4, 4, 4});
   scalarDiv.layer(OpKind::kElementWise, sim::EltAttrs{sim::EltOp::kDiv}, "Div",

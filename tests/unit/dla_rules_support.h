@@ -15,9 +15,10 @@
 
 #include "hwmodels/dla_rules.h"
 #include "hwmodels/platform.h"
-#include "sim/cli/run.h"
+#include "cli/run.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
+#include "sim/ops/op_def.h"
 #include "sim/runtime/executor.h"
 #include "test_support.h"
 
@@ -195,8 +196,8 @@ inline LayerGraph lrn(int64_t size, const Shape& in = {1, 8, 4, 4}) {
 
 enum class Cfg { kInt8, kFp16, kFp32, kInt8Dynamic };
 
-inline hw::BuildConfig buildConfig(Cfg c, const sim::Graph& g) {
-  hw::BuildConfig cfg;
+inline hw::RuleConfig buildConfig(Cfg c, const sim::Graph& g) {
+  hw::RuleConfig cfg;
   cfg.int8 = c == Cfg::kInt8 || c == Cfg::kInt8Dynamic;
   cfg.fp16 = c == Cfg::kFp16;
   if (c == Cfg::kInt8Dynamic) {
@@ -273,7 +274,7 @@ inline void checkCase(const CaseParam& param) {
   const auto& [c, platformId] = param;
   const hw::Platform& p = hw::platformById(platformId);
   LayerGraph lg = c.build();
-  hw::BuildConfig cfg = buildConfig(c.cfg, lg.g);
+  hw::RuleConfig cfg = buildConfig(c.cfg, lg.g);
   hw::LayerVerdict v = hw::checkLayer(lg.g, lg.node(), p, cfg);
   bool xavier = p.dlaGeneration == 1;
   expectVerdict(v, xavier && c.xavier ? *c.xavier : c.orin);

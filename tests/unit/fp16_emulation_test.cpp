@@ -5,6 +5,7 @@
 #include "kernels/numeric/fp16.h"
 #include "kernels/numeric/int8.h"
 #include "onnx_import/importer.h"
+#include "sim/passes/passes.h"
 #include "sim/runtime/executor.h"
 #include "test_support.h"
 
@@ -30,12 +31,14 @@ struct TinyConv {
     addOutput(m, "y");
     saveModel(m, dir / "m.onnx");
     model = onnx_import::importModelFile((dir / "m.onnx").string(), {});
+    sim::passes::fuseLikeTensorRT(model.graph);
   }
   std::vector<float> run(const std::vector<float>& x, bool fp16) {
-    return run(x, fp16 ? sim::Numeric::kFP16 : sim::Numeric::kFP32);
+    return run(x, fp16 ? sim::Precision::kFP16 : sim::Precision::kFP32);
   }
-  std::vector<float> run(const std::vector<float>& x, sim::Numeric mode) {
-    sim::Executor exec(model.graph, std::vector<sim::Numeric>(model.graph.nodes.size(), mode));
+  std::vector<float> run(const std::vector<float>& x, sim::Precision mode) {
+    for (auto& n : model.graph.nodes) n.precision = mode;
+    sim::Executor exec(model.graph);
     auto in = sim::Tensor::fromVector(sim::DType::kFloat, {1, 2, 1, 3}, x);
     auto y = exec.run({{"x", in}})[0];
     return std::vector<float>(y.data<float>(), y.data<float>() + y.size());
@@ -86,10 +89,10 @@ TEST(Fp16Emulation, CliEmulatesFp16DlaLayersOnly) {
 TEST(Int8Emulation, QuantisesInputsWeightsPerChannelAndOutputs) {
   TinyConv t;
   float sx = 0.05f, sy = 2.0f;  // input and output scales (dynamic range / 127)
-  t.model.graph.tensors[t.model.graph.find("x")].int8Scale = sx;
-  t.model.graph.tensors[t.model.graph.find("y")].int8Scale = sy;
+  t.model.graph.tensors[t.model.graph.find("x")].quant.scale = sx;
+  t.model.graph.tensors[t.model.graph.find("y")].quant.scale = sy;
   std::vector<float> x = {0.3f, -2.7182817f, 5.0001f, 1.0009765f, 0.0007f, 7.3f};
-  std::vector<float> y = t.run(x, sim::Numeric::kINT8);
+  std::vector<float> y = t.run(x, sim::Precision::kINT8);
   // Weights: one output channel, scale max|w| / 127.
   float sw = std::max(std::abs(t.w[0]), std::abs(t.w[1])) / 127.f;
   auto fq = [](float v, float s) { return s * float(kern::numeric::quantizeInt8(v, s)); };

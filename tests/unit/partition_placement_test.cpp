@@ -14,7 +14,7 @@
 
 #include "hwmodels/dla_rules.h"
 #include "hwmodels/platform.h"
-#include "sim/cli/run.h"
+#include "cli/run.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
 #include "sim/runtime/executor.h"

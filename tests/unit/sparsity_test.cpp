@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "hwmodels/dla_rules.h"
+#include "sim/ops/op_def.h"
 #include "sim/runtime/executor.h"
 
 namespace {

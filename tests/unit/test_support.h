@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/run.h"
+#include "cli/run.h"
 
 namespace testsupport {
 
@@ -132,7 +132,7 @@ inline Result runCli(std::vector<std::string> args) {
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
   Result r;
-  r.code = sim::cli::dlasimMain(int(argv.size()), argv.data(), out, err);
+  r.code = dlasim::cli::dlasimMain(int(argv.size()), argv.data(), out, err);
   r.out = out.str();
   r.err = err.str();
   return r;

@@ -1,0 +1,44 @@
+// The state behind the public handles (dlasim::Model, dlasim::Plan): internal to the library.
+#pragma once
+#include <memory>
+#include <mutex>
+
+#include "builder/build_plan.h"
+#include "dlasim/model.h"
+#include "dlasim/plan.h"
+#include "onnx_import/importer.h"
+#include "sim/runtime/executor.h"
+
+namespace dlasim {
+
+struct Model::Impl {
+  onnx_import::ImportResult imported;  // the graph, lowered, folded and fused
+  ModelInfo info;
+  std::vector<std::string> warnings;
+  std::mutex runMutex;
+  std::unique_ptr<sim::Executor> reference;  // built on the first run
+};
+
+struct Plan::Impl {
+  sim::Graph graph;  // the plan's own copy, with precisions and INT8 scales
+  int opset = 0;
+  builder::BuildResult build;
+  PlanSettings settings;
+  std::vector<LayerInfo> layers;
+  std::vector<LoadableInfo> loadables;
+
+  std::mutex runMutex;
+  std::unique_ptr<sim::Executor> exec;  // built on the first run
+  bool scalesReady = false;             // dynamic INT8 scales computed (or not needed)
+  bool releaseWeights = false, weightsReleased = false;
+
+  /// Fills layers and loadables from graph and build.
+  void describe();
+};
+
+/// The specs of a graph's inputs / outputs.
+std::vector<TensorSpec> specsOf(const sim::Graph& g, const std::vector<sim::TensorId>& ids);
+/// Outputs of an executor run, by name.
+TensorMap namedOutputs(const sim::Graph& g, std::vector<Tensor> values);
+
+}  // namespace dlasim

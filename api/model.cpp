@@ -1,0 +1,106 @@
+// dlasim::Model: import (onnx_import), TensorRT-style passes (sim/passes), build (builder/).
+#include "api/impl.h"
+#include "builder/calibration.h"
+#include "sim/passes/passes.h"
+
+namespace dlasim {
+
+std::vector<TensorSpec> specsOf(const sim::Graph& g, const std::vector<sim::TensorId>& ids) {
+  std::vector<TensorSpec> v;
+  for (sim::TensorId t : ids) v.push_back({g.tensor(t).name, g.desc(t).dtype, g.desc(t).shape});
+  return v;
+}
+
+TensorMap namedOutputs(const sim::Graph& g, std::vector<Tensor> values) {
+  TensorMap out;
+  for (size_t k = 0; k < g.outputs.size() && k < values.size(); ++k)
+    out[g.tensor(g.outputs[k]).name] = std::move(values[k]);
+  return out;
+}
+
+namespace {
+
+std::shared_ptr<Model::Impl> imported(const LoadOptions& o,
+                                      const std::function<onnx_import::ImportResult(
+                                          const onnx_import::ImportOptions&)>& import) {
+  auto impl = std::make_shared<Model::Impl>();
+  onnx_import::ImportOptions io;
+  io.shapes = o.shapes;
+  io.constantInputs = o.constantInputs;
+  io.warn = [&](const std::string& m) {
+    impl->warnings.push_back(m);
+    if (o.warn) o.warn(m);
+  };
+  impl->imported = import(io);
+  sim::Graph& g = impl->imported.graph;
+  sim::passes::markPatterns(g);
+  sim::passes::fuseLikeTensorRT(g);
+  ModelInfo& info = impl->info;
+  info.opset = impl->imported.opset;
+  info.producer = impl->imported.producer;
+  info.onnxNodes = impl->imported.onnxNodeCount;
+  info.layers = g.nodes.size();
+  info.weightBytes = int64_t(g.constantBytes());
+  info.inputs = specsOf(g, g.inputs);
+  info.outputs = specsOf(g, g.outputs);
+  info.dynamicInputs = impl->imported.dynamicInputs;
+  return impl;
+}
+
+}  // namespace
+
+Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Model Model::load(const std::string& path, const LoadOptions& options) {
+  auto impl = imported(options, [&](const onnx_import::ImportOptions& io) {
+    return onnx_import::importModelFile(path, io);
+  });
+  impl->info.path = path;
+  return Model(impl);
+}
+
+Model Model::fromBytes(const std::string& bytes, const LoadOptions& options,
+                       const std::string& baseDir) {
+  return Model(imported(options, [&](const onnx_import::ImportOptions& io) {
+    return onnx_import::importModelBytes(bytes, baseDir, io);
+  }));
+}
+
+const ModelInfo& Model::info() const { return impl_->info; }
+const std::vector<std::string>& Model::warnings() const { return impl_->warnings; }
+
+std::vector<std::string> Model::tensorNames() const {
+  std::vector<std::string> v;
+  for (const auto& t : impl_->imported.graph.tensors) v.push_back(t.name);
+  return v;
+}
+
+Plan Model::build(const BuildConfig& config) const {
+  auto p = std::make_shared<Plan::Impl>();
+  p->graph = impl_->imported.graph;  // constants share their buffers with the model
+  p->opset = impl_->imported.opset;
+  p->build = builder::buildPlan(p->graph, impl_->imported.dynamicInputs, config);
+  PlanSettings& s = p->settings;
+  s.platform = p->build.platform->id;
+  s.platformName = p->build.platform->name;
+  s.powerMode = config.powerMode;
+  s.dlaCore = config.dlaCore;
+  s.sourceModel = impl_->info.path;
+  s.calibrated = config.calibration.has_value();
+  s.standalone = config.standalone;
+  p->describe();
+  return Plan(p);
+}
+
+TensorMap Model::run(const TensorMap& inputs) const {
+  std::lock_guard<std::mutex> lock(impl_->runMutex);
+  const sim::Graph& g = impl_->imported.graph;
+  if (!impl_->reference) impl_->reference = std::make_unique<sim::Executor>(g, true);
+  return namedOutputs(g, impl_->reference->run(inputs));
+}
+
+CalibrationCache Model::calibrate(const TensorMap& inputs) const {
+  return builder::minMaxCalibration(impl_->imported.graph, inputs);
+}
+
+}  // namespace dlasim

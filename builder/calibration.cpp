@@ -1,0 +1,107 @@
+#include "builder/calibration.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "sim/ir/error.h"
+#include "sim/runtime/executor.h"
+
+namespace dlasim {
+
+using sim::fail;
+
+CalibrationCache CalibrationCache::read(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) fail(path, ": no such calibration cache");
+  std::ifstream f(path);
+  CalibrationCache c;
+  std::string line;
+  int n = 0;
+  while (std::getline(f, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (n == 1) {
+      if (line.rfind("TRT-", 0) != 0 || line.find('-', 4) == std::string::npos)
+        fail(path, ":1: not a TensorRT calibration cache (header '", line.substr(0, 60),
+             "', expected TRT-<version>-<Algorithm>)");
+      c.header = line;
+      continue;
+    }
+    if (line.empty()) continue;
+    size_t colon = line.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+      fail(path, ":", n, ": '", line.substr(0, 80), "' is not 'tensor: hexscale'");
+    std::string name = line.substr(0, colon), hex = line.substr(colon + 1);
+    hex.erase(0, hex.find_first_not_of(' '));
+    if (hex.empty() || hex.size() > 8 ||
+        hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      fail(path, ":", n, ": scale '", hex.substr(0, 20), "' of tensor '", name,
+           "' is not 1-8 hex digits");
+    uint32_t bits = uint32_t(std::stoul(hex, nullptr, 16));
+    float scale;
+    std::memcpy(&scale, &bits, 4);
+    if (!std::isfinite(scale) || scale < 0)
+      fail(path, ":", n, ": scale ", scale, " (0x", hex, ") of tensor '", name,
+           "' is not a finite non-negative number");
+    if (c.scales.count(name)) fail(path, ":", n, ": tensor '", name, "' is listed twice");
+    c.scales[name] = scale;
+  }
+  if (n == 0) fail(path, ": empty calibration cache");
+  return c;
+}
+
+std::string CalibrationCache::text() const {
+  std::string out = header + "\n";
+  for (const auto& [name, scale] : scales) {
+    uint32_t bits;
+    std::memcpy(&bits, &scale, 4);
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", bits);
+    out += name + ": " + hex + "\n";
+  }
+  return out;
+}
+
+}  // namespace dlasim
+
+namespace builder {
+
+using namespace sim;
+
+std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c, bool onlyMissing) {
+  std::vector<std::string> unknown;
+  for (const auto& [name, scale] : c.scales) {
+    TensorId t = g.find(name);
+    if (t == kNoTensor)
+      unknown.push_back(name);
+    else if (!onlyMissing || g.tensors[t].quant.scale == 0)
+      g.tensors[t].quant.scale = scale;
+  }
+  return unknown;
+}
+
+CalibrationCache minMaxCalibration(const Graph& g, const std::map<std::string, Tensor>& inputs) {
+  CalibrationCache cache;
+  cache.header = "TRT-8502-MinMaxCalibration";
+  auto record = [&](TensorId t, const Tensor& v) {
+    if (v.dtype() != DType::kFloat || g.tensor(t).isConstant()) return;
+    float amax = 0;
+    for (int64_t i = 0; i < v.size(); ++i)
+      if (std::isfinite(v.data<float>()[i])) amax = std::max(amax, std::fabs(v.data<float>()[i]));
+    cache.scales[g.tensor(t).name] = amax / 127.f;
+  };
+  for (TensorId t : g.inputs) record(t, inputs.at(g.tensor(t).name));
+  Executor exec(g, /*reference=*/true, /*fuse=*/false);  // every layer's output is seen
+  exec.afterLayer = [&](NodeId n, const std::vector<Tensor*>& outs) {
+    for (size_t k = 0; k < outs.size(); ++k)
+      if (outs[k]) record(g.nodes[n].outputs[k], *outs[k]);
+  };
+  exec.run(inputs);
+  return cache;
+}
+
+}  // namespace builder

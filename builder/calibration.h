@@ -1,0 +1,24 @@
+// INT8 scales in the IR: applying a calibration cache, and MinMax calibration over one batch.
+// (Reading and writing TensorRT's cache text is dlasim::CalibrationCache.)
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dlasim/calibration.h"
+#include "sim/ir/graph.h"
+
+namespace builder {
+
+using dlasim::CalibrationCache;
+
+/// MinMax calibration: one unfused FP32 run over `inputs`; scale = max|x| / 127 for the graph
+/// inputs and every float layer output.
+CalibrationCache minMaxCalibration(const sim::Graph& g, const std::map<std::string, sim::Tensor>& inputs);
+
+/// Sets TensorInfo::quant for every graph tensor the cache names (with `onlyMissing`, only where
+/// none is set yet); returns the cache's names that match no tensor.
+std::vector<std::string> applyCalibration(sim::Graph& g, const CalibrationCache& c,
+                                          bool onlyMissing = false);
+
+}  // namespace builder

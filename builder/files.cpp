@@ -1,0 +1,243 @@
+#include "dlasim/io.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "sim/ir/tensor.h"
+
+namespace dlasim {
+
+using namespace sim;
+using DType = DataType;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readAll(const std::string& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) fail(file, ": no such file");
+  if (fs::is_directory(file, ec)) fail(file, ": is a directory");
+  std::ifstream f(file, std::ios::binary);
+  if (!f) fail(file, ": cannot open");
+  std::ostringstream os;
+  os << f.rdbuf();
+  return os.str();
+}
+
+const char* npyDescr(DType t) {
+  switch (t) {
+    case DType::kFloat:
+      return "<f4";
+    case DType::kDouble:
+      return "<f8";
+    case DType::kInt8:
+      return "|i1";
+    case DType::kUInt8:
+      return "|u1";
+    case DType::kInt32:
+      return "<i4";
+    case DType::kInt64:
+      return "<i8";
+    case DType::kBool:
+      return "|b1";
+    case DType::kHalf:
+      return "<f2";
+  }
+  return "?";
+}
+
+// Reads the value of 'key' in a .npy header dict ("{'descr': '<f4', 'fortran_order': False, ...}").
+std::string headerField(const std::string& h, const std::string& key) {
+  auto at = h.find("'" + key + "'");
+  if (at == std::string::npos) return "";
+  at = h.find(':', at);
+  if (at == std::string::npos) return "";
+  ++at;
+  while (at < h.size() && h[at] == ' ') ++at;
+  if (at >= h.size()) return "";
+  char open = h[at];
+  char close = open == '\'' ? '\'' : open == '(' ? ')' : ',';
+  auto end = h.find(close, at + 1);
+  if (end == std::string::npos) return "";
+  return h.substr(at, end - at + (close == ',' ? 0 : 1));
+}
+
+Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string& inputName,
+                const TensorSpec& want) {
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) fail(file, ": not a .npy file");
+  int major = static_cast<unsigned char>(bytes[6]);
+  size_t hlen, start;
+  if (major == 1) {
+    hlen =
+        static_cast<unsigned char>(bytes[8]) | (size_t(static_cast<unsigned char>(bytes[9])) << 8);
+    start = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) fail(file, ": truncated .npy header");
+    hlen = 0;
+    for (int i = 0; i < 4; ++i) hlen |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    start = 12;
+  } else {
+    fail(file, ": unsupported .npy version ", major);
+  }
+  if (start + hlen > bytes.size()) fail(file, ": truncated .npy header");
+  std::string h = bytes.substr(start, hlen);
+  std::string descr = headerField(h, "descr"), order = headerField(h, "fortran_order"),
+              shapeStr_ = headerField(h, "shape");
+  if (descr.size() >= 2) descr = descr.substr(1, descr.size() - 2);
+  if (order.find("True") != std::string::npos)
+    fail(file, ": Fortran-order arrays are not supported");
+  if (descr != npyDescr(want.dtype))
+    fail(file, ": array type '", descr, "' does not match input '", inputName, "' of type ",
+         dtypeName(want.dtype), " ('", npyDescr(want.dtype), "')");
+  Shape shape;
+  std::string dims = shapeStr_.size() >= 2 ? shapeStr_.substr(1, shapeStr_.size() - 2) : "";
+  std::stringstream ss(dims);
+  std::string d;
+  while (std::getline(ss, d, ',')) {
+    d.erase(0, d.find_first_not_of(' '));
+    d.erase(d.find_last_not_of(' ') + 1);
+    if (d.empty()) continue;
+    if (d.find_first_not_of("0123456789") != std::string::npos || d.size() > 12)
+      fail(file, ": bad shape entry '", d, "' in .npy header");
+    shape.push_back(std::stoll(d));
+  }
+  if (shape != want.shape)
+    fail(file, ": array shape ", shapeStr(shape), " does not match input '", inputName, "' shape ",
+         shapeStr(want.shape));
+  size_t need = size_t(volume(want.shape)) * dtypeSize(want.dtype);
+  if (bytes.size() - start - hlen != need)
+    fail(file, ": holds ", bytes.size() - start - hlen, " data bytes, input '", inputName, "' (",
+         dtypeName(want.dtype), " ", shapeStr(want.shape), ") needs ", need);
+  return Tensor::adopt(want.dtype, want.shape, bytes.substr(start + hlen));
+}
+
+}  // namespace
+
+Tensor loadTensorFile(const std::string& file, const TensorSpec& want) {
+  const std::string& inputName = want.name;
+  std::string bytes = readAll(file);
+  if (file.size() > 4 && file.compare(file.size() - 4, 4, ".npy") == 0)
+    return parseNpy(file, std::move(bytes), inputName, want);
+  size_t need = size_t(volume(want.shape)) * dtypeSize(want.dtype);
+  if (bytes.size() != need)
+    fail(file, ": has ", bytes.size(), " bytes, input '", inputName, "' (", dtypeName(want.dtype),
+         " ", shapeStr(want.shape), ") needs ", need);
+  return Tensor::adopt(want.dtype, want.shape, std::move(bytes));
+}
+
+Tensor randomTensor(const TensorSpec& d, unsigned seed) {
+  Tensor t(d.dtype, d.shape);
+  // mt19937's output is fixed by the standard; the distributions are not, so map it by hand
+  // and the same seed gives the same data with any standard library.
+  std::mt19937 rng(seed);
+  auto unit = [&] { return double(rng()) / 4294967296.0; };  // [0, 1)
+  dispatchType(d.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = t.data<T>();
+    for (int64_t i = 0; i < t.size(); ++i) {
+      if constexpr (std::is_floating_point_v<T>)
+        p[i] = T(2.0 * unit() - 1.0);
+      else if constexpr (std::is_same_v<T, bool>)
+        p[i] = unit() < 0.5;
+      else
+        p[i] = T(int(unit() * 10));
+    }
+  });
+  return t;
+}
+
+TensorMap prepareInputs(const std::vector<TensorSpec>& specs,
+                        const std::map<std::string, std::string>& files, unsigned seed,
+                        const std::string& modelName, std::vector<std::string>* notes) {
+  auto note = [&](const std::string& m) {
+    if (notes) notes->push_back(m);
+  };
+  TensorMap inputs;
+  for (const auto& [name, file] : files) {
+    auto it = std::find_if(specs.begin(), specs.end(),
+                           [&](const TensorSpec& s) { return s.name == name; });
+    if (it == specs.end()) fail("--loadInputs: '", name, "' is not an input of ", modelName);
+    inputs[name] = loadTensorFile(file, *it);
+    note("Using values loaded from " + file + " for input " + name);
+  }
+  for (size_t k = 0; k < specs.size(); ++k) {
+    const TensorSpec& info = specs[k];
+    if (inputs.count(info.name)) continue;
+    unsigned s = seed + unsigned(k);  // by input position: stable across model edits
+    inputs[info.name] = randomTensor(info, s);
+    note("Input " + info.name + " (" + dtypeName(info.dtype) + " " + shapeStr(info.shape) +
+         ") filled with seeded random data in [-1, 1] (seed " + std::to_string(s) + ")");
+  }
+  return inputs;
+}
+
+void saveNpy(const std::string& file, const Tensor& t) {
+  std::ostringstream h;
+  h << "{'descr': '" << npyDescr(t.dtype()) << "', 'fortran_order': False, 'shape': (";
+  for (size_t i = 0; i < t.shape().size(); ++i)
+    h << t.shape()[i] << (t.shape().size() == 1 ? "," : (i + 1 < t.shape().size() ? ", " : ""));
+  h << "), }";
+  std::string header = h.str();
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::string out = "\x93NUMPY";
+  out += char(1);
+  out += char(0);
+  out += char(header.size() & 0xff);
+  out += char(header.size() >> 8);
+  out += header;
+  out.append(static_cast<const char*>(t.raw()), t.bytes());
+  writeFileSafely(file, out, {});
+}
+
+std::string outputJson(const std::vector<std::string>& names, const std::vector<Tensor>& values) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < names.size(); ++i) {
+    nlohmann::ordered_json o;
+    o["name"] = names[i];
+    o["dimensions"] = shapeStr(values[i].shape()) == "scalar" ? "" : shapeStr(values[i].shape());
+    nlohmann::ordered_json v = nlohmann::ordered_json::array();
+    for (double x : values[i].asDouble()) {
+      if (values[i].dtype() == DType::kFloat)
+        v.push_back(static_cast<float>(x));
+      else
+        v.push_back(x);
+    }
+    o["values"] = std::move(v);
+    arr.push_back(std::move(o));
+  }
+  return arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+void writeFileSafely(const std::string& path, const std::string& text,
+                     const std::vector<std::string>& inputs) {
+  std::error_code ec;
+  for (const auto& in : inputs)
+    if (!in.empty() && fs::exists(in, ec) && fs::exists(path, ec) && fs::equivalent(in, path, ec))
+      fail(path, ": refusing to overwrite an input of this run");
+  if (fs::is_directory(path, ec)) fail(path, ": is a directory");
+  std::string tmp = path + ".dlasim-tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) fail(path, ": cannot write (check the folder exists and is writable)");
+    f.write(text.data(), std::streamsize(text.size()));
+    if (!f) {
+      fs::remove(tmp, ec);
+      fail(path, ": write failed");
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    fail(path, ": cannot replace (", ec.message(), ")");
+  }
+}
+
+}  // namespace dlasim

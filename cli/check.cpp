@@ -1,0 +1,155 @@
+#include "cli/check.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cli/subcommand.h"
+#include "cli/util.h"
+#include "dlasim/dlasim.h"
+
+namespace dlasim::cli {
+
+namespace {
+
+struct OpRow {
+  int count = 0, dla = 0;
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>>
+      reasons;  // rule -> (message, nodes)
+};
+
+std::string joinNames(const std::vector<std::string>& v, size_t max = 6) {
+  std::string s;
+  for (size_t i = 0; i < v.size() && i < max; ++i) s += (i ? ", " : "") + v[i];
+  if (v.size() > max) s += cat(", ... (", v.size(), " in all)");
+  return s;
+}
+
+// Each layer's work record: where it runs, in which precision, on which unit, and what it
+// computes and moves.
+void printWork(const Plan& plan, std::ostream& out) {
+  out << "\nWork per layer (bytes in the layer's precision):\n"
+      << std::left << std::setw(40) << "Layer" << std::setw(5) << "Dev" << std::setw(6) << "Prec"
+      << std::setw(7) << "Unit" << std::right << std::setw(14) << "MACs" << std::setw(12)
+      << "ElemOps" << std::setw(12) << "In bytes" << std::setw(12) << "Out bytes"
+      << std::setw(12) << "Wt bytes" << "\n";
+  for (const LayerInfo& l : plan.layers()) {
+    std::string name = l.name.size() > 38 ? l.name.substr(0, 35) + "..." : l.name;
+    out << std::left << std::setw(40) << name << std::setw(5) << deviceName(l.device)
+        << std::setw(6) << precisionName(l.precision) << std::setw(7) << engineUnitName(l.work.unit)
+        << std::right << std::setw(14) << l.work.macs << std::setw(12) << l.work.eltOps
+        << std::setw(12) << l.work.inputBytes << std::setw(12) << l.work.outputBytes
+        << std::setw(12) << l.work.weightBytes << "\n";
+  }
+}
+
+void report(const Options& o, const Plan& plan, std::ostream& out) {
+  const PlanSettings& st = plan.settings();
+  PlatformInfo p = platform(st.platform);
+  std::string prec = o.best   ? "INT8+FP16"
+                     : o.int8 ? (o.fp16 ? "INT8+FP16" : "INT8")
+                     : o.fp16 ? "FP16"
+                              : "FP32";
+  out << "DLA compatibility of " << o.onnx << " on " << p.name << " (" << p.id << "), " << prec
+      << ", DLA core " << o.useDLACore << "\n";
+  const auto& layers = plan.layers();
+  int onDla = 0;
+  std::map<std::string, OpRow> rows;
+  std::vector<std::string> order;
+  for (const LayerInfo& l : layers) {
+    bool dla = l.device == Device::kDLA;
+    onDla += dla;
+    // A fused layer counts once for each ONNX node in it.
+    for (size_t k = 1; k < l.onnxNodes.size(); ++k) {
+      const std::string& op = l.onnxNodes[k].op;
+      if (!rows.count(op)) order.push_back(op);
+      ++rows[op].count;
+      rows[op].dla += dla;
+    }
+    if (!rows.count(l.onnxOp)) order.push_back(l.onnxOp);
+    OpRow& r = rows[l.onnxOp];
+    ++r.count;
+    r.dla += dla;
+    if (dla) continue;
+    for (const auto& v : l.reasons) {
+      auto& e = r.reasons[v.rule];
+      if (e.first.empty()) e.first = v.message;
+      if (e.second.empty() || e.second.back() != l.name) e.second.push_back(l.name);
+    }
+  }
+  int64_t macs = plan.totalMacs(), dlaMacs = plan.dlaMacs();
+  out << "Layers: " << layers.size() << " (" << onDla << " on DLA, " << layers.size() - onDla
+      << " on GPU); loadables: " << plan.loadables().size() << " of " << p.maxLoadablesPerCore
+      << " allowed per DLA core\n";
+  out << std::fixed << std::setprecision(1)
+      << "MACs on DLA: " << (macs ? 100.0 * double(dlaMacs) / double(macs) : 0.0) << "% ("
+      << double(dlaMacs) / 1e6 << " of " << double(macs) / 1e6 << " million)\n";
+  for (const auto& l : plan.loadables())
+    out << "  loadable " << l.name << ": " << l.layers.size() << " layers\n";
+  out << "\n"
+      << std::left << std::setw(22) << "Operator" << std::right << std::setw(6) << "Count"
+      << std::setw(5) << "DLA" << std::setw(5) << "GPU"
+      << "  Reasons (nodes)\n";
+  for (const auto& op : order) {
+    const OpRow& r = rows[op];
+    out << std::left << std::setw(22) << op << std::right << std::setw(6) << r.count << std::setw(5)
+        << r.dla << std::setw(5) << r.count - r.dla;
+    bool first = true;
+    for (const auto& [rule, e] : r.reasons) {
+      out << (first ? "  " : std::string(40, ' ')) << rule << ": " << e.first << " ("
+          << joinNames(e.second) << ")\n";
+      first = false;
+    }
+    if (first) out << "\n";
+  }
+  // Each suggested change once, with the layers it would move to the DLA.
+  std::vector<std::pair<std::string, std::vector<std::string>>> fixes;
+  for (const LayerInfo& l : layers) {
+    if (l.device == Device::kDLA) continue;
+    for (const auto& v : l.reasons) {
+      if (v.fix.empty() || v.rule == "layerDeviceTypes") continue;
+      auto it =
+          std::find_if(fixes.begin(), fixes.end(), [&](const auto& f) { return f.first == v.fix; });
+      if (it == fixes.end())
+        fixes.push_back({v.fix, {l.name}});
+      else if (it->second.back() != l.name)
+        it->second.push_back(l.name);
+    }
+  }
+  if (!fixes.empty()) out << "\nChanges that would put layers on the DLA:\n";
+  for (const auto& [fix, nodes] : fixes) out << "  " << fix << " (" << joinNames(nodes) << ")\n";
+  printWork(plan, out);
+}
+
+}  // namespace
+
+int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  SubcommandArgs a = splitSubcommandArgs(argc, argv, {"--strict"});
+  if (a.model.empty()) {
+    err << "dlasim: error: usage: dlasim check model.onnx [--platform=ID] [--int8|--fp16|--best] "
+           "[--shapes=...] [--useDLACore=N] [--strict]\n";
+    return 2;
+  }
+  bool strict = a.own.count("--strict") > 0;
+  bool prec = false;
+  for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
+  return runGuarded(err, [&]() -> int {
+    // INT8 is the DLA's main precision (the report header says which one was used).
+    std::vector<std::string> defaults = {"--useDLACore=0", "--allowGPUFallback", "--skipInference"};
+    if (!prec) defaults.push_back("--int8");
+    auto o = subcommandOptions(a, defaults);
+    if (!o) return 0;
+    Plan plan = importModel(*o, err).build(buildConfig(*o));
+    std::ostringstream text;
+    report(*o, plan, text);
+    std::istringstream lines(text.str());
+    for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
+    bool fallback = false;
+    for (const auto& l : plan.layers()) fallback |= l.device == Device::kGPU;
+    return strict && fallback ? 1 : 0;
+  });
+}
+
+}  // namespace dlasim::cli

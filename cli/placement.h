@@ -1,0 +1,15 @@
+// TensorRT's placement block ("Layers Running on DLA/GPU") with one fallback warning per layer,
+// and the --sparsity summary, printed from a plan.
+#pragma once
+#include "cli/log.h"
+#include "dlasim/plan.h"
+
+namespace dlasim::cli {
+
+void printPlacement(const Plan& plan, Log& log);
+void printSparsity(const Plan& plan, Log& log);
+
+/// "message [rule]; message [rule]" as the fallback warnings and errors list them.
+std::string reasonsText(const LayerInfo& l);
+
+}  // namespace dlasim::cli

@@ -1,0 +1,246 @@
+#include "cli/run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <sstream>
+
+#include "cli/calibrate.h"
+#include "cli/check.h"
+#include "cli/compare.h"
+#include "cli/log.h"
+#include "cli/placement.h"
+#include "cli/util.h"
+#include "dlasim/dlasim.h"
+
+namespace dlasim::cli {
+
+namespace {
+
+const std::string kVersion = dlasim::version();
+
+// Flags dlasim accepts with trtexec's meaning but whose effect is not built yet. Each is named
+// in the log so nothing is silently ignored.
+std::vector<std::string> pendingFeatures(const Options& o) {
+  std::vector<std::string> v;
+  if (!o.memPoolSizeMiB.empty())
+    v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
+  if (o.sparsity == "force")
+    v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
+  if (!o.exportProfile.empty()) v.push_back("--exportProfile");
+  if (!o.exportTimes.empty()) v.push_back("--exportTimes");
+  if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
+  return v;
+}
+
+void printOptions(Log& log, const Options& o) {
+  log.info("=== Model Options ===");
+  log.info(o.loadEngine.empty() ? "Format: ONNX" : "Format: dlasim engine");
+  log.info("Model: " + (o.loadEngine.empty() ? o.onnx : o.loadEngine));
+  log.info("=== Build Options ===");
+  std::string prec = "FP32";
+  if (o.best)
+    prec += "+FP16+INT8";
+  else {
+    if (o.fp16) prec += "+FP16";
+    if (o.int8) prec += "+INT8";
+  }
+  log.info("Precision: " + prec);
+  log.info(std::string("Calibration: ") +
+           (o.int8 || o.best ? (o.calib.empty() ? "Dynamic" : o.calib) : ""));
+  log.info(std::string("Build DLA standalone loadable: ") +
+           (o.buildDLAStandalone ? "Enabled" : "Disabled"));
+  log.info(std::string("Allow GPU fallback for DLA: ") +
+           (o.allowGPUFallback ? "Enabled" : "Disabled"));
+  log.info("=== System Options ===");
+  log.info("Device: simulated " + o.platform +
+           (o.powerMode.empty() ? "" : " (" + o.powerMode + ")"));
+  log.info("DLACore: " + (o.useDLACore >= 0 ? std::to_string(o.useDLACore) : std::string()));
+  log.info("=== Device Information ===");
+  for (const auto& p : platforms())
+    if (p.id == o.platform) {
+      const PowerModeInfo* mode = &p.powerModes.front();
+      for (const auto& m : p.powerModes)
+        if (m.name == o.powerMode) mode = &m;
+      log.info("Selected Device: " + p.name + " (simulated by dlasim; no GPU or DLA is used)");
+      log.info(cat("DLA cores: ", p.dlaCores, ", power mode ", mode->name, ": DLA clock ",
+                   mode->dlaClockMHz, " MHz, managed SRAM ", p.sramBytesPerCore / 1024,
+                   " KiB per core, DRAM ", p.dramBandwidthGBs, " GB/s"));
+    }
+  log.info("=== Inference Options ===");
+  std::ostringstream shapes;
+  for (const auto& [n, s] : o.shapes)
+    shapes << (shapes.tellp() ? ", " : "") << n << ":" << shapeStr(s);
+  log.info("Input inference shapes: " +
+           (shapes.str().empty() ? std::string("model") : shapes.str()));
+}
+
+std::vector<std::string> inputFilesOf(const Options& o) {
+  std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
+  for (const auto& [n, f] : o.loadInputs) v.push_back(f);
+  return v;
+}
+
+}  // namespace
+
+int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
+  Log log(out, o.verbose);
+  log.raw("&&&& RUNNING dlasim [dlasim v" + std::string(kVersion) + "] # " + o.commandLine);
+  printOptions(log, o);
+  for (const auto& f : o.ignoredFlags)
+    log.warn(f + " only matters on a device: ignored in simulation");
+  for (const auto& f : pendingFeatures(o)) log.warn("Not implemented yet, ignored: " + f);
+  std::optional<Model> model;  // kept for nothing but the plan: freed when the plan is built
+  std::optional<Plan> built;
+  std::string source = o.onnx.empty() ? o.loadEngine : o.onnx;
+  if (!o.loadEngine.empty()) {
+    built = Plan::load(o.loadEngine);
+    const PlanSettings& e = built->settings();
+    log.info("Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " +
+             e.platform +
+             (e.dlaCore >= 0 ? ", DLA core " + std::to_string(e.dlaCore)
+                             : std::string(", GPU only")) +
+             ")");
+    if (e.platform != o.platform && o.platform != "orin-agx")
+      log.warn("--platform=" + o.platform + " ignored: the engine was built for " + e.platform);
+  } else {
+    LoadOptions lo;
+    lo.shapes = o.shapes;
+    lo.warn = [&](const std::string& m) { log.warn(m); };
+    auto t0 = std::chrono::steady_clock::now();
+    model = Model::load(o.onnx, lo);
+    auto t1 = std::chrono::steady_clock::now();
+    const ModelInfo& info = model->info();
+    log.info("Parsed " + o.onnx + " (opset " + std::to_string(info.opset) + ", producer '" +
+             info.producer + "'): " + std::to_string(info.onnxNodes) + " ONNX nodes -> " +
+             std::to_string(info.layers) + " layers, weights " +
+             std::to_string(info.weightBytes / 1024) + " KiB, in " +
+             std::to_string(std::chrono::duration<double, std::milli>(t1 - t0).count()) + " ms");
+    BuildConfig cfg = buildConfig(o);
+    if (cfg.calibration) {
+      std::vector<std::string> names = model->tensorNames(), unknown;
+      std::sort(names.begin(), names.end());
+      for (const auto& [name, scale] : cfg.calibration->scales)
+        if (!std::binary_search(names.begin(), names.end(), name)) unknown.push_back(name);
+      log.info(cat("Calibration cache ", o.calib, " (", cfg.calibration->header,
+                   "): ", cfg.calibration->scales.size() - unknown.size(), " INT8 scales applied"));
+      if (!unknown.empty())
+        log.warn(cat(unknown.size(), " calibration entries name no tensor of the model (first: '",
+                     unknown.front(), "'); layers without a scale run in FP16"));
+    }
+    try {
+      built = model->build(cfg);
+    } catch (const VerdictError& e) {
+      for (const auto& p : e.problems) log.error("[TRT] " + p);
+      throw;
+    }
+    for (const auto& w : built->warnings()) log.warn("[TRT] " + w);
+    model.reset();
+  }
+  Plan& plan = *built;
+  if (o.verbose)
+    for (const auto& l : plan.layers()) log.verbose("Layer " + l.type + ": " + l.name);
+  printPlacement(plan, log);
+  if (o.sparsity != "disable" && plan.settings().dlaCore >= 0) printSparsity(plan, log);
+  if (!o.saveEngine.empty()) {
+    plan.save(o.saveEngine, inputFilesOf(o));
+    log.info("Engine saved to " + o.saveEngine);
+  }
+  if (o.dumpLayerInfo) {
+    log.info("Layer Information:");
+    std::istringstream lines(plan.layerInfoJson(o.profilingVerbosity == "detailed"));
+    for (std::string line; std::getline(lines, line);) log.info(line);
+  }
+  if (!o.exportLayerInfo.empty()) {
+    writeFileSafely(o.exportLayerInfo, plan.layerInfoJson(o.profilingVerbosity == "detailed"),
+                    inputFilesOf(o));
+    log.info("Layer information written to " + o.exportLayerInfo);
+  }
+
+  std::vector<std::string> notes;
+  TensorMap inputs = prepareInputs(plan.inputs(), o.loadInputs, o.seed, source, &notes);
+  for (const auto& n : notes) log.info(n);
+  if (o.skipInference) {
+    log.info("Skipped inference (--skipInference)");
+    log.raw("&&&& PASSED dlasim [dlasim v" + kVersion + "] # " + o.commandLine);
+    return 0;
+  }
+
+  // DLA layers compute in their emulated precision, GPU layers in FP32.
+  int fp16Count = plan.dlaLayers(Precision::kFP16), int8Count = plan.dlaLayers(Precision::kINT8);
+  if (plan.usesDynamicScales())
+    log.info(
+        "INT8 scales: no --calib, so MinMax over this run's own inputs (trtexec would use "
+        "random dynamic ranges)");
+  if (fp16Count || int8Count)
+    log.info(cat("Numerics: ", fp16Count, " DLA layers in emulated FP16, ", int8Count,
+                 " in emulated INT8 (docs/numerics.md); the other layers in FP32"));
+  plan.releaseHostWeights();  // one copy of the weights: the prepared kernels'
+  auto t2 = std::chrono::steady_clock::now();
+  TensorMap results = plan.run(inputs);
+  auto t3 = std::chrono::steady_clock::now();
+  log.info("FP32 reference inference on this host: " +
+           std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()) +
+           " ms (CPU time of the emulator, not a device estimate)");
+  log.warn(
+      "Performance summary: the Orin/Xavier latency model is not built yet; no device figures are "
+      "printed");
+
+  std::vector<std::string> names;
+  std::vector<Tensor> outputs;
+  for (const auto& spec : plan.outputs()) {
+    names.push_back(spec.name);
+    outputs.push_back(results.at(spec.name));
+  }
+  if (!o.exportOutput.empty()) {
+    writeFileSafely(o.exportOutput, outputJson(names, outputs), inputFilesOf(o));
+    log.info("Output written to " + o.exportOutput);
+  }
+  for (size_t i = 0; i < names.size(); ++i)
+    log.info("Output " + names[i] + ": " + dataTypeName(outputs[i].dtype()) + " " +
+             shapeStr(outputs[i].shape()));
+  if (o.dumpOutput) {  // trtexec's form: the name and dims, then the values on one line
+    log.info("Output Tensors:");
+    for (size_t i = 0; i < names.size(); ++i) {
+      log.info(names[i] + ": (" + shapeStr(outputs[i].shape()) + ")");
+      std::ostringstream values;
+      for (double v : outputs[i].asDouble()) values << (values.tellp() ? " " : "") << v;
+      log.info(values.str());
+    }
+  }
+  log.raw("&&&& PASSED dlasim [dlasim v" + kVersion + "] # " + o.commandLine);
+  return 0;
+}
+
+int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::string sub = argc > 1 ? argv[1] : "";
+  if (sub == "check") return checkMain(argc, argv, out, err);
+  if (sub == "compare") return compareMain(argc, argv, out, err);
+  if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
+  if (sub == "rules") {
+    out << rulesMarkdown();
+    return 0;
+  }
+  try {
+    auto opts = parseOptions(argc, argv);
+    if (!opts) return 0;
+    return runTrtexec(*opts, out, err);
+  } catch (const VerdictError& e) {
+    err << "dlasim: build failed: " << printable(e.what()) << "\n";
+    out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
+    return 1;
+  } catch (const InputError& e) {
+    err << "dlasim: error: " << printable(e.what()) << "\n";
+    out << "&&&& FAILED dlasim [dlasim v" << kVersion << "]\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    err << "dlasim: error: out of memory (the model or its inputs are too large for this "
+           "machine)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    err << "dlasim: error: " << printable(e.what()) << "\n";
+    return 2;
+  }
+}
+
+}  // namespace dlasim::cli

@@ -1,0 +1,12 @@
+#pragma once
+#include "sim/ir/graph.h"
+
+namespace sim::passes {
+
+/// Tags layers that belong to patterns TensorRT's parser handles as a unit (Node::pattern).
+void markPatterns(sim::Graph& g);
+
+/// Fuses layers as TensorRT's builder does (Scale and ReLU into the preceding convolution).
+void fuseLikeTensorRT(sim::Graph& g);
+
+}  // namespace sim::passes
