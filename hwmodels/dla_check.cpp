@@ -42,26 +42,29 @@ void commonRules(Ctx& c) {
     const auto& d = c.g.desc(t);
     if (d.dtype != sim::DType::kFloat &&
         !(c.n.kind == sim::OpKind::kElementWise && d.dtype == sim::DType::kBool) && !typeBad) {
-      c.fail("general.type",
+      c.fail("general.type", sim::dtypeName(d.dtype),
+             c.n.kind == sim::OpKind::kElementWise ? "float or bool" : "float",
              sim::cat("tensor '", c.g.tensor(t).name, "' is ", sim::dtypeName(d.dtype),
                       "; DLA layers take FP16/INT8 activations"));
       typeBad = true;
     }
     int64_t b = dlaBatch(d.shape);
     if (b > c.l.maxBatch && !batchBad) {
-      c.fail("general.batch", sim::cat("DLA batch (product of dims but CHW) ", b, " of ",
-                                       sim::shapeStr(d.shape), " exceeds ", c.l.maxBatch));
+      c.fail("general.batch", std::to_string(b), sim::cat("<= ", c.l.maxBatch),
+             sim::cat("DLA batch (product of dims but CHW) ", b, " of ", sim::shapeStr(d.shape),
+                      " exceeds ", c.l.maxBatch));
       batchBad = true;
     }
     for (size_t i = d.shape.size() >= 3 ? d.shape.size() - 3 : 0; i < d.shape.size() && !dimBad;
          ++i)
       if (d.shape[i] > c.l.maxNonBatchDim) {
-        c.fail("general.dims", sim::cat("dimension ", d.shape[i], " of ", sim::shapeStr(d.shape),
-                                        " exceeds ", c.l.maxNonBatchDim));
+        c.fail("general.dims", std::to_string(d.shape[i]), sim::cat("<= ", c.l.maxNonBatchDim),
+               sim::cat("dimension ", d.shape[i], " of ", sim::shapeStr(d.shape), " exceeds ",
+                        c.l.maxNonBatchDim));
         dimBad = true;
       }
     if (size_t(t) < c.cfg.dynamicTensors.size() && c.cfg.dynamicTensors[t] && !dynBad) {
-      c.fail("general.dynamic",
+      c.fail("general.dynamic", "dynamic", "static (min = max shape)",
              sim::cat("tensor '", c.g.tensor(t).name,
                       "' has dynamic dimensions (min and max shapes differ)"),
              "build with equal --minShapes, --optShapes and --maxShapes");
@@ -94,12 +97,13 @@ void precisionRules(Ctx& c) {
     else if (it->second == Precision::kFP16)
       c.v.precision = Precision::kFP16;
     else
-      c.fail("general.precision", sim::cat("--layerPrecisions asks for ", lowerName(it->second),
-                                           "; DLA only supports FP16 and INT8"));
+      c.fail("general.precision", lowerName(it->second), "fp16 or int8",
+             sim::cat("--layerPrecisions asks for ", lowerName(it->second),
+                      "; DLA only supports FP16 and INT8"));
     return;
   }
   if (!c.cfg.int8 && !c.cfg.fp16) {
-    c.fail("general.precision",
+    c.fail("general.precision", "FP32", "FP16 or INT8",
            "DLA only supports FP16 and INT8 precision; the build allows FP32 only",
            "build with --fp16 or --int8");
     return;
@@ -271,11 +275,6 @@ std::string rulesMarkdown() {
   auto value = [](const Platform& p, const std::string& key) -> std::string {
     const DlaLimits& l = p.limits;
     auto r = [](const Range& x) { return rangeStr(x); };
-    auto list = [](const std::vector<int64_t>& v) {
-      std::string s = "{";
-      for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
-      return s + "}";
-    };
     if (key == "maxBatch") return std::to_string(l.maxBatch);
     if (key == "maxNonBatchDim") return std::to_string(l.maxNonBatchDim);
     if (key == "maxLoadablesPerCore") return std::to_string(l.maxLoadablesPerCore);
@@ -295,7 +294,7 @@ std::string rulesMarkdown() {
     if (key == "poolStride") return r(l.poolStride);
     if (key == "avgPoolNeedsInclusivePadding") return l.avgPoolNeedsInclusivePadding ? "yes" : "no";
     if (key == "clipUpper") return r(l.clipUpper);
-    if (key == "lrnWindows") return list(l.lrnWindows);
+    if (key == "lrnWindows") return listStr(l.lrnWindows);
     if (key == "resizeNearestScale") return r(l.resizeNearestScale);
     if (key == "resizeLinearScale") return r(l.resizeLinearScale);
     if (key == "softmax") return l.softmax ? "yes" : "no";

@@ -19,23 +19,25 @@ namespace rules {
 void convolution(Ctx& c, bool deconv) {
   const auto& a = c.n.get<sim::ConvAttrs>();
   if (a.kernel.size() != 2) {
-    c.fail(deconv ? "deconv.spatial" : "conv.spatial",
+    c.fail(deconv ? "deconv.spatial" : "conv.spatial", std::to_string(a.kernel.size()), "= 2",
            sim::cat("only 2 spatial dimensions are supported, got ", a.kernel.size()));
     return;
   }
   if (!c.constant(1))
-    c.fail(deconv ? "deconv.weights" : "conv.weights", "weights must be build-time constants");
+    c.fail(deconv ? "deconv.weights" : "conv.weights", "non-constant", "build-time constant",
+           "weights must be build-time constants");
   if (!deconv) {
     bool big = !c.l.convKernel.contains(a.kernel[0]) || !c.l.convKernel.contains(a.kernel[1]);
     if (big)
-      c.fail("conv.kernel",
+      c.fail("conv.kernel", dims(a.kernel), rangeStr(c.l.convKernel),
              sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.convKernel)),
              "split the kernel into several convolutions summed together");
     c.range("conv.padding", "padding", a.padsBegin, c.l.convPadding);
     if (a.padsEnd != a.padsBegin) c.range("conv.padding", "padding", a.padsEnd, c.l.convPadding);
     for (size_t i = 0; i < 2; ++i)
       if (std::max(a.padsBegin[i], a.padsEnd[i]) >= a.kernel[i]) {
-        c.fail("conv.padding_lt_kernel",
+        c.fail("conv.padding_lt_kernel", std::to_string(std::max(a.padsBegin[i], a.padsEnd[i])),
+               sim::cat("< ", a.kernel[i]),
                sim::cat("padding ", std::max(a.padsBegin[i], a.padsEnd[i]),
                         " is not smaller than kernel ", a.kernel[i]),
                "pad explicitly with a Pad before the convolution");
@@ -44,10 +46,11 @@ void convolution(Ctx& c, bool deconv) {
     c.range("conv.stride", "stride", a.strides, c.l.convStride);
     c.range("conv.dilation", "dilation", a.dilations, c.l.convDilation);
     if (!c.l.convGroups.contains(a.group))
-      c.fail("conv.groups", sim::cat("groups ", a.group, " outside ", rangeStr(c.l.convGroups)));
+      c.fail("conv.groups", std::to_string(a.group), rangeStr(c.l.convGroups),
+             sim::cat("groups ", a.group, " outside ", rangeStr(c.l.convGroups)));
     int64_t k = c.out()[1];
     if (!c.l.convOutputMaps.contains(k))
-      c.fail("conv.output_maps",
+      c.fail("conv.output_maps", std::to_string(k), rangeStr(c.l.convOutputMaps),
              sim::cat("output maps ", k, " outside ", rangeStr(c.l.convOutputMaps)),
              "split the output channels over several convolutions and concatenate");
     return;
@@ -58,32 +61,42 @@ void convolution(Ctx& c, bool deconv) {
                                                c.l.deconvLongKernels.end(), a.kernel[0]));
   if (!longK &&
       (!c.l.deconvKernel.contains(a.kernel[0]) || !c.l.deconvKernel.contains(a.kernel[1])))
-    c.fail("deconv.kernel",
+    c.fail("deconv.kernel", dims(a.kernel),
+           sim::cat(rangeStr(c.l.deconvKernel), " or 1xK / Kx1 with K in ",
+                    listStr(c.l.deconvLongKernels)),
            sim::cat("kernel ", dims(a.kernel), " exceeds ", rangeStr(c.l.deconvKernel),
                     " (1xK / Kx1 with K in {64,96,128} excepted)"));
   if (a.kernel[0] == a.kernel[1] && c.l.deconvDisabledSquare.contains(a.kernel[0]))
-    c.fail("deconv.square",
+    c.fail("deconv.square", dims(a.kernel),
+           sim::cat("not square in ", rangeStr(c.l.deconvDisabledSquare)),
            sim::cat("square kernel ", dims(a.kernel), " in ", rangeStr(c.l.deconvDisabledSquare),
                     " is disabled on DLA (slow compilation)"));
   if (a.strides[0] == a.strides[1] && c.l.deconvDisabledSquare.contains(a.strides[0]))
-    c.fail("deconv.square",
+    c.fail("deconv.square", dims(a.strides),
+           sim::cat("not square in ", rangeStr(c.l.deconvDisabledSquare)),
            sim::cat("square stride ", dims(a.strides), " in ", rangeStr(c.l.deconvDisabledSquare),
                     " is disabled on DLA (slow compilation)"));
   for (size_t i = 0; i < 2; ++i)
     if (a.padsBegin[i] || a.padsEnd[i] || (!a.outputPadding.empty() && a.outputPadding[i])) {
       c.fail("deconv.padding",
+             sim::cat(dims(a.padsBegin), "/", dims(a.padsEnd),
+                      a.outputPadding.empty() ? "" : ", output padding " + dims(a.outputPadding)),
+             "= 0",
              sim::cat("padding ", dims(a.padsBegin), "/", dims(a.padsEnd),
                       a.outputPadding.empty() ? "" : ", output padding " + dims(a.outputPadding),
                       " must be 0"),
              "crop the output with a Slice instead of padding");
       break;
     }
-  if (a.group != 1) c.fail("deconv.groups", sim::cat("groups ", a.group, " must be 1"));
+  if (a.group != 1)
+    c.fail("deconv.groups", std::to_string(a.group), "= 1",
+           sim::cat("groups ", a.group, " must be 1"));
   if (a.dilations[0] != 1 || a.dilations[1] != 1)
-    c.fail("deconv.dilation", sim::cat("dilation ", dims(a.dilations), " must be 1"));
+    c.fail("deconv.dilation", dims(a.dilations), "= 1",
+           sim::cat("dilation ", dims(a.dilations), " must be 1"));
   for (int64_t ch : {c.in()[1], c.out()[1]})
     if (!c.l.deconvChannels.contains(ch)) {
-      c.fail("deconv.channels",
+      c.fail("deconv.channels", std::to_string(ch), rangeStr(c.l.deconvChannels),
              sim::cat("channels ", ch, " outside ", rangeStr(c.l.deconvChannels)));
       break;
     }
@@ -92,7 +105,7 @@ void convolution(Ctx& c, bool deconv) {
 void rulePooling(Ctx& c) {
   const auto& a = c.n.get<sim::PoolAttrs>();
   if (c.in().size() != 4) {
-    c.fail("pool.spatial",
+    c.fail("pool.spatial", sim::shapeStr(c.in()), "4-D NCHW",
            sim::cat("only 2 spatial dimensions are supported, got input ", sim::shapeStr(c.in())));
     return;
   }
@@ -124,18 +137,20 @@ void rulePooling(Ctx& c) {
                      a0, "x", a1, " then kernel ", k[0] + 1 - a0, "x", k[1] + 1 - a1,
                      " (stride 1, padding halved)");
     }
-    c.fail("pool.window", sim::cat("window ", dims(k), " exceeds ", rangeStr(c.l.poolWindow)), fix);
+    c.fail("pool.window", dims(k), rangeStr(c.l.poolWindow),
+           sim::cat("window ", dims(k), " exceeds ", rangeStr(c.l.poolWindow)), fix);
   }
   if (a.global) return;
   c.range("pool.padding", "padding", a.padsBegin, c.l.poolPadding);
   if (a.padsEnd != a.padsBegin) c.range("pool.padding", "padding", a.padsEnd, c.l.poolPadding);
   c.range("pool.stride", "stride", a.strides, c.l.poolStride);
   if (a.dilations[0] != 1 || a.dilations[1] != 1)
-    c.fail("pool.dilation", sim::cat("dilation ", dims(a.dilations), " is not supported"));
+    c.fail("pool.dilation", dims(a.dilations), "= 1",
+           sim::cat("dilation ", dims(a.dilations), " is not supported"));
   bool padded = a.padsBegin[0] || a.padsBegin[1] || a.padsEnd[0] || a.padsEnd[1];
   if (c.l.avgPoolNeedsInclusivePadding && a.type == sim::PoolType::kAverage && padded &&
       !a.countIncludePad)
-    c.fail("pool.avg_inclusive",
+    c.fail("pool.avg_inclusive", "count_include_pad=0", "count_include_pad=1",
            "average pooling with padding must count the padding (count_include_pad=1) on this DLA",
            "set count_include_pad=1 or remove the padding");
 }
@@ -150,16 +165,19 @@ void ruleActivation(Ctx& c) {
       break;
     case sim::ActType::kLeakyRelu:
       if (a.alpha < 0)
-        c.fail("act.leaky_slope", sim::cat("negative slope ", a.alpha, " is not supported"));
+        c.fail("act.leaky_slope", sim::cat(a.alpha), ">= 0",
+               sim::cat("negative slope ", a.alpha, " is not supported"));
       break;
     case sim::ActType::kClip:
       if (a.alpha != 0 || !(a.beta >= c.l.clipUpper.lo && a.beta <= c.l.clipUpper.hi))
-        c.fail("act.clip",
+        c.fail("act.clip", sim::cat("[", a.alpha, ", ", a.beta, "]"),
+               sim::cat("[0, x] with x in ", rangeStr(c.l.clipUpper)),
                sim::cat("Clip [", a.alpha, ", ", a.beta,
                         "] is not a clipped ReLU [0, x] with x in ", rangeStr(c.l.clipUpper)));
       break;
     default:
-      c.fail("act.type", "only ReLU, Sigmoid, TanH, clipped ReLU and leaky ReLU run on the DLA",
+      c.fail("act.type", c.n.onnxOp, "ReLU, Sigmoid, TanH, clipped ReLU, leaky ReLU",
+             "only ReLU, Sigmoid, TanH, clipped ReLU and leaky ReLU run on the DLA",
              c.n.onnxOp == "HardSwish"
                  ? "HardSwish = x * clip(x + 3, 0, 6) / 6: build it from Add, clipped ReLU and Mul"
                  : "");
@@ -169,27 +187,34 @@ void ruleActivation(Ctx& c) {
 void ruleElementWise(Ctx& c) {
   using sim::EltOp;
   EltOp op = c.n.get<sim::EltAttrs>().op;
+  const char* supported = c.l.eltwiseDivPow
+                              ? "Sum, Sub, Prod, Max, Min, Div, Pow, Equal, Greater, Less"
+                              : "Sum, Sub, Prod, Max, Min, Equal, Greater, Less";
   if (op == EltOp::kAnd || op == EltOp::kOr)
-    c.fail("eltwise.op", "logical operations are not supported");
+    c.fail("eltwise.op", c.n.onnxOp, supported, "logical operations are not supported");
   if ((op == EltOp::kDiv || op == EltOp::kPow) && !c.l.eltwiseDivPow)
-    c.fail("eltwise.op", "Div and Pow are not supported by this TensorRT/DLA");
+    c.fail("eltwise.op", c.n.onnxOp, supported,
+           "Div and Pow are not supported by this TensorRT/DLA");
   bool cmp = op == EltOp::kEqual || op == EltOp::kGreater || op == EltOp::kLess;
   if (cmp && !c.cfg.int8)
-    c.fail("eltwise.comparison_int8",
+    c.fail("eltwise.comparison_int8", c.cfg.fp16 ? "FP16" : "FP32", "INT8",
            "comparison operations run on the DLA in INT8 only (build with --int8)");
   // Computed operands must be 4-D NCHW; a constant of lower rank is reshaped to 4-D by
   // TensorRT's parser (a broadcast constant layer), so only its broadcast matters.
   for (size_t i = 0; i < 2; ++i)
     if ((!c.constant(i) && c.in(i).size() != 4) || (c.constant(i) && c.in(i).size() > 4)) {
-      c.fail("eltwise.rank", sim::cat("inputs must be 4-D NCHW, got ", sim::shapeStr(c.in(0)),
-                                      " and ", sim::shapeStr(c.in(1))));
+      c.fail("eltwise.rank", sim::cat(sim::shapeStr(c.in(0)), " and ", sim::shapeStr(c.in(1))),
+             "4-D NCHW (constants: rank <= 4)",
+             sim::cat("inputs must be 4-D NCHW, got ", sim::shapeStr(c.in(0)), " and ",
+                      sim::shapeStr(c.in(1))));
       break;
     }
 }
 
 void ruleUnary(Ctx& c) {
   if (c.n.get<sim::UnaryAttrs>().op != sim::UnaryOp::kAbs)
-    c.fail("unary.op", sim::cat("only the ABS unary operation is supported (got ", c.n.onnxOp, ")"),
+    c.fail("unary.op", c.n.onnxOp, "Abs",
+           sim::cat("only the ABS unary operation is supported (got ", c.n.onnxOp, ")"),
            c.n.onnxOp == "Neg" ? "multiply by -1 with a Scale layer" : "");
   c.requireRank4("unary.rank", "unary");
 }
@@ -198,7 +223,7 @@ void ruleScale(Ctx& c) {
   c.requireRank4("scale.rank", "scale");
   if (c.n.pattern == "GroupNormalization")
     c.fail(
-        "scale.groupnorm",
+        "scale.groupnorm", "GroupNormalization pattern", "outside the GroupNormalization pattern",
         "part of the GroupNormalization pattern (Reshape -> InstanceNormalization -> Reshape -> "
         "Mul -> Add): "
         "TensorRT keeps these Scale layers on the GPU with the InstanceNormalization plugin",

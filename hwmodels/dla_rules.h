@@ -28,8 +28,11 @@ struct Violation {
   std::string rule;     // rule id from the catalogue, e.g. "conv.kernel"
   std::string message;  // with the actual value and the limit
   std::string fix;      // a change that would put the layer on the DLA, when one exists
-  std::string value;    // the value found, e.g. "33x33"
-  std::string limit;    // the limit it broke, e.g. "[1,32]"
+  // The same value and limit as structured text, e.g. "33x33" and "[1,32]", "4097" and
+  // "<= 4096", "int32" and "float", "Elu" and "ReLU, Sigmoid, ...". Default-initialised so
+  // {rule, message, fix} aggregate initialisers still compile without warnings.
+  std::string value = {};  // what the layer has
+  std::string limit = {};  // what the rule allows
 };
 
 struct LayerVerdict {

@@ -9,19 +9,25 @@
 namespace hw::rules {
 
 void ruleParametricReLU(Ctx& c) {
-  if (!c.constant(1)) c.fail("prelu.slope", "slopes must be a build-time constant");
+  if (!c.constant(1))
+    c.fail("prelu.slope", "non-constant", "build-time constant",
+           "slopes must be a build-time constant");
   if (c.g.desc(c.n.inputs[1]).shape.size() != c.in().size())
-    c.fail("prelu.rank", sim::cat("slopes rank ", c.g.desc(c.n.inputs[1]).shape.size(),
-                                  " differs from input rank ", c.in().size()));
+    c.fail("prelu.rank", std::to_string(c.g.desc(c.n.inputs[1]).shape.size()),
+           sim::cat("= ", c.in().size()),
+           sim::cat("slopes rank ", c.g.desc(c.n.inputs[1]).shape.size(),
+                    " differs from input rank ", c.in().size()));
 }
 
 void ruleNormalization(Ctx& c) {
   const auto& a = c.n.get<sim::NormAttrs>();
-  const char* what = a.type == sim::NormType::kInstance
-                         ? "InstanceNormalization (a GPU plugin in TensorRT)"
-                     : a.type == sim::NormType::kLayer ? "LayerNormalization"
-                                                       : "GroupNormalization";
-  c.fail("norm.unsupported", sim::cat(what, " is not supported on the DLA"),
+  const char* type = a.type == sim::NormType::kInstance ? "InstanceNormalization"
+                     : a.type == sim::NormType::kLayer  ? "LayerNormalization"
+                                                        : "GroupNormalization";
+  std::string what = a.type == sim::NormType::kInstance
+                         ? sim::cat(type, " (a GPU plugin in TensorRT)")
+                         : std::string(type);
+  c.fail("norm.unsupported", type, "unsupported", sim::cat(what, " is not supported on the DLA"),
          a.type == sim::NormType::kLayer ? ""
          : c.n.pattern == "GroupNormalization"
              ? "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on "
@@ -32,16 +38,19 @@ void ruleNormalization(Ctx& c) {
 void ruleLRN(Ctx& c) {
   int64_t w = c.n.get<sim::LrnAttrs>().size;
   if (std::find(c.l.lrnWindows.begin(), c.l.lrnWindows.end(), w) == c.l.lrnWindows.end())
-    c.fail("lrn.window", sim::cat("window ", w, " is not one of 3, 5, 7, 9"));
+    c.fail("lrn.window", std::to_string(w), listStr(c.l.lrnWindows),
+           sim::cat("window ", w, " is not one of 3, 5, 7, 9"));
 }
 
 void ruleConcatenation(Ctx& c) {
   int64_t axis = c.n.get<sim::ConcatAttrs>().axis;
   int64_t rank = int64_t(c.out().size());
   if (axis < 0) axis += rank;
-  if (c.n.inputs.size() < 2) c.fail("concat.inputs", "concatenation needs at least two inputs");
+  if (c.n.inputs.size() < 2)
+    c.fail("concat.inputs", std::to_string(c.n.inputs.size()), ">= 2",
+           "concatenation needs at least two inputs");
   if (rank != 4 || axis != 1)
-    c.fail("concat.axis",
+    c.fail("concat.axis", sim::cat("axis ", axis, " of rank ", rank), "axis 1 of rank 4",
            sim::cat("concatenation along axis ", axis, " of a rank-", rank,
                     " tensor; DLA concatenates only along the channel axis"),
            "transpose so the concatenated axis becomes C, or concatenate on the GPU");
@@ -50,17 +59,21 @@ void ruleConcatenation(Ctx& c) {
 void ruleSlice(Ctx& c) {
   const auto& a = c.n.get<sim::SliceAttrs>();
   if (c.in().size() != 4)
-    c.fail("slice.rank", sim::cat("slicing needs a 4-D input, got ", sim::shapeStr(c.in())));
+    c.fail("slice.rank", sim::shapeStr(c.in()), "4-D",
+           sim::cat("slicing needs a 4-D input, got ", sim::shapeStr(c.in())));
   if (a.mode == sim::SliceMode::kWrap)
-    c.fail("slice.mode", sim::cat(c.n.onnxOp, " (wrap-around slice) is not supported"));
+    c.fail("slice.mode", sim::cat("wrap (", c.n.onnxOp, ")"), "no wrap",
+           sim::cat(c.n.onnxOp, " (wrap-around slice) is not supported"));
   for (size_t d = 0; d < a.stride.size(); ++d)
     if (a.stride[d] != 1) {
-      c.fail("slice.stride", sim::cat("stride ", a.stride[d], " along dim ", d, " (", c.n.onnxOp,
-                                      "); DLA slices with stride 1 only"));
+      c.fail("slice.stride", std::to_string(a.stride[d]), "= 1",
+             sim::cat("stride ", a.stride[d], " along dim ", d, " (", c.n.onnxOp,
+                      "); DLA slices with stride 1 only"));
       break;
     }
   if (!c.in().empty() && a.size[0] != c.in()[0])
-    c.fail("slice.batch", "slicing the batch dimension is not supported");
+    c.fail("slice.batch", std::to_string(a.size[0]), sim::cat("= ", c.in()[0], " (all of N)"),
+           "slicing the batch dimension is not supported");
 }
 
 void ruleShuffle(Ctx& c) {
@@ -72,31 +85,34 @@ void ruleShuffle(Ctx& c) {
     fix =
         "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of "
         "Flatten/Reshape + Gemm";
-  c.fail("shuffle.unsupported",
+  c.fail("shuffle.unsupported", c.n.onnxOp, "unsupported",
          sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"), fix);
 }
 
 void ruleIdentity(Ctx& c) {
   if (c.n.get<sim::IdentityAttrs>().cast)
-    c.fail("identity.cast", "type casts are not supported on the DLA");
+    c.fail("identity.cast", sim::cat("cast to ", sim::dtypeName(c.n.get<sim::IdentityAttrs>().to)),
+           "no cast", "type casts are not supported on the DLA");
 }
 
 void rulePadding(Ctx& c) {
-  c.fail("padding.unsupported", "Pad is not supported on the DLA",
+  c.fail("padding.unsupported", c.n.onnxOp, "unsupported", "Pad is not supported on the DLA",
          "fold the padding into the next convolution's pads");
 }
 
 void ruleResize(Ctx& c) {
   const auto& a = c.n.get<sim::ResizeAttrs>();
   if (a.scales.size() != 4) {
-    c.fail("resize.rank", sim::cat("the number of scales must be 4, got ", a.scales.size()));
+    c.fail("resize.rank", std::to_string(a.scales.size()), "= 4",
+           sim::cat("the number of scales must be 4, got ", a.scales.size()));
     return;
   }
   if (a.scales[0] != 1.f || a.scales[1] != 1.f)
-    c.fail("resize.batch_channel",
+    c.fail("resize.batch_channel", sim::cat(a.scales[0], "x", a.scales[1]), "1x1",
            sim::cat("scales along N and C must be 1, got ", a.scales[0], " and ", a.scales[1]));
   if (a.mode == sim::ResizeMode::kCubic) {
-    c.fail("resize.mode", "cubic resize is not supported (nearest and bilinear only)");
+    c.fail("resize.mode", "cubic", "nearest, bilinear",
+           "cubic resize is not supported (nearest and bilinear only)");
     return;
   }
   const Range& r =
@@ -105,6 +121,7 @@ void ruleResize(Ctx& c) {
     float s = a.scales[d];
     if (s != std::floor(s) || !r.contains(int64_t(s))) {
       c.fail(a.mode == sim::ResizeMode::kNearest ? "resize.nearest_scale" : "resize.linear_scale",
+             sim::cat(s), sim::cat("integer in ", rangeStr(r)),
              sim::cat("scale ", s, " along dim ", d, " is not an integer in ", rangeStr(r), " (",
                       a.mode == sim::ResizeMode::kNearest ? "nearest" : "bilinear", ")"),
              s > r.hi && s <= double(r.hi) * r.hi
@@ -117,13 +134,14 @@ void ruleResize(Ctx& c) {
 
 void ruleSoftMax(Ctx& c) {
   if (!c.l.softmax)
-    c.fail("softmax.platform", sim::cat("softmax runs on the DLA of Orin only, not on ", c.p.name));
+    c.fail("softmax.platform", c.p.name, "Orin only",
+           sim::cat("softmax runs on the DLA of Orin only, not on ", c.p.name));
   if (c.n.get<sim::SoftMaxAttrs>().log)
-    c.fail("softmax.log", "LogSoftmax is not supported on the DLA");
+    c.fail("softmax.log", "LogSoftmax", "Softmax", "LogSoftmax is not supported on the DLA");
 }
 
 void ruleMatrixMultiply(Ctx& c) {
-  c.fail("matmul.unsupported",
+  c.fail("matmul.unsupported", c.n.onnxOp, "unsupported",
          sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
                   ") is not supported on the DLA; TensorRT builds it for 2-D Gemm/MatMul inputs"),
          c.constant(1) ? "express it as a 1x1 Convolution on an Nx Kx1x1 tensor" : "");
@@ -142,26 +160,28 @@ void ruleReduce(Ctx& c) {
              w % k == 0)
       fix = sim::cat(c.n.onnxOp, " over ", h, "x", w, ": use AveragePool kernel ", k, " stride ", k,
                      ", then AveragePool kernel ", h / k, "x", w / k);
-    c.fail("reduce.op",
+    c.fail("reduce.op", c.n.onnxOp, "MAX",
            sim::cat("DLA cores do not support ", a.op == sim::ReduceOp::kMean ? "AVG" : "this",
                     " Reduce operation (MAX only)"),
            fix);
   }
   for (int64_t ax : a.axes)
     if (c.in().size() != 4 || ax < 1) {
-      c.fail("reduce.axes", "reduction must be over C, H or W of a 4-D tensor");
+      c.fail("reduce.axes", sim::cat("axis ", ax, " of ", sim::shapeStr(c.in())),
+             "C, H or W of a 4-D tensor", "reduction must be over C, H or W of a 4-D tensor");
       break;
     }
 }
 
 void ruleGather(Ctx& c) {
-  c.fail("gather.unsupported", "Gather is not supported on the DLA",
+  c.fail("gather.unsupported", c.n.onnxOp, "unsupported", "Gather is not supported on the DLA",
          "for a constant index, use a Slice; DLA-SW's op_reconstruction rewrites Gather as a "
          "convolution");
 }
 
 void ruleSelect(Ctx& c) {
-  c.fail("select.unsupported", "Where (select) is not supported on the DLA");
+  c.fail("select.unsupported", c.n.onnxOp, "unsupported",
+         "Where (select) is not supported on the DLA");
 }
 
 }  // namespace hw::rules

@@ -18,6 +18,11 @@ inline std::string dims(const sim::Ints& v) {
   for (size_t i = 0; i < v.size(); ++i) os << (i ? "x" : "") << v[i];
   return os.str();
 }
+inline std::string listStr(const std::vector<int64_t>& v) {
+  std::string s = "{";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s + "}";
+}
 
 struct Ctx {
   const Graph& g;
@@ -26,8 +31,12 @@ struct Ctx {
   const DlaLimits& l;
   const RuleConfig& cfg;
   LayerVerdict v;
-  void fail(const char* rule, std::string msg, std::string fix = "") {
-    v.violations.push_back({rule, std::move(msg), std::move(fix)});
+  /// Records a broken rule: `value` is what the layer has, `limit` what the rule allows
+  /// (both short text, e.g. "33x33" and "[1,32]"); `msg` says the same in a sentence.
+  void fail(const char* rule, std::string value, std::string limit, std::string msg,
+            std::string fix = "") {
+    v.violations.push_back(
+        {rule, std::move(msg), std::move(fix), std::move(value), std::move(limit)});
   }
   const Shape& in(size_t i = 0) const { return g.desc(n.inputs[i]).shape; }
   const Shape& out(size_t i = 0) const { return g.desc(n.outputs[i]).shape; }
@@ -37,13 +46,15 @@ struct Ctx {
   }
   void requireRank4(const char* rule, const char* what) {
     if (in().size() != 4)
-      fail(rule, sim::cat(what, " needs a 4-D NCHW input, got ", sim::shapeStr(in())));
+      fail(rule, sim::shapeStr(in()), "4-D NCHW",
+           sim::cat(what, " needs a 4-D NCHW input, got ", sim::shapeStr(in())));
   }
   void range(const char* rule, const char* what, const sim::Ints& vals, const Range& r,
              std::string fix = "") {
     for (int64_t x : vals)
       if (!r.contains(x)) {
-        fail(rule, sim::cat(what, " ", dims(vals), " outside ", rangeStr(r)), std::move(fix));
+        fail(rule, dims(vals), rangeStr(r),
+             sim::cat(what, " ", dims(vals), " outside ", rangeStr(r)), std::move(fix));
         return;
       }
   }

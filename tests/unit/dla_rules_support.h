@@ -192,6 +192,15 @@ inline LayerGraph lrn(int64_t size, const Shape& in = {1, 8, 4, 4}) {
   return lg;
 }
 
+inline LayerGraph cast(sim::DType to) {
+  LayerGraph lg({1, 4, 4, 4});
+  sim::IdentityAttrs a;
+  a.to = to;
+  a.cast = true;
+  lg.layer(OpKind::kIdentity, a, "Cast");
+  return lg;
+}
+
 // ---- expectations --------------------------------------------------------------------------
 
 enum class Cfg { kInt8, kFp16, kFp32, kInt8Dynamic };
@@ -208,13 +217,23 @@ inline hw::RuleConfig buildConfig(Cfg c, const sim::Graph& g) {
 }
 
 /// rule empty: the layer runs on the DLA. Otherwise a violation with that rule whose message
-/// contains every `msg` substring (and whose fix contains every `fix` substring).
+/// contains every `msg` substring (and whose fix contains every `fix` substring) and, when
+/// given with `is`, whose structured value and limit are exactly these strings. Every
+/// violation of every case must carry a non-empty value and limit.
 struct Expect {
   std::string rule;
   std::vector<std::string> msg, fix;
   std::optional<hw::Precision> precision;
+  std::optional<std::string> value, limit;
   Expect(std::string r = "", std::vector<std::string> m = {}, std::vector<std::string> f = {})
       : rule(std::move(r)), msg(std::move(m)), fix(std::move(f)) {}
+  /// The same expectation, also requiring Violation::value == v and Violation::limit == l.
+  Expect is(std::string v, std::string l) const {
+    Expect e = *this;
+    e.value = std::move(v);
+    e.limit = std::move(l);
+    return e;
+  }
 };
 const Expect kOk;
 inline Expect ok(hw::Precision p) {
@@ -237,7 +256,8 @@ struct Case {
 inline std::string describe(const hw::LayerVerdict& v) {
   std::string s;
   for (const auto& x : v.violations)
-    s += "\n  " + x.rule + ": " + x.message + (x.fix.empty() ? "" : " (fix: " + x.fix + ")");
+    s += "\n  " + x.rule + ": " + x.message + " [value \"" + x.value + "\", limit \"" + x.limit +
+         "\"]" + (x.fix.empty() ? "" : " (fix: " + x.fix + ")");
   return s.empty() ? " (none)" : s;
 }
 
@@ -246,6 +266,10 @@ inline bool contains(const std::string& s, const std::string& needle) {
 }
 
 inline void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
+  for (const auto& x : v.violations) {
+    EXPECT_FALSE(x.value.empty()) << x.rule << " has no value; violations:" << describe(v);
+    EXPECT_FALSE(x.limit.empty()) << x.rule << " has no limit; violations:" << describe(v);
+  }
   if (e.rule.empty()) {
     EXPECT_TRUE(v.ok()) << "expected the layer on the DLA; violations:" << describe(v);
     if (e.precision) {
@@ -259,11 +283,15 @@ inline void expectVerdict(const hw::LayerVerdict& v, const Expect& e) {
     bool all = true;
     for (const auto& m : e.msg) all &= contains(x.message, m);
     for (const auto& f : e.fix) all &= contains(x.fix, f);
+    if (e.value) all &= x.value == *e.value;
+    if (e.limit) all &= x.limit == *e.limit;
     found |= all;
   }
   std::string want;
   for (const auto& m : e.msg) want += " \"" + m + "\"";
   for (const auto& f : e.fix) want += " fix:\"" + f + "\"";
+  if (e.value) want += " value:\"" + *e.value + "\"";
+  if (e.limit) want += " limit:\"" + *e.limit + "\"";
   EXPECT_TRUE(found) << "expected " << e.rule << " with" << want << "; violations:" << describe(v);
 }
 
