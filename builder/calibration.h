@@ -14,7 +14,8 @@ using dlasim::CalibrationCache;
 
 /// MinMax calibration: one unfused FP32 run over `inputs`; scale = max|x| / 127 for the graph
 /// inputs and every float layer output.
-CalibrationCache minMaxCalibration(const sim::Graph& g, const std::map<std::string, sim::Tensor>& inputs);
+CalibrationCache minMaxCalibration(const sim::Graph& g,
+                                   const std::map<std::string, sim::Tensor>& inputs);
 
 /// Sets TensorInfo::quant for every graph tensor the cache names (with `onlyMissing`, only where
 /// none is set yet); returns the cache's names that match no tensor.
