@@ -24,7 +24,8 @@ PagedMemory::Page& PagedMemory::pageForWrite(uint64_t index) {
   if (it == pages_.end()) {
     if (allocatedBytes() + kPageBytes > limitBytes_)
       throw TraceError("the trace writes more than the memory model's limit of " +
-                       std::to_string(limitBytes_ >> 20) + " MiB");
+                       (limitBytes_ % (1 << 20) == 0 ? std::to_string(limitBytes_ >> 20) + " MiB"
+                                                     : std::to_string(limitBytes_ >> 10) + " KiB"));
     auto page = std::make_unique<Page>();
     std::memset(page->bytes, 0, kPageBytes);
     it = pages_.emplace(index, std::move(page)).first;
