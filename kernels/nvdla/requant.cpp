@@ -70,7 +70,7 @@ SdpSettings XavierRequant::sdpSettings(int width, int height) const {
   bs.aluBypass = biasOperands.empty();
   bs.aluAlgo = SdpAluAlgo::Sum;
   bs.aluShift = biasShift;
-  bs.aluOperand = {SdpOperandSource::PerChannel, 0, biasOperands.data()};
+  if (!biasOperands.empty()) bs.aluOperand = {SdpOperandSource::PerChannel, 0, biasOperands.data()};
   bs.mulBypass = false;
   bs.prelu = false;
   bs.mulShift = mulShift;

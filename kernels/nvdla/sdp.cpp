@@ -42,7 +42,10 @@ int8_t sdpConvert(const SdpOutputConverter& cvt, int32_t x) {
 
 namespace {
 
-int16_t operandAt(const SdpOperand& op, int c, int64_t element) {
+// The operand of one element; operands of bypassed sub-stages are never read (their buffers
+// may be absent).
+int16_t operandAt(const SdpOperand& op, bool used, int c, int64_t element) {
+  if (!used) return 0;
   switch (op.source) {
     case SdpOperandSource::PerChannel:
       return op.data[c];
@@ -53,18 +56,19 @@ int16_t operandAt(const SdpOperand& op, int c, int64_t element) {
   }
 }
 
+int32_t runStage(const SdpStage& st, int32_t v, int c, int64_t e) {
+  if (st.bypass) return v;
+  return sdpStage(st, v, operandAt(st.aluOperand, !st.aluBypass, c, e),
+                  operandAt(st.mulOperand, !st.mulBypass, c, e));
+}
+
 template <typename In>
 void runSdp(const SdpSettings& s, const In* in, int8_t* out) {
   const int64_t plane = int64_t(s.width) * s.height;
   for (int c = 0; c < s.channels; ++c) {
     for (int64_t i = 0; i < plane; ++i) {
       const int64_t e = c * plane + i;
-      int32_t v = in[e];
-      if (!s.bs.bypass)
-        v = sdpStage(s.bs, v, operandAt(s.bs.aluOperand, c, e), operandAt(s.bs.mulOperand, c, e));
-      if (!s.bn.bypass)
-        v = sdpStage(s.bn, v, operandAt(s.bn.aluOperand, c, e), operandAt(s.bn.mulOperand, c, e));
-      out[e] = sdpConvert(s.cvt, v);
+      out[e] = sdpConvert(s.cvt, runStage(s.bn, runStage(s.bs, in[e], c, e), c, e));
     }
   }
 }
