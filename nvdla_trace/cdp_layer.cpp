@@ -22,12 +22,15 @@ kn::CdpLutRange range(const RegisterFile& r, const std::string& table) {
   kn::CdpLutRange g;
   g.start = address38(r, table + "_START");
   g.end = address38(r, table + "_END");
-  const std::string scale = "S_LUT_" + table + "_SLOPE_SCALE", shift = "S_LUT_" + table + "_SLOPE_SHIFT";
+  const std::string scale = "S_LUT_" + table + "_SLOPE_SCALE",
+                    shift = "S_LUT_" + table + "_SLOPE_SHIFT";
   g.underflowScale = int16_t(r.field("CDP", scale, "LUT_" + table + "_SLOPE_UFLOW_SCALE"));
   g.overflowScale = int16_t(r.field("CDP", scale, "LUT_" + table + "_SLOPE_OFLOW_SCALE"));
   // Slope shifts are 5-bit signed; negative shifts left (cmod NV_NVDLA_cdp.cpp:1331-1345).
-  g.underflowShift = int(kn::signExtend(r.field("CDP", shift, "LUT_" + table + "_SLOPE_UFLOW_SHIFT"), 5));
-  g.overflowShift = int(kn::signExtend(r.field("CDP", shift, "LUT_" + table + "_SLOPE_OFLOW_SHIFT"), 5));
+  g.underflowShift =
+      int(kn::signExtend(r.field("CDP", shift, "LUT_" + table + "_SLOPE_UFLOW_SHIFT"), 5));
+  g.overflowShift =
+      int(kn::signExtend(r.field("CDP", shift, "LUT_" + table + "_SLOPE_OFLOW_SHIFT"), 5));
   return g;
 }
 

@@ -45,13 +45,17 @@ int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::os
       return 0;
     } else if (const char* v = value("--config=")) {
       if (!nvdla_trace::hwConfigByName(v, &config.hw))
-        return fail(std::string("--config: unknown configuration '") + v + "' (nv_small or nv_full)");
+        return fail(std::string("--config: unknown configuration '") + v +
+                    "' (nv_small or nv_full)");
     } else if (const char* v = value("--atom-bytes=")) {
-      if (!parseSize(v, &atom)) return fail(std::string("--atom-bytes: expected 1..256, got '") + v + "'");
+      if (!parseSize(v, &atom))
+        return fail(std::string("--atom-bytes: expected 1..256, got '") + v + "'");
     } else if (const char* v = value("--atomic-c=")) {
-      if (!parseSize(v, &atomicC)) return fail(std::string("--atomic-c: expected 1..256, got '") + v + "'");
+      if (!parseSize(v, &atomicC))
+        return fail(std::string("--atomic-c: expected 1..256, got '") + v + "'");
     } else if (const char* v = value("--atomic-k=")) {
-      if (!parseSize(v, &atomicK)) return fail(std::string("--atomic-k: expected 1..256, got '") + v + "'");
+      if (!parseSize(v, &atomicK))
+        return fail(std::string("--atomic-k: expected 1..256, got '") + v + "'");
     } else if (!a.empty() && a[0] == '-') {
       return fail("unknown option '" + a + "'\n" + kUsage);
     } else if (dir.empty()) {

@@ -67,28 +67,39 @@ kn::ConvSettings decodeConv(const LayerContext& ctx) {
   // The same sizes are programmed into several units; disagreement means a broken trace.
   const int64_t taps = int64_t(s.kernelWidth) * s.kernelHeight * s.inChannels;
   ctx.requireEqual(s.inChannels, "CDMA", "D_DATAIN_SIZE_1",
-                   ctx.size("CSC", "D_WEIGHT_SIZE_EXT_1", "WEIGHT_CHANNEL_EXT"), "CSC", "D_WEIGHT_SIZE_EXT_1");
+                   ctx.size("CSC", "D_WEIGHT_SIZE_EXT_1", "WEIGHT_CHANNEL_EXT"), "CSC",
+                   "D_WEIGHT_SIZE_EXT_1");
   ctx.requireEqual(s.kernels, "CDMA", "D_WEIGHT_SIZE_1",
-                   ctx.size("CSC", "D_WEIGHT_SIZE_EXT_1", "WEIGHT_KERNEL"), "CSC", "D_WEIGHT_SIZE_EXT_1");
+                   ctx.size("CSC", "D_WEIGHT_SIZE_EXT_1", "WEIGHT_KERNEL"), "CSC",
+                   "D_WEIGHT_SIZE_EXT_1");
   ctx.requireEqual(taps, "CSC", "D_WEIGHT_SIZE_EXT_0",
-                   ctx.size("CDMA", "D_WEIGHT_SIZE_0", "BYTE_PER_KERNEL"), "CDMA", "D_WEIGHT_SIZE_0");
+                   ctx.size("CDMA", "D_WEIGHT_SIZE_0", "BYTE_PER_KERNEL"), "CDMA",
+                   "D_WEIGHT_SIZE_0");
   // WEIGHT_BYTES is the weight size rounded up (to 128 bytes in every nv_small trace).
   if (r.field("CDMA", "D_WEIGHT_BYTES", "WEIGHT_BYTES") < uint64_t(taps * s.kernels))
-    throw TraceError("inconsistent sizes: " + r.describe("CDMA", "D_WEIGHT_BYTES") + " is less than the " +
-                     std::to_string(taps * s.kernels) + " bytes of " + std::to_string(s.kernels) + " kernels of " +
-                     std::to_string(taps) + " weights");
-  ctx.requireEqual(s.kernels, "CDMA", "D_WEIGHT_SIZE_1", ctx.size("SDP", "D_DATA_CUBE_CHANNEL", "CHANNEL"), "SDP", "D_DATA_CUBE_CHANNEL");
-  ctx.requireEqual(s.outWidth, "CSC", "D_DATAOUT_SIZE_0", ctx.size("SDP", "D_DATA_CUBE_WIDTH", "WIDTH"), "SDP", "D_DATA_CUBE_WIDTH");
-  ctx.requireEqual(s.outHeight, "CSC", "D_DATAOUT_SIZE_0", ctx.size("SDP", "D_DATA_CUBE_HEIGHT", "HEIGHT"), "SDP", "D_DATA_CUBE_HEIGHT");
+    throw TraceError("inconsistent sizes: " + r.describe("CDMA", "D_WEIGHT_BYTES") +
+                     " is less than the " + std::to_string(taps * s.kernels) + " bytes of " +
+                     std::to_string(s.kernels) + " kernels of " + std::to_string(taps) +
+                     " weights");
+  ctx.requireEqual(s.kernels, "CDMA", "D_WEIGHT_SIZE_1",
+                   ctx.size("SDP", "D_DATA_CUBE_CHANNEL", "CHANNEL"), "SDP", "D_DATA_CUBE_CHANNEL");
+  ctx.requireEqual(s.outWidth, "CSC", "D_DATAOUT_SIZE_0",
+                   ctx.size("SDP", "D_DATA_CUBE_WIDTH", "WIDTH"), "SDP", "D_DATA_CUBE_WIDTH");
+  ctx.requireEqual(s.outHeight, "CSC", "D_DATAOUT_SIZE_0",
+                   ctx.size("SDP", "D_DATA_CUBE_HEIGHT", "HEIGHT"), "SDP", "D_DATA_CUBE_HEIGHT");
 
   ctx.checkCube("convolution input", s.inWidth, s.inHeight, s.inChannels);
   ctx.checkCube("convolution output", s.outWidth, s.outHeight, s.kernels);
-  const uint64_t macs = uint64_t(taps) * uint64_t(s.kernels) * uint64_t(s.outWidth) * uint64_t(s.outHeight);
-  const uint64_t paddedPlane = uint64_t((s.outWidth - 1) * s.strideX + (s.kernelWidth - 1) * s.dilationX + 1) *
-                               uint64_t((s.outHeight - 1) * s.strideY + (s.kernelHeight - 1) * s.dilationY + 1);
-  if (macs > ctx.limits.maxMacs || paddedPlane * uint64_t(s.inChannels) > 4 * ctx.limits.maxCubeElements)
+  const uint64_t macs =
+      uint64_t(taps) * uint64_t(s.kernels) * uint64_t(s.outWidth) * uint64_t(s.outHeight);
+  const uint64_t paddedPlane =
+      uint64_t((s.outWidth - 1) * s.strideX + (s.kernelWidth - 1) * s.dilationX + 1) *
+      uint64_t((s.outHeight - 1) * s.strideY + (s.kernelHeight - 1) * s.dilationY + 1);
+  if (macs > ctx.limits.maxMacs ||
+      paddedPlane * uint64_t(s.inChannels) > 4 * ctx.limits.maxCubeElements)
     throw TraceError("convolution of " + std::to_string(macs) +
-                     " multiply-adds exceeds the replayer's limit (" + r.describe("CSC", "D_DATAOUT_SIZE_0") + ")");
+                     " multiply-adds exceeds the replayer's limit (" +
+                     r.describe("CSC", "D_DATAOUT_SIZE_0") + ")");
   return s;
 }
 
@@ -105,8 +116,8 @@ FeatureLayout inputLayout(const LayerContext& ctx, const kn::ConvSettings& s) {
   l.atom = ctx.hw.atomBytes;
   // Line- and surface-packed 1x1 data is read as contiguous atoms (cmod NV_NVDLA_cdma.cpp:
   // 1065-1090).
-  if (r.field("CDMA", "D_DAIN_MAP", "LINE_PACKED") == 1 && r.field("CDMA", "D_DAIN_MAP", "SURF_PACKED") == 1 &&
-      s.inWidth == 1 && s.inHeight == 1)
+  if (r.field("CDMA", "D_DAIN_MAP", "LINE_PACKED") == 1 &&
+      r.field("CDMA", "D_DAIN_MAP", "SURF_PACKED") == 1 && s.inWidth == 1 && s.inHeight == 1)
     l.surfaceStride = uint64_t(l.atom);
   return l;
 }
@@ -120,7 +131,8 @@ void runConvolutionLayer(const LayerContext& ctx) {
   const std::vector<int8_t> input = readFeature(ctx.memory, inputLayout(ctx, s), s.inChannels);
   const uint64_t weightBase = r.address("CDMA", "D_WEIGHT_ADDR_HIGH", "D_WEIGHT_ADDR_LOW");
   if (weightBase + uint64_t(r.field("CDMA", "D_WEIGHT_BYTES", "WEIGHT_BYTES")) >= kAddressLimit)
-    throw TraceError(r.describe("CDMA", "D_WEIGHT_ADDR_LOW") + ": weights reach beyond address 2^48");
+    throw TraceError(r.describe("CDMA", "D_WEIGHT_ADDR_LOW") +
+                     ": weights reach beyond address 2^48");
   const std::vector<int8_t> weights =
       readConvWeights(ctx.memory, weightBase, s.kernels, s.inChannels, s.kernelHeight,
                       s.kernelWidth, ctx.hw.atomicK, ctx.hw.atomicC);

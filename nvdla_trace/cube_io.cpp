@@ -32,7 +32,8 @@ std::vector<int8_t> readFeature(const PagedMemory& m, const FeatureLayout& l, in
   for (int c = 0; c < readChannels; ++c)
     for (int y = 0; y < l.height; ++y)
       for (int x = 0; x < l.width; ++x)
-        out[size_t(c * plane + int64_t(y) * l.width + x)] = int8_t(m.read(elementAddress(l, c, y, x)));
+        out[size_t(c * plane + int64_t(y) * l.width + x)] =
+            int8_t(m.read(elementAddress(l, c, y, x)));
   return out;
 }
 
@@ -48,9 +49,8 @@ void writeFeature(PagedMemory& m, const FeatureLayout& l, const int8_t* data, in
                   uint8_t(data[size_t(c * plane + int64_t(y) * l.width + x)]));
 }
 
-std::vector<int8_t> readConvWeights(const PagedMemory& m, uint64_t base, int kernels,
-                                    int channels, int kernelHeight, int kernelWidth, int atomicK,
-                                    int atomicC) {
+std::vector<int8_t> readConvWeights(const PagedMemory& m, uint64_t base, int kernels, int channels,
+                                    int kernelHeight, int kernelWidth, int atomicK, int atomicC) {
   std::vector<int8_t> w(size_t(int64_t(kernels) * channels * kernelHeight * kernelWidth));
   uint64_t address = base;
   for (int g0 = 0; g0 < kernels; g0 += atomicK) {

@@ -36,8 +36,7 @@ void writeFeature(PagedMemory& m, const FeatureLayout& l, const int8_t* data, in
 /// Direct-convolution weights at `base` (generator layout, tensor_operator.py:223-305): groups of
 /// atomicK kernels, then channel blocks of atomicC channels (the last one packed tight), then
 /// kernel row, kernel column, kernel in group, channel in block. Returns KCRS.
-std::vector<int8_t> readConvWeights(const PagedMemory& m, uint64_t base, int kernels,
-                                    int channels, int kernelHeight, int kernelWidth, int atomicK,
-                                    int atomicC);
+std::vector<int8_t> readConvWeights(const PagedMemory& m, uint64_t base, int kernels, int channels,
+                                    int kernelHeight, int kernelWidth, int atomicK, int atomicC);
 
 }  // namespace nvdla_trace

@@ -33,8 +33,9 @@ namespace {
 
 // Blocks whose D_OP_ENABLE belongs to one layer.
 constexpr const char* kConvolutionBlocks[] = {"CDMA", "CSC", "CMAC_A", "CMAC_B", "CACC"};
-constexpr const char* kAllLayerBlocks[] = {"CDMA",     "CSC", "CMAC_A", "CMAC_B",   "CACC",
-                                           "SDP_RDMA", "SDP", "PDP_RDMA", "PDP", "CDP_RDMA", "CDP"};
+constexpr const char* kAllLayerBlocks[] = {"CDMA", "CSC",      "CMAC_A", "CMAC_B",
+                                           "CACC", "SDP_RDMA", "SDP",    "PDP_RDMA",
+                                           "PDP",  "CDP_RDMA", "CDP"};
 
 }  // namespace
 

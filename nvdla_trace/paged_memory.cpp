@@ -50,7 +50,8 @@ void PagedMemory::zero(uint64_t base, uint64_t size) {
   const uint64_t firstPage = base / kPageBytes, lastPage = (end - 1) / kPageBytes;
   // Walk whichever is smaller: the pages in the range or the pages that exist.
   auto clearPart = [&](uint64_t index, Page& page) {
-    uint64_t from = std::max(base, index * kPageBytes), to = std::min(end, (index + 1) * kPageBytes);
+    uint64_t from = std::max(base, index * kPageBytes),
+             to = std::min(end, (index + 1) * kPageBytes);
     std::memset(page.bytes + (from - index * kPageBytes), 0, to - from);
   };
   if (lastPage - firstPage < pages_.size()) {

@@ -27,7 +27,7 @@ kn::PdpSettings decodePdp(const LayerContext& ctx) {
   if (method > 2)
     throw TraceError(r.describe("PDP", "D_OPERATION_MODE_CFG") + ": POOLING_METHOD " +
                      std::to_string(method) + " is not AVE, MAX or MIN");
-  s.method = method == 0 ? kn::PoolMethod::Average
+  s.method = method == 0   ? kn::PoolMethod::Average
              : method == 1 ? kn::PoolMethod::Max
                            : kn::PoolMethod::Min;
   // SPLIT_NUM > 0 (split mode) pools the whole width in one pass here; the split changes only the
@@ -39,7 +39,8 @@ kn::PdpSettings decodePdp(const LayerContext& ctx) {
   s.padLeft = int(r.field("PDP", "D_POOLING_PADDING_CFG", "PAD_LEFT"));
   s.padTop = int(r.field("PDP", "D_POOLING_PADDING_CFG", "PAD_TOP"));
   if (s.method == kn::PoolMethod::Average) {
-    // PAD_VALUE_nX is sign-extended from bit 7, 8, 9, 9, 10, 10, 10 (cmod NV_NVDLA_pdp.cpp:481-487).
+    // PAD_VALUE_nX is sign-extended from bit 7, 8, 9, 9, 10, 10, 10 (cmod
+    // NV_NVDLA_pdp.cpp:481-487).
     static const int kSignBits[7] = {8, 9, 10, 10, 11, 11, 11};
     for (int n = 1; n <= 7; ++n) {
       const std::string reg = "D_POOLING_PADDING_VALUE_" + std::to_string(n) + "_CFG";

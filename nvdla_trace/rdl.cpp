@@ -30,7 +30,7 @@ namespace {
 // braced group of items.
 struct Item;
 struct Element {
-  std::string token;                        // empty for a group
+  std::string token;                         // empty for a group
   std::shared_ptr<std::vector<Item>> group;  // set for a group
   bool isString = false;
 };
@@ -183,8 +183,7 @@ RdlField readField(const Item& it, const RdlReader& r) {
 RdlRegister readRegister(const Item& it, const RdlReader& r) {
   // reg { ... } NAME @ OFFSET
   const auto& e = it.elements;
-  if (e.size() != 5 || !e[1].group || !isToken(it, 3, "@"))
-    r.failAt(it.line, "malformed reg");
+  if (e.size() != 5 || !e[1].group || !isToken(it, 3, "@")) r.failAt(it.line, "malformed reg");
   RdlRegister reg;
   reg.name = e[2].token;
   reg.offset = uint32_t(parseNumber(e[4].token, r));
@@ -204,7 +203,8 @@ RdlBlock parseRdl(const std::string& text, const std::string& origin) {
     RdlBlock block;
     block.name = it.elements[1].token;
     const std::string prefix = "regs_NVDLA_";
-    if (block.name.compare(0, prefix.size(), prefix) == 0) block.name = block.name.substr(prefix.size());
+    if (block.name.compare(0, prefix.size(), prefix) == 0)
+      block.name = block.name.substr(prefix.size());
     for (const Item& r : *it.elements[2].group)
       if (isToken(r, 0, "reg")) block.registers.push_back(readRegister(r, reader));
     return block;

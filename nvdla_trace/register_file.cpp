@@ -96,6 +96,8 @@ void RegisterFile::clearOpEnable(const std::string& block) {
   values_[size_t(find(block, "D_OP_ENABLE"))] = 0;
 }
 
-const LutTables& RegisterFile::lut(const std::string& block) const { return luts_.at(block); }
+const LutTables& RegisterFile::lut(const std::string& block) const {
+  return luts_.at(block);
+}
 
 }  // namespace nvdla_trace

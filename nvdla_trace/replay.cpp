@@ -14,9 +14,12 @@
 namespace nvdla_trace {
 
 bool hwConfigByName(const std::string& name, kern::nvdla::HwConfig* out) {
-  if (name == "nv_small") *out = kern::nvdla::HwConfig::nvSmall();
-  else if (name == "nv_full") *out = kern::nvdla::HwConfig::nvFull();
-  else return false;
+  if (name == "nv_small")
+    *out = kern::nvdla::HwConfig::nvSmall();
+  else if (name == "nv_full")
+    *out = kern::nvdla::HwConfig::nvFull();
+  else
+    return false;
   return true;
 }
 
@@ -53,24 +56,34 @@ class Replayer {
   ReplayResult run() {
     const std::string scriptName = findScript(dir_);
     regs_.setScriptName(scriptName);
-    const std::string text = readTextFile(dir_ + "/" + scriptName, scriptName, config_.maxFileBytes);
+    const std::string text =
+        readTextFile(dir_ + "/" + scriptName, scriptName, config_.maxFileBytes);
     ReplayResult result;
     result.status = ReplayStatus::Match;
     int checks = 0;
     for (const Statement& st : parseScript(text, scriptName)) {
       where_ = scriptName + ":" + std::to_string(st.line);
       switch (st.kind) {
-        case StatementKind::MemInit: memInit(st); break;
-        case StatementKind::MemLoad: memLoad(st); break;
+        case StatementKind::MemInit:
+          memInit(st);
+          break;
+        case StatementKind::MemLoad:
+          memLoad(st);
+          break;
         case StatementKind::RegWrite:
-          regs_.write(registerId(st.args[0]), uint32_t(number(st.args[1], 32, "register value")), st.line);
+          regs_.write(registerId(st.args[0]), uint32_t(number(st.args[1], 32, "register value")),
+                      st.line);
           break;
         case StatementKind::PollRegEqual:  // the awaited status is taken as already reached
           registerId(st.args[0]);
           number(st.args[1], 32, "register value");
           break;
-        case StatementKind::IntrNotify: notify(st); break;
-        case StatementKind::CheckNothing: requireSync(st.args[0]); break;
+        case StatementKind::IntrNotify:
+          notify(st);
+          break;
+        case StatementKind::CheckNothing:
+          requireSync(st.args[0]);
+          break;
         case StatementKind::CheckCrc: {
           ++checks;
           ReplayResult r = checkCrc(st);
@@ -107,7 +120,8 @@ class Replayer {
 
   void memInit(const Statement& st) {
     requireMemory(st.args[0]);
-    const uint64_t base = address(st.args[1], "base address"), size = number(st.args[2], 48, "size");
+    const uint64_t base = address(st.args[1], "base address"),
+                   size = number(st.args[2], 48, "size");
     if (base + size > kAddressLimit) throw TraceError(where_ + ": range ends beyond 2^48");
     if (st.args[3] != "ALL_ZERO")
       throw Unsupported(where_ + ": mem_init pattern '" + st.args[3] + "' (only ALL_ZERO)");
@@ -119,7 +133,8 @@ class Replayer {
     const uint64_t base = address(st.args[1], "base address");
     const std::string& file = st.args[2];
     if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..")
-      throw TraceError(where_ + ": payload '" + file + "' must be a file name in the trace directory");
+      throw TraceError(where_ + ": payload '" + file +
+                       "' must be a file name in the trace directory");
     if (base + (uint64_t(1) << 41) > kAddressLimit)
       throw TraceError(where_ + ": payload base " + st.args[1] + " leaves no room below 2^48");
     if (loadPayload(dir_ + "/" + file, file, base, memory_, config_.maxFileBytes) == 0)
@@ -143,7 +158,8 @@ class Replayer {
   ReplayResult checkCrc(const Statement& st) {
     requireSync(st.args[0]);
     requireMemory(st.args[1]);
-    const uint64_t base = address(st.args[2], "base address"), size = number(st.args[3], 48, "size");
+    const uint64_t base = address(st.args[2], "base address"),
+                   size = number(st.args[3], 48, "size");
     if (size > config_.maxCheckBytes)
       throw TraceError(where_ + ": check size " + st.args[3] + " exceeds the limit of " +
                        std::to_string(config_.maxCheckBytes >> 20) + " MiB");
@@ -168,7 +184,8 @@ class Replayer {
       throw Unsupported(e.what() + emptyPayloadNote("; also, "));
     }
     if (ran && !emptyPayloads_.empty())
-      throw Unsupported(emptyPayloadNote("") + " (the data is missing from this copy of the trace)");
+      throw Unsupported(emptyPayloadNote("") +
+                        " (the data is missing from this copy of the trace)");
   }
 
   std::string emptyPayloadNote(const std::string& lead) const {

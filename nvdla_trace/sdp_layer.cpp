@@ -26,7 +26,8 @@ std::vector<int16_t> readOperands(const LayerContext& ctx, const OperandDma& dma
   if (r.field("SDP_RDMA", cfg, p + "_DATA_SIZE") != 0)
     ctx.unsupported("two-byte SDP operands (DATA_SIZE=2 bytes) are not exercised by any trace",
                     "SDP_RDMA", cfg);
-  const uint64_t base = r.address("SDP_RDMA", "D_" + a + "_BASE_ADDR_HIGH", "D_" + a + "_BASE_ADDR_LOW");
+  const uint64_t base =
+      r.address("SDP_RDMA", "D_" + a + "_BASE_ADDR_HIGH", "D_" + a + "_BASE_ADDR_LOW");
   std::vector<int16_t> ops;
   if (r.field("SDP_RDMA", cfg, p + "_DATA_MODE") == 0) {
     // PER_KERNEL: one contiguous block of one value per (padded) channel, strides unused
@@ -71,23 +72,32 @@ kn::SdpStage decodeStage(const LayerContext& ctx, const std::string& x, const Op
       !st.mulBypass && r.field("SDP", "D_DP_" + x + "_MUL_CFG", x + "_MUL_SRC") == 1;
   if (!st.aluBypass) {
     const uint32_t algo = r.field("SDP", cfg, x + "_ALU_ALGO");
-    if (algo > 2) throw TraceError(r.describe("SDP", cfg) + ": ALU_ALGO " + std::to_string(algo) + " is not MAX, MIN or SUM");
-    st.aluAlgo = algo == 0 ? kn::SdpAluAlgo::Max : algo == 1 ? kn::SdpAluAlgo::Min : kn::SdpAluAlgo::Sum;
+    if (algo > 2)
+      throw TraceError(r.describe("SDP", cfg) + ": ALU_ALGO " + std::to_string(algo) +
+                       " is not MAX, MIN or SUM");
+    st.aluAlgo = algo == 0   ? kn::SdpAluAlgo::Max
+                 : algo == 1 ? kn::SdpAluAlgo::Min
+                             : kn::SdpAluAlgo::Sum;
     st.aluShift = int(r.field("SDP", "D_DP_" + x + "_ALU_CFG", x + "_ALU_SHIFT_VALUE"));
-    st.aluOperand.value = int16_t(r.field("SDP", "D_DP_" + x + "_ALU_SRC_VALUE", x + "_ALU_OPERAND"));
+    st.aluOperand.value =
+        int16_t(r.field("SDP", "D_DP_" + x + "_ALU_SRC_VALUE", x + "_ALU_OPERAND"));
   }
   if (!st.mulBypass)
-    st.mulOperand.value = int16_t(r.field("SDP", "D_DP_" + x + "_MUL_SRC_VALUE", x + "_MUL_OPERAND"));
+    st.mulOperand.value =
+        int16_t(r.field("SDP", "D_DP_" + x + "_MUL_SRC_VALUE", x + "_MUL_OPERAND"));
   if (!aluFromMemory && !mulFromMemory) return st;
 
   const std::string dcfg = dma.cfgReg;
   if (r.field("SDP_RDMA", dcfg, dma.prefix + "_DISABLE") == 1)
-    throw TraceError(r.describe("SDP", aluFromMemory ? "D_DP_" + x + "_ALU_CFG" : "D_DP_" + x + "_MUL_CFG") +
-                     ": operand from memory but " + r.describe("SDP_RDMA", dcfg) + " disables its DMA");
+    throw TraceError(
+        r.describe("SDP", aluFromMemory ? "D_DP_" + x + "_ALU_CFG" : "D_DP_" + x + "_MUL_CFG") +
+        ": operand from memory but " + r.describe("SDP_RDMA", dcfg) + " disables its DMA");
   const auto use = DataUse(r.field("SDP_RDMA", dcfg, dma.prefix + "_DATA_USE"));
   if (aluFromMemory && mulFromMemory)
-    ctx.unsupported("SDP operands for both ALU and MUL from memory (DATA_USE=BOTH) are not exercised by any trace",
-                    "SDP_RDMA", dcfg);
+    ctx.unsupported(
+        "SDP operands for both ALU and MUL from memory (DATA_USE=BOTH) are not exercised by any "
+        "trace",
+        "SDP_RDMA", dcfg);
   if ((aluFromMemory && use != DataUse::Alu) || (mulFromMemory && use != DataUse::Mul))
     throw TraceError(r.describe("SDP_RDMA", dcfg) + ": DATA_USE does not match the " + x +
                      (aluFromMemory ? " ALU" : " MUL") + " operand taken from memory");
@@ -119,8 +129,10 @@ SdpProgram decodeSdp(const LayerContext& ctx, int width, int height, int channel
   s.width = width;
   s.height = height;
   s.channels = channels;
-  s.bs = decodeStage(ctx, "BS", {"D_BRDMA_CFG", "BRDMA", "BS"}, width, height, channels, p.bsAlu, p.bsMul);
-  s.bn = decodeStage(ctx, "BN", {"D_NRDMA_CFG", "NRDMA", "BN"}, width, height, channels, p.bnAlu, p.bnMul);
+  s.bs = decodeStage(ctx, "BS", {"D_BRDMA_CFG", "BRDMA", "BS"}, width, height, channels, p.bsAlu,
+                     p.bsMul);
+  s.bn = decodeStage(ctx, "BN", {"D_NRDMA_CFG", "NRDMA", "BN"}, width, height, channels, p.bnAlu,
+                     p.bnMul);
   s.cvt.offset = int32_t(r.field("SDP", "D_CVT_OFFSET", "CVT_OFFSET"));
   s.cvt.scale = int16_t(r.field("SDP", "D_CVT_SCALE", "CVT_SCALE"));
   s.cvt.shift = int(r.field("SDP", "D_CVT_SHIFT", "CVT_SHIFT"));
@@ -151,26 +163,37 @@ void emitSdpOutput(const LayerContext& ctx, const SdpProgram& sdp, const std::ve
     throw TraceError(r.describe("PDP", "D_OPERATION_MODE_CFG") +
                      ": PDP reads memory, but SDP sends its output to PDP");
   const kn::PdpSettings pdp = decodePdp(ctx);
-  ctx.requireEqual(pdp.inWidth, "PDP", "D_DATA_CUBE_IN_WIDTH", sdp.settings.width, "SDP", "D_DATA_CUBE_WIDTH");
-  ctx.requireEqual(pdp.inHeight, "PDP", "D_DATA_CUBE_IN_HEIGHT", sdp.settings.height, "SDP", "D_DATA_CUBE_HEIGHT");
-  const int pdpChannels = (pdp.channels + ctx.hw.atomBytes - 1) / ctx.hw.atomBytes * ctx.hw.atomBytes;
-  ctx.requireEqual(pdpChannels, "PDP", "D_DATA_CUBE_IN_CHANNEL", sdp.settings.channels, "SDP", "D_DATA_CUBE_CHANNEL");
+  ctx.requireEqual(pdp.inWidth, "PDP", "D_DATA_CUBE_IN_WIDTH", sdp.settings.width, "SDP",
+                   "D_DATA_CUBE_WIDTH");
+  ctx.requireEqual(pdp.inHeight, "PDP", "D_DATA_CUBE_IN_HEIGHT", sdp.settings.height, "SDP",
+                   "D_DATA_CUBE_HEIGHT");
+  const int pdpChannels =
+      (pdp.channels + ctx.hw.atomBytes - 1) / ctx.hw.atomBytes * ctx.hw.atomBytes;
+  ctx.requireEqual(pdpChannels, "PDP", "D_DATA_CUBE_IN_CHANNEL", sdp.settings.channels, "SDP",
+                   "D_DATA_CUBE_CHANNEL");
   runPdpOn(ctx, pdp, out);
 }
 
 void runSdpLayer(const LayerContext& ctx) {
   const auto& r = ctx.regs;
   if (r.field("SDP", "D_FEATURE_MODE_CFG", "FLYING_MODE") == 1)
-    throw TraceError(r.describe("SDP", "D_FEATURE_MODE_CFG") +
-                     ": SDP takes its input from the convolution pipeline, but CDMA is not enabled");
+    throw TraceError(
+        r.describe("SDP", "D_FEATURE_MODE_CFG") +
+        ": SDP takes its input from the convolution pipeline, but CDMA is not enabled");
   if (r.field("SDP_RDMA", "D_FEATURE_MODE_CFG", "IN_PRECISION") != 0)
     ctx.unsupported("only INT8 SDP input is modelled", "SDP_RDMA", "D_FEATURE_MODE_CFG");
   const int w = ctx.size("SDP", "D_DATA_CUBE_WIDTH", "WIDTH");
   const int h = ctx.size("SDP", "D_DATA_CUBE_HEIGHT", "HEIGHT");
   const int c = ctx.size("SDP", "D_DATA_CUBE_CHANNEL", "CHANNEL");
-  ctx.requireEqual(w, "SDP", "D_DATA_CUBE_WIDTH", ctx.size("SDP_RDMA", "D_DATA_CUBE_WIDTH", "WIDTH"), "SDP_RDMA", "D_DATA_CUBE_WIDTH");
-  ctx.requireEqual(h, "SDP", "D_DATA_CUBE_HEIGHT", ctx.size("SDP_RDMA", "D_DATA_CUBE_HEIGHT", "HEIGHT"), "SDP_RDMA", "D_DATA_CUBE_HEIGHT");
-  ctx.requireEqual(c, "SDP", "D_DATA_CUBE_CHANNEL", ctx.size("SDP_RDMA", "D_DATA_CUBE_CHANNEL", "CHANNEL"), "SDP_RDMA", "D_DATA_CUBE_CHANNEL");
+  ctx.requireEqual(w, "SDP", "D_DATA_CUBE_WIDTH",
+                   ctx.size("SDP_RDMA", "D_DATA_CUBE_WIDTH", "WIDTH"), "SDP_RDMA",
+                   "D_DATA_CUBE_WIDTH");
+  ctx.requireEqual(h, "SDP", "D_DATA_CUBE_HEIGHT",
+                   ctx.size("SDP_RDMA", "D_DATA_CUBE_HEIGHT", "HEIGHT"), "SDP_RDMA",
+                   "D_DATA_CUBE_HEIGHT");
+  ctx.requireEqual(c, "SDP", "D_DATA_CUBE_CHANNEL",
+                   ctx.size("SDP_RDMA", "D_DATA_CUBE_CHANNEL", "CHANNEL"), "SDP_RDMA",
+                   "D_DATA_CUBE_CHANNEL");
   ctx.checkCube("SDP cube", w, h, c);
   FeatureLayout in;
   in.what = "SDP input (SDP_RDMA.D_SRC_*)";

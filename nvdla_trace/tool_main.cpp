@@ -3,4 +3,6 @@
 
 #include "nvdla_trace/cli.h"
 
-int main(int argc, char** argv) { return nvdlaTraceMain(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return nvdlaTraceMain(argc, argv, std::cout, std::cerr);
+}

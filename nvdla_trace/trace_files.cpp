@@ -1,8 +1,9 @@
 #include "nvdla_trace/trace_files.h"
 
+#include <sys/stat.h>
+
 #include <cctype>
 #include <fstream>
-#include <sys/stat.h>
 
 #include "nvdla_trace/errors.h"
 
@@ -17,7 +18,9 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-std::string shorten(const std::string& s) { return s.size() > 80 ? s.substr(0, 77) + "..." : s; }
+std::string shorten(const std::string& s) {
+  return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+}
 
 struct KnownStatement {
   const char* name;
@@ -26,15 +29,18 @@ struct KnownStatement {
 };
 
 constexpr KnownStatement kStatements[] = {
-    {"mem_init", StatementKind::MemInit, 4},        {"mem_load", StatementKind::MemLoad, 3},
-    {"reg_write", StatementKind::RegWrite, 2},      {"poll_reg_equal", StatementKind::PollRegEqual, 2},
-    {"intr_notify", StatementKind::IntrNotify, 2},  {"check_crc", StatementKind::CheckCrc, 5},
+    {"mem_init", StatementKind::MemInit, 4},
+    {"mem_load", StatementKind::MemLoad, 3},
+    {"reg_write", StatementKind::RegWrite, 2},
+    {"poll_reg_equal", StatementKind::PollRegEqual, 2},
+    {"intr_notify", StatementKind::IntrNotify, 2},
+    {"check_crc", StatementKind::CheckCrc, 5},
     {"check_nothing", StatementKind::CheckNothing, 1},
 };
 
 // Part of NVDLA's trace grammar (nvdla_trace_parser.py) but in no nv_small trace.
-constexpr const char* kUnimplemented[] = {"reg_read",     "reg_read_check", "sync_notify",
-                                          "sync_wait",    "mem_reserve",    "mem_release",
+constexpr const char* kUnimplemented[] = {"reg_read",  "reg_read_check", "sync_notify",
+                                          "sync_wait", "mem_reserve",    "mem_release",
                                           "check_file"};
 
 // Splits "a, b, \"c\"" at commas outside quotes; a quoted argument is its text between the
@@ -123,10 +129,14 @@ uint64_t parseTraceNumber(const std::string& s, int maxBits, const std::string& 
   const uint64_t base = hex ? 16 : 10;
   for (char c : digits) {
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else throw bad();
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (hex && c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (hex && c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      throw bad();
     if (v > (~uint64_t(0) - uint64_t(d)) / base) throw bad();  // overflows 64 bits
     v = v * base + uint64_t(d);
   }
@@ -191,7 +201,8 @@ class DatScanner {
     std::string near = t_.substr(pos_, 24);
     for (char& c : near)
       if (c == '\n' || c == '\r') c = ' ';
-    throw TraceError(where() + ": " + what + (pos_ < t_.size() ? " near '" + near + "'" : " at end of file"));
+    throw TraceError(where() + ": " + what +
+                     (pos_ < t_.size() ? " near '" + near + "'" : " at end of file"));
   }
   std::string where() const { return name_ + ":" + std::to_string(line_); }
 
@@ -243,7 +254,8 @@ uint64_t loadPayload(const std::string& path, const std::string& displayName, ui
     uint64_t count = 0;
     while (s.peek() != '}') {
       const uint64_t byte = s.number(8, "payload byte");
-      if (count >= size) s.fail("record has more payload bytes than its size " + std::to_string(size));
+      if (count >= size)
+        s.fail("record has more payload bytes than its size " + std::to_string(size));
       memory.write(base + offset + count, uint8_t(byte));
       ++count;
     }

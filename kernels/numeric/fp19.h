@@ -41,16 +41,20 @@ inline uint32_t roundToFp19FloatBits(float f) {
   const uint32_t x = floatBits(f), sign = x & 0x80000000u, mag = x & 0x7fffffffu;
   if (mag > 0x7f800000u) return sign | 0x7fc00000u;  // NaN: quiet
   const uint32_t lsb = (mag >> kFp19DroppedBits) & 1u;
-  uint32_t r = (mag + 0xfffu + lsb) & ~0x1fffu;  // ties to even; mag <= 0x7f800000, no overflow
+  uint32_t r = (mag + 0xfffu + lsb) & ~0x1fffu;      // ties to even; mag <= 0x7f800000, no overflow
   if (r > kFp19MaxFloatBits) r = kFp19MaxFloatBits;  // Inf, or rounded up to 2^128
   return sign | r;
 }
 
 /// f rounded to FP19, as a float.
-inline float roundToFp19(float f) { return floatFromBits(roundToFp19FloatBits(f)); }
+inline float roundToFp19(float f) {
+  return floatFromBits(roundToFp19FloatBits(f));
+}
 
 /// The 19-bit encoding (sign in bit 18) of the FP19 value nearest to f.
-inline uint32_t floatToFp19Bits(float f) { return roundToFp19FloatBits(f) >> kFp19DroppedBits; }
+inline uint32_t floatToFp19Bits(float f) {
+  return roundToFp19FloatBits(f) >> kFp19DroppedBits;
+}
 
 inline float fp19BitsToFloat(uint32_t bits) {
   return floatFromBits((bits & 0x7ffffu) << kFp19DroppedBits);
@@ -81,7 +85,11 @@ inline float roundDoubleToFp19(double d) {
 /// FP19 arithmetic as the point-wise pipe does it: the exact result, rounded once to FP19.
 /// Products of FP19 values are exact in double; sums are exact in double unless the operands
 /// are more than 2^42 apart, where the smaller cannot change the rounded result.
-inline float fp19Mul(float a, float b) { return roundDoubleToFp19(double(a) * double(b)); }
-inline float fp19Add(float a, float b) { return roundDoubleToFp19(double(a) + double(b)); }
+inline float fp19Mul(float a, float b) {
+  return roundDoubleToFp19(double(a) * double(b));
+}
+inline float fp19Add(float a, float b) {
+  return roundDoubleToFp19(double(a) + double(b));
+}
 
 }  // namespace kern::numeric

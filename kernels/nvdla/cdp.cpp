@@ -40,8 +40,8 @@ LutLookup outside(const std::array<int16_t, N>& table, const CdpLutRange& r, int
   l.hit = hit;
   if (hit == LutHit::Underflow)
     l.value = int16_t(saturate(
-        table[0] + scaleRound(double(sum - r.start - underflowBase) * r.underflowScale,
-                              r.underflowShift),
+        table[0] +
+            scaleRound(double(sum - r.start - underflowBase) * r.underflowScale, r.underflowShift),
         16));
   else
     l.value = int16_t(saturate(

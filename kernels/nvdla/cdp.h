@@ -41,8 +41,8 @@ struct CdpSettings {
   bool mulBypass = false;
   int8_t inOffset = 0;  // D_DATIN_OFFSET: only the low 8 bits are used for INT8
   int16_t inScale = 1;
-  int inShift = 0;       // 5 bits
-  int32_t outOffset = 0; // D_DATOUT_OFFSET: used as 25 bits
+  int inShift = 0;        // 5 bits
+  int32_t outOffset = 0;  // D_DATOUT_OFFSET: used as 25 bits
   int16_t outScale = 1;
   int outShift = 0;  // 6 bits
   CdpLut lut;

@@ -89,8 +89,8 @@ int64_t accumulateExact(const ConvSettings& s, const PaddedInput& p, const int8_
 
 // The RTL's order: channel block (atomicC channels), kernel row, kernel column; each block's
 // exact CMAC sum is added to the 34-bit accumulator, which saturates on every add.
-int64_t accumulateSaturating(const ConvSettings& s, const PaddedInput& p, const int8_t* wk,
-                             int oy, int ox) {
+int64_t accumulateSaturating(const ConvSettings& s, const PaddedInput& p, const int8_t* wk, int oy,
+                             int ox) {
   int64_t acc = 0;
   const int c = s.inChannels, block = std::max(1, s.hw.atomicC);
   for (int c0 = 0; c0 < c; c0 += block) {

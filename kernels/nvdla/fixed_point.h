@@ -14,8 +14,12 @@ constexpr int64_t signExtend(uint64_t v, int bits) {
   return int64_t(v ^ m) - int64_t(m);
 }
 
-constexpr int64_t minOfBits(int bits) { return -(int64_t(1) << (bits - 1)); }
-constexpr int64_t maxOfBits(int bits) { return (int64_t(1) << (bits - 1)) - 1; }
+constexpr int64_t minOfBits(int bits) {
+  return -(int64_t(1) << (bits - 1));
+}
+constexpr int64_t maxOfBits(int bits) {
+  return (int64_t(1) << (bits - 1)) - 1;
+}
 
 /// Clamps x to the signed range of `bits` bits (bits in 1..63).
 constexpr int64_t saturate(int64_t x, int bits) {

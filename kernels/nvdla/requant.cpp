@@ -15,7 +15,9 @@ int multiplierShiftFor(double maxFactor) {
 
 namespace {
 
-int16_t toInt16(double v) { return int16_t(std::clamp(v, -32768.0, 32767.0)); }
+int16_t toInt16(double v) {
+  return int16_t(std::clamp(v, -32768.0, 32767.0));
+}
 
 // The smallest left shift s for which every |round(b / 2^s)| fits in int16.
 int biasShiftFor(const std::vector<double>& accBias) {
@@ -55,7 +57,8 @@ XavierRequant compileXavierRequant(const RequantParams& p) {
     }
     r.biasShift = biasShiftFor(accBias);
     r.biasOperands.resize(k);
-    for (int i = 0; i < k; ++i) r.biasOperands[i] = toInt16(std::round(std::ldexp(accBias[i], -r.biasShift)));
+    for (int i = 0; i < k; ++i)
+      r.biasOperands[i] = toInt16(std::round(std::ldexp(accBias[i], -r.biasShift)));
   }
   return r;
 }

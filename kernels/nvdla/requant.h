@@ -32,12 +32,12 @@ struct RequantParams {
 
 struct XavierRequant {
   int channels = 0;
-  std::vector<int16_t> multipliers;  // m_k, per channel
-  int mulShift = 0;                  // shared truncate shift, 0..63
-  std::vector<int16_t> biasOperands; // b_k as the 16-bit ALU operand; empty = no bias
-  int biasShift = 0;                 // shared ALU operand left shift, 0..63
+  std::vector<int16_t> multipliers;   // m_k, per channel
+  int mulShift = 0;                   // shared truncate shift, 0..63
+  std::vector<int16_t> biasOperands;  // b_k as the 16-bit ALU operand; empty = no bias
+  int biasShift = 0;                  // shared ALU operand left shift, 0..63
   bool relu = false;
-  SdpOutputConverter cvt;            // identity
+  SdpOutputConverter cvt;  // identity
 
   /// SDP settings for a width x height x channels output; the per-channel operands point into
   /// this object, which must outlive the settings.

@@ -75,8 +75,12 @@ void runSdp(const SdpSettings& s, const In* in, int8_t* out) {
 
 }  // namespace
 
-void sdp(const SdpSettings& s, const int32_t* in, int8_t* out) { runSdp(s, in, out); }
+void sdp(const SdpSettings& s, const int32_t* in, int8_t* out) {
+  runSdp(s, in, out);
+}
 
-void sdp(const SdpSettings& s, const int8_t* in, int8_t* out) { runSdp(s, in, out); }
+void sdp(const SdpSettings& s, const int8_t* in, int8_t* out) {
+  runSdp(s, in, out);
+}
 
 }  // namespace kern::nvdla

@@ -129,8 +129,8 @@ TEST(NvdlaFp19, ArithmeticRoundsOnceFromTheExactResult) {
   for (int i = 0; i < 200000; ++i) {
     const float x = kq::roundToFp19(fromBits(next() & 0xbfffffffu));  // |x| < 2
     const uint32_t r = next();
-    const float y = kq::roundToFp19(
-        std::ldexp(fromBits((r & 0x807fffffu) | 0x3f800000u), int(r % 40) - 20));
+    const float y =
+        kq::roundToFp19(std::ldexp(fromBits((r & 0x807fffffu) | 0x3f800000u), int(r % 40) - 20));
     const double sum = double(x) + double(y);
     if (sum - double(x) == double(y) && sum - double(y) == double(x)) {  // the sum is exact
       ASSERT_EQ(bitsOf(kq::fp19Add(x, y)), bitsOf(referenceFp19(sum)));

@@ -16,8 +16,8 @@ TEST(NvdlaFixedPoint, RoundShiftHalfAwayFromZero) {
   EXPECT_EQ(kn::roundShiftHalfAway(-3, 1), -2);  // -1.5 -> -2
   EXPECT_EQ(kn::roundShiftHalfAway(7, 2), 2);    // 1.75 -> 2
   EXPECT_EQ(kn::roundShiftHalfAway(-7, 2), -2);
-  EXPECT_EQ(kn::roundShiftHalfAway(6, 2), 2);    // 1.5 -> 2
-  EXPECT_EQ(kn::roundShiftHalfAway(5, 2), 1);    // 1.25 -> 1
+  EXPECT_EQ(kn::roundShiftHalfAway(6, 2), 2);  // 1.5 -> 2
+  EXPECT_EQ(kn::roundShiftHalfAway(5, 2), 1);  // 1.25 -> 1
   EXPECT_EQ(kn::roundShiftHalfAway(-5, 2), -1);
   EXPECT_EQ(kn::roundShiftHalfAway(123, 0), 123);
   EXPECT_EQ(kn::roundShiftHalfAway(int64_t(1) << 62, 63), 1);  // exactly one half

@@ -40,7 +40,8 @@ std::vector<int32_t> refConv(const kn::ConvSettings& s, const std::vector<int8_t
     int64_t v = in[size_t((c * s.inHeight + y) * s.inWidth + x)];
     if (s.inputConverter.enabled)
       v = refClamp(refRound((v - s.inputConverter.offset) * s.inputConverter.scale,
-                            s.inputConverter.truncate), 8);
+                            s.inputConverter.truncate),
+                   8);
     return v;
   };
   for (int k = 0; k < s.kernels; ++k)
@@ -52,12 +53,14 @@ std::vector<int32_t> refConv(const kn::ConvSettings& s, const std::vector<int8_t
             for (int kx = 0; kx < s.kernelWidth; ++kx) {
               int64_t partial = 0;
               for (int c = c0; c < std::min(c0 + s.hw.atomicC, s.inChannels); ++c)
-                partial += input(c, oy * s.strideY + ky * s.dilationY - s.padTop,
-                                 ox * s.strideX + kx * s.dilationX - s.padLeft) *
-                           w[size_t(((k * s.inChannels + c) * s.kernelHeight + ky) * s.kernelWidth + kx)];
+                partial +=
+                    input(c, oy * s.strideY + ky * s.dilationY - s.padTop,
+                          ox * s.strideX + kx * s.dilationX - s.padLeft) *
+                    w[size_t(((k * s.inChannels + c) * s.kernelHeight + ky) * s.kernelWidth + kx)];
               acc = refClamp(acc + partial, 34);
             }
-        out[size_t((k * s.outHeight + oy) * s.outWidth + ox)] = int32_t(refClamp(refRound(acc, s.truncate), 32));
+        out[size_t((k * s.outHeight + oy) * s.outWidth + ox)] =
+            int32_t(refClamp(refRound(acc, s.truncate), 32));
       }
   return out;
 }
@@ -87,8 +90,13 @@ TEST(NvdlaReferenceConv, RandomProblemsAgreeBitForBit) {
     s.padLeft = pick(0, 3);
     s.padTop = pick(0, 3);
     const int padRight = pick(0, 3), padBottom = pick(0, 3);
-    s.outWidth = std::max(1, (s.inWidth + s.padLeft + padRight - (s.kernelWidth - 1) * s.dilationX - 1) / s.strideX + 1);
-    s.outHeight = std::max(1, (s.inHeight + s.padTop + padBottom - (s.kernelHeight - 1) * s.dilationY - 1) / s.strideY + 1);
+    s.outWidth = std::max(
+        1,
+        (s.inWidth + s.padLeft + padRight - (s.kernelWidth - 1) * s.dilationX - 1) / s.strideX + 1);
+    s.outHeight =
+        std::max(1, (s.inHeight + s.padTop + padBottom - (s.kernelHeight - 1) * s.dilationY - 1) /
+                            s.strideY +
+                        1);
     s.padValue = int8_t(rng());
     s.truncate = iter % 4 == 0 ? 0 : pick(0, 31);  // small truncates make ties frequent
     if (iter % 5 == 0) s.inputConverter = {true, int16_t(rng()), int16_t(rng()), pick(0, 63)};
@@ -137,19 +145,24 @@ int64_t refStage(const kn::SdpStage& st, int64_t x, int64_t aluOp, int64_t mulOp
   __int128 a = x;
   if (!st.aluBypass) {
     const __int128 op = refClamp(__int128(aluOp) * (__int128(1) << (st.aluShift & 63)), 32);
-    a = st.aluAlgo == kn::SdpAluAlgo::Max ? std::max(a, op)
-        : st.aluAlgo == kn::SdpAluAlgo::Min ? std::min(a, op) : a + op;
+    a = st.aluAlgo == kn::SdpAluAlgo::Max   ? std::max(a, op)
+        : st.aluAlgo == kn::SdpAluAlgo::Min ? std::min(a, op)
+                                            : a + op;
   }
   int64_t t;
-  if (st.mulBypass) t = refClamp(refRound(a, st.mulShift & 63), 32);
-  else if (st.prelu && a >= 0) t = int32_t(uint32_t(uint64_t(int64_t(a))));
-  else t = refClamp(refRound(a * mulOp, st.mulShift & 63), 32);
+  if (st.mulBypass)
+    t = refClamp(refRound(a, st.mulShift & 63), 32);
+  else if (st.prelu && a >= 0)
+    t = int32_t(uint32_t(uint64_t(int64_t(a))));
+  else
+    t = refClamp(refRound(a * mulOp, st.mulShift & 63), 32);
   if (!st.reluBypass && t < 0) t = 0;
   return t;
 }
 
 int8_t refConvert(const kn::SdpOutputConverter& c, int64_t x) {
-  return int8_t(refClamp(refClamp(refRound((__int128(x) - c.offset) * c.scale, c.shift & 63), 17), 8));
+  return int8_t(
+      refClamp(refClamp(refRound((__int128(x) - c.offset) * c.scale, c.shift & 63), 17), 8));
 }
 
 struct StageData {
@@ -200,9 +213,15 @@ TEST(NvdlaReferenceSdp, RandomProblemsAgreeBitForBit) {
     std::vector<int32_t> in(static_cast<size_t>(n));
     for (auto& v : in) {
       switch (rng() % 4) {
-        case 0: v = int32_t(rng()); break;
-        case 1: v = rng() % 2 ? INT32_MAX - int32_t(rng() % 3) : INT32_MIN + int32_t(rng() % 3); break;
-        default: v = int32_t(rng() % 2001) - 1000; break;  // ties under small shifts
+        case 0:
+          v = int32_t(rng());
+          break;
+        case 1:
+          v = rng() % 2 ? INT32_MAX - int32_t(rng() % 3) : INT32_MIN + int32_t(rng() % 3);
+          break;
+        default:
+          v = int32_t(rng() % 2001) - 1000;
+          break;  // ties under small shifts
       }
     }
     std::vector<int8_t> got(static_cast<size_t>(n));
@@ -210,7 +229,8 @@ TEST(NvdlaReferenceSdp, RandomProblemsAgreeBitForBit) {
     for (int c = 0; c < s.channels; ++c)
       for (int i = 0; i < plane; ++i) {
         const int e = c * plane + i;
-        int64_t v = refStage(s.bs, in[size_t(e)], operandAt(s.bs.aluOperand, c, e), operandAt(s.bs.mulOperand, c, e));
+        int64_t v = refStage(s.bs, in[size_t(e)], operandAt(s.bs.aluOperand, c, e),
+                             operandAt(s.bs.mulOperand, c, e));
         v = refStage(s.bn, v, operandAt(s.bn.aluOperand, c, e), operandAt(s.bn.mulOperand, c, e));
         ASSERT_EQ(got[size_t(e)], refConvert(s.cvt, v)) << "iteration " << iter << " element " << e;
       }
@@ -254,7 +274,8 @@ TEST(NvdlaReferenceSdp, DocumentedCorners) {
 
 TEST(NvdlaReferencePdp, RandomProblemsAgreeBitForBit) {
   std::mt19937 rng(5);
-  const uint32_t driverRecip[9] = {0, 0x10000, 0x8000, 0x5555, 0x4000, 0x3333, 0x2aaa, 0x2492, 0x2000};
+  const uint32_t driverRecip[9] = {0,      0x10000, 0x8000, 0x5555, 0x4000,
+                                   0x3333, 0x2aaa,  0x2492, 0x2000};
   for (int iter = 0; iter < 400; ++iter) {
     kn::PdpSettings s;
     s.method = kn::PoolMethod(rng() % 3);
@@ -264,7 +285,8 @@ TEST(NvdlaReferencePdp, RandomProblemsAgreeBitForBit) {
     s.strideY = 1 + int(rng() % 4);
     s.padLeft = int(rng() % std::min(8, s.kernelWidth));
     s.padTop = int(rng() % std::min(8, s.kernelHeight));
-    const int padRight = int(rng() % std::min(8, s.kernelWidth)), padBottom = int(rng() % std::min(8, s.kernelHeight));
+    const int padRight = int(rng() % std::min(8, s.kernelWidth)),
+              padBottom = int(rng() % std::min(8, s.kernelHeight));
     s.inWidth = 1 + int(rng() % 12);
     s.inHeight = 1 + int(rng() % 12);
     s.channels = 1 + int(rng() % 5);
@@ -272,7 +294,8 @@ TEST(NvdlaReferencePdp, RandomProblemsAgreeBitForBit) {
     s.outHeight = std::max(1, (s.inHeight + s.padTop + padBottom - s.kernelHeight) / s.strideY + 1);
     const bool linearPads = rng() % 4 != 0;  // the driver programs n * pad; test others too
     const int pad = int(int8_t(rng()));
-    for (int n = 1; n <= 7; ++n) s.padValues[size_t(n - 1)] = linearPads ? n * pad : int(rng() % 2048) - 1024;
+    for (int n = 1; n <= 7; ++n)
+      s.padValues[size_t(n - 1)] = linearPads ? n * pad : int(rng() % 2048) - 1024;
     s.recipKernelWidth = rng() % 4 ? driverRecip[s.kernelWidth] : rng() % 0x10001;
     s.recipKernelHeight = rng() % 4 ? driverRecip[s.kernelHeight] : rng() % 0x10001;
     auto in = randomBytes(rng, size_t(s.channels) * s.inHeight * s.inWidth);
@@ -300,16 +323,23 @@ TEST(NvdlaReferencePdp, RandomProblemsAgreeBitForBit) {
               }
               const int v = in[size_t((c * s.inHeight + y) * s.inWidth + x)];
               sum += v;
-              best = s.method == kn::PoolMethod::Max ? std::max<int64_t>(best, v) : std::min<int64_t>(best, v);
+              best = s.method == kn::PoolMethod::Max ? std::max<int64_t>(best, v)
+                                                     : std::min<int64_t>(best, v);
             }
             if (!linearPads && padCols) sum += s.padValues[size_t(padCols - 1)];
           }
-          if (linearPads) sum += int64_t(padTaps) * pad;  // n padded taps add n * pad
-          else if (padRows) sum += int64_t(s.kernelWidth) * s.padValues[size_t(padRows - 1)];
+          if (linearPads)
+            sum += int64_t(padTaps) * pad;  // n padded taps add n * pad
+          else if (padRows)
+            sum += int64_t(s.kernelWidth) * s.padValues[size_t(padRows - 1)];
           int64_t want = best;
           if (s.method == kn::PoolMethod::Average)
-            want = refClamp(refRound(__int128(refRound(__int128(sum) * s.recipKernelWidth, 16)) * s.recipKernelHeight, 16), 8);
-          ASSERT_EQ(got[size_t((c * s.outHeight + oy) * s.outWidth + ox)], want) << "iteration " << iter;
+            want = refClamp(refRound(__int128(refRound(__int128(sum) * s.recipKernelWidth, 16)) *
+                                         s.recipKernelHeight,
+                                     16),
+                            8);
+          ASSERT_EQ(got[size_t((c * s.outHeight + oy) * s.outWidth + ox)], want)
+              << "iteration " << iter;
         }
   }
 }

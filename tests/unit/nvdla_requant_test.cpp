@@ -98,8 +98,9 @@ TEST(NvdlaRequant, ApproximatesTheFloatRequantisation) {
     // Accumulators spanning the int8 output range and beyond.
     for (int c = 0; c < k; ++c)
       for (int x = 0; x < width; ++x)
-        acc[size_t(c * width + x)] = int32_t(std::lround(
-            (unit(rng) - 0.5f) * 300.f * p.outputScale / (p.inputScale * p.weightScales[size_t(c)])));
+        acc[size_t(c * width + x)] =
+            int32_t(std::lround((unit(rng) - 0.5f) * 300.f * p.outputScale /
+                                (p.inputScale * p.weightScales[size_t(c)])));
     std::vector<int8_t> out(acc.size());
     kn::sdp(r.sdpSettings(width, 1), acc.data(), out.data());
     for (int c = 0; c < k; ++c) {

@@ -108,9 +108,12 @@ TEST(NvdlaTraceHostile, BadNumbers) {
 
 TEST(NvdlaTraceHostile, MalformedStatements) {
   const std::pair<const char*, const char*> cases[] = {
-      {"reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7);", "reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7)"},
-      {"reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7);", "reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0);"},
-      {"reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7);", "reg_write NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0;"},
+      {"reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7);",
+       "reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7)"},
+      {"reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7);",
+       "reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0);"},
+      {"reg_write(NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0, 0x7);",
+       "reg_write NVDLA_PDP.D_DATA_CUBE_OUT_WIDTH_0;"},
       {"\"pdp_8x8x64_2x2_int8_in.dat\"", "\"pdp_8x8x64_2x2_int8_in.dat"},
   };
   for (const auto& [from, to] : cases) {
@@ -176,12 +179,14 @@ TEST(NvdlaTraceHostile, MissingAndEscapingPayloadFiles) {
 TEST(NvdlaTraceHostile, HugeAddressesAndSizes) {
   {
     TempTrace t;
-    t.replaceInCfg("mem_init(pri_mem, 0x80000000, 0x1000", "mem_init(pri_mem, 0xffffffffffff0000, 0x1000");
+    t.replaceInCfg("mem_init(pri_mem, 0x80000000, 0x1000",
+                   "mem_init(pri_mem, 0xffffffffffff0000, 0x1000");
     expectError(t.replay(), ".cfg:1: base address 0xffffffffffff0000 is beyond 2^48");
   }
   {
     TempTrace t;
-    t.replaceInCfg("mem_init(pri_mem, 0x80000000, 0x1000", "mem_init(pri_mem, 0x80000000, 0xffffffffffff");
+    t.replaceInCfg("mem_init(pri_mem, 0x80000000, 0x1000",
+                   "mem_init(pri_mem, 0x80000000, 0xffffffffffff");
     expectError(t.replay(), ".cfg:1: range ends beyond 2^48");
   }
   {
@@ -191,14 +196,18 @@ TEST(NvdlaTraceHostile, HugeAddressesAndSizes) {
   }
   {
     TempTrace t;  // a 8192 x 8192 x 8192 pooling cube
-    t.replaceInCfg("NVDLA_PDP.D_DATA_CUBE_IN_WIDTH_0, 0x7", "NVDLA_PDP.D_DATA_CUBE_IN_WIDTH_0, 0x1fff");
-    t.replaceInCfg("NVDLA_PDP.D_DATA_CUBE_IN_HEIGHT_0, 0x7", "NVDLA_PDP.D_DATA_CUBE_IN_HEIGHT_0, 0x1fff");
+    t.replaceInCfg("NVDLA_PDP.D_DATA_CUBE_IN_WIDTH_0, 0x7",
+                   "NVDLA_PDP.D_DATA_CUBE_IN_WIDTH_0, 0x1fff");
+    t.replaceInCfg("NVDLA_PDP.D_DATA_CUBE_IN_HEIGHT_0, 0x7",
+                   "NVDLA_PDP.D_DATA_CUBE_IN_HEIGHT_0, 0x1fff");
     expectError(t.replay(), "PDP input cube of 8192x8192x64 exceeds the replayer's limit");
   }
   {
     TempTrace t;  // output strides that scatter the cube over gigabytes of pages
-    t.replaceInCfg("NVDLA_PDP.D_DST_SURFACE_STRIDE_0, 0x200", "NVDLA_PDP.D_DST_SURFACE_STRIDE_0, 0x10000000");
-    t.replaceInCfg("NVDLA_PDP.D_DST_LINE_STRIDE_0, 0x40", "NVDLA_PDP.D_DST_LINE_STRIDE_0, 0x1000000");
+    t.replaceInCfg("NVDLA_PDP.D_DST_SURFACE_STRIDE_0, 0x200",
+                   "NVDLA_PDP.D_DST_SURFACE_STRIDE_0, 0x10000000");
+    t.replaceInCfg("NVDLA_PDP.D_DST_LINE_STRIDE_0, 0x40",
+                   "NVDLA_PDP.D_DST_LINE_STRIDE_0, 0x1000000");
     nvdla_trace::Config c;
     c.memoryLimitBytes = 128 << 10;
     expectError(t.replay(c), "more than the memory model's limit of 128 KiB");
@@ -207,10 +216,12 @@ TEST(NvdlaTraceHostile, HugeAddressesAndSizes) {
 
 TEST(NvdlaTraceHostile, InconsistentSizesNameBothRegisters) {
   TempTrace t;
-  t.replaceInCfg("NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0, 0x3f", "NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0, 0x1f");
+  t.replaceInCfg("NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0, 0x3f",
+                 "NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0, 0x1f");
   expectError(t.replay(), "inconsistent sizes: " + kBase +
                               ".cfg:30: NVDLA_PDP.D_DATA_CUBE_IN_CHANNEL_0 = 0x3f gives 64 but " +
-                              kBase + ".cfg:31: NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0 = 0x1f gives 32");
+                              kBase +
+                              ".cfg:31: NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0 = 0x1f gives 32");
 }
 
 TEST(NvdlaTraceHostile, ChecksNeedTheirSync) {
@@ -242,7 +253,10 @@ TEST(NvdlaTraceHostile, NotADirectoryOrNoScript) {
 
 TEST(NvdlaTraceHostile, BinaryGarbageScript) {
   TempTrace t;
-  t.cfg = std::string("\x7f" "ELF\x02\x01\x01\0\0\0;\n", 12);
+  t.cfg = std::string(
+      "\x7f"
+      "ELF\x02\x01\x01\0\0\0;\n",
+      12);
   expectError(t.replay(), kBase + ".cfg:1: expected 'statement(arguments);'");
 }
 
@@ -256,9 +270,15 @@ TEST(NvdlaTraceHostile, RandomCorruptionNeverCrashes) {
     for (int e = 0; e < edits; ++e) {
       size_t p = rng() % target.size();
       switch (rng() % 3) {
-        case 0: target[p] = junk[rng() % junk.size()]; break;
-        case 1: target.erase(p, 1 + rng() % 20); break;
-        default: target.insert(p, 1, junk[rng() % junk.size()]); break;
+        case 0:
+          target[p] = junk[rng() % junk.size()];
+          break;
+        case 1:
+          target.erase(p, 1 + rng() % 20);
+          break;
+        default:
+          target.insert(p, 1, junk[rng() % junk.size()]);
+          break;
       }
     }
     nvdla_trace::ReplayResult r = t.replay();
@@ -294,7 +314,8 @@ TEST(NvdlaTraceCli, ExitCodesAndOutput) {
     t.replaceInCfg("mem_init(", "mem_unit(");
     EXPECT_EQ(t.cli(&out, &err), 2);
     EXPECT_EQ(out, "");
-    EXPECT_EQ(err.rfind("dlasim: error: " + kBase + ".cfg:1: unknown statement 'mem_unit'", 0), 0u) << err;
+    EXPECT_EQ(err.rfind("dlasim: error: " + kBase + ".cfg:1: unknown statement 'mem_unit'", 0), 0u)
+        << err;
     EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1);
   }
 }
@@ -312,11 +333,13 @@ TEST(NvdlaTraceCli, Options) {
   EXPECT_EQ(run({kBaseDir.c_str(), "--config=nv_small"}, &out, &err), 0);
   EXPECT_EQ(out, "MATCH\n");
   // The same layouts spelled out.
-  EXPECT_EQ(run({"--atom-bytes=8", "--atomic-c=8", "--atomic-k=8", kBaseDir.c_str()}, &out, &err), 0);
+  EXPECT_EQ(run({"--atom-bytes=8", "--atomic-c=8", "--atomic-k=8", kBaseDir.c_str()}, &out, &err),
+            0);
   // nv_full's 32-byte atoms read this nv_small trace differently.
   EXPECT_EQ(run({kBaseDir.c_str(), "--config=nv_full"}, &out, &err), 1);
   EXPECT_EQ(run({kBaseDir.c_str(), "--config=nv_huge"}, &out, &err), 2);
-  EXPECT_EQ(err, "dlasim: error: --config: unknown configuration 'nv_huge' (nv_small or nv_full)\n");
+  EXPECT_EQ(err,
+            "dlasim: error: --config: unknown configuration 'nv_huge' (nv_small or nv_full)\n");
   EXPECT_EQ(run({kBaseDir.c_str(), "--atom-bytes=0"}, &out, &err), 2);
   EXPECT_EQ(run({kBaseDir.c_str(), "--atomic-c=abc"}, &out, &err), 2);
   EXPECT_EQ(run({kBaseDir.c_str(), "--frob"}, &out, &err), 2);

@@ -64,7 +64,8 @@ TEST(NvdlaRegisterFile, ResolvesTraceNamesAndReadsFields) {
   regs.write(regs.resolve("NVDLA_SDP.D_DP_BN_ALU_SRC_VALUE_0"), 0xabcd1234u, 7);
   EXPECT_EQ(regs.field("SDP", "D_DP_BN_ALU_SRC_VALUE", "BN_ALU_OPERAND"), 0x1234u);
   regs.setScriptName("t.cfg");
-  EXPECT_EQ(regs.describe("SDP", "D_DP_BN_ALU_SRC_VALUE"), "t.cfg:7: NVDLA_SDP.D_DP_BN_ALU_SRC_VALUE_0 = 0xabcd1234");
+  EXPECT_EQ(regs.describe("SDP", "D_DP_BN_ALU_SRC_VALUE"),
+            "t.cfg:7: NVDLA_SDP.D_DP_BN_ALU_SRC_VALUE_0 = 0xabcd1234");
   EXPECT_EQ(regs.describe("SDP", "D_CVT_SCALE"), "NVDLA_SDP.D_CVT_SCALE_0 = 0x0 (reset value)");
   EXPECT_THROW(regs.field("SDP", "D_CVT_SCALE", "NOPE"), std::logic_error);
 }
@@ -73,7 +74,7 @@ TEST(NvdlaRegisterFile, LutDataStreamsIntoTheTables) {
   nt::RegisterFile regs;
   const int cfg = regs.resolve("NVDLA_CDP.S_LUT_ACCESS_CFG_0");
   const int data = regs.resolve("NVDLA_CDP.S_LUT_ACCESS_DATA_0");
-  regs.write(cfg, (1u << 17) | 62);  // write LE from entry 62
+  regs.write(cfg, (1u << 17) | 62);                              // write LE from entry 62
   for (int v : {10, 11, 12, 13}) regs.write(data, uint32_t(v));  // 62, 63, 64, 64 (stops)
   EXPECT_EQ(regs.lut("CDP").le[62], 10);
   EXPECT_EQ(regs.lut("CDP").le[63], 11);
@@ -98,7 +99,8 @@ TEST(NvdlaTraceFiles, ScriptStatementsAndComments) {
   EXPECT_EQ(st[0].line, 3);
   EXPECT_EQ(st[1].args[1], "0x1");
   EXPECT_EQ(st[2].line, 5);
-  EXPECT_THROW(nt::parseScript("reg_read(NVDLA_SDP.D_OP_ENABLE_0, 0);\n", "t.cfg"), nt::Unsupported);
+  EXPECT_THROW(nt::parseScript("reg_read(NVDLA_SDP.D_OP_ENABLE_0, 0);\n", "t.cfg"),
+               nt::Unsupported);
   EXPECT_THROW(nt::parseScript("mem_init(pri_mem, 0, 1);\n", "t.cfg"), nt::TraceError);
   EXPECT_EQ(nt::parseTraceNumber("0XfF", 8, "w", "v"), 255u);
   EXPECT_EQ(nt::parseTraceNumber("18446744073709551615", 64, "w", "v"), ~uint64_t(0));
@@ -125,8 +127,8 @@ TEST(NvdlaLayouts, FeatureCubesWithOtherAtoms) {
     for (int c = 0; c < l.paddedChannels(); ++c)
       for (int y = 0; y < 3; ++y)
         for (int x = 0; x < 5; ++x)
-          ASSERT_EQ(int8_t(m.read(l.base + uint64_t(c / atom) * l.surfaceStride + uint64_t(y) * l.lineStride +
-                                  uint64_t(x * atom + c % atom))),
+          ASSERT_EQ(int8_t(m.read(l.base + uint64_t(c / atom) * l.surfaceStride +
+                                  uint64_t(y) * l.lineStride + uint64_t(x * atom + c % atom))),
                     data[size_t((c * 3 + y) * 5 + x)]);
     EXPECT_EQ(nt::readFeature(m, l, l.paddedChannels()), data);
   }
@@ -149,8 +151,9 @@ TEST(NvdlaLayouts, ConvolutionWeightsForNvFull) {
         for (int kx = 0; kx < KW; ++kx) {
           const int g0 = k / atomicK * atomicK, groupSize = std::min(atomicK, K - g0);
           const int c0 = c / atomicC * atomicC, blockSize = std::min(atomicC, C - c0);
-          const size_t offset = size_t(g0) * C * KH * KW + size_t(groupSize) * KH * KW * c0 +
-                                size_t(((ky * KW + kx) * groupSize + (k - g0)) * blockSize + (c - c0));
+          const size_t offset =
+              size_t(g0) * C * KH * KW + size_t(groupSize) * KH * KW * c0 +
+              size_t(((ky * KW + kx) * groupSize + (k - g0)) * blockSize + (c - c0));
           ASSERT_EQ(w[size_t(((k * C + c) * KH + ky) * KW + kx)], int8_t(bytes[offset]));
         }
 }
