@@ -96,7 +96,7 @@ kn::ConvSettings decodeConv(const LayerContext& ctx) {
       uint64_t((s.outWidth - 1) * s.strideX + (s.kernelWidth - 1) * s.dilationX + 1) *
       uint64_t((s.outHeight - 1) * s.strideY + (s.kernelHeight - 1) * s.dilationY + 1);
   if (macs > ctx.limits.maxMacs ||
-      paddedPlane * uint64_t(s.inChannels) > 4 * ctx.limits.maxCubeElements)
+      paddedPlane * uint64_t(s.inChannels) > ctx.limits.maxCubeElements)
     throw TraceError("convolution of " + std::to_string(macs) +
                      " multiply-adds exceeds the replayer's limit (" +
                      r.describe("CSC", "D_DATAOUT_SIZE_0") + ")");

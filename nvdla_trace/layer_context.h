@@ -16,8 +16,8 @@ namespace nvdla_trace {
 
 /// Work limits that keep a hostile trace from running for minutes or exhausting memory.
 struct WorkLimits {
-  uint64_t maxCubeElements = uint64_t(1) << 26;  // per feature cube
-  uint64_t maxMacs = uint64_t(1) << 32;          // per convolution
+  uint64_t maxCubeElements = uint64_t(1) << 24;  // per feature cube
+  uint64_t maxMacs = uint64_t(1) << 30;          // per convolution
 };
 
 struct LayerContext {

@@ -15,8 +15,8 @@ struct Config {
   uint64_t memoryLimitBytes = uint64_t(512) << 20;  // pages the trace may write
   uint64_t maxFileBytes = uint64_t(256) << 20;      // per .cfg / .dat file
   uint64_t maxCheckBytes = uint64_t(256) << 20;     // per check_crc range
-  uint64_t maxCubeElements = uint64_t(1) << 26;     // per feature cube
-  uint64_t maxMacs = uint64_t(1) << 32;             // per convolution
+  uint64_t maxCubeElements = uint64_t(1) << 24;     // per feature cube (16 M)
+  uint64_t maxMacs = uint64_t(1) << 30;             // per convolution (~1 s)
 };
 
 /// "nv_small" or "nv_full"; false for anything else.

@@ -214,6 +214,16 @@ TEST(NvdlaTraceHostile, HugeAddressesAndSizes) {
   }
 }
 
+TEST(NvdlaTraceHostile, ConvolutionWorkIsCapped) {
+  const std::string dc = std::string(NVDLA_TEST_DATA_DIR) + "/nv_small/dc_8x16x128_3x3x128x32_int8";
+  nvdla_trace::Config c;
+  c.maxMacs = 1000;
+  expectError(nvdla_trace::replay(dc, c), "multiply-adds exceeds the replayer's limit");
+  c = nvdla_trace::Config();
+  c.maxCubeElements = 1000;
+  expectError(nvdla_trace::replay(dc, c), "exceeds the replayer's limit of 1000 elements");
+}
+
 TEST(NvdlaTraceHostile, InconsistentSizesNameBothRegisters) {
   TempTrace t;
   t.replaceInCfg("NVDLA_PDP_RDMA.D_DATA_CUBE_IN_CHANNEL_0, 0x3f",
