@@ -35,6 +35,30 @@ TEST(NvdlaRequant, ShiftPutsTheLargestMultiplierInRange) {
   EXPECT_EQ(kn::multiplierShiftFor(1e6), 0);     // cannot shift left: the multiplier saturates
 }
 
+TEST(NvdlaRequant, SharedShiftSelectionOnRandomLayers) {
+  // Plain rule: the largest multiplier is the first of 2^s * f_max (s = 0, 1, ...) to reach
+  // 2^14; every channel's multiplier is trunc(2^s * f_k) and so no larger.
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<double> exponent(-40, 12);
+  for (int layer = 0; layer < 2000; ++layer) {
+    kn::RequantParams p;
+    p.inputScale = 1;
+    p.outputScale = 1;
+    const int k = 1 + int(rng() % 8);
+    for (int i = 0; i < k; ++i) p.weightScales.push_back(float(std::exp2(exponent(rng))));
+    const double largest = *std::max_element(p.weightScales.begin(), p.weightScales.end());
+    int want = 0;
+    while (want < 63 && std::ldexp(largest, want) < 16384) ++want;
+    const kn::XavierRequant r = kn::compileXavierRequant(p);
+    ASSERT_EQ(r.mulShift, want) << largest;
+    for (int i = 0; i < k; ++i) {
+      const double m =
+          std::min(32767.0, std::trunc(std::ldexp(double(p.weightScales[size_t(i)]), want)));
+      ASSERT_EQ(r.multipliers[size_t(i)], int16_t(m));
+    }
+  }
+}
+
 TEST(NvdlaRequant, SettingsFollowTheOpenCompiler) {
   kn::RequantParams p;
   p.inputScale = 0.02f;
