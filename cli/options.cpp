@@ -173,7 +173,8 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
       "(emulated build vs FP32, Polygraphy-style; exit 1 over tolerance); dlasim calibrate\n"
-      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim rules.",
+      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim rules;\n"
+      "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.get_formatter()->column_width(40);

@@ -9,6 +9,7 @@
 #include "cli/check.h"
 #include "cli/compare.h"
 #include "cli/log.h"
+#include "cli/nvdla_trace.h"
 #include "cli/placement.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
@@ -216,6 +217,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "check") return checkMain(argc, argv, out, err);
   if (sub == "compare") return compareMain(argc, argv, out, err);
   if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
+  if (sub == "nvdla-trace") return nvdlaTraceMain(argc - 1, argv + 1, out, err);
   if (sub == "rules") {
     out << rulesMarkdown();
     return 0;

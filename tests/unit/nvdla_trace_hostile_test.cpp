@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "nvdla_trace/cli.h"
+#include "cli/nvdla_trace.h"
 #include "nvdla_trace/replay.h"
 
 namespace {
@@ -47,7 +47,7 @@ class TempTrace {
     flush();
     const char* argv[] = {"nvdla-trace", dir_.c_str()};
     std::ostringstream o, e;
-    int rc = nvdlaTraceMain(2, argv, o, e);
+    int rc = dlasim::cli::nvdlaTraceMain(2, argv, o, e);
     *out = o.str();
     *err = e.str();
     return rc;
@@ -334,7 +334,7 @@ TEST(NvdlaTraceCli, Options) {
   auto run = [](std::vector<const char*> args, std::string* out, std::string* err) {
     args.insert(args.begin(), "nvdla-trace");
     std::ostringstream o, e;
-    int rc = nvdlaTraceMain(int(args.size()), args.data(), o, e);
+    int rc = dlasim::cli::nvdlaTraceMain(int(args.size()), args.data(), o, e);
     *out = o.str();
     *err = e.str();
     return rc;

@@ -4,4 +4,9 @@
 #pragma once
 #include <ostream>
 
+namespace dlasim::cli {
+
+/// argv[0] is the subcommand name (skipped).
 int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace dlasim::cli

@@ -1,9 +1,13 @@
-#include "nvdla_trace/cli.h"
+#include "cli/nvdla_trace.h"
 
 #include <cstdio>
 #include <string>
 
-#include "nvdla_trace/replay.h"
+#include "dlasim/errors.h"
+#include "dlasim/nvdla.h"
+#include "dlasim/types.h"
+
+namespace dlasim::cli {
 
 namespace {
 
@@ -27,7 +31,7 @@ std::string hex8(uint32_t v) {
 }  // namespace
 
 int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  nvdla_trace::Config config;
+  NvdlaConfig config;
   std::string dir;
   int atom = 0, atomicC = 0, atomicK = 0;
   auto fail = [&](const std::string& msg) {
@@ -44,7 +48,7 @@ int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::os
       out << kUsage << "\n";
       return 0;
     } else if (const char* v = value("--config=")) {
-      if (!nvdla_trace::hwConfigByName(v, &config.hw))
+      if (!nvdlaConfigByName(v, &config))
         return fail(std::string("--config: unknown configuration '") + v +
                     "' (nv_small or nv_full)");
     } else if (const char* v = value("--atom-bytes=")) {
@@ -57,32 +61,37 @@ int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::os
       if (!parseSize(v, &atomicK))
         return fail(std::string("--atomic-k: expected 1..256, got '") + v + "'");
     } else if (!a.empty() && a[0] == '-') {
-      return fail("unknown option '" + a + "'\n" + kUsage);
+      return fail("unknown option '" + a + "' (" + kUsage + ")");
     } else if (dir.empty()) {
       dir = a;
     } else {
       return fail("more than one trace directory ('" + dir + "', '" + a + "')");
     }
   }
-  if (dir.empty()) return fail(std::string("missing the trace directory\n") + kUsage);
+  if (dir.empty()) return fail(std::string("missing the trace directory (") + kUsage + ")");
   // Explicit sizes override the chosen configuration's.
-  if (atom) config.hw.atomBytes = atom;
-  if (atomicC) config.hw.atomicC = atomicC;
-  if (atomicK) config.hw.atomicK = atomicK;
+  if (atom) config.atomBytes = atom;
+  if (atomicC) config.atomicC = atomicC;
+  if (atomicK) config.atomicK = atomicK;
 
-  const nvdla_trace::ReplayResult r = nvdla_trace::replay(dir, config);
+  TraceResult r;
+  try {
+    r = replayNvdlaTrace(dir, config);
+  } catch (const InputError& e) {
+    return fail(printable(e.what()));
+  }
   switch (r.status) {
-    case nvdla_trace::ReplayStatus::Match:
+    case TraceStatus::kMatch:
       out << "MATCH\n";
       return 0;
-    case nvdla_trace::ReplayStatus::Mismatch:
+    case TraceStatus::kMismatch:
       out << "MISMATCH expected " << hex8(r.expectedCrc) << " got " << hex8(r.actualCrc) << "\n";
       return 1;
-    case nvdla_trace::ReplayStatus::Unsupported:
-      out << "UNSUPPORTED " << r.message << "\n";
-      return 2;
-    case nvdla_trace::ReplayStatus::Error:
+    case TraceStatus::kUnsupported:
       break;
   }
-  return fail(r.message);
+  out << "UNSUPPORTED " << printable(r.message) << "\n";
+  return 2;
 }
+
+}  // namespace dlasim::cli
