@@ -312,6 +312,9 @@ void bindModelPlan(py::module_& m) {
           "calibrate",
           [](const Model& x, py::handle inputs) {
             TensorMap in = runInputs(inputs, x.info().inputs);
+            // Model::calibrate expects every input (the command always fills them all).
+            for (const auto& s : x.info().inputs)
+              if (!in.count(s.name)) throw InputError("no data for input '" + s.name + "'");
             return Calibration::from(unlocked([&] { return x.calibrate(in); }));
           },
           "inputs"_a, "MinMax INT8 calibration over one batch -> CalibrationCache.")

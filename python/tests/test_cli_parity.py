@@ -23,10 +23,12 @@ CONFIGS = [
     # onto the flag it stands for.
     ("best-options", lambda n: (
         ["--best", "--useDLACore=1", "--allowGPUFallback", "--platform=xavier-agx",
+         "--powerMode=MAXN",
          f"--layerDeviceTypes={n[0]}:GPU", f"--layerPrecisions={n[1]}:fp16",
          "--inputIOFormats=fp16:chw16", "--outputIOFormats=fp16:chw16",
          "--memPoolSize=dlaSRAM:0.5", "--sparsity=enable"],
         dict(precision="best", dla_core=1, allow_gpu_fallback=True, platform="xavier-agx",
+             power_mode="MAXN",
              layer_devices={n[0]: "GPU"}, layer_precisions={n[1]: "fp16"},
              input_formats=["fp16:chw16"], output_formats="fp16:chw16",
              mem_pool={"dlaSRAM": 0.5}, sparsity="enable"))),
@@ -151,7 +153,8 @@ def test_same_plan_and_outputs_as_cli(request, tmp_path, model_name, config, inp
         assert by_node[gpu_name].device == "GPU"
         assert by_node[gpu_name].reasons[0].rule == "layerDeviceTypes"
         assert (by_node[fp16_name].device, by_node[fp16_name].precision) == ("DLA", "FP16")
-        assert plan.settings.platform == "xavier-agx" and plan.settings.dla_core == 1
+        s = plan.settings
+        assert (s.platform, s.dla_core, s.power_mode) == ("xavier-agx", 1, "MAXN")
 
 
 @pytest.mark.parametrize("model_name", ["bn", "gn"])

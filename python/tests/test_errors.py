@@ -169,6 +169,10 @@ def test_wrong_input_dtype_and_shape(model_bn, x):
     with pytest.raises(dlasim.InputError, match=r"^run: 'inptu' is not an input of the model "
                                                 r"\(input\)$"):
         plan.run({"inptu": x})
+    with pytest.raises(dlasim.InputError, match=r"^no data for input 'input'$"):
+        model_bn.calibrate({})
+    with pytest.raises(dlasim.InputError, match="is float 2x3x32x32, the model expects"):
+        model_bn.calibrate(x[:2])
 
 
 def test_bad_engine_file_matches_cli(tmp_path):
