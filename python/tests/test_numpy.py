@@ -11,9 +11,10 @@ from onnx import TensorProto, helper, numpy_helper
 import dlasim
 
 DTYPES = [np.float32, np.float64, np.int8, np.uint8, np.int32, np.int64, np.bool_]
-ONNX_TYPES = {np.float32: TensorProto.FLOAT, np.float64: TensorProto.DOUBLE, np.int8: TensorProto.INT8,
-              np.uint8: TensorProto.UINT8, np.int32: TensorProto.INT32,
-              np.int64: TensorProto.INT64, np.bool_: TensorProto.BOOL}
+ONNX_TYPES = {np.float32: TensorProto.FLOAT, np.float64: TensorProto.DOUBLE,
+              np.int8: TensorProto.INT8, np.uint8: TensorProto.UINT8,
+              np.int32: TensorProto.INT32, np.int64: TensorProto.INT64,
+              np.bool_: TensorProto.BOOL}
 
 
 def sample(dtype, shape=(2, 3, 4)):
@@ -25,7 +26,8 @@ def sample(dtype, shape=(2, 3, 4)):
 def test_arrays_in_any_layout(dtype):
     """output_json renders what the module read: values in C order whatever the layout."""
     a = sample(dtype)
-    layouts = {"contiguous": a, "transposed": np.ascontiguousarray(a.transpose(2, 0, 1)).transpose(1, 2, 0),
+    layouts = {"contiguous": a,
+               "transposed": np.ascontiguousarray(a.transpose(2, 0, 1)).transpose(1, 2, 0),
                "strided": np.repeat(a, 2, axis=2)[:, :, ::2],
                "fortran": np.asfortranarray(a),
                "byteswapped": a.astype(np.dtype(dtype).newbyteorder(">"))}
