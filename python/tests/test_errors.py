@@ -190,3 +190,18 @@ def test_bad_engine_file_matches_cli(tmp_path):
 def test_unknown_platform_lookup():
     with pytest.raises(dlasim.InputError, match="orin-pico"):
         dlasim.platform("orin-pico")
+
+
+def test_standalone_builds(model_bn, model_bn_path):
+    expected, code = cli_error_line(f"--onnx={model_bn_path}", "--shapes=input:32x3x32x32",
+                                    "--int8", "--useDLACore=0", "--buildDLAStandalone")
+    assert code == 1 and "DLA standalone build" in expected
+    with pytest.raises(dlasim.VerdictError) as e:
+        model_bn.build(precision="int8", dla_core=0, standalone=True)
+    assert str(e.value) == expected
+    assert any(p.endswith("[io.format]") for p in e.value.problems)
+    expected, code = cli_error_line(f"--onnx={model_bn_path}", "--buildDLAStandalone")
+    assert code == 2
+    with pytest.raises(dlasim.InputError) as e:
+        model_bn.build(standalone=True)
+    assert str(e.value) == expected
