@@ -9,6 +9,7 @@
 #include "cli/check.h"
 #include "cli/compare.h"
 #include "cli/log.h"
+#include "cli/performance.h"
 #include "cli/placement.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
@@ -23,13 +24,8 @@ const std::string kVersion = dlasim::version();
 // in the log so nothing is silently ignored.
 std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
-  if (!o.memPoolSizeMiB.empty())
-    v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity == "force")
     v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
-  if (!o.exportProfile.empty()) v.push_back("--exportProfile");
-  if (!o.exportTimes.empty()) v.push_back("--exportTimes");
-  if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
   return v;
 }
 
@@ -142,6 +138,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     for (const auto& l : plan.layers()) log.verbose("Layer " + l.type + ": " + l.name);
   printPlacement(plan, log);
   if (o.sparsity != "disable" && plan.settings().dlaCore >= 0) printSparsity(plan, log);
+  Performance perf = modelRun(plan, o);  // checks --powerMode and the clocks (exit 2)
+  printEngineSize(perf, log);
   if (!o.saveEngine.empty()) {
     plan.save(o.saveEngine, inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
@@ -182,9 +180,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   log.info("FP32 reference inference on this host: " +
            std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()) +
            " ms (CPU time of the emulator, not a device estimate)");
-  log.warn(
-      "Performance summary: the Orin/Xavier latency model is not built yet; no device figures are "
-      "printed");
+  reportPerformance(perf, o, log, inputFilesOf(o));
 
   std::vector<std::string> names;
   std::vector<Tensor> outputs;

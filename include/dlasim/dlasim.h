@@ -17,6 +17,7 @@
 #include "dlasim/errors.h"
 #include "dlasim/io.h"
 #include "dlasim/model.h"
+#include "dlasim/performance.h"
 #include "dlasim/plan.h"
 #include "dlasim/platforms.h"
 #include "dlasim/tensor.h"
