@@ -18,14 +18,16 @@ using dlasim::EngineUnit;
 constexpr double kSubmitUs = 135;          // item 2: per-layer loadables' fixed cost
 constexpr double kDramShare = 0.215;       // item 2: max-pool and strided conv traffic
 constexpr double kImageEfficiency = 0.45;  // item 2: conv1 (7x7/2, C = 3)
+constexpr double kConvEfficiency = 0.90;   // item 2: 3x3 64->64 at 320x192 (compute-bound)
 constexpr double kRubikBytesPerCycle = 2.5;  // item 3: FP16 vs INT8 output of YOLOv5s
-constexpr double kSyncUs = 180;            // item 1: ModelGN's ten DLA <-> GPU hand-offs
+constexpr double kSyncUs = 204;            // item 1: ModelGN's ten DLA <-> GPU hand-offs
 
 DlaCost nvdlaCommon() {
   DlaCost d;
   d.stripeMin = 16;  // NVDLA: loading the next stripe's weights takes 16 cycles
   d.stripeMax = 32;  // NVDLA: accumulator limit
   d.imageInputEfficiency = kImageEfficiency;
+  d.convEfficiency = kConvEfficiency;
   d.cbufBytes = 512 * 1024;        // NVDLA nv_full: 16 banks x 32 KB
   d.featureAtomBytes = 32;         // NVDLA: memory atomic 32 B (C padded to it)
   d.portBytesPerCycle = 64;        // NVDLA nv_full: 512-bit primary memory interface
@@ -93,6 +95,7 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
     {"dla.int8/fp16 (Xavier)", "NVDLA nv_full: Atomic-C 64 x Atomic-K 32 (INT8) / 16 (FP16)"},
     {"dla.stripeMin/Max", "NVDLA unit_description: stripes of 16-32 atomic ops"},
     {"dla.imageInputEfficiency", "fitted to design §5 item 2 (conv1); NVDLA: close to 50%"},
+    {"dla.convEfficiency", "fitted to design §5 item 2 (the compute-bound 3x3 64->64 layer)"},
     {"dla.cbufBytes", "NVDLA nv_full 512 KB (assumption for Orin)"},
     {"dla.sdp/pdp/cdp (Xavier)", "NVDLA nv_full: SDP 16 (Y 4), PDP 8, CDP 8 per cycle"},
     {"dla.sdp/pdp/cdp (Orin)",

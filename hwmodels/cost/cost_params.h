@@ -24,6 +24,7 @@ struct ConvCore {
 struct DlaCost {
   ConvCore int8, fp16;
   int stripeMin = 16, stripeMax = 32;  // atomic ops per stripe (weight-load floor, accumulator)
+  double convEfficiency = 1;           // sustained share of the atomic-op rate (bubbles)
   double imageInputEfficiency = 0.5;   // MAC use of image-input (C <= 4) convolutions
   int64_t cbufBytes = 0;               // convolution buffer
   int featureAtomBytes = 32;           // feature maps: C padded to this many bytes

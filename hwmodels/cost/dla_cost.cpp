@@ -122,6 +122,27 @@ BufferPlan bufferPlan(const DlaCost& d, int64_t in, int64_t rowBytes, int64_t we
   return traffic(byWeights) <= traffic(byInput) ? byWeights : byInput;
 }
 
+// Whether tensor t feeds exactly a Sigmoid and a Mul of t by that sigmoid (SiLU / Swish).
+bool siluAfter(const CostContext& ctx, TensorId t, NodeId* sig, NodeId* mul) {
+  const auto& rd = ctx.readers[t];
+  if (rd.size() != 2 || ctx.graphOutput[t]) return false;
+  for (int k = 0; k < 2; ++k) {
+    const Node& s = ctx.g.nodes[rd[k]];
+    const Node& m = ctx.g.nodes[rd[1 - k]];
+    if (s.kind != OpKind::kActivation ||
+        s.get<sim::ActivationAttrs>().type != sim::ActType::kSigmoid)
+      continue;
+    TensorId so = s.outputs[0];
+    if (ctx.readers[so].size() != 1 || ctx.readers[so][0] != rd[1 - k] || ctx.graphOutput[so])
+      continue;
+    if (m.kind != OpKind::kElementWise || m.get<sim::EltAttrs>().op != sim::EltOp::kProd) continue;
+    *sig = rd[k];
+    *mul = rd[1 - k];
+    return true;
+  }
+  return false;
+}
+
 struct Op {
   std::vector<size_t> members;  // indices into the loadable's nodes; [0] is the head
   bool pooled = false;          // the last member is a pooling run on the fly
@@ -157,6 +178,17 @@ std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int lo
     TensorId cur = head.outputs[0];
     for (;;) {
       const auto& rd = ctx.readers[cur];
+      NodeId sig = -1, mul = -1;
+      if (yUsed == 0 && siluAfter(ctx, cur, &sig, &mul) && pos[sig] >= 0 && pos[mul] >= 0 &&
+          !taken[pos[sig]] && !taken[pos[mul]]) {
+        // x * sigmoid(x) in the same SDP pass (fitted to design §5 item 3, docs/cost-model.md).
+        taken[pos[sig]] = taken[pos[mul]] = true;
+        op.members.push_back(size_t(pos[sig]));
+        op.members.push_back(size_t(pos[mul]));
+        ++yUsed;
+        cur = g.nodes[mul].outputs[0];
+        continue;
+      }
       if (rd.size() != 1 || ctx.graphOutput[cur] || pos[rd[0]] < 0 || taken[pos[rd[0]]]) break;
       const Node& next = g.nodes[rd[0]];
       if (sdpStage(ctx, next, &st) && (st == Stage::kX ? xUsed < 2 : yUsed < 1)) {
@@ -387,8 +419,8 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
         };
         reread(bp.inputReads, inBytes, inBytes);
         reread(bp.weightReads, cv.weightBytes, cv.weightBytes);
-        cycles = std::max(cv.cycles, double(paddedElements(ctx, sdpDims, sdpEnd->precision)) /
-                                         sdpRate);
+        cycles = std::max(cv.cycles / d.convEfficiency,
+                          double(paddedElements(ctx, sdpDims, sdpEnd->precision)) / sdpRate);
         break;
       }
       case OpKind::kPooling:
@@ -416,6 +448,7 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
         reads = copied;
         writes = copied;
         cycles = 2.0 * double(copied) / d.bdmaBytesPerCycle;
+        if (copied == 0) c.unit = EngineUnit::kNone;  // nothing moves: no op, no time
         break;
       }
       case OpKind::kSlice:
