@@ -173,7 +173,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
       "(emulated build vs FP32, Polygraphy-style; exit 1 over tolerance); dlasim calibrate\n"
-      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim rules.",
+      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim plan model.onnx\n"
+      "[--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]\n"
+      "[--format=table|csv|json] (capacity planning, modelled); dlasim rules.",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.get_formatter()->column_width(40);

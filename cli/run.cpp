@@ -11,6 +11,7 @@
 #include "cli/log.h"
 #include "cli/performance.h"
 #include "cli/placement.h"
+#include "cli/plan_cmd.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
 
@@ -213,6 +214,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "check") return checkMain(argc, argv, out, err);
   if (sub == "compare") return compareMain(argc, argv, out, err);
   if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
+  if (sub == "plan") return planMain(argc, argv, out, err);
   if (sub == "rules") {
     out << rulesMarkdown();
     return 0;

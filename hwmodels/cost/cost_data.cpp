@@ -46,7 +46,7 @@ DlaCost nvdlaCommon() {
 DlaCost orinDla() {
   DlaCost d = nvdlaCommon();
   d.int8 = {64, 64, 2, EngineUnit::kConvolution};  // 8192 MACs/cycle (platform data)
-  d.fp16 = {32, 16, 1, EngineUnit::kRubik};        // 512 MACs/cycle (platform data)
+  d.fp16 = {64, 16, 1, EngineUnit::kRubik, 2};     // 512 MACs/cycle (platform data)
   d.sdpPerCycle = 64;  // assumption: 4x NVDLA v1 (16/4/8/8), as Orin's conv core is 4x
   d.sdpLutPerCycle = 16;
   d.pdpPerCycle = 32;
@@ -91,7 +91,9 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
      "2 pipes of Atomic-C 64 x Atomic-K 64 = 8192 MACs/cycle (platform data); pipes split output "
      "pixels (assumption: design §5 item 2's 3x3 64->64 layer uses ~60% of 8192 MACs/cycle, "
      "which a single 64x128 array would cap at 50%)"},
-    {"dla.fp16 (Orin)", "512 MACs/cycle on Rubik (platform data, seed §3.3, design §3)"},
+    {"dla.fp16 (Orin)",
+     "512 MACs/cycle on Rubik (platform data, seed §3.3, design §3): Xavier's Atomic-C 64 x "
+     "Atomic-K 16 FP16 op taking 2 cycles (assumption: the seed's 'up to 2x' latency)"},
     {"dla.int8/fp16 (Xavier)", "NVDLA nv_full: Atomic-C 64 x Atomic-K 32 (INT8) / 16 (FP16)"},
     {"dla.stripeMin/Max", "NVDLA unit_description: stripes of 16-32 atomic ops"},
     {"dla.imageInputEfficiency", "fitted to design §5 item 2 (conv1); NVDLA: close to 50%"},

@@ -14,11 +14,12 @@
 namespace hw {
 
 /// One precision's convolution datapath: an atomic op multiplies a 1x1xatomicC input cube by
-/// atomicK kernels each cycle; `pipes` such arrays work on different output pixels.
+/// atomicK kernels in cyclesPerOp cycles; `pipes` such arrays work on different output pixels.
 struct ConvCore {
   int atomicC = 0, atomicK = 0, pipes = 1;
   dlasim::EngineUnit unit = dlasim::EngineUnit::kConvolution;
-  int64_t macsPerCycle() const { return int64_t(atomicC) * atomicK * pipes; }
+  int cyclesPerOp = 1;  // cycles one atomic op takes
+  int64_t macsPerCycle() const { return int64_t(atomicC) * atomicK * pipes / cyclesPerOp; }
 };
 
 struct DlaCost {

@@ -219,10 +219,8 @@ std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int lo
   return ops;
 }
 
-// Padded elements of a tensor in the DLA's layout (the unit engines stream).
-int64_t paddedElements(const CostContext& ctx, const Dims& d, Precision p) {
-  return featureBytes(ctx, d, p, false) / dlaElementBytes(p);
-}
+// Elements an engine computes (the padding channels of the memory layout ride along for free).
+int64_t elements(const Dims& d) { return d.n * d.c * d.h * d.w; }
 
 struct Convolution {
   double cycles = 0;
@@ -261,8 +259,7 @@ Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
   c.image = n.kind == OpKind::kConvolution && imageInput(ctx, n, loadable);
   bool sparse = n.kind == OpKind::kConvolution && runsSparse(ctx, n);
   c.weightBytes = n.kind == OpKind::kMatrixMultiply
-                      ? roundUp(kOut, core.atomicK) *
-                            roundUp(cIn, d.featureAtomBytes / dlaElementBytes(n.precision)) *
+                      ? kOut * roundUp(cIn, d.featureAtomBytes / dlaElementBytes(n.precision)) *
                             dlaElementBytes(n.precision)
                       : convWeightBytes(ctx, n, c.image, sparse);
   c.kgBytes = c.weightBytes / std::max<int64_t>(1, ceilDiv(kOut, core.atomicK));
@@ -277,7 +274,7 @@ Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
   }
   int64_t cChunks = ceilDiv(sparse ? ceilDiv(cpg, 2) : cpg, core.atomicC);
   c.cycles = double(images * groups * cChunks * ceilDiv(kpg, core.atomicK) * r * s) *
-             stripeCycles(d, pixels, core.pipes);
+             stripeCycles(d, pixels, core.pipes) * core.cyclesPerOp;
   return c;
 }
 
@@ -312,7 +309,7 @@ int64_t convWeightBytes(const CostContext& ctx, const Node& n, bool image, bool 
   int64_t cpg = n.kind == OpKind::kDeconvolution ? w[0] : w[1];
   int64_t spatial = sim::volume(w, 2, w.size());
   int64_t cPad = image ? 4 : roundUp(cpg, std::max(1, ctx.params.dla.featureAtomBytes / eb));
-  int64_t bytes = roundUp(k, core.atomicK) * cPad * spatial * eb;
+  int64_t bytes = k * cPad * spatial * eb;  // kernel groups need not be full in memory
   return sparse ? bytes * 5 / 8 : bytes;
 }
 
@@ -419,21 +416,21 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
         };
         reread(bp.inputReads, inBytes, inBytes);
         reread(bp.weightReads, cv.weightBytes, cv.weightBytes);
-        cycles = std::max(cv.cycles / d.convEfficiency,
-                          double(paddedElements(ctx, sdpDims, sdpEnd->precision)) / sdpRate);
+        c.convMs = ctx.dlaMs(cv.cycles / d.convEfficiency);
+        cycles = std::max(cv.cycles / d.convEfficiency, double(elements(sdpDims)) / sdpRate);
         break;
       }
       case OpKind::kPooling:
       case OpKind::kReduce:
-        cycles = double(paddedElements(ctx, dimsOf(ctx.scaled(head.inputs[0])), head.precision)) /
+        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) /
                  d.pdpPerCycle;
         break;
       case OpKind::kLRN:
-        cycles = double(paddedElements(ctx, dimsOf(ctx.scaled(head.inputs[0])), head.precision)) /
+        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) /
                  d.cdpPerCycle;
         break;
       case OpKind::kSoftMax:  // exponent, sum and division: three passes through the LUT
-        cycles = 3.0 * double(paddedElements(ctx, sdpDims, head.precision)) / d.sdpLutPerCycle;
+        cycles = 3.0 * double(elements(sdpDims)) / d.sdpLutPerCycle;
         reads *= 2;
         break;
       case OpKind::kConcatenation: {
@@ -461,10 +458,10 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
         else if (c.unit == EngineUnit::kNone)
           reads = writes = 0;  // views: reshapes, identities
         else
-          cycles = double(paddedElements(ctx, sdpDims, sdpEnd->precision)) / sdpRate;
+          cycles = double(elements(sdpDims)) / sdpRate;
     }
     if (op.pooled)
-      cycles = std::max(cycles, double(paddedElements(ctx, sdpDims, sdpEnd->precision)) /
+      cycles = std::max(cycles, double(elements(sdpDims)) /
                                     d.pdpPerCycle);
     c.dramBytes = reads + writes + extra;
     c.sramBytes = sram;

@@ -11,6 +11,7 @@ namespace hw {
 
 struct LayerCost {
   double ms = 0, computeMs = 0, memoryMs = 0, overheadMs = 0;
+  double convMs = 0;  // the convolution core alone
   int64_t macs = 0, dramBytes = 0, sramBytes = 0;
   int64_t sramStagedBytes = 0;  // the largest operand it keeps in the managed SRAM
   dlasim::Bound bound = dlasim::Bound::kNone;
@@ -47,7 +48,7 @@ int64_t featureBytes(const CostContext& ctx, const Dims& d, dlasim::Precision p,
 /// Whether input 0 of node `n` (a convolution) is read in image mode: C <= 4, one group, and
 /// coming from outside the loadable.
 bool imageInput(const CostContext& ctx, const sim::Node& n, int loadable);
-/// Convolution weights as stored: K padded to Atomic-K, C to the memory atom (4 for images),
+/// Convolution weights as stored: C padded to the memory atom (4 for images),
 /// 2:4 sparse weights at 5/8 (half the values and a 2-bit index each).
 int64_t convWeightBytes(const CostContext& ctx, const sim::Node& n, bool image, bool sparse);
 /// Constants other than convolution weights, as stored (Orin: FP19 in 4-byte containers with

@@ -30,6 +30,7 @@ TimingRow rowOf(const std::string& name, RowKind kind, Device dev, const LayerCo
   r.computeMs = c.computeMs;
   r.memoryMs = c.memoryMs;
   r.overheadMs = c.overheadMs;
+  r.convMs = c.convMs;
   return r;
 }
 

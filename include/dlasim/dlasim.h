@@ -13,6 +13,7 @@
 #pragma once
 #include "dlasim/build_config.h"
 #include "dlasim/calibration.h"
+#include "dlasim/capacity.h"
 #include "dlasim/compare.h"
 #include "dlasim/errors.h"
 #include "dlasim/io.h"

@@ -48,6 +48,7 @@ struct TimingRow {
   Bound bound = Bound::kNone;
   double ms = 0;  // the row's share of the latency
   double computeMs = 0, memoryMs = 0, overheadMs = 0;  // the components behind ms
+  double convMs = 0;  // the convolution core's part of computeMs (0 for other units)
 };
 
 struct LoadableTiming {
