@@ -55,7 +55,8 @@ Copy copyOf(const Performance& p) {
 
 int gpuLayerCount(const Plan& plan) {
   int n = 0;
-  for (const auto& l : plan.layers()) n += l.device == Device::kGPU && l.work.unit != EngineUnit::kNone;
+  for (const auto& l : plan.layers())
+    n += l.device == Device::kGPU && l.work.unit != EngineUnit::kNone;
   return n;
 }
 
@@ -70,8 +71,8 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   std::vector<std::string> modes = o.powerModes;
   if (modes.empty())
     for (const auto& m : platform.powerModes) modes.push_back(m.name);
-  std::vector<int64_t> batches = o.batches.empty() ? std::vector<int64_t>{1, 2, 4, 8, 16, 32}
-                                                   : o.batches;
+  std::vector<int64_t> batches =
+      o.batches.empty() ? std::vector<int64_t>{1, 2, 4, 8, 16, 32} : o.batches;
   for (int64_t b : batches)
     if (b < 1 || b > platform.limits.maxBatch)
       throw InputError(cat("--batches: ", b, " is not in [1, ", platform.limits.maxBatch, "]"));
@@ -87,8 +88,7 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   const TensorSpec& first = info.inputs.front();
   int64_t base = first.shape.empty() ? 1 : first.shape[0];
   auto dyn = info.dynamicInputs.find(first.name);
-  bool dynamicBatch = dyn != info.dynamicInputs.end() && !dyn->second.empty() &&
-                      dyn->second[0] < 0;
+  bool dynamicBatch = dyn != info.dynamicInputs.end() && !dyn->second.empty() && dyn->second[0] < 0;
   if (!dynamicBatch) {
     cp.notes.push_back(cat("input '", first.name, "' has a static batch of ", base,
                            ": only that batch is modelled"));
@@ -101,8 +101,8 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   dlaCfg.allowGpuFallback = true;
   Plan gpuPlan = model.build(gpuCfg);
   std::optional<Plan> dlaPlan;
-  bool wantDla = std::any_of(places.begin(), places.end(),
-                             [](Placement p) { return p != Placement::kGpu; });
+  bool wantDla =
+      std::any_of(places.begin(), places.end(), [](Placement p) { return p != Placement::kGpu; });
   if (wantDla && platform.dlaCores > 0) {
     try {
       dlaPlan = model.build(dlaCfg);
@@ -163,7 +163,8 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
         r.placement = pl;
         r.qps = rate / slow;
         r.imagesPerSecond = r.qps * double(b);
-        for (const Copy& c : copies) r.latencyMs = std::max(r.latencyMs, c.computeMs * slow + c.copyMs);
+        for (const Copy& c : copies)
+          r.latencyMs = std::max(r.latencyMs, c.computeMs * slow + c.copyMs);
         const Performance& main = pl == Placement::kGpu ? g : *d;
         r.engineBytes = main.memory.engineBytes;
         if (pl == Placement::kDla0Dla1Gpu)
@@ -188,18 +189,19 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   if (cp.best >= 0) {
     CapacityPlanRow& r = cp.rows[size_t(cp.best)];
     r.best = true;
-    rec << std::fixed << std::setprecision(1) << "Ship batch " << r.batch << " at power mode " << r.powerMode << " on "
-        << placementName(r.placement) << ": " << r.imagesPerSecond << " images/s (" << r.qps
-        << " qps), latency " << std::setprecision(3) << r.latencyMs << " ms, engine "
-        << std::setprecision(1) << double(r.engineBytes) / double(1 << 20) << " MiB (best "
-        << cp.target << ")";
+    rec << std::fixed << std::setprecision(1) << "Ship batch " << r.batch << " at power mode "
+        << r.powerMode << " on " << placementName(r.placement) << ": " << r.imagesPerSecond
+        << " images/s (" << r.qps << " qps), latency " << std::setprecision(3) << r.latencyMs
+        << " ms, engine " << std::setprecision(1) << double(r.engineBytes) / double(1 << 20)
+        << " MiB (best " << cp.target << ")";
   } else if (!cp.rows.empty()) {
-    auto fastest = std::min_element(cp.rows.begin(), cp.rows.end(), [](const auto& a, const auto& b) {
-      return a.latencyMs < b.latencyMs;
-    });
-    rec << "No configuration meets the " << o.latencyBudgetMs << " ms budget; the lowest latency is "
-        << std::fixed << std::setprecision(3) << fastest->latencyMs << " ms (batch " << fastest->batch << ", "
-        << fastest->powerMode << ", " << placementName(fastest->placement) << ")";
+    auto fastest =
+        std::min_element(cp.rows.begin(), cp.rows.end(),
+                         [](const auto& a, const auto& b) { return a.latencyMs < b.latencyMs; });
+    rec << "No configuration meets the " << o.latencyBudgetMs
+        << " ms budget; the lowest latency is " << std::fixed << std::setprecision(3)
+        << fastest->latencyMs << " ms (batch " << fastest->batch << ", " << fastest->powerMode
+        << ", " << placementName(fastest->placement) << ")";
   } else {
     rec << "No configuration could be modelled";
   }
@@ -227,10 +229,14 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
                       {"limit", r.limit},
                       {"withinBudget", r.withinBudget},
                       {"best", r.best}});
-    nlohmann::json j = {{"model", p.model},       {"platform", p.platform},
-                        {"platformName", p.platformName}, {"target", p.target},
-                        {"modelled", true},       {"rows", rows},
-                        {"best", p.best},         {"recommendation", p.recommendation},
+    nlohmann::json j = {{"model", p.model},
+                        {"platform", p.platform},
+                        {"platformName", p.platformName},
+                        {"target", p.target},
+                        {"modelled", true},
+                        {"rows", rows},
+                        {"best", p.best},
+                        {"recommendation", p.recommendation},
                         {"notes", p.notes}};
     return j.dump(2) + "\n";
   }
@@ -252,14 +258,17 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
   os << std::left << "  " << std::setw(6) << "Batch" << std::setw(7) << "Power" << std::setw(15)
      << "Placement" << std::right << std::setw(11) << "qps" << std::setw(12) << "images/s"
      << std::setw(13) << "latency ms" << std::setw(12) << "engine MiB" << std::setw(14)
-     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s" << "  Limit\n";
+     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s"
+     << "  Limit\n";
   os << std::fixed;
   for (const auto& r : p.rows) {
-    os << (r.best ? "* " : r.withinBudget ? "  " : "- ") << std::left << std::setw(6) << r.batch
-       << std::setw(7) << r.powerMode << std::setw(15) << placementName(r.placement) << std::right
-       << std::setprecision(1) << std::setw(11) << r.qps << std::setw(12) << r.imagesPerSecond
-       << std::setprecision(3) << std::setw(13) << r.latencyMs << std::setprecision(2)
-       << std::setw(12) << mib(r.engineBytes) << std::setw(14)
+    os << (r.best           ? "* "
+           : r.withinBudget ? "  "
+                            : "- ")
+       << std::left << std::setw(6) << r.batch << std::setw(7) << r.powerMode << std::setw(15)
+       << placementName(r.placement) << std::right << std::setprecision(1) << std::setw(11) << r.qps
+       << std::setw(12) << r.imagesPerSecond << std::setprecision(3) << std::setw(13) << r.latencyMs
+       << std::setprecision(2) << std::setw(12) << mib(r.engineBytes) << std::setw(14)
        << double(r.dramBytesPerBatch) / 1e6 << std::setprecision(1) << std::setw(10) << r.dramGBs
        << "  " << r.limit << "\n";
   }

@@ -21,7 +21,9 @@ TimingStats constant(double v, size_t percentiles) {
   return s;
 }
 
-std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+std::string quoted(const std::string& s) {
+  return nlohmann::json(s).dump();
+}
 
 }  // namespace
 
@@ -60,17 +62,17 @@ std::string profileJson(const Performance& p, int count) {
   std::ostringstream os;
   os << "[\n  { \"count\" : " << count << " }\n";
   for (const auto& r : p.rows) {
-    std::string loadable =
-        r.loadable >= 0 && size_t(r.loadable) < p.loadables.size() ? p.loadables[r.loadable].name
-                                                                     : "";
+    std::string loadable = r.loadable >= 0 && size_t(r.loadable) < p.loadables.size()
+                               ? p.loadables[r.loadable].name
+                               : "";
     os << ", { \"name\" : " << quoted(r.name) << ", \"timeMs\" : " << r.ms * count
        << ", \"averageMs\" : " << r.ms << ", \"medianMs\" : " << r.ms
-       << ", \"percentage\" : " << (total > 0 ? 100.0 * r.ms / total : 0.0)
-       << ", \"device\" : \"" << deviceName(r.device) << "\", \"engineUnit\" : \""
-       << engineUnitName(r.unit) << "\", \"loadable\" : " << quoted(loadable)
-       << ", \"precision\" : \"" << precisionName(r.precision) << "\", \"bound\" : \""
-       << boundName(r.bound) << "\", \"kind\" : \"" << rowKindName(r.kind)
-       << "\", \"macs\" : " << r.macs << ", \"dramBytes\" : " << r.dramBytes << " }\n";
+       << ", \"percentage\" : " << (total > 0 ? 100.0 * r.ms / total : 0.0) << ", \"device\" : \""
+       << deviceName(r.device) << "\", \"engineUnit\" : \"" << engineUnitName(r.unit)
+       << "\", \"loadable\" : " << quoted(loadable) << ", \"precision\" : \""
+       << precisionName(r.precision) << "\", \"bound\" : \"" << boundName(r.bound)
+       << "\", \"kind\" : \"" << rowKindName(r.kind) << "\", \"macs\" : " << r.macs
+       << ", \"dramBytes\" : " << r.dramBytes << " }\n";
   }
   os << "]\n";
   return os.str();

@@ -48,8 +48,8 @@ void writeTrexMetadata(const Performance& p, const TimingRun& run, const Options
                        const std::vector<std::string>& inputs) {
   const std::string suffix = ".profile.json";
   const std::string& path = o.exportProfile;
-  if (path.size() <= suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(),
-                                                   suffix) != 0)
+  if (path.size() <= suffix.size() ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
     return;
   std::string base = path.substr(0, path.size() - suffix.size());
   json device = {{"Selected Device", p.platformName + " (simulated by dlasim)"},
@@ -66,17 +66,21 @@ void writeTrexMetadata(const Performance& p, const TimingRun& run, const Options
                {"D2H Latency", statsJson(run.d2h)},
                {"Total Host Walltime", run.walltimeS},
                {"Total GPU Compute Time", run.totalComputeS}};
-  json inference = {{"Iterations", o.iterations},    {"Duration", o.duration},
-                    {"Warmup", o.warmUp},            {"Avg runs", o.avgRuns},
-                    {"Percentiles", o.percentiles},  {"Batch", p.batch},
+  json inference = {{"Iterations", o.iterations},
+                    {"Duration", o.duration},
+                    {"Warmup", o.warmUp},
+                    {"Avg runs", o.avgRuns},
+                    {"Percentiles", o.percentiles},
+                    {"Batch", p.batch},
                     {"Separate profile run", o.separateProfileRun},
                     {"Data transfers", !o.noDataTransfers}};
   json profileMeta = {{"performance_summary", perf},
                       {"inference_options", inference},
                       {"device_information", device},
                       {"modelled_by", std::string("dlasim ") + version()}};
-  json build = {{"model_options", {{"Format", o.onnx.empty() ? "dlasim engine" : "ONNX"},
-                                   {"Model", o.onnx.empty() ? o.loadEngine : o.onnx}}},
+  json build = {{"model_options",
+                 {{"Format", o.onnx.empty() ? "dlasim engine" : "ONNX"},
+                  {"Model", o.onnx.empty() ? o.loadEngine : o.onnx}}},
                 {"build_options",
                  {{"Precision", precisionFlags(o)},
                   {"DLACore", o.useDLACore},
@@ -100,8 +104,8 @@ void printProfile(const Performance& p, int count, Log& log) {
   auto line = [&](double ms, const std::string& name) {
     std::ostringstream os;
     os << std::fixed << std::setw(11) << std::setprecision(2) << ms * count << std::setw(13)
-       << std::setprecision(4) << ms << std::setw(13) << ms << std::setw(10)
-       << std::setprecision(1) << (total > 0 ? 100.0 * ms / total : 0.0) << "   " << name;
+       << std::setprecision(4) << ms << std::setw(13) << ms << std::setw(10) << std::setprecision(1)
+       << (total > 0 ? 100.0 * ms / total : 0.0) << "   " << name;
     log.info(os.str());
   };
   for (const auto& r : p.rows)
@@ -116,17 +120,17 @@ void printLayerTable(const Performance& p, Log& log) {
   std::ostringstream h;
   h << std::left << std::setw(44) << "Layer" << std::setw(5) << "Dev" << std::setw(7) << "Unit"
     << std::setw(6) << "Prec" << std::right << std::setw(14) << "MACs" << std::setw(13)
-    << "DRAM bytes" << "  " << std::left << std::setw(9) << "Bound" << std::right << std::setw(11)
-    << "Time (ms)";
+    << "DRAM bytes"
+    << "  " << std::left << std::setw(9) << "Bound" << std::right << std::setw(11) << "Time (ms)";
   log.verbose(h.str());
   for (const auto& r : p.rows) {
     std::string name = r.name.size() > 42 ? r.name.substr(0, 39) + "..." : r.name;
     std::ostringstream os;
-    os << std::left << std::setw(44) << name << std::setw(5) << deviceName(r.device)
-       << std::setw(7) << engineUnitName(r.unit) << std::setw(6) << precisionName(r.precision)
-       << std::right << std::setw(14) << r.macs << std::setw(13) << r.dramBytes << "  "
-       << std::left << std::setw(9) << boundName(r.bound) << std::right << std::fixed
-       << std::setw(11) << std::setprecision(4) << r.ms;
+    os << std::left << std::setw(44) << name << std::setw(5) << deviceName(r.device) << std::setw(7)
+       << engineUnitName(r.unit) << std::setw(6) << precisionName(r.precision) << std::right
+       << std::setw(14) << r.macs << std::setw(13) << r.dramBytes << "  " << std::left
+       << std::setw(9) << boundName(r.bound) << std::right << std::fixed << std::setw(11)
+       << std::setprecision(4) << r.ms;
     log.verbose(os.str());
   }
 }
@@ -145,9 +149,9 @@ Performance modelRun(const Plan& plan, const Options& o) {
 
 void printEngineSize(const Performance& p, Log& log) {
   const EngineMemory& m = p.memory;
-  log.info("Created engine with size: " + mib(m.engineBytes) + " MiB (modelled: " +
-           std::to_string(m.loadables.size()) + " DLA loadable(s), GPU weights " +
-           mib(m.gpuWeightBytes) + " MiB)");
+  log.info("Created engine with size: " + mib(m.engineBytes) +
+           " MiB (modelled: " + std::to_string(m.loadables.size()) +
+           " DLA loadable(s), GPU weights " + mib(m.gpuWeightBytes) + " MiB)");
   for (const auto& l : m.loadables)
     log.info(cat("DLA loadable ", l.name, ": ", mib(l.totalBytes), " MiB (convolution weights ",
                  mib(l.convWeightBytes), " MiB, other constants ", mib(l.constantBytes),
@@ -155,8 +159,8 @@ void printEngineSize(const Performance& p, Log& log) {
                  mib(l.activationBytes), " MiB, managed SRAM ", l.sramBytes / 1024, " of ",
                  m.sramPoolBytes / 1024, " KiB"));
   if (!m.loadables.empty())
-    log.info(cat("DLA weights: ", mib(m.dlaWeightBytes), " MiB of the ",
-                 mib(m.weightLimitBytes), " MiB limit"));
+    log.info(cat("DLA weights: ", mib(m.dlaWeightBytes), " MiB of the ", mib(m.weightLimitBytes),
+                 " MiB limit"));
 }
 
 void reportPerformance(const Performance& p, const Options& o, Log& log,
@@ -204,8 +208,9 @@ void reportPerformance(const Performance& p, const Options& o, Log& log,
                " (DLA ", p.dlaClockMHz, " MHz, GPU ", p.gpuClockMHz, " MHz, EMC ", p.emcClockMHz,
                " MHz) - not measured on a device; every iteration takes the modelled time"));
   log.verbose("Throughput: queries over the walltime; copies overlap the next query's compute.");
-  log.verbose("Latency: H2D + GPU Compute + D2H of one query. GPU Compute Time: DLA loadables, "
-              "GPU layers and the reformats and synchronisations between them.");
+  log.verbose(
+      "Latency: H2D + GPU Compute + D2H of one query. GPU Compute Time: DLA loadables, "
+      "GPU layers and the reformats and synchronisations between them.");
   printLayerTable(p, log);
   // A separate profile run repeats the timed loop with the profiler attached; without it the
   // profile comes from the timed run itself. Either way the modelled rows are the same.

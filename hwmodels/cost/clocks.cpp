@@ -6,8 +6,7 @@ namespace hw {
 
 namespace {
 
-double pick(const char* flag, double asked, double mode, double lo, double hi,
-            const Platform& p) {
+double pick(const char* flag, double asked, double mode, double lo, double hi, const Platform& p) {
   if (asked == 0) return mode;
   if (!(asked >= lo && asked <= hi))
     sim::fail(flag, ": ", asked, " MHz is outside ", p.name, "'s range [", lo, ", ", hi, "] MHz");
@@ -26,7 +25,8 @@ Clocks resolveClocks(const Platform& p, const ClockRequest& r) {
       if (m.name == r.powerMode) mode = &m;
       names += (names.empty() ? "" : ", ") + m.name;
     }
-    if (!mode) sim::fail("--powerMode: ", p.name, " has no power mode '", r.powerMode, "' (", names, ")");
+    if (!mode)
+      sim::fail("--powerMode: ", p.name, " has no power mode '", r.powerMode, "' (", names, ")");
   }
   Clocks k;
   k.powerMode = mode->name;

@@ -8,7 +8,7 @@
 namespace hw {
 
 struct ClockRequest {
-  std::string powerMode;  // "" = the platform's default (first) mode
+  std::string powerMode;                      // "" = the platform's default (first) mode
   double dlaMHz = 0, gpuMHz = 0, emcMHz = 0;  // 0 = the power mode's
 };
 

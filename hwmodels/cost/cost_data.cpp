@@ -15,12 +15,12 @@ using dlasim::EngineUnit;
 
 // Fitted to design §5 (docs/cost-model.md, "Fitting"). The same values serve every platform:
 // the calibration set is all Orin, and nothing tells Xavier's apart.
-constexpr double kSubmitUs = 135;          // item 2: per-layer loadables' fixed cost
-constexpr double kDramShare = 0.215;       // item 2: max-pool and strided conv traffic
-constexpr double kImageEfficiency = 0.45;  // item 2: conv1 (7x7/2, C = 3)
-constexpr double kConvEfficiency = 0.90;   // item 2: 3x3 64->64 at 320x192 (compute-bound)
+constexpr double kSubmitUs = 135;            // item 2: per-layer loadables' fixed cost
+constexpr double kDramShare = 0.215;         // item 2: max-pool and strided conv traffic
+constexpr double kImageEfficiency = 0.45;    // item 2: conv1 (7x7/2, C = 3)
+constexpr double kConvEfficiency = 0.90;     // item 2: 3x3 64->64 at 320x192 (compute-bound)
 constexpr double kRubikBytesPerCycle = 2.5;  // item 3: FP16 vs INT8 output of YOLOv5s
-constexpr double kSyncUs = 204;            // item 1: ModelGN's ten DLA <-> GPU hand-offs
+constexpr double kSyncUs = 204;              // item 1: ModelGN's ten DLA <-> GPU hand-offs
 
 DlaCost nvdlaCommon() {
   DlaCost d;
@@ -28,12 +28,12 @@ DlaCost nvdlaCommon() {
   d.stripeMax = 32;  // NVDLA: accumulator limit
   d.imageInputEfficiency = kImageEfficiency;
   d.convEfficiency = kConvEfficiency;
-  d.cbufBytes = 512 * 1024;        // NVDLA nv_full: 16 banks x 32 KB
-  d.featureAtomBytes = 32;         // NVDLA: memory atomic 32 B (C padded to it)
-  d.portBytesPerCycle = 64;        // NVDLA nv_full: 512-bit primary memory interface
-  d.sramBytesPerCycle = 64;        // NVDLA nv_full: 512-bit secondary (SRAM) interface
-  d.bdmaBytesPerCycle = 64;        // assumption: BDMA moves a port width per cycle
-  d.opOverheadCycles = 1200;       // NVDLA nv_full: primary memory latency, paid once per op
+  d.cbufBytes = 512 * 1024;         // NVDLA nv_full: 16 banks x 32 KB
+  d.featureAtomBytes = 32;          // NVDLA: memory atomic 32 B (C padded to it)
+  d.portBytesPerCycle = 64;         // NVDLA nv_full: 512-bit primary memory interface
+  d.sramBytesPerCycle = 64;         // NVDLA nv_full: 512-bit secondary (SRAM) interface
+  d.bdmaBytesPerCycle = 64;         // assumption: BDMA moves a port width per cycle
+  d.opOverheadCycles = 1200;        // NVDLA nv_full: primary memory latency, paid once per op
   d.pdpLineBufferBytes = 7 * 1024;  // NVDLA: PDP on-the-fly line buffer
   d.dramShare = kDramShare;
   d.submitUs = kSubmitUs;
@@ -65,8 +65,8 @@ DlaCost xavierDla() {
   d.sdpLutPerCycle = 4;                            // NVDLA nv_full: SDP Y 4 per cycle
   d.pdpPerCycle = 8;                               // NVDLA nv_full: PDP 8 per cycle
   d.cdpPerCycle = 8;                               // NVDLA nv_full: CDP 8 per cycle
-  d.constantContainerBytes = 2;  // NVDLA: SDP operands are 16-bit
-  d.constantPadFp16 = 16;        // NVDLA: 32-byte atoms
+  d.constantContainerBytes = 2;                    // NVDLA: SDP operands are 16-bit
+  d.constantPadFp16 = 16;                          // NVDLA: 32-byte atoms
   d.constantPadInt8 = 32;
   return d;
 }
@@ -75,9 +75,9 @@ GpuCost gpu(int cores, int tensorCores, double int8PerTensorCore, bool tf32) {
   GpuCost g;
   g.cudaCores = cores;
   g.tensorCores = tensorCores;
-  g.fp32OpsPerCycle = 2.0 * cores;                     // one FMA per core per cycle
-  g.int8OpsPerCycle = tensorCores * int8PerTensorCore;  // dense
-  g.fp16OpsPerCycle = g.int8OpsPerCycle / 2;            // tensor cores: FP16 at half INT8
+  g.fp32OpsPerCycle = 2.0 * cores;                       // one FMA per core per cycle
+  g.int8OpsPerCycle = tensorCores * int8PerTensorCore;   // dense
+  g.fp16OpsPerCycle = g.int8OpsPerCycle / 2;             // tensor cores: FP16 at half INT8
   g.tf32OpsPerCycle = tf32 ? g.fp16OpsPerCycle / 2 : 0;  // Ampere: TF32 at half FP16
   g.computeEfficiency = 0.5;  // assumption: no calibration point has a compute-bound GPU layer
   g.memoryEfficiency = 0.7;   // assumption: achievable share of LPDDR bandwidth
@@ -108,8 +108,9 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
     {"dla.dramShare", "fitted to design §5 item 2 (max-pool and 3x3/2 conv traffic)"},
     {"dla.opOverheadCycles", "NVDLA nv_full: 1200-cycle primary memory latency"},
     {"dla.submitUs", "fitted to design §5 item 2 (per-layer loadables)"},
-    {"dla.constants", "seed §3.3 (Orin FP19, 4-byte containers, pad 16/32); NVDLA 16-bit SDP "
-                      "operands (Xavier)"},
+    {"dla.constants",
+     "seed §3.3 (Orin FP19, 4-byte containers, pad 16/32); NVDLA 16-bit SDP "
+     "operands (Xavier)"},
     {"gpu.cores", "design §3 (NVIDIA module data sheets)"},
     {"gpu.int8OpsPerCycle",
      "[derived] design §3: AGX Orin 85 dense INT8 TOPS at 1.3 GHz with 64 tensor cores -> 1024 "
@@ -117,8 +118,9 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
     {"gpu.computeEfficiency/memoryEfficiency/launchUs",
      "assumption (no calibration point has a compute-bound GPU layer)"},
     {"gpu.syncUs", "fitted to design §5 item 1 (ModelGN, 305.9 qps)"},
-    {"emcMaxMHz", "[derived] design §3: EMC 2133 MHz is ~2/3 of full Orin bandwidth -> 3200; "
-                  "Xavier AGX LPDDR4x 4266 MT/s -> 2133; Xavier NX 51 GB/s at 1600"},
+    {"emcMaxMHz",
+     "[derived] design §3: EMC 2133 MHz is ~2/3 of full Orin bandwidth -> 3200; "
+     "Xavier AGX LPDDR4x 4266 MT/s -> 2133; Xavier NX 51 GB/s at 1600"},
     {"clocks", "assumption: overrides from 100 MHz up to the platform's highest clock"}};
 
 CostParams make(DlaCost dla, GpuCost g, double emcMax, double dlaMax, double gpuMax) {

@@ -41,7 +41,7 @@ struct DlaCost {
   double submitUs = 0;            // per loadable submission (task setup and completion)
   int pdpLineBufferBytes = 0;     // pooling fused on the fly after the SDP when it fits
   // Loadable storage of constants that are not convolution weights.
-  int constantContainerBytes = 2;    // bytes per stored value (Orin: FP19 in 4 bytes)
+  int constantContainerBytes = 2;                  // bytes per stored value (Orin: FP19 in 4 bytes)
   int constantPadFp16 = 16, constantPadInt8 = 32;  // channels padded to these multiples
   int64_t loadableHeaderBytes = 0, opDescriptorBytes = 0;
 };

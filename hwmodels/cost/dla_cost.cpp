@@ -17,8 +17,12 @@ using sim::TensorId;
 
 namespace {
 
-int64_t roundUp(int64_t v, int64_t m) { return m <= 1 ? v : (v + m - 1) / m * m; }
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t v, int64_t m) {
+  return m <= 1 ? v : (v + m - 1) / m * m;
+}
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 
 const ConvCore& coreFor(const CostContext& ctx, Precision p) {
   return p == Precision::kINT8 ? ctx.params.dla.int8 : ctx.params.dla.fp16;
@@ -46,7 +50,8 @@ bool sdpStage(const CostContext& ctx, const Node& n, Stage* st) {
           op != sim::EltOp::kMax && op != sim::EltOp::kMin)
         return false;
       bool constOperand = false;
-      for (TensorId t : n.inputs) constOperand |= t != sim::kNoTensor && ctx.g.tensor(t).isConstant();
+      for (TensorId t : n.inputs)
+        constOperand |= t != sim::kNoTensor && ctx.g.tensor(t).isConstant();
       *st = constOperand ? Stage::kX : Stage::kY;
       return true;
     }
@@ -164,7 +169,8 @@ std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int lo
     EngineUnit u = unitOf(ctx, head);
     Stage st;
     bool convHead = u == EngineUnit::kConvolution || u == EngineUnit::kRubik
-                        ? head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
+                        ? head.kind == OpKind::kConvolution ||
+                              head.kind == OpKind::kDeconvolution ||
                               head.kind == OpKind::kMatrixMultiply
                         : false;
     int xUsed = convHead ? 1 : 0, yUsed = 0;  // a convolution's own bias/ReLU take X1
@@ -220,7 +226,9 @@ std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int lo
 }
 
 // Elements an engine computes (the padding channels of the memory layout ride along for free).
-int64_t elements(const Dims& d) { return d.n * d.c * d.h * d.w; }
+int64_t elements(const Dims& d) {
+  return d.n * d.c * d.h * d.w;
+}
 
 struct Convolution {
   double cycles = 0;
@@ -280,7 +288,9 @@ Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
 
 }  // namespace
 
-int dlaElementBytes(Precision p) { return p == Precision::kINT8 ? 1 : 2; }
+int dlaElementBytes(Precision p) {
+  return p == Precision::kINT8 ? 1 : 2;
+}
 
 Precision storedPrecision(const CostContext& ctx, TensorId t, int loadable, Precision reader) {
   NodeId p = ctx.g.tensor(t).producer;
@@ -399,8 +409,8 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
       case OpKind::kMatrixMultiply: {
         Convolution cv = convolution(ctx, head, loadable);
         c.macs = cv.macs;
-        reads += cv.weightBytes +
-                 (head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head));
+        reads +=
+            cv.weightBytes + (head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head));
         Dims in = dimsOf(ctx.scaled(head.inputs[0]));
         int64_t inBytes = featureBytes(
             ctx, in, storedPrecision(ctx, head.inputs[0], loadable, head.precision), cv.image);
@@ -422,12 +432,10 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
       }
       case OpKind::kPooling:
       case OpKind::kReduce:
-        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) /
-                 d.pdpPerCycle;
+        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) / d.pdpPerCycle;
         break;
       case OpKind::kLRN:
-        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) /
-                 d.cdpPerCycle;
+        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) / d.cdpPerCycle;
         break;
       case OpKind::kSoftMax:  // exponent, sum and division: three passes through the LUT
         cycles = 3.0 * double(elements(sdpDims)) / d.sdpLutPerCycle;
@@ -460,9 +468,7 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
         else
           cycles = double(elements(sdpDims)) / sdpRate;
     }
-    if (op.pooled)
-      cycles = std::max(cycles, double(elements(sdpDims)) /
-                                    d.pdpPerCycle);
+    if (op.pooled) cycles = std::max(cycles, double(elements(sdpDims)) / d.pdpPerCycle);
     c.dramBytes = reads + writes + extra;
     c.sramBytes = sram;
     if (c.unit == EngineUnit::kNone && c.dramBytes == 0) continue;  // no work, no time

@@ -57,7 +57,7 @@ dlasim::EngineMemory engineMemory(const CostContext& ctx, const std::vector<std:
   dlasim::EngineMemory m;
   m.weightLimitBytes = ctx.platform.limits.maxWeightBytes;
   m.sramPoolBytes = ctx.sramBytes;
-  m.localDramPoolBytes = localPool > 0 ? localPool : 1024 * kMiB;   // NvInfer default 1 GiB
+  m.localDramPoolBytes = localPool > 0 ? localPool : 1024 * kMiB;    // NvInfer default 1 GiB
   m.globalDramPoolBytes = globalPool > 0 ? globalPool : 512 * kMiB;  // NvInfer default 512 MiB
   for (size_t L = 0; L < ctx.part.loadables.size(); ++L) {
     const sim::Loadable& ld = ctx.part.loadables[L];
@@ -71,8 +71,7 @@ dlasim::EngineMemory engineMemory(const CostContext& ctx, const std::vector<std:
         bool image = imageInput(ctx, n, int(L));
         lm.convWeightBytes += convWeightBytes(ctx, n, image, runsSparse(ctx, n));
       } else if (n.kind == OpKind::kMatrixMultiply && g.tensor(n.inputs[1]).isConstant()) {
-        lm.convWeightBytes +=
-            sim::volume(g.desc(n.inputs[1]).shape) * dlaElementBytes(n.precision);
+        lm.convWeightBytes += sim::volume(g.desc(n.inputs[1]).shape) * dlaElementBytes(n.precision);
       }
       lm.constantBytes += constantBytes(ctx, n);
     }
@@ -134,8 +133,8 @@ std::vector<std::string> loadablePoolProblems(const sim::Graph& g, const sim::Pa
   CostContext ctx(g, part, p, buildFacts(cfg), resolveClocks(p, {}), 1);
   std::vector<std::string> names;
   for (const auto& ld : part.loadables) names.push_back(sim::foreignNodeName(g, ld));
-  return poolProblems(engineMemory(ctx, names, poolBytes(cfg, "dlaLocalDRAM"),
-                                   poolBytes(cfg, "dlaGlobalDRAM")));
+  return poolProblems(
+      engineMemory(ctx, names, poolBytes(cfg, "dlaLocalDRAM"), poolBytes(cfg, "dlaGlobalDRAM")));
 }
 
 }  // namespace hw

@@ -51,8 +51,8 @@ LayerCost gpuLayerCost(const CostContext& ctx, const sim::Node& n) {
   c.dramBytes = int64_t((double(w.inputBytes + w.outputBytes) * k + double(w.weightBytes)) * bytes);
   double perCycle = gp.fp32OpsPerCycle;
   if (w.macs > 0)
-    perCycle = p == Precision::kINT8   ? gp.int8OpsPerCycle
-               : p == Precision::kFP16 ? gp.fp16OpsPerCycle
+    perCycle = p == Precision::kINT8    ? gp.int8OpsPerCycle
+               : p == Precision::kFP16  ? gp.fp16OpsPerCycle
                : gp.tf32OpsPerCycle > 0 ? gp.tf32OpsPerCycle
                                         : gp.fp32OpsPerCycle;
   else if (p != Precision::kFP32)

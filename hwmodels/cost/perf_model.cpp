@@ -39,8 +39,8 @@ TimingRow hostCopy(const CostContext& ctx, TensorId t, RowKind kind) {
   sim::Shape s = ctx.scaled(t);
   int64_t bytes = sim::volume(s) * ioTypeBytes(ctx.formatOf(t).type);
   LayerCost c = gpuCopyCost(ctx, bytes, bytes);
-  return rowOf(std::string(kind == RowKind::kH2D ? "H2D: " : "D2H: ") + ctx.g.tensor(t).name,
-               kind, Device::kGPU, c);
+  return rowOf(std::string(kind == RowKind::kH2D ? "H2D: " : "D2H: ") + ctx.g.tensor(t).name, kind,
+               Device::kGPU, c);
 }
 
 // Bytes of tensor t as GPU layers or the host see it.
@@ -147,7 +147,8 @@ PerfModel modelPerformance(const CostContext& ctx, const std::vector<std::string
         int64_t dla = featureBytes(ctx, dimsOf(ctx.scaled(t)), g.nodes[id].precision, false);
         if (toGpu || !isDlaFormat(ctx.formatOf(t), false)) {
           int64_t wide = sim::volume(ctx.scaled(t)) * 4;  // FP32 for the GPU / host
-          if (toHost && !toGpu) wide = sim::volume(ctx.scaled(t)) * ioTypeBytes(ctx.formatOf(t).type);
+          if (toHost && !toGpu)
+            wide = sim::volume(ctx.scaled(t)) * ioTypeBytes(ctx.formatOf(t).type);
           c = gpuCopyCost(ctx, dla, wide);
           ++kernels;
           m.gpuBusyMs += c.ms;
@@ -174,9 +175,9 @@ PerfModel modelPerformance(const CostContext& ctx, const std::vector<std::string
     m.d2hMs += m.rows.back().ms;
   }
   for (const auto& r : m.rows) m.dramBytes += r.dramBytes;
-  m.enqueueMs = double(kernels + int(g.inputs.size() + g.outputs.size()) +
-                       int(part.loadables.size())) *
-                gp.launchUs * 1e-3;
+  m.enqueueMs =
+      double(kernels + int(g.inputs.size() + g.outputs.size()) + int(part.loadables.size())) *
+      gp.launchUs * 1e-3;
   return m;
 }
 

@@ -46,7 +46,7 @@ struct TimingRow {
   int64_t macs = 0;
   int64_t dramBytes = 0;  // DRAM traffic (reads + writes)
   Bound bound = Bound::kNone;
-  double ms = 0;  // the row's share of the latency
+  double ms = 0;                                       // the row's share of the latency
   double computeMs = 0, memoryMs = 0, overheadMs = 0;  // the components behind ms
   double convMs = 0;  // the convolution core's part of computeMs (0 for other units)
 };
@@ -70,11 +70,11 @@ struct LoadableMemory {
 
 struct EngineMemory {
   std::vector<LoadableMemory> loadables;
-  int64_t gpuWeightBytes = 0;     // constants of GPU layers, in their GPU precision
-  int64_t engineBytes = 0;        // loadables + GPU weights
-  int64_t dlaWeightBytes = 0;     // weights of all loadables (the network's DLA weight limit)
-  int64_t weightLimitBytes = 0;   // that limit (512 MiB)
-  int64_t sramPoolBytes = 0;      // managed SRAM per loadable (--memPoolSize=dlaSRAM or default)
+  int64_t gpuWeightBytes = 0;    // constants of GPU layers, in their GPU precision
+  int64_t engineBytes = 0;       // loadables + GPU weights
+  int64_t dlaWeightBytes = 0;    // weights of all loadables (the network's DLA weight limit)
+  int64_t weightLimitBytes = 0;  // that limit (512 MiB)
+  int64_t sramPoolBytes = 0;     // managed SRAM per loadable (--memPoolSize=dlaSRAM or default)
   int64_t localDramPoolBytes = 0, globalDramPoolBytes = 0;
 };
 
@@ -86,9 +86,9 @@ struct Performance {
   double h2dMs = 0;      // host-to-device copies of the inputs
   double computeMs = 0;  // trtexec's "GPU Compute Time": every row but the copies
   double d2hMs = 0;
-  double latencyMs = 0;      // h2d + compute + d2h: the sum of the rows
-  double enqueueMs = 0;      // host time to enqueue (launches and submissions)
-  double throughputQps = 0;  // batches per second, with copies overlapping compute
+  double latencyMs = 0;                 // h2d + compute + d2h: the sum of the rows
+  double enqueueMs = 0;                 // host time to enqueue (launches and submissions)
+  double throughputQps = 0;             // batches per second, with copies overlapping compute
   double dlaBusyMs = 0, gpuBusyMs = 0;  // time each engine is busy per inference
   int64_t dramBytes = 0;                // DRAM traffic per inference
   std::vector<TimingRow> rows;          // in execution order

@@ -56,7 +56,8 @@ TEST(CostCalibration, SeedModelGNThroughputAndProfileSum) {
   for (size_t at = 0; (at = r.out.find("[DlaLayer] {ForeignNode[", at)) != std::string::npos; ++at)
     ++loadables;
   EXPECT_EQ(loadables, 5u);
-  double mean = number(r.out, R"(\[I\] Latency: min = [0-9.e-]+ ms, max = [0-9.e-]+ ms, mean = ([0-9.e-]+) ms)");
+  double mean = number(
+      r.out, R"(\[I\] Latency: min = [0-9.e-]+ ms, max = [0-9.e-]+ ms, mean = ([0-9.e-]+) ms)");
   nlohmann::json j = nlohmann::json::parse(readFile(profile));
   ASSERT_TRUE(j.is_array());
   ASSERT_GT(j.size(), 10u);

@@ -38,19 +38,19 @@ TEST(CostCli, TrtexecPerformanceSummaryShapes) {
   const std::string num = R"([0-9.e+-]+)";
   const std::string stats = "min = " + num + " ms, max = " + num + " ms, mean = " + num +
                             " ms, median = " + num + " ms, percentile\\(90%\\) = " + num +
-                            " ms, percentile\\(95%\\) = " + num + " ms, percentile\\(99%\\) = " +
-                            num + " ms\n";
+                            " ms, percentile\\(95%\\) = " + num +
+                            " ms, percentile\\(99%\\) = " + num + " ms\n";
   for (const std::string& line : std::vector<std::string>{
            "\\[I\\] === Performance summary ===\n", "\\[I\\] Throughput: " + num + " qps\n",
-        "\\[I\\] Latency: " + stats, "\\[I\\] Enqueue Time: " + stats,
-        "\\[I\\] H2D Latency: " + stats, "\\[I\\] GPU Compute Time: " + stats,
-        "\\[I\\] D2H Latency: " + stats, "\\[I\\] Total Host Walltime: " + num + " s\n",
-        "\\[I\\] Total GPU Compute Time: " + num + " s\n",
-        "\\[I\\] Warmup completed [0-9]+ queries over 200 ms\n",
-        "\\[I\\] Timing trace has [0-9]+ queries over " + num + " s\n",
-        "\\[I\\] Average on 10 runs - GPU latency: " + num + " ms - Host latency: " + num +
-            " ms \\(enqueue " + num + " ms\\)\n",
-        "Figures modelled by dlasim for Jetson AGX Orin 64GB at power mode MAXN"})
+           "\\[I\\] Latency: " + stats, "\\[I\\] Enqueue Time: " + stats,
+           "\\[I\\] H2D Latency: " + stats, "\\[I\\] GPU Compute Time: " + stats,
+           "\\[I\\] D2H Latency: " + stats, "\\[I\\] Total Host Walltime: " + num + " s\n",
+           "\\[I\\] Total GPU Compute Time: " + num + " s\n",
+           "\\[I\\] Warmup completed [0-9]+ queries over 200 ms\n",
+           "\\[I\\] Timing trace has [0-9]+ queries over " + num + " s\n",
+           "\\[I\\] Average on 10 runs - GPU latency: " + num + " ms - Host latency: " + num +
+               " ms \\(enqueue " + num + " ms\\)\n",
+           "Figures modelled by dlasim for Jetson AGX Orin 64GB at power mode MAXN"})
     EXPECT_TRUE(std::regex_search(r.out, std::regex(line))) << line;
   EXPECT_EQ(r.out.find("Not implemented yet"), std::string::npos);
   EXPECT_EQ(r.out.find("latency model is not built"), std::string::npos);
@@ -62,8 +62,8 @@ TEST(CostCli, TrtexecPerformanceSummaryShapes) {
 }
 
 TEST(CostCli, TimingFlagsShapeTheOutput) {
-  Result r = seed({"--iterations=50", "--duration=0", "--warmUp=0", "--avgRuns=5",
-                   "--percentile=50,99.9"});
+  Result r = seed(
+      {"--iterations=50", "--duration=0", "--warmUp=0", "--avgRuns=5", "--percentile=50,99.9"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Timing trace has 50 queries"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Warmup completed 0 queries over 0 ms"), std::string::npos);
@@ -81,21 +81,23 @@ TEST(CostCli, TimingFlagsShapeTheOutput) {
 
 TEST(CostCli, DumpProfileExportTimesAndTrexMetadata) {
   TempDir dir("cost_cli_files");
-  std::string profile = (dir / "gn.profile.json").string(), times = (dir / "gn.timing.json").string();
+  std::string profile = (dir / "gn.profile.json").string(),
+              times = (dir / "gn.timing.json").string();
   Result r = seed({"--iterations=20", "--duration=0", "--dumpProfile", "--separateProfileRun",
                    "--exportProfile=" + profile, "--exportTimes=" + times});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("=== Profile (20 iterations ) ==="), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("   Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer"),
             std::string::npos);
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"( +[0-9.]+ +[0-9.]+ +[0-9.]+ +100\.0   Total)")));
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"( +[0-9.]+ +[0-9.]+ +[0-9.]+ +100\.0   Total)")));
   EXPECT_EQ(r.out.find("--separateProfileRun only matters"), std::string::npos);
   EXPECT_EQ(r.out.find("--dumpProfile only matters"), std::string::npos);
   nlohmann::json t = nlohmann::json::parse(readFile(times));
   ASSERT_EQ(t.size(), 20u);
-  for (const char* k : {"startEnqMs", "endEnqMs", "startH2dMs", "endH2dMs", "startComputeMs",
-                        "endComputeMs", "startD2hMs", "endD2hMs", "h2dMs", "computeMs", "d2hMs",
-                        "latencyMs"})
+  for (const char* k :
+       {"startEnqMs", "endEnqMs", "startH2dMs", "endH2dMs", "startComputeMs", "endComputeMs",
+        "startD2hMs", "endD2hMs", "h2dMs", "computeMs", "d2hMs", "latencyMs"})
     EXPECT_TRUE(t[0].contains(k)) << k;
   EXPECT_GT(t[1]["startComputeMs"].get<double>(), t[0]["startComputeMs"].get<double>());
   nlohmann::json p = nlohmann::json::parse(readFile(profile));
@@ -110,8 +112,10 @@ TEST(CostCli, DumpProfileExportTimesAndTrexMetadata) {
 TEST(CostCli, VerboseTableAndNoDataTransfers) {
   Result r = seed({"--verbose", "--noDataTransfers"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\[V\] Layer +Dev +Unit +Prec +MACs +DRAM bytes  Bound +Time \(ms\))")));
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\[V\] Conv_11 +DLA +CONV +INT8 +[0-9]+ +[0-9]+  (compute|memory))")));
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex(R"(\[V\] Layer +Dev +Unit +Prec +MACs +DRAM bytes  Bound +Time \(ms\))")));
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex(R"(\[V\] Conv_11 +DLA +CONV +INT8 +[0-9]+ +[0-9]+  (compute|memory))")));
   EXPECT_NE(r.out.find("H2D Latency: min = 0 ms"), std::string::npos);
 }
 
@@ -165,8 +169,8 @@ TEST(CostCli, PoolsTooSmallFailTheBuild) {
 TEST(CostCli, EngineRoundTripKeepsTheModel) {
   TempDir dir("cost_engine");
   std::string engine = (dir / "gn.engine").string();
-  Result built = seed({"--saveEngine=" + engine, "--outputIOFormats=fp16:chw16",
-                       "--memPoolSize=dlaSRAM:0.25"});
+  Result built = seed(
+      {"--saveEngine=" + engine, "--outputIOFormats=fp16:chw16", "--memPoolSize=dlaSRAM:0.25"});
   ASSERT_EQ(built.code, 0) << built.err;
   Result loaded = runCli({"--loadEngine=" + engine});
   ASSERT_EQ(loaded.code, 0) << loaded.err;
@@ -174,11 +178,13 @@ TEST(CostCli, EngineRoundTripKeepsTheModel) {
 }
 
 TEST(CostCli, CheckPrintsSizesPerLoadable) {
-  Result r = runCli({"check", DLASIM_BINARY_DIR "/examples/model_gn.onnx",
-                     "--shapes=input:32x3x32x32"});
+  Result r =
+      runCli({"check", DLASIM_BINARY_DIR "/examples/model_gn.onnx", "--shapes=input:32x3x32x32"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(std::regex_search(
-      r.out, std::regex(R"(  loadable \{ForeignNode\[Relu_32\.\.\.Conv_33\]\}: 2 layers, [0-9.]+ KiB \(convolution weights [0-9.]+, other constants [0-9.]+, metadata [0-9.]+\), local DRAM [0-9.]+ KiB)")))
+      r.out,
+      std::regex(
+          R"(  loadable \{ForeignNode\[Relu_32\.\.\.Conv_33\]\}: 2 layers, [0-9.]+ KiB \(convolution weights [0-9.]+, other constants [0-9.]+, metadata [0-9.]+\), local DRAM [0-9.]+ KiB)")))
       << r.out;
   EXPECT_NE(r.out.find("Engine size (modelled): "), std::string::npos);
 }
@@ -193,15 +199,18 @@ TEST(CostCli, PlanOnResNet50PrintsTableAndRecommendation) {
   for (const char* m : {" MAXN ", " 50W ", " 30W ", " 15W "})
     EXPECT_NE(r.out.find(m), std::string::npos) << m;
   EXPECT_EQ(count(r.out, "\n* "), 1u) << r.out;  // one best row
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(Recommendation: Ship batch [0-9]+ at power mode \S+ on \S+: [0-9.]+ images/s)")))
+  EXPECT_TRUE(std::regex_search(
+      r.out,
+      std::regex(
+          R"(Recommendation: Ship batch [0-9]+ at power mode \S+ on \S+: [0-9.]+ images/s)")))
       << r.out;
   // 3 batches x 4 power modes x 4 placements.
   Result csv = runCli({"plan", model, "--batches=1,4,16", "--format=csv"});
   ASSERT_EQ(csv.code, 0) << csv.err;
   EXPECT_EQ(count(csv.out, "\n"), 49u);
   EXPECT_EQ(csv.out.rfind("batch,power_mode,placement,qps,images_per_s,latency_ms", 0), 0u);
-  Result json = runCli({"plan", model, "--batches=1,2", "--powerModes=MAXN", "--format=json",
-                        "--latency-budget=5"});
+  Result json = runCli(
+      {"plan", model, "--batches=1,2", "--powerModes=MAXN", "--format=json", "--latency-budget=5"});
   ASSERT_EQ(json.code, 0) << json.err;
   nlohmann::json j = nlohmann::json::parse(json.out);
   EXPECT_EQ(j["rows"].size(), 8u);
@@ -220,10 +229,14 @@ TEST(CostCli, PlanOnResNet50PrintsTableAndRecommendation) {
 
 TEST(CostCli, PlanBadValuesAreOneLine) {
   const std::string model = DLASIM_BINARY_DIR "/examples/model_gn.onnx";
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--format=xml"}, {"--placements=DLA2"}, {"--batches=0"}, {"--batches=x"},
-           {"--powerModes=99W"}, {"--latency-budget=-1"}, {"--target=cost"},
-           {"--platform=orin-nano"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--format=xml"},
+                                                                {"--placements=DLA2"},
+                                                                {"--batches=0"},
+                                                                {"--batches=x"},
+                                                                {"--powerModes=99W"},
+                                                                {"--latency-budget=-1"},
+                                                                {"--target=cost"},
+                                                                {"--platform=orin-nano"}}) {
     std::vector<std::string> a = {"plan", model};
     a.insert(a.end(), args.begin(), args.end());
     Result r = runCli(a);

@@ -217,14 +217,14 @@ TEST(CostProperties, Fp19PaddingGrowsTheLoadable) {
     EXPECT_EQ(mem.loadables.size(), 1u) << platform;
     return mem.loadables.empty() ? int64_t(0) : mem.loadables[0].constantBytes;
   };
-  int64_t raw = c * h * h * 4;  // the FP32 constant in the ONNX file
+  int64_t raw = c * h * h * 4;                              // the FP32 constant in the ONNX file
   EXPECT_EQ(constants("orin-agx", true), 4 * 32 * h * h);   // 3 channels padded to 32, 4 bytes
   EXPECT_EQ(constants("orin-agx", false), 4 * 16 * h * h);  // padded to 16 in FP16
   EXPECT_GT(constants("orin-agx", true), 10 * raw);
   EXPECT_LT(constants("xavier-agx", true), constants("orin-agx", true));
   // A per-channel scale grows only by its padding.
-  dlasim::EngineMemory conv = build(DLASIM_BINARY_DIR "/zoo/resnet18.onnx", "orin-agx", true)
-                                  .memory();
+  dlasim::EngineMemory conv =
+      build(DLASIM_BINARY_DIR "/zoo/resnet18.onnx", "orin-agx", true).memory();
   ASSERT_FALSE(conv.loadables.empty());
   EXPECT_LT(conv.loadables[0].constantBytes, conv.loadables[0].convWeightBytes / 20);
 }
