@@ -235,8 +235,8 @@ EngineContents loadEngine(const std::string& path) {
     st.sparsity = dlasim::Sparsity(sp);
     st.sramPoolBytes = j.value("sramPoolBytes", int64_t(0));
     for (auto* io : {&st.inputFormats, &st.outputFormats})
-      for (const auto& f : j.value(io == &st.inputFormats ? "inputFormats" : "outputFormats",
-                                   json::array()))
+      for (const auto& f :
+           j.value(io == &st.inputFormats ? "inputFormats" : "outputFormats", json::array()))
         io->push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
     e.opset = j.at("opset").get<int>();
     Graph& g = e.graph;

@@ -95,9 +95,9 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
     if (i < mem.loadables.size()) {
       const LoadableMemory& m = mem.loadables[i];
       out << ", " << kib(m.totalBytes) << " KiB (convolution weights " << kib(m.convWeightBytes)
-          << ", other constants " << kib(m.constantBytes) << ", metadata "
-          << kib(m.metadataBytes) << "), local DRAM " << kib(m.activationBytes)
-          << " KiB, managed SRAM " << kib(m.sramBytes) << " KiB";
+          << ", other constants " << kib(m.constantBytes) << ", metadata " << kib(m.metadataBytes)
+          << "), local DRAM " << kib(m.activationBytes) << " KiB, managed SRAM " << kib(m.sramBytes)
+          << " KiB";
     }
     out << "\n";
   }

@@ -249,7 +249,8 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_flag("--dumpOutput", o.dumpOutput, "Print the outputs to the log")->group(infer);
   app.add_flag("--dumpLayerInfo", o.dumpLayerInfo, "Print the layer information to the log")
       ->group(infer);
-  app.add_flag("--dumpProfile", o.dumpProfile, "Print the modelled per-layer profile")->group(infer);
+  app.add_flag("--dumpProfile", o.dumpProfile, "Print the modelled per-layer profile")
+      ->group(infer);
   app.add_flag("--separateProfileRun", o.separateProfileRun,
                "Profile in a run of its own (the timed run stays unprofiled)")
       ->group(infer);
