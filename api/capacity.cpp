@@ -156,7 +156,9 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
           dramBytes = std::max(dramBytes, c.dramBytes);
         }
         double dramCap = g.dramGBs * 1e9 * cost.gpu.memoryEfficiency;
+        // (A copy alone keeps its own GPU exactly busy: allow for rounding.)
         double slow = std::max({1.0, gpuLoad, dramLoad / dramCap});
+        if (slow < 1 + 1e-9) slow = 1;
         CapacityPlanRow r;
         r.batch = b;
         r.powerMode = g.powerMode;
@@ -173,7 +175,7 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
         r.dramGBs = dramLoad / slow / 1e9;
         r.loadables = int(main.loadables.size());
         r.gpuLayers = gpuLayerCount(pl == Placement::kGpu ? gpuPlan : *dlaPlan);
-        r.limit = slow <= 1.0 ? "latency" : gpuLoad >= dramLoad / dramCap ? "GPU" : "DRAM";
+        r.limit = slow == 1.0 ? "latency" : gpuLoad >= dramLoad / dramCap ? "GPU" : "DRAM";
         r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
         cp.rows.push_back(r);
       }

@@ -229,6 +229,57 @@ TEST(CostProperties, Fp19PaddingGrowsTheLoadable) {
   EXPECT_LT(conv.loadables[0].constantBytes, conv.loadables[0].convWeightBytes / 20);
 }
 
+// --sparsity on Orin INT8 convolutions with C > 64: half the atomic ops and 5/8 of the weights;
+// Xavier has no sparse datapath.
+TEST(CostProperties, SparsityHalvesOrinInt8Convolutions) {
+  TempDir dir("cost_sparse");
+  std::string path = convModel(dir, 256, 256, 28, 3);
+  auto conv = [&](const std::string& platform, dlasim::Sparsity s) {
+    dlasim::BuildConfig c;
+    c.platform = platform;
+    c.int8 = true;
+    c.dlaCore = 0;
+    c.sparsity = s;
+    dlasim::Plan p = dlasim::Model::load(path).build(c);
+    for (const auto& [name, r] : dlaLayers(p.performance()))
+      if (convCore(r)) return std::make_pair(r.convMs, p.memory().loadables.at(0).convWeightBytes);
+    return std::make_pair(0.0, int64_t(0));
+  };
+  auto dense = conv("orin-agx", dlasim::Sparsity::kDisable);
+  auto sparse = conv("orin-agx", dlasim::Sparsity::kForce);
+  EXPECT_NEAR(sparse.first, dense.first / 2, 1e-12);
+  EXPECT_EQ(sparse.second, dense.second * 5 / 8);
+  // "enable" keeps dense weights that are not 2:4 (the test weights are all 0.25).
+  EXPECT_EQ(conv("orin-agx", dlasim::Sparsity::kEnable).first, dense.first);
+  EXPECT_EQ(conv("xavier-agx", dlasim::Sparsity::kForce).first,
+            conv("xavier-agx", dlasim::Sparsity::kDisable).first);
+}
+
+// The managed SRAM pool (--memPoolSize=dlaSRAM) holds re-read operands: a smaller pool sends
+// the re-reads to DRAM.
+TEST(CostProperties, SmallerSramPoolMovesRereadsToDram) {
+  dlasim::LoadOptions lo;
+  lo.shapes["input"] = {32, 3, 32, 32};
+  dlasim::Model m = dlasim::Model::load(DLASIM_BINARY_DIR "/examples/model_gn.onnx", lo);
+  auto run = [&](double mib) {
+    dlasim::BuildConfig c;
+    c.int8 = true;
+    c.dlaCore = 0;
+    c.allowGpuFallback = true;
+    c.memPoolMiB["dlaSRAM"] = mib;
+    return m.build(c).performance();
+  };
+  Performance big = run(1), small = run(0.0625);
+  EXPECT_GT(small.dramBytes, big.dramBytes);
+  EXPECT_GT(small.latencyMs, big.latencyMs);
+  EXPECT_EQ(big.memory.sramPoolBytes, 1 << 20);
+  EXPECT_EQ(small.memory.sramPoolBytes, 1 << 16);
+  int64_t staged = 0;
+  for (const auto& l : big.memory.loadables) staged = std::max(staged, l.sramBytes);
+  EXPECT_GT(staged, 0);
+  EXPECT_LE(staged, big.memory.sramPoolBytes);
+}
+
 TEST(CostProperties, TwoDlaCoresAtMostDoubleOneCore) {
   for (const char* name : {"resnet18", "mobilenetv2", "googlenet", "unet"}) {
     dlasim::CapacityPlanOptions o;
