@@ -152,12 +152,15 @@ void printEngineSize(const Performance& p, Log& log) {
   log.info("Created engine with size: " + mib(m.engineBytes) +
            " MiB (modelled: " + std::to_string(m.loadables.size()) +
            " DLA loadable(s), GPU weights " + mib(m.gpuWeightBytes) + " MiB)");
-  for (const auto& l : m.loadables)
+  for (size_t i = 0; i < m.loadables.size(); ++i) {
+    const LoadableMemory& l = m.loadables[i];
     log.info(cat("DLA loadable ", l.name, ": ", mib(l.totalBytes), " MiB (convolution weights ",
                  mib(l.convWeightBytes), " MiB, other constants ", mib(l.constantBytes),
                  " MiB, metadata ", mib(l.metadataBytes), " MiB); local DRAM ",
                  mib(l.activationBytes), " MiB, managed SRAM ", l.sramBytes / 1024, " of ",
-                 m.sramPoolBytes / 1024, " KiB"));
+                 m.sramPoolBytes / 1024, " KiB; modelled DLA time ",
+                 i < p.loadables.size() ? p.loadables[i].ms : 0.0, " ms per inference"));
+  }
   if (!m.loadables.empty())
     log.info(cat("DLA weights: ", mib(m.dlaWeightBytes), " MiB of the ", mib(m.weightLimitBytes),
                  " MiB limit"));
