@@ -154,7 +154,7 @@ struct Op {
 };
 
 // Groups the loadable's layers into hardware ops.
-std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int loadable) {
+std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld) {
   const sim::Graph& g = ctx.g;
   std::vector<int> pos(g.nodes.size(), -1);
   for (size_t i = 0; i < ld.nodes.size(); ++i) pos[ld.nodes[i]] = int(i);
@@ -166,13 +166,9 @@ std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int lo
     Op op;
     op.members.push_back(i);
     const Node& head = g.nodes[ld.nodes[i]];
-    EngineUnit u = unitOf(ctx, head);
     Stage st;
-    bool convHead = u == EngineUnit::kConvolution || u == EngineUnit::kRubik
-                        ? head.kind == OpKind::kConvolution ||
-                              head.kind == OpKind::kDeconvolution ||
-                              head.kind == OpKind::kMatrixMultiply
-                        : false;
+    bool convHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
+                    head.kind == OpKind::kMatrixMultiply;
     int xUsed = convHead ? 1 : 0, yUsed = 0;  // a convolution's own bias/ReLU take X1
     if (!convHead) {
       if (!sdpStage(ctx, head, &st)) {
@@ -221,7 +217,6 @@ std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld, int lo
     }
     ops.push_back(op);
   }
-  (void)loadable;
   return ops;
 }
 
@@ -313,7 +308,6 @@ bool imageInput(const CostContext& ctx, const Node& n, int loadable) {
 
 int64_t convWeightBytes(const CostContext& ctx, const Node& n, bool image, bool sparse) {
   const sim::Shape& w = ctx.g.desc(n.inputs[1]).shape;  // K x C/group x kernel...
-  const ConvCore& core = coreFor(ctx, n.precision);
   int eb = dlaElementBytes(n.precision);
   int64_t k = n.kind == OpKind::kDeconvolution ? w[1] * n.get<sim::ConvAttrs>().group : w[0];
   int64_t cpg = n.kind == OpKind::kDeconvolution ? w[0] : w[1];
@@ -361,7 +355,7 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
   double dramGBs = ctx.dlaDramGBs();
   double sramGBs = d.sramBytesPerCycle * ctx.clocks.dlaMHz * 1e-3;
   double overheadMs = ctx.dlaMs(d.opOverheadCycles);
-  for (const Op& op : groupOps(ctx, ld, loadable)) {
+  for (const Op& op : groupOps(ctx, ld)) {
     const Node& head = g.nodes[ld.nodes[op.members.front()]];
     LayerCost& c = lc.layers[op.members.front()];
     c.unit = unitOf(ctx, head);
