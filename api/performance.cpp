@@ -42,17 +42,6 @@ const char* rowKindName(RowKind k) {
 
 namespace {
 
-hw::BuildFacts factsOf(const PlanSettings& s) {
-  hw::BuildFacts f;
-  f.fp16 = s.fp16;
-  f.int8 = s.int8;
-  f.sparsity = s.sparsity;
-  f.sramPoolBytes = s.sramPoolBytes;
-  f.inputFormats = s.inputFormats;
-  f.outputFormats = s.outputFormats;
-  return f;
-}
-
 std::vector<std::string> loadableNames(const Plan::Impl& p) {
   std::vector<std::string> v;
   for (const auto& l : p.loadables) v.push_back(l.name);
@@ -68,7 +57,7 @@ Performance Plan::performance(const PerformanceOptions& o) const {
   hw::ClockRequest rq{o.powerMode.empty() ? p.settings.powerMode : o.powerMode, o.dlaClockMHz,
                       o.gpuClockMHz, o.emcClockMHz};
   hw::Clocks k = hw::resolveClocks(platform, rq);
-  hw::CostContext ctx(p.graph, p.build.partition, platform, factsOf(p.settings), k, o.batchScale);
+  hw::CostContext ctx(p.graph, p.build.partition, platform, p.costFacts, k, o.batchScale);
   std::vector<std::string> names = loadableNames(p);
   hw::PerfModel m = hw::modelPerformance(ctx, names);
   if (!o.dataTransfers) {
@@ -110,7 +99,7 @@ Performance Plan::performance(const PerformanceOptions& o) const {
 
 EngineMemory Plan::memory() const {
   const Impl& p = *impl_;
-  hw::CostContext ctx(p.graph, p.build.partition, *p.build.platform, factsOf(p.settings),
+  hw::CostContext ctx(p.graph, p.build.partition, *p.build.platform, p.costFacts,
                       hw::resolveClocks(*p.build.platform, {}), 1);
   return hw::engineMemory(ctx, loadableNames(p), 0, 0);
 }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "hwmodels/dla_rules.h"
+#include "sim/ops/op_def.h"
+
 namespace hw {
 
 CostContext::CostContext(const sim::Graph& graph, const sim::Partition& partition,
@@ -13,6 +16,9 @@ CostContext::CostContext(const sim::Graph& graph, const sim::Partition& partitio
       facts(f),
       clocks(k),
       batchScale(std::max<int64_t>(scale, 1)) {
+  if (facts.constants.size() != g.tensors.size() || facts.sparse.size() != g.nodes.size() ||
+      facts.works.size() != g.nodes.size())
+    takeGraphFacts(g, p, &facts);
   sramBytes = facts.sramPoolBytes > 0 ? std::min(facts.sramPoolBytes, p.sramBytesPerCore)
                                       : p.sramBytesPerCore;
   readers.resize(g.tensors.size());
@@ -31,8 +37,27 @@ CostContext::CostContext(const sim::Graph& graph, const sim::Partition& partitio
 
 sim::Shape CostContext::scaled(sim::TensorId t) const {
   sim::Shape s = g.desc(t).shape;
-  if (!s.empty() && !g.tensor(t).isConstant()) s[0] *= batchScale;
+  if (!s.empty() && !isConstant(t)) s[0] *= batchScale;
   return s;
+}
+
+void takeGraphFacts(const sim::Graph& g, const Platform& p, BuildFacts* f) {
+  f->constants.assign(g.tensors.size(), false);
+  for (size_t t = 0; t < g.tensors.size(); ++t) f->constants[t] = g.tensors[t].isConstant();
+  f->sparse.assign(g.nodes.size(), false);
+  f->works.clear();
+  for (const auto& n : g.nodes) {
+    f->works.push_back(sim::layerWork(g, n));
+    if (n.kind != sim::OpKind::kConvolution || f->sparsity == dlasim::Sparsity::kDisable ||
+        n.precision != dlasim::Precision::kINT8)
+      continue;
+    bool on = false;
+    if (f->sparsity == dlasim::Sparsity::kForce)  // TensorRT prunes the weights to 2:4
+      on = p.limits.sparsity && g.desc(n.inputs[1]).shape[1] > p.limits.sparsityMinChannels;
+    else
+      on = sparseEligible(g, n, p, n.precision, nullptr);
+    f->sparse[size_t(&n - g.nodes.data())] = on;
+  }
 }
 
 double CostContext::dlaDramGBs() const {

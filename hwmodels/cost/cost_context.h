@@ -6,6 +6,7 @@
 
 #include "dlasim/build_config.h"
 #include "dlasim/performance.h"
+#include "dlasim/work.h"
 #include "hwmodels/cost/clocks.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
@@ -18,7 +19,15 @@ struct BuildFacts {
   dlasim::Sparsity sparsity = dlasim::Sparsity::kDisable;
   int64_t sramPoolBytes = 0;  // 0 = the platform's default
   std::vector<dlasim::IOFormat> inputFormats, outputFormats;
+  // Facts taken while the plan still held its weights (a plan may free them after a run);
+  // empty: computed from the graph.
+  std::vector<bool> constants;           // per tensor: a build-time constant
+  std::vector<bool> sparse;              // per node: a convolution that runs 2:4 sparse
+  std::vector<dlasim::LayerWork> works;  // per node
 };
+
+/// The facts above, from a graph that holds its weights.
+void takeGraphFacts(const sim::Graph& g, const Platform& p, BuildFacts* f);
 
 struct CostContext {
   CostContext(const sim::Graph& g, const sim::Partition& part, const Platform& p,
@@ -35,6 +44,9 @@ struct CostContext {
   std::vector<std::vector<sim::NodeId>> readers;  // per tensor
   std::vector<bool> graphOutput;                  // per tensor
   std::vector<int> inputIndex, outputIndex;       // per tensor: binding index or -1
+
+  bool isConstant(sim::TensorId t) const { return facts.constants[size_t(t)]; }
+  size_t indexOf(const sim::Node& n) const { return size_t(&n - g.nodes.data()); }
 
   /// Shape with its leading dimension multiplied by batchScale (activations only).
   sim::Shape scaled(sim::TensorId t) const;

@@ -50,8 +50,7 @@ bool sdpStage(const CostContext& ctx, const Node& n, Stage* st) {
           op != sim::EltOp::kMax && op != sim::EltOp::kMin)
         return false;
       bool constOperand = false;
-      for (TensorId t : n.inputs)
-        constOperand |= t != sim::kNoTensor && ctx.g.tensor(t).isConstant();
+      for (TensorId t : n.inputs) constOperand |= t != sim::kNoTensor && ctx.isConstant(t);
       *st = constOperand ? Stage::kX : Stage::kY;
       return true;
     }
@@ -328,7 +327,7 @@ int64_t constantBytes(const CostContext& ctx, const Node& n) {
   }
   int64_t total = 0;
   for (TensorId t : n.inputs) {
-    if (t == sim::kNoTensor || !ctx.g.tensor(t).isConstant()) continue;
+    if (t == sim::kNoTensor || !ctx.isConstant(t)) continue;
     const sim::Shape& s = ctx.g.desc(t).shape;
     // Constants of a Scale layer are per channel ([C]); others broadcast NCHW-aligned.
     Dims c = n.kind == OpKind::kScale && s.size() == 1 ? Dims{1, s[0], 1, 1} : dimsOf(s);
@@ -338,12 +337,7 @@ int64_t constantBytes(const CostContext& ctx, const Node& n) {
 }
 
 bool runsSparse(const CostContext& ctx, const Node& n) {
-  if (ctx.facts.sparsity == dlasim::Sparsity::kDisable || n.kind != OpKind::kConvolution)
-    return false;
-  if (ctx.facts.sparsity == dlasim::Sparsity::kForce)  // TensorRT prunes the weights to 2:4
-    return ctx.platform.limits.sparsity && n.precision == Precision::kINT8 &&
-           ctx.g.desc(n.inputs[1]).shape[1] > ctx.platform.limits.sparsityMinChannels;
-  return sparseEligible(ctx.g, n, ctx.platform, n.precision, nullptr);
+  return ctx.facts.sparse[ctx.indexOf(n)];
 }
 
 LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
@@ -376,7 +370,7 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
       if (!(isHead && coreHead)) reads += constantBytes(ctx, n);  // the head's: below
       for (size_t i = 0; i < n.inputs.size(); ++i) {
         TensorId t = n.inputs[i];
-        if (t == sim::kNoTensor || g.tensor(t).isConstant()) continue;
+        if (t == sim::kNoTensor || ctx.isConstant(t)) continue;
         if (std::find(inside.begin(), inside.end(), t) != inside.end()) continue;
         if (isHead && coreHead && i > 0) continue;
         bool image = k == op.members.front() && i == 0 && imageInput(ctx, n, loadable);

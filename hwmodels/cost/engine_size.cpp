@@ -70,7 +70,7 @@ dlasim::EngineMemory engineMemory(const CostContext& ctx, const std::vector<std:
       if (n.kind == OpKind::kConvolution || n.kind == OpKind::kDeconvolution) {
         bool image = imageInput(ctx, n, int(L));
         lm.convWeightBytes += convWeightBytes(ctx, n, image, runsSparse(ctx, n));
-      } else if (n.kind == OpKind::kMatrixMultiply && g.tensor(n.inputs[1]).isConstant()) {
+      } else if (n.kind == OpKind::kMatrixMultiply && ctx.isConstant(n.inputs[1])) {
         lm.convWeightBytes += sim::volume(g.desc(n.inputs[1]).shape) * dlaElementBytes(n.precision);
       }
       lm.constantBytes += constantBytes(ctx, n);
@@ -89,7 +89,7 @@ dlasim::EngineMemory engineMemory(const CostContext& ctx, const std::vector<std:
     const sim::Node& n = g.nodes[i];
     int each = int(dlasim::precisionBytes(gpuPrecision(ctx, n)));
     for (TensorId t : n.inputs)
-      if (t != sim::kNoTensor && g.tensor(t).isConstant() && g.desc(t).dtype == sim::DType::kFloat)
+      if (t != sim::kNoTensor && ctx.isConstant(t) && g.desc(t).dtype == sim::DType::kFloat)
         m.gpuWeightBytes += sim::volume(g.desc(t).shape) * each;
   }
   m.engineBytes += m.gpuWeightBytes;

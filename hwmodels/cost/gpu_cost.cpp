@@ -42,7 +42,7 @@ LayerCost finish(const CostContext& ctx, LayerCost c) {
 
 LayerCost gpuLayerCost(const CostContext& ctx, const sim::Node& n) {
   const GpuCost& gp = ctx.params.gpu;
-  dlasim::LayerWork w = sim::layerWork(ctx.g, n);  // in the node's precision: FP32 on the GPU
+  const dlasim::LayerWork& w = ctx.facts.works[ctx.indexOf(n)];  // in FP32, the GPU's
   LayerCost c;
   if (w.macs == 0 && w.eltOps == 0 && w.unit == dlasim::EngineUnit::kNone) return c;  // a view
   Precision p = gpuPrecision(ctx, n);

@@ -88,7 +88,7 @@ PerfModel modelPerformance(const CostContext& ctx, const std::vector<std::string
     bool fromStream = false;
     for (NodeId id : ld.nodes)
       for (TensorId t : g.nodes[id].inputs) {
-        if (t == sim::kNoTensor || g.tensor(t).isConstant() || inL(t)) continue;
+        if (t == sim::kNoTensor || ctx.isConstant(t) || inL(t)) continue;
         if (std::find(seen.begin(), seen.end(), t) != seen.end()) continue;
         seen.push_back(t);
         NodeId p = g.tensor(t).producer;

@@ -280,6 +280,27 @@ TEST(CostProperties, SmallerSramPoolMovesRereadsToDram) {
   EXPECT_LE(staged, big.memory.sramPoolBytes);
 }
 
+// A plan that freed its weights after a run (as the CLI's) models the same as before.
+TEST(CostProperties, SameFiguresAfterTheWeightsAreReleased) {
+  dlasim::LoadOptions lo;
+  lo.shapes["input"] = {1, 3, 64, 64};
+  dlasim::BuildConfig c;
+  c.int8 = true;
+  c.dlaCore = 0;
+  c.allowGpuFallback = true;
+  c.sparsity = dlasim::Sparsity::kForce;
+  dlasim::Plan p = dlasim::Model::load(DLASIM_BINARY_DIR "/zoo/resnet18.onnx", lo).build(c);
+  Performance before = p.performance();
+  p.releaseHostWeights();
+  dlasim::TensorMap in;
+  in["input"] = dlasim::randomTensor({"input", dlasim::DataType::kFloat, {1, 3, 64, 64}}, 1);
+  p.run(in);
+  Performance after = p.performance();
+  EXPECT_EQ(after.latencyMs, before.latencyMs);
+  EXPECT_EQ(after.dramBytes, before.dramBytes);
+  EXPECT_EQ(after.memory.engineBytes, before.memory.engineBytes);
+}
+
 TEST(CostProperties, TwoDlaCoresAtMostDoubleOneCore) {
   for (const char* name : {"resnet18", "mobilenetv2", "googlenet", "unet"}) {
     dlasim::CapacityPlanOptions o;
