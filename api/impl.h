@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "builder/build_plan.h"
-#include "hwmodels/cost/cost_context.h"
 #include "dlasim/model.h"
 #include "dlasim/plan.h"
+#include "hwmodels/cost/cost_context.h"
 #include "onnx_import/importer.h"
 #include "sim/runtime/executor.h"
 
