@@ -149,7 +149,7 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
         double rate = 0, gpuLoad = 0, dramLoad = 0;
         int64_t dramBytes = 0;
         for (const Copy& c : copies) {
-          double qps = 1000.0 / c.computeMs;
+          double qps = c.computeMs > 0 ? 1000.0 / c.computeMs : 0;  // 0: a model of views
           rate += qps;
           gpuLoad += qps * c.gpuBusyMs / 1000.0;
           dramLoad += qps * double(c.dramBytes);
