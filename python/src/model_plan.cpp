@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "bindings.h"
+#include "dlasim/capacity.h"
 
 namespace dlasim::python {
 
@@ -204,6 +205,25 @@ void bindModelPlan(py::module_& m) {
       .def_property_readonly("total_macs", &Plan::totalMacs)
       .def_property_readonly("dla_macs", &Plan::dlaMacs)
       .def_property_readonly("sparsity", &Plan::sparsity)
+      .def(
+          "performance",
+          [](const Plan& p, py::object powerMode, double dlaClock, double gpuClock, double emcClock,
+             int64_t batchScale, bool dataTransfers) {
+            PerformanceOptions o;
+            if (!powerMode.is_none()) o.powerMode = text(powerMode, "power_mode");
+            o.dlaClockMHz = dlaClock;
+            o.gpuClockMHz = gpuClock;
+            o.emcClockMHz = emcClock;
+            o.batchScale = batchScale;
+            o.dataTransfers = dataTransfers;
+            return unlocked([&] { return p.performance(o); });
+          },
+          py::kw_only(), "power_mode"_a = py::none(), "dla_clock_mhz"_a = 0.0,
+          "gpu_clock_mhz"_a = 0.0, "emc_clock_mhz"_a = 0.0, "batch_scale"_a = 1,
+          "data_transfers"_a = true,
+          "Modelled latency, throughput, per-layer timeline and engine size on the plan's\n"
+          "platform (docs/cost-model.md); clocks in MHz, 0 = the power mode's.")
+      .def("memory", &Plan::memory, "Loadable and engine sizes and the memory pools they need.")
       .def_property_readonly("uses_dynamic_scales", &Plan::usesDynamicScales,
                              "INT8 layers whose scales come from the first run's inputs.")
       .def(
@@ -262,6 +282,43 @@ void bindModelPlan(py::module_& m) {
                std::to_string(p.loadables().size()) + " DLA loadables>";
       });
   m.def("load_engine", &loadEngine, "path"_a, kLoadEngineDoc);
+
+  m.def(
+      "capacity_plan",
+      [](py::handle path, py::object shapes, const std::string& platform,
+         const std::string& precision, py::object batches, py::object powerModes,
+         py::object placements, double latencyBudgetMs, py::object inputFormats,
+         py::object outputFormats, py::object memPool, py::object sparsity, py::object calib) {
+        std::string file = pathOf(path);
+        CapacityPlanOptions o;
+        o.build = buildConfig({platform, precision, py::none(), true, false, py::none(), py::none(),
+                               py::none(), inputFormats, outputFormats, memPool, sparsity,
+                               py::none(), py::none(), calib});
+        o.shapes = toShapeMap(shapes, "shapes");
+        if (!batches.is_none())
+          for (py::handle b : batches) o.batches.push_back(b.cast<int64_t>());
+        if (!powerModes.is_none())
+          for (py::handle m : powerModes) o.powerModes.push_back(text(m, "power_modes"));
+        if (!placements.is_none())
+          for (py::handle pl : placements) {
+            std::string name = text(pl, "placements");
+            Placement x;
+            if (!parsePlacement(name, &x))
+              throw InputError("placements: '" + name + "' is not one of GPU, DLA0, DLA0+DLA1, " +
+                               "DLA0+DLA1+GPU");
+            o.placements.push_back(x);
+          }
+        o.latencyBudgetMs = latencyBudgetMs;
+        return unlocked([&] { return capacityPlan(file, o); });
+      },
+      "path"_a, py::kw_only(), "shapes"_a = py::none(), "platform"_a = "orin-agx",
+      "precision"_a = "int8", "batches"_a = py::none(), "power_modes"_a = py::none(),
+      "placements"_a = py::none(), "latency_budget_ms"_a = 0.0, "input_formats"_a = py::none(),
+      "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
+      "calib"_a = py::none(),
+      "Capacity planning (dlasim plan): sweeps batch sizes, power modes and placements (GPU,\n"
+      "DLA0, DLA0+DLA1, DLA0+DLA1+GPU) and marks the best configuration for the target\n"
+      "(throughput, or the most throughput within latency_budget_ms).");
 
   py::class_<Model>(m, "Model", "An imported ONNX model.")
       .def_static("load", &loadModel, "path"_a, "shapes"_a = py::none(),

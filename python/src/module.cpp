@@ -73,6 +73,7 @@ PYBIND11_MODULE(dlasim, m) {
   m.attr("__version__") = dlasim::version();
   defineErrors(m);
   bindValues(m);
+  bindPerformance(m);
   bindModelPlan(m);
   m.def(
       "output_json",
