@@ -72,6 +72,12 @@ namespace builder {
 
 using namespace sim;
 
+bool hasExplicitScales(const Graph& g) {
+  for (const auto& t : g.tensors)
+    if (!t.isConstant() && t.quant.has()) return true;
+  return false;
+}
+
 std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c, bool onlyMissing) {
   std::vector<std::string> unknown;
   for (const auto& [name, scale] : c.scales) {

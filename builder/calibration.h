@@ -16,6 +16,10 @@ using dlasim::CalibrationCache;
 /// inputs and every float layer output.
 CalibrationCache minMaxCalibration(const sim::Graph& g, const std::map<std::string, sim::Tensor>& inputs);
 
+/// True when activations of `g` carry INT8 scales before any calibration: the model was
+/// quantised explicitly (QuantizeLinear / DequantizeLinear pairs).
+bool hasExplicitScales(const sim::Graph& g);
+
 /// Sets TensorInfo::quant for every graph tensor the cache names (with `onlyMissing`, only where
 /// none is set yet); returns the cache's names that match no tensor.
 std::vector<std::string> applyCalibration(sim::Graph& g, const CalibrationCache& c,

@@ -22,7 +22,9 @@ namespace onnx_import {
                                               X(Unsqueeze) X(DepthToSpace) X(SpaceToDepth)         \
                                                   X(Shape) X(Constant) X(ConstantOfShape)          \
                                                       X(Identity) X(Dropout) X(Cast) X(Resize)     \
-                                                          X(Upsample) X(Gemm) X(MatMul)
+                                                          X(Upsample) X(Gemm) X(MatMul)     \
+                                                              X(QuantizeLinear)                    \
+                                                                  X(DequantizeLinear)
 
 #define DECLARE(Op) std::vector<sim::TensorId> import##Op(NodeContext&);
 IMPORTERS(DECLARE)
