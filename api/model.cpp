@@ -103,4 +103,8 @@ CalibrationCache Model::calibrate(const TensorMap& inputs) const {
   return builder::minMaxCalibration(impl_->imported.graph, inputs);
 }
 
+CalibrationCache Model::calibrate(const Dataset& data, const CalibrationOptions& options) const {
+  return builder::calibrateDataset(impl_->imported.graph, data, options);
+}
+
 }  // namespace dlasim

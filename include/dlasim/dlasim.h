@@ -14,6 +14,7 @@
 #include "dlasim/build_config.h"
 #include "dlasim/calibration.h"
 #include "dlasim/compare.h"
+#include "dlasim/dataset.h"
 #include "dlasim/errors.h"
 #include "dlasim/io.h"
 #include "dlasim/model.h"
