@@ -20,9 +20,9 @@ TensorMap namedOutputs(const sim::Graph& g, std::vector<Tensor> values) {
 
 namespace {
 
-std::shared_ptr<Model::Impl> imported(const LoadOptions& o,
-                                      const std::function<onnx_import::ImportResult(
-                                          const onnx_import::ImportOptions&)>& import) {
+std::shared_ptr<Model::Impl> imported(
+    const LoadOptions& o,
+    const std::function<onnx_import::ImportResult(const onnx_import::ImportOptions&)>& import) {
   auto impl = std::make_shared<Model::Impl>();
   onnx_import::ImportOptions io;
   io.shapes = o.shapes;
@@ -66,8 +66,12 @@ Model Model::fromBytes(const std::string& bytes, const LoadOptions& options,
   }));
 }
 
-const ModelInfo& Model::info() const { return impl_->info; }
-const std::vector<std::string>& Model::warnings() const { return impl_->warnings; }
+const ModelInfo& Model::info() const {
+  return impl_->info;
+}
+const std::vector<std::string>& Model::warnings() const {
+  return impl_->warnings;
+}
 
 std::vector<std::string> Model::tensorNames() const {
   std::vector<std::string> v;

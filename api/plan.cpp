@@ -49,14 +49,24 @@ void Plan::Impl::describe() {
 
 Plan::Plan(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-const std::vector<LayerInfo>& Plan::layers() const { return impl_->layers; }
-const std::vector<LoadableInfo>& Plan::loadables() const { return impl_->loadables; }
-const PlanSettings& Plan::settings() const { return impl_->settings; }
-std::vector<TensorSpec> Plan::inputs() const { return specsOf(impl_->graph, impl_->graph.inputs); }
+const std::vector<LayerInfo>& Plan::layers() const {
+  return impl_->layers;
+}
+const std::vector<LoadableInfo>& Plan::loadables() const {
+  return impl_->loadables;
+}
+const PlanSettings& Plan::settings() const {
+  return impl_->settings;
+}
+std::vector<TensorSpec> Plan::inputs() const {
+  return specsOf(impl_->graph, impl_->graph.inputs);
+}
 std::vector<TensorSpec> Plan::outputs() const {
   return specsOf(impl_->graph, impl_->graph.outputs);
 }
-const std::vector<std::string>& Plan::warnings() const { return impl_->build.warnings; }
+const std::vector<std::string>& Plan::warnings() const {
+  return impl_->build.warnings;
+}
 
 int64_t Plan::totalMacs() const {
   int64_t m = 0;

@@ -28,10 +28,16 @@ std::vector<PlatformInfo> platforms() {
   return v;
 }
 
-PlatformInfo platform(const std::string& id) { return view(hw::platformById(id)); }
+PlatformInfo platform(const std::string& id) {
+  return view(hw::platformById(id));
+}
 
-std::string rulesMarkdown() { return hw::rulesMarkdown(); }
+std::string rulesMarkdown() {
+  return hw::rulesMarkdown();
+}
 
-const char* version() { return DLASIM_VERSION; }
+const char* version() {
+  return DLASIM_VERSION;
+}
 
 }  // namespace dlasim

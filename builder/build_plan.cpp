@@ -133,8 +133,7 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   if (o.dlaCore >= p.dlaCores)
     fail("--useDLACore=", o.dlaCore, ": ", p.name, " has ", p.dlaCores, " DLA core",
          p.dlaCores > 1 ? "s" : "", " (0..", p.dlaCores - 1, ")");
-  if (o.standalone && o.dlaCore < 0)
-    fail("--buildDLAStandalone needs --useDLACore=N");
+  if (o.standalone && o.dlaCore < 0) fail("--buildDLAStandalone needs --useDLACore=N");
   checkMemPools(o, p, b.warnings);
   // Per-layer flags may name a layer or any ONNX node fused into one.
   std::map<std::string, std::string> layerOf;
@@ -207,28 +206,26 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   if (o.standalone)
     for (const auto& pr : ioProblems) fatal.push_back(pr + " [io.format]");
   if (!fatal.empty())
-    throw VerdictError(cat(fatal.size(), " problem(s) prevent ",
-                           o.standalone
-                               ? "a DLA standalone build"
-                               : "running every layer on DLA core " + std::to_string(o.dlaCore),
-                           o.standalone ? "" : " and --allowGPUFallback is not set",
-                           "; first: ", fatal.front()),
-                       fatal);
+    throw VerdictError(
+        cat(fatal.size(), " problem(s) prevent ",
+            o.standalone ? "a DLA standalone build"
+                         : "running every layer on DLA core " + std::to_string(o.dlaCore),
+            o.standalone ? "" : " and --allowGPUFallback is not set", "; first: ", fatal.front()),
+        fatal);
   for (const auto& pr : ioProblems) b.warnings.push_back(pr + ": a reformat layer runs on the GPU");
   return b;
 }
 
 void assignPrecisions(Graph& g, const BuildResult& b) {
   for (size_t i = 0; i < g.nodes.size(); ++i)
-    g.nodes[i].precision = b.dla && b.partition.loadableOf[i] >= 0 ? b.verdicts[i].precision
-                                                                   : Precision::kFP32;
+    g.nodes[i].precision =
+        b.dla && b.partition.loadableOf[i] >= 0 ? b.verdicts[i].precision : Precision::kFP32;
 }
 
 std::vector<hw::Violation> fallbackReasons(const Graph& g, const BuildResult& b, size_t i) {
   std::vector<hw::Violation> v;
   if (!b.dla || b.partition.loadableOf[i] >= 0) return v;
-  if (!b.forcedGpu[i].empty())
-    v.push_back({"layerDeviceTypes", b.forcedGpu[i], "", "GPU", "DLA"});
+  if (!b.forcedGpu[i].empty()) v.push_back({"layerDeviceTypes", b.forcedGpu[i], "", "GPU", "DLA"});
   for (const auto& x : b.verdicts[i].violations) v.push_back(x);
   for (const auto& e : b.partition.evicted)
     if (e.node == NodeId(i)) v.push_back({e.rule, e.message, "", "", ""});

@@ -15,7 +15,8 @@ using dlasim::CalibrationCache;
 
 /// MinMax calibration: one unfused FP32 run over `inputs`; scale = max|x| / 127 for the graph
 /// inputs and every float layer output.
-CalibrationCache minMaxCalibration(const sim::Graph& g, const std::map<std::string, sim::Tensor>& inputs);
+CalibrationCache minMaxCalibration(const sim::Graph& g,
+                                   const std::map<std::string, sim::Tensor>& inputs);
 
 /// Calibration over a data set (docs/numerics.md "Calibration"): the samples run through `g`
 /// (FP32, unfused, so every layer's output is seen) in batches of the graph's batch size (its

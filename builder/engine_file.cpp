@@ -291,10 +291,10 @@ EngineContents loadEngine(const std::string& path) {
           bad(cat("DLA precision ", prec, " of layer '", n.name, "'"));
         v.precision = Precision(prec);
         for (const auto& r : nj.at("reasons"))
-          v.violations.push_back(
-              {r.at("rule").get<std::string>(), r.at("message").get<std::string>(),
-               r.at("fix").get<std::string>(), r.at("value").get<std::string>(),
-               r.at("limit").get<std::string>()});
+          v.violations.push_back({r.at("rule").get<std::string>(),
+                                  r.at("message").get<std::string>(),
+                                  r.at("fix").get<std::string>(), r.at("value").get<std::string>(),
+                                  r.at("limit").get<std::string>()});
         b.verdicts.push_back(std::move(v));
         b.forcedGpu.push_back(nj.at("forcedGpu").get<std::string>());
       } else {

@@ -1,5 +1,3 @@
-#include "dlasim/io.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -9,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "dlasim/io.h"
 #include "sim/ir/tensor.h"
 
 namespace dlasim {

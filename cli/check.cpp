@@ -33,8 +33,9 @@ void printWork(const Plan& plan, std::ostream& out) {
   out << "\nWork per layer (bytes in the layer's precision):\n"
       << std::left << std::setw(40) << "Layer" << std::setw(5) << "Dev" << std::setw(6) << "Prec"
       << std::setw(7) << "Unit" << std::right << std::setw(14) << "MACs" << std::setw(12)
-      << "ElemOps" << std::setw(12) << "In bytes" << std::setw(12) << "Out bytes"
-      << std::setw(12) << "Wt bytes" << "\n";
+      << "ElemOps" << std::setw(12) << "In bytes" << std::setw(12) << "Out bytes" << std::setw(12)
+      << "Wt bytes"
+      << "\n";
   for (const LayerInfo& l : plan.layers()) {
     std::string name = l.name.size() > 38 ? l.name.substr(0, 35) + "..." : l.name;
     out << std::left << std::setw(40) << name << std::setw(5) << deviceName(l.device)

@@ -56,21 +56,20 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
     TensorMap inputs = prepareInputs(plan.inputs(), o->loadInputs, o->seed, o->onnx);
     TensorMap ref = plan.runReference(inputs);
     TensorMap emu = plan.run(inputs);
-    std::string what =
-        cat(plan.settings().dlaCore >= 0
-                ? cat(plan.settings().platform, " DLA core ", plan.settings().dlaCore)
-                : std::string("GPU only"),
-            ": ", plan.dlaLayers(Precision::kFP16), " DLA layers in emulated FP16, ",
-            plan.dlaLayers(Precision::kINT8), " in emulated INT8");
+    std::string what = cat(plan.settings().dlaCore >= 0 ? cat(plan.settings().platform,
+                                                              " DLA core ", plan.settings().dlaCore)
+                                                        : std::string("GPU only"),
+                           ": ", plan.dlaLayers(Precision::kFP16), " DLA layers in emulated FP16, ",
+                           plan.dlaLayers(Precision::kINT8), " in emulated INT8");
     log.info("Comparing " + what + " against the FP32 reference");
     CompareResult result = compare(ref, emu, co);
     double atol = co.atol, rtol = co.rtol;
     bool allOk = result.passed;
     std::vector<std::string> failed;
     for (const auto& spec : plan.outputs()) {  // in the model's output order
-      const OutputComparison& c = *std::find_if(
-          result.outputs.begin(), result.outputs.end(),
-          [&](const OutputComparison& x) { return x.name == spec.name; });
+      const OutputComparison& c =
+          *std::find_if(result.outputs.begin(), result.outputs.end(),
+                        [&](const OutputComparison& x) { return x.name == spec.name; });
       const DifferenceStats &sa = c.absolute, &sr = c.relative;
       const std::string& name = c.name;
       bool ok = c.passed;

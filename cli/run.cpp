@@ -96,11 +96,10 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   if (!o.loadEngine.empty()) {
     built = Plan::load(o.loadEngine);
     const PlanSettings& e = built->settings();
-    log.info("Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " +
-             e.platform +
-             (e.dlaCore >= 0 ? ", DLA core " + std::to_string(e.dlaCore)
-                             : std::string(", GPU only")) +
-             ")");
+    log.info(
+        "Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " + e.platform +
+        (e.dlaCore >= 0 ? ", DLA core " + std::to_string(e.dlaCore) : std::string(", GPU only")) +
+        ")");
     if (e.platform != o.platform && o.platform != "orin-agx")
       log.warn("--platform=" + o.platform + " ignored: the engine was built for " + e.platform);
   } else {

@@ -1,6 +1,5 @@
 #include "cli/subcommand.h"
 
-
 namespace dlasim::cli {
 
 SubcommandArgs splitSubcommandArgs(int argc, const char* const* argv,

@@ -23,6 +23,8 @@ template <class... Args>
   throw InputError(cat(args...));
 }
 
-inline std::string shapeStr(const Shape& s) { return shapeString(s); }
+inline std::string shapeStr(const Shape& s) {
+  return shapeString(s);
+}
 
 }  // namespace dlasim::cli

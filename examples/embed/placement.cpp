@@ -35,8 +35,8 @@ int main(int argc, char** argv) {
               << " DLA loadables\n";
     for (const auto& l : plan.loadables()) std::cout << "  DLA " << l.name << "\n";
     for (const auto& l : plan.layers()) {
-      std::cout << "  " << dlasim::deviceName(l.device) << " "
-                << dlasim::precisionName(l.precision) << " " << l.type << ": " << l.name << "\n";
+      std::cout << "  " << dlasim::deviceName(l.device) << " " << dlasim::precisionName(l.precision)
+                << " " << l.type << ": " << l.name << "\n";
       for (const auto& r : l.reasons)
         std::cout << "      " << r.rule << ": " << r.message
                   << (r.fix.empty() ? "" : " (fix: " + r.fix + ")") << "\n";

@@ -29,7 +29,7 @@ struct LayerInfo {
   std::string name;                 // TensorRT's layer name ("Conv_0 + Relu_1")
   std::vector<OnnxNode> onnxNodes;  // the ONNX nodes inside it, its own first
   std::string onnxOp;               // the ONNX op type it came from
-  std::string type;                    // TensorRT layer type as printed (CONVOLUTION, ...)
+  std::string type;                 // TensorRT layer type as printed (CONVOLUTION, ...)
   Device device = Device::kGPU;
   int loadable = -1;  // index into Plan::loadables() (-1 on the GPU)
   Precision precision = Precision::kFP32;
@@ -52,13 +52,13 @@ struct SparsityReport {
 
 /// Facts about the engine a plan came from (or was built as).
 struct PlanSettings {
-  std::string platform;       // platform id
-  std::string platformName;   // display name
-  std::string powerMode;      // "" = default
-  int dlaCore = -1;           // -1 = GPU only
-  std::string sourceModel;    // the ONNX file it was built from ("" if from bytes)
-  bool calibrated = false;    // INT8 scales came from a calibration cache
-  bool standalone = false;    // --buildDLAStandalone
+  std::string platform;      // platform id
+  std::string platformName;  // display name
+  std::string powerMode;     // "" = default
+  int dlaCore = -1;          // -1 = GPU only
+  std::string sourceModel;   // the ONNX file it was built from ("" if from bytes)
+  bool calibrated = false;   // INT8 scales came from a calibration cache
+  bool standalone = false;   // --buildDLAStandalone
 };
 
 class Plan {

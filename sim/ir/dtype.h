@@ -9,13 +9,17 @@
 namespace sim {
 
 using DType = dlasim::DataType;
-using dlasim::Precision;
 using dlasim::parsePrecision;
+using dlasim::Precision;
 using dlasim::precisionName;
 
-inline size_t dtypeSize(DType t) { return dlasim::dataTypeSize(t); }
+inline size_t dtypeSize(DType t) {
+  return dlasim::dataTypeSize(t);
+}
 /// Lower-case name as trtexec prints it: float, half, int8, uint8, int32, int64, bool, double.
-inline const char* dtypeName(DType t) { return dlasim::dataTypeName(t); }
+inline const char* dtypeName(DType t) {
+  return dlasim::dataTypeName(t);
+}
 /// Parses the names used by --inputIOFormats (fp32, fp16, int8, ...).
 bool parseDType(const std::string& s, DType* out);
 inline bool isFloating(DType t) {

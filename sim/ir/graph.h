@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/ir/tensor.h"
 #include "sim/ir/attrs.h"
+#include "sim/ir/tensor.h"
 
 namespace sim {
 

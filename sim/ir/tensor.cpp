@@ -123,8 +123,8 @@ Tensor Tensor::castTo(DType to) const {
 Tensor Tensor::fromBytes(DType dtype, Shape shape, const void* bytes, size_t size) {
   Tensor t = uninitialized(dtype, std::move(shape));
   if (size != t.bytes())
-    fail("tensor data has ", size, " bytes, shape ", shapeStr(t.shape_), " of ", sim::dtypeName(dtype),
-         " needs ", t.bytes());
+    fail("tensor data has ", size, " bytes, shape ", shapeStr(t.shape_), " of ",
+         sim::dtypeName(dtype), " needs ", t.bytes());
   if (size) std::memcpy(t.raw(), bytes, size);
   return t;
 }

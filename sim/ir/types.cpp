@@ -20,7 +20,6 @@ bool parseDType(const std::string& s, DType* out) {
   return false;
 }
 
-
 int64_t volume(const Shape& s) {
   int64_t v = 1;
   for (int64_t d : s) v *= d;
@@ -107,7 +106,6 @@ const char* dataTypeName(DataType t) {
   return "?";
 }
 
-
 const char* precisionName(Precision p) {
   switch (p) {
     case Precision::kFP32:
@@ -152,7 +150,9 @@ size_t precisionBytes(Precision p) {
   }
 }
 
-const char* deviceName(Device d) { return d == Device::kDLA ? "DLA" : "GPU"; }
+const char* deviceName(Device d) {
+  return d == Device::kDLA ? "DLA" : "GPU";
+}
 
 const char* engineUnitName(EngineUnit u) {
   switch (u) {
@@ -174,7 +174,9 @@ const char* engineUnitName(EngineUnit u) {
   return "NONE";
 }
 
-std::string shapeString(const Shape& s) { return sim::shapeStr(s); }
+std::string shapeString(const Shape& s) {
+  return sim::shapeStr(s);
+}
 
 std::string printable(const std::string& s) {
   static const char* kHex = "0123456789abcdef";
@@ -202,6 +204,5 @@ std::string printable(const std::string& s) {
   }
   return out;
 }
-
 
 }  // namespace dlasim

@@ -53,8 +53,7 @@ int64_t WorkArgs::outputBytes() const {
 int64_t WorkArgs::constantBytes(int weightInput) const {
   int64_t b = 0;
   for (size_t i = 0; i < in.size(); ++i)
-    if (constant[i] && in[i])
-      b += int(i) == weightInput ? bytes(in[i]) : volume(in[i]->shape) * 4;
+    if (constant[i] && in[i]) b += int(i) == weightInput ? bytes(in[i]) : volume(in[i]->shape) * 4;
   return b;
 }
 

@@ -60,7 +60,7 @@ const OpDef& opDef(OpKind k);
 
 #define OP(Name, TrtType)                                                                  \
   std::vector<TensorDesc> infer##Name(const Node&, const std::vector<const TensorDesc*>&); \
-  LayerWork work##Name(const WorkArgs&);                                                    \
+  LayerWork work##Name(const WorkArgs&);                                                   \
   void run##Name(const Node&, const OpIO&);
 #include "sim/ir/ops.def"
 #undef OP

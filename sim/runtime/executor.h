@@ -41,15 +41,13 @@ class Executor {
   std::vector<int> lastUse_;                  // node index of a tensor's last reader
   std::vector<std::shared_ptr<void>> state_;  // per-node prepared state
   FusionPlan fusion_;
-  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;        // per conv group, built once
-  std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;         // per pooling stage
-  std::vector<const kern::Layout*> layoutOf_;                      // per blocked tensor: its layout
-  std::vector<bool> planTried_;                                    // per group
-  bool reference_;  // everything in FP32
+  std::vector<std::shared_ptr<kern::ConvPlan>> groupPlans_;  // per conv group, built once
+  std::vector<std::shared_ptr<kern::PoolPlan>> poolPlans_;   // per pooling stage
+  std::vector<const kern::Layout*> layoutOf_;                // per blocked tensor: its layout
+  std::vector<bool> planTried_;                              // per group
+  bool reference_;                                           // everything in FP32
   std::map<std::pair<TensorId, Precision>, Tensor> reducedWeights_;  // rounded / quantised copies
-  Precision modeOf(NodeId n) const {
-    return reference_ ? Precision::kFP32 : g_.nodes[n].precision;
-  }
+  Precision modeOf(NodeId n) const { return reference_ ? Precision::kFP32 : g_.nodes[n].precision; }
   const Tensor& reducedWeights(TensorId t, Precision mode);
   const Tensor& weightsFor(NodeId n, TensorId t);
   void reduce(Tensor& t, TensorId id, Precision mode) const;
