@@ -2,6 +2,7 @@
 // TensorRT's entropy (EntropyCalibration2), MinMax and percentile (docs/numerics.md,
 // "Calibration", has the definitions and a worked example).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -351,6 +351,10 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
   for (const auto& vi : graph.output()) {
     TensorId t = b.lookup(vi.name());
     if (t == sim::kNoTensor) fail("graph output '", vi.name(), "' is not produced by any node");
+    // An output a Q/DQ pair passes through keeps the pair's output name, as TensorRT's binding.
+    if (!b.quantized.empty() && b.g.tensor(t).name != vi.name() && b.g.find(vi.name()) == sim::kNoTensor &&
+        b.g.tensor(t).producer >= 0)
+      b.g.rename(t, vi.name());
     b.g.outputs.push_back(t);
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
