@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "sim/ir/error.h"
 #include "sim/runtime/executor.h"
@@ -27,17 +28,24 @@ const char* const kTrtVersion = "8502";
 CalibrationCache CalibrationCache::read(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) fail(path, ": no such calibration cache");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) fail(path, ": cannot open");
+  if (std::filesystem::file_size(path, ec) > (uint64_t(256) << 20))
+    fail(path, ": larger than 256 MiB, not a calibration cache");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, ": cannot open");
+  std::ostringstream all;
+  all << in.rdbuf();
+  const std::string text = all.str();
+  // A foreign file (an engine, an image, ONNX Runtime's flatbuffer table) is binary.
+  for (unsigned char ch : text)
+    if (ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n')
+      fail(path, ": binary data, not a TensorRT calibration cache (text)");
+  std::istringstream f(text);
   CalibrationCache c;
   std::string line;
   int n = 0;
   while (std::getline(f, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    for (unsigned char ch : line)
-      if (ch < 0x20 && ch != '\t')
-        fail(path, ":", n, ": binary data, not a TensorRT calibration cache (text)");
     if (line.size() > 4096) fail(path, ":", n, ": line of ", line.size(), " characters");
     if (n == 1) {
       // TRT-<version digits>-<Algorithm>

@@ -44,8 +44,13 @@ void AbsHistogram::add(const float* x, int64_t n) {
   }
 }
 
-double entropyThreshold(const std::vector<double>& h, double width, int levels) {
-  const size_t bins = h.size(), L = size_t(std::max(levels, 1));
+double entropyThreshold(const std::vector<double>& hist, double width, int levels) {
+  const size_t bins = hist.size(), L = size_t(std::max(levels, 1));
+  // The zero bin counts as its neighbour: ReLU outputs and padding put a spike of exact zeros
+  // there that would otherwise decide the divergence (NVIDIA's pytorch-quantization does the
+  // same in its TensorRT-style entropy calibrator).
+  std::vector<double> h = hist;
+  if (bins > 1) h[0] = h[1];
   std::vector<double> beyond(bins + 1, 0.0);  // beyond[i] = sum of h[i..]
   for (size_t j = bins; j-- > 0;) beyond[j] = beyond[j + 1] + h[j];
   const double total = beyond[0];
@@ -53,34 +58,33 @@ double entropyThreshold(const std::vector<double>& h, double width, int levels) 
   if (bins <= L) return double(bins) * width;  // nothing to choose: the whole range
   double best = std::numeric_limits<double>::infinity();
   size_t bestI = bins;
-  std::vector<double> p(bins), q(bins);
+  std::vector<double> p(bins), mass(L), nonzero(L);
   for (size_t i = L; i <= bins; ++i) {
     std::copy(h.begin(), h.begin() + std::ptrdiff_t(i), p.begin());
     p[i - 1] += beyond[i];
     const double totalQ = total - beyond[i];
     if (totalQ <= 0) continue;
-    const size_t m = i / L;
-    for (size_t g = 0; g < L; ++g) {
-      size_t lo = g * m, hi = g + 1 == L ? i : lo + m;
-      double mass = 0;
-      size_t nonzero = 0;
-      for (size_t j = lo; j < hi; ++j) {
-        mass += h[j];
-        nonzero += p[j] > 0;
-      }
-      for (size_t j = lo; j < hi; ++j) q[j] = p[j] > 0 && nonzero ? mass / double(nonzero) : 0;
+    // Bin j of the first i falls in level j * L / i: L groups of (almost) equal size.
+    std::fill(mass.begin(), mass.end(), 0.0);
+    std::fill(nonzero.begin(), nonzero.end(), 0.0);
+    for (size_t j = 0; j < i; ++j) {
+      size_t g = j * L / i;
+      mass[g] += h[j];
+      nonzero[g] += p[j] > 0;
     }
     double kl = 0;
     for (size_t j = 0; j < i; ++j) {  // terms may be negative: no early exit
       if (p[j] <= 0) continue;
-      if (q[j] <= 0) {
+      size_t g = j * L / i;
+      double qj = mass[g] / nonzero[g];
+      if (qj <= 0) {
         kl = std::numeric_limits<double>::infinity();
         break;
       }
-      double pj = p[j] / total, qj = q[j] / totalQ;
-      kl += pj * std::log(pj / qj);
+      double pj = p[j] / total;
+      kl += pj * std::log(pj / (qj / totalQ));
     }
-    if (kl < best) {
+    if (kl <= best) {  // the largest i on ties, as pytorch-quantization's last argmin
       best = kl;
       bestI = i;
     }

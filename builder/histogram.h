@@ -29,12 +29,14 @@ class AbsHistogram {
 };
 
 /// TensorRT's EntropyCalibration2 threshold (Migacz, "8-bit Inference with TensorRT", GTC
-/// 2017): for each candidate i of [levels, bins], P = the first i bins with the counts beyond
-/// folded into bin i-1 (values clipped to the threshold), Q = the first i bins (without the
-/// clipped counts) merged into `levels` groups of i / levels bins (the last group takes the
-/// rest) and spread evenly back over the bins where P is non-zero; the threshold is i * width
-/// for the i of least KL(P || Q) (the smallest such i on ties). A candidate where Q is zero
-/// where P is not has infinite divergence. Returns 0 for an empty histogram.
+/// 2017; details as NVIDIA's pytorch-quantization reimplements it): bin 0 takes bin 1's count
+/// (a spike of exact zeros would decide the divergence); for each candidate i of [levels,
+/// bins], P = the first i bins with the counts beyond folded into bin i-1 (values clipped to
+/// the threshold), Q = the first i bins (without the clipped counts) merged into `levels`
+/// levels (bin j into level j * levels / i) and spread evenly back over the bins where P is
+/// non-zero; the threshold is i * width for the i of least KL(P || Q) (the largest such i on
+/// ties). A candidate where Q is zero where P is not has infinite divergence. Returns 0 for an
+/// empty histogram.
 double entropyThreshold(const std::vector<double>& hist, double binWidth, int levels = 128);
 
 /// The right edge of the first bin at which the cumulative count reaches `percentile` % of the

@@ -172,8 +172,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       "and writes trtexec's files. Exit codes: 0 success, 1 verdict failed, 2 bad input.\n"
       "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
-      "(emulated build vs FP32, Polygraphy-style; exit 1 over tolerance); dlasim calibrate\n"
-      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim rules.",
+      "[--per-layer] [--json=FILE] (emulated build vs FP32, Polygraphy-style; exit 1 over\n"
+      "tolerance); dlasim calibrate model.onnx --data=FILE|DIR --out=FILE\n"
+      "[--algo=entropy|minmax|percentile] (INT8 cache); dlasim rules.",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.get_formatter()->column_width(40);

@@ -74,13 +74,15 @@ struct LayerComparison {
   double maxAbs = 0, meanAbs = 0;
   double inputError = 0;  // the largest relative error among the tensors the layer reads
   double increase = 0;    // relativeError - inputError: the error this layer adds
-  bool jump = false;      // increase >= jumpThreshold and relativeError >= 2 x inputError
+  /// increase >= jumpThreshold and relativeError >= 2 x inputError, in a layer computing in
+  /// reduced precision (an FP32 layer only amplifies its inputs' error).
+  bool jump = false;
 };
 
 struct PerLayerReport {
   std::vector<LayerComparison> layers;  // one per Plan::layers() entry, same order
   int firstJump = -1;                   // index of the first layer that jumps (-1: none)
-  int largestIncrease = -1;             // index of the layer adding the most error
+  int largestIncrease = -1;             // the reduced-precision layer adding the most error
   CompareResult outputs;                // the graph outputs, as compare() reports them
   TensorMap reference, emulated;        // the two runs' outputs
 };

@@ -15,41 +15,44 @@ using namespace testsupport;
 using builder::entropyThreshold;
 using builder::percentileThreshold;
 
-// The worked example: 16 values of |x| in 8 bins of width 1, merged into 2 levels.
-// Candidates (KL divergence by hand, docs/numerics.md): i=2: 0.0589, i=3: 0.0103, i=4: 0.0499,
-// i=5: 0.0646, i=6, 7: 0.1472, i=8: 0.2338 -> i = 3, threshold 3.0.
-const std::vector<double> kExample = {8, 4, 2, 1, 0, 0, 0, 1};
+// The worked example: |x| in 8 bins of width 1, 20 exact zeros (a ReLU's) in bin 0, merged
+// into 2 levels. Entropy reads bin 0 as its neighbour (4). KL divergence by hand
+// (docs/numerics.md): i=2: 0.0566, i=3: 0.0487, i=4: 0.0089, i=5, 6: 0.0649, i=7: infinite,
+// i=8: 0.1124 -> i = 4, threshold 4.0.
+const std::vector<double> kExample = {20, 4, 2, 1, 0, 0, 0, 1};
 
 TEST(CalibrationAlgorithms, EntropyOnTheWorkedExample) {
-  EXPECT_DOUBLE_EQ(entropyThreshold(kExample, 1.0, 2), 3.0);
-  EXPECT_DOUBLE_EQ(entropyThreshold(kExample, 0.5, 2), 1.5);  // scales with the bin width
+  EXPECT_DOUBLE_EQ(entropyThreshold(kExample, 1.0, 2), 4.0);
+  EXPECT_DOUBLE_EQ(entropyThreshold(kExample, 0.5, 2), 2.0);  // scales with the bin width
+  // The zero spike does not matter: any count in bin 0 gives the same answer.
+  std::vector<double> noSpike = kExample;
+  noSpike[0] = 1;
+  EXPECT_DOUBLE_EQ(entropyThreshold(noSpike, 1.0, 2), 4.0);
 }
 
 TEST(CalibrationAlgorithms, PercentileOnTheWorkedExample) {
-  // Cumulative counts 8, 12, 14, 15, 15, 15, 15, 16 of 16.
+  // Cumulative counts 20, 24, 26, 27, 27, 27, 27, 28 of 28 (the zeros count here).
   EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 50), 1.0);
   EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 75), 2.0);
-  EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 90), 4.0);
-  EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 93.75), 4.0);
+  EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 90), 3.0);
+  EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 95), 4.0);
   EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 99.99), 8.0);
   EXPECT_DOUBLE_EQ(percentileThreshold(kExample, 1.0, 100), 8.0);
 }
 
-// With TensorRT's 2048 bins and 128 levels: mass confined to the first 128 bins is kept exactly
-// at i = 128 (KL 0); a uniform histogram is represented exactly only with every bin (KL 0 at
-// i = 2048, > 0 wherever values are clipped).
+// With TensorRT's 2048 bins and 128 levels. Mass confined to the first 100 bins: KL is 0 at
+// i = 128 (one bin per level) and at i = 129 (its only two-bin level holds two empty bins);
+// ties go to the larger i. A uniform histogram is kept exactly only with every bin.
 TEST(CalibrationAlgorithms, EntropyAtTensorRtSizes) {
   std::vector<double> low(2048, 0.0);
   for (int j = 0; j < 100; ++j) low[size_t(j)] = 1 + j % 3;
-  EXPECT_DOUBLE_EQ(entropyThreshold(low, 0.01), 1.28);
+  EXPECT_DOUBLE_EQ(entropyThreshold(low, 0.01), 1.29);
   std::vector<double> uniform(2048, 5.0);
   EXPECT_DOUBLE_EQ(entropyThreshold(uniform, 0.01), 20.48);
   // A long sparse tail: entropy clips it (threshold well inside), MinMax would not.
   std::vector<double> tail(2048, 0.0);
   for (int j = 0; j < 2048; ++j) tail[size_t(j)] = j < 200 ? 10000.0 / (1 + j) : (j % 7 == 0);
-  double t = entropyThreshold(tail, 1.0);
-  EXPECT_GE(t, 128.0);
-  EXPECT_LT(t, 2048.0);
+  EXPECT_DOUBLE_EQ(entropyThreshold(tail, 1.0), 200.0);
   EXPECT_DOUBLE_EQ(entropyThreshold({}, 1.0), 0.0);
   EXPECT_DOUBLE_EQ(percentileThreshold(std::vector<double>(16, 0.0), 1.0, 50), 0.0);
 }

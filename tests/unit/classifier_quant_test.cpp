@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 
 #include "dlasim/dlasim.h"
 #include "test_support.h"
@@ -82,8 +83,9 @@ TEST(ClassifierQuant, EntropyCalibratedInt8KeepsTop1WithinOnePoint) {
     EXPECT_GE(plan.dlaLayers(dlasim::Precision::kINT8), 5) << platform;
     EXPECT_FALSE(plan.usesDynamicScales());
     double acc = accuracy(plan);
-    EXPECT_NEAR(acc, fp32Accuracy(), 0.01) << platform << ": INT8 " << acc << ", FP32 "
-                                           << fp32Accuracy();
+    std::cout << "[ accuracy ] " << platform << " entropy INT8 " << acc << ", FP32 "
+              << fp32Accuracy() << "\n";
+    EXPECT_NEAR(acc, fp32Accuracy(), 0.01) << platform;
   }
 }
 
@@ -97,8 +99,9 @@ TEST(ClassifierQuant, QdqVersionRunsWithoutCacheAndKeepsTop1) {
     EXPECT_FALSE(plan.usesDynamicScales()) << platform;
     EXPECT_GE(plan.dlaLayers(dlasim::Precision::kINT8), 5) << platform;
     double acc = accuracy(plan);
-    EXPECT_NEAR(acc, fp32Accuracy(), 0.01) << platform << ": Q/DQ INT8 " << acc << ", FP32 "
-                                           << fp32Accuracy();
+    std::cout << "[ accuracy ] " << platform << " Q/DQ INT8 " << acc << ", FP32 "
+              << fp32Accuracy() << "\n";
+    EXPECT_NEAR(acc, fp32Accuracy(), 0.01) << platform;
   }
   // And on the command line, no --calib, no "Dynamic" MinMax.
   Result r = runCli({"--onnx=" + kDir + "/classifier_qdq.onnx", "--shapes=input:8x3x32x32",
