@@ -51,41 +51,52 @@ double entropyThreshold(const std::vector<double>& hist, double width, int level
   // same in its TensorRT-style entropy calibrator).
   std::vector<double> h = hist;
   if (bins > 1) h[0] = h[1];
-  std::vector<double> beyond(bins + 1, 0.0);  // beyond[i] = sum of h[i..]
-  for (size_t j = bins; j-- > 0;) beyond[j] = beyond[j + 1] + h[j];
-  const double total = beyond[0];
+  // Prefix sums make each candidate O(levels) instead of O(bins): H = counts, N = non-empty
+  // bins, S = sum of c·ln c.
+  std::vector<double> H(bins + 1, 0.0), N(bins + 1, 0.0), S(bins + 1, 0.0);
+  for (size_t j = 0; j < bins; ++j) {
+    H[j + 1] = H[j] + h[j];
+    N[j + 1] = N[j] + (h[j] > 0);
+    S[j + 1] = S[j] + (h[j] > 0 ? h[j] * std::log(h[j]) : 0.0);
+  }
+  const double total = H[bins];
   if (total <= 0) return 0;
   if (bins <= L) return double(bins) * width;  // nothing to choose: the whole range
+  constexpr double kTie = 1e-12;  // divergences this close are equal (rounding of the sums)
   double best = std::numeric_limits<double>::infinity();
   size_t bestI = bins;
-  std::vector<double> p(bins), mass(L), nonzero(L);
   for (size_t i = L; i <= bins; ++i) {
-    std::copy(h.begin(), h.begin() + std::ptrdiff_t(i), p.begin());
-    p[i - 1] += beyond[i];
-    const double totalQ = total - beyond[i];
+    const double clipped = total - H[i];  // counts beyond the candidate, folded into bin i-1
+    const double totalQ = H[i];
     if (totalQ <= 0) continue;
-    // Bin j of the first i falls in level j * L / i: L groups of (almost) equal size.
-    std::fill(mass.begin(), mass.end(), 0.0);
-    std::fill(nonzero.begin(), nonzero.end(), 0.0);
-    for (size_t j = 0; j < i; ++j) {
-      size_t g = j * L / i;
-      mass[g] += h[j];
-      nonzero[g] += p[j] > 0;
-    }
-    double kl = 0;
-    for (size_t j = 0; j < i; ++j) {  // terms may be negative: no early exit
-      if (p[j] <= 0) continue;
-      size_t g = j * L / i;
-      double qj = mass[g] / nonzero[g];
-      if (qj <= 0) {
-        kl = std::numeric_limits<double>::infinity();
+    const double last = h[i - 1] + clipped;  // P[i-1]
+    // KL(P||Q) = sum p ln p - sum p ln q, p = P/total, q = Q/totalQ.
+    double klP = (S[i - 1] + (last > 0 ? last * std::log(last) : 0.0)) / total - std::log(total);
+    double klQ = 0;
+    bool infinite = false;
+    for (size_t g = 0; g < L; ++g) {
+      // Level g holds bins j with j * L / i == g: [ceil(g i / L), ceil((g+1) i / L)).
+      size_t lo = (g * i + L - 1) / L, hi = ((g + 1) * i + L - 1) / L;
+      if (lo >= hi) continue;
+      double mass = H[hi] - H[lo], pMass = mass, nonzero = N[hi] - N[lo];
+      if (hi == i) {  // the level of bin i-1, which also holds the clipped counts in P
+        pMass += clipped;
+        nonzero += h[i - 1] == 0 && clipped > 0;
+      }
+      if (pMass <= 0) continue;
+      if (mass <= 0) {
+        infinite = true;
         break;
       }
-      double pj = p[j] / total;
-      kl += pj * std::log(pj / (qj / totalQ));
+      klQ += pMass / total * std::log(mass / nonzero / totalQ);
     }
-    if (kl <= best) {  // the largest i on ties, as pytorch-quantization's last argmin
+    if (infinite) continue;
+    double kl = klP - klQ;
+    if (kl < best - kTie) {
       best = kl;
+      bestI = i;
+    } else if (kl <= best + kTie) {  // the largest i on ties, as pytorch-quantization's argmin
+      best = std::min(best, kl);
       bestI = i;
     }
   }
