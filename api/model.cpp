@@ -90,7 +90,8 @@ Plan Model::build(const BuildConfig& config) const {
   s.powerMode = config.powerMode;
   s.dlaCore = config.dlaCore;
   s.sourceModel = impl_->info.path;
-  s.calibrated = config.calibration.has_value() || builder::hasExplicitScales(impl_->imported.graph);
+  s.calibrated =
+      config.calibration.has_value() || builder::hasExplicitScales(impl_->imported.graph);
   s.standalone = config.standalone;
   p->describe();
   return Plan(p);

@@ -18,8 +18,8 @@ using sim::fail;
 namespace {
 
 // TensorRT's calibrator algorithm names, as its caches' headers spell them.
-const char* const kAlgorithms[] = {"EntropyCalibration2", "EntropyCalibration",
-                                   "MinMaxCalibration", "LegacyCalibration"};
+const char* const kAlgorithms[] = {"EntropyCalibration2", "EntropyCalibration", "MinMaxCalibration",
+                                   "LegacyCalibration"};
 // The TensorRT version written into headers: 8.5.2, JetPack 5.1's (the DLA 3.12 stack).
 const char* const kTrtVersion = "8502";
 

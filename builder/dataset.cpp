@@ -145,8 +145,8 @@ struct Dataset::Impl {
                  std::equal(sample.begin(), sample.end(), shape.begin() + 1)) {
         c.count = shape[0];
       } else {
-        fail(file, ": array shape ", sim::shapeStr(shape), " does not hold ", what,
-             ": expected Nx", sim::shapeStr(sample), " or ", sim::shapeStr(sample));
+        fail(file, ": array shape ", sim::shapeStr(shape), " does not hold ", what, ": expected Nx",
+             sim::shapeStr(sample), " or ", sim::shapeStr(sample));
       }
       if (c.count == 0) fail(file, ": holds no samples (shape ", sim::shapeStr(shape), ")");
       if (bytes < c.offset || (bytes - c.offset) / one != uint64_t(c.count) ||
@@ -210,10 +210,18 @@ Dataset Dataset::load(const std::string& path, const TensorSpec& input) {
   return Dataset(impl);
 }
 
-const std::string& Dataset::input() const { return impl_->input; }
-DataType Dataset::dtype() const { return impl_->dtype; }
-const Shape& Dataset::sampleShape() const { return impl_->sample; }
-int64_t Dataset::size() const { return impl_->size; }
+const std::string& Dataset::input() const {
+  return impl_->input;
+}
+DataType Dataset::dtype() const {
+  return impl_->dtype;
+}
+const Shape& Dataset::sampleShape() const {
+  return impl_->sample;
+}
+int64_t Dataset::size() const {
+  return impl_->size;
+}
 
 std::vector<std::string> Dataset::files() const {
   std::vector<std::string> v;
@@ -243,7 +251,8 @@ Tensor Dataset::samples(int64_t first, int64_t count) const {
         std::ifstream f(c.file, std::ios::binary);
         f.seekg(std::streamoff(c.offset + uint64_t(lo - at) * one));
         f.read(to, std::streamsize(n));
-        if (!f || size_t(f.gcount()) != n) fail(c.file, ": changed or unreadable while calibrating");
+        if (!f || size_t(f.gcount()) != n)
+          fail(c.file, ": changed or unreadable while calibrating");
       }
     }
     at += c.count;

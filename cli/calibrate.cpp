@@ -85,8 +85,8 @@ Model loadAtBatch(const Options& o, const CalibrateArgs& a, std::ostream& err) {
   }
   if (!dynamicBatch) {
     if (a.batch && a.batch != have)
-      fail("--batch=", a.batch, ": input '", name, "' of ", o.onnx, " has a static batch of ",
-           have, "; --batch applies to a dynamic batch dimension");
+      fail("--batch=", a.batch, ": input '", name, "' of ", o.onnx, " has a static batch of ", have,
+           "; --batch applies to a dynamic batch dimension");
     return importModel(o, err);
   }
   Options withBatch = o;
@@ -94,8 +94,8 @@ Model loadAtBatch(const Options& o, const CalibrateArgs& a, std::ostream& err) {
   s[0] = a.batch ? a.batch : 32;
   for (size_t d = 1; d < s.size(); ++d)
     if (s[d] < 0)
-      fail("input '", name, "' has dynamic dimension ", d, ": give its shape with --shapes=",
-           name, ":", s[0], "x...");
+      fail("input '", name, "' has dynamic dimension ", d, ": give its shape with --shapes=", name,
+           ":", s[0], "x...");
   withBatch.shapes[name] = s;
   return importModel(withBatch, err);
 }
@@ -107,8 +107,8 @@ std::function<void(int64_t, int64_t)> progressBar(std::ostream& out) {
     const int width = 40;
     int filled = int(width * done / std::max<int64_t>(total, 1));
     out << "\rCalibrating [" << std::string(size_t(filled), '#')
-        << std::string(size_t(width - filled), '.') << "] " << done << "/" << total
-        << " samples" << (done == total ? "\n" : "") << std::flush;
+        << std::string(size_t(width - filled), '.') << "] " << done << "/" << total << " samples"
+        << (done == total ? "\n" : "") << std::flush;
   };
 }
 

@@ -40,10 +40,9 @@ std::string percent(double share) {
 }  // namespace
 
 int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs a =
-      splitSubcommandArgs(argc, argv,
-                          {"--rtol", "--atol", "--check-error-stat", "--per-layer", "--json",
-                           "--jump-threshold"});
+  SubcommandArgs a = splitSubcommandArgs(
+      argc, argv,
+      {"--rtol", "--atol", "--check-error-stat", "--per-layer", "--json", "--jump-threshold"});
   if (a.model.empty()) {
     err << "dlasim: error: usage: dlasim compare model.onnx [trtexec flags] [--rtol=R] [--atol=A] "
            "[--check-error-stat=elemwise|max|mean|median] [--per-layer] [--jump-threshold=X] "

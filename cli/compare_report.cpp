@@ -28,11 +28,12 @@ nlohmann::ordered_json stats(const DifferenceStats& s) {
 
 void printPerLayer(const PerLayerReport& r, const CompareOptions& o, Log& log) {
   log.info(cat("Per-layer error against FP32 (relative L2 error ||emulated - FP32|| / ||FP32||; ",
-               "a jump adds >= ", o.jumpThreshold, " to its inputs' error and at least doubles it):"));
+               "a jump adds >= ", o.jumpThreshold,
+               " to its inputs' error and at least doubles it):"));
   log.info("      #  device     rel.error   cosine      added  layer");
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerComparison& c = r.layers[i];
-    char idx[16];
+    char idx[32];
     std::snprintf(idx, sizeof idx, "%7zu", i);
     std::string dev = where(c);
     dev.resize(std::max<size_t>(dev.size(), 9), ' ');
@@ -44,7 +45,9 @@ void printPerLayer(const PerLayerReport& r, const CompareOptions& o, Log& log) {
     }
     log.info(cat(idx, "  ", dev, "  ", fixed(c.relativeError, 6), "  ", fixed(c.cosine, 6), "  ",
                  c.increase >= 0 ? "+" : "", fixed(c.increase, 6), "  ", c.name,
-                 int(i) == r.firstJump ? "  <== first jump" : c.jump ? "  <== jump" : ""));
+                 int(i) == r.firstJump ? "  <== first jump"
+                 : c.jump              ? "  <== jump"
+                                       : ""));
   }
   if (r.firstJump >= 0) {
     const LayerComparison& c = r.layers[size_t(r.firstJump)];
@@ -74,9 +77,12 @@ std::string compareJson(const std::string& model, const Plan& plan, const Compar
   j["passed"] = result.passed;
   json outs = json::array();
   for (const auto& c : result.outputs) {
-    json x = {{"name", c.name},     {"shape", c.shape},
-              {"passed", c.passed}, {"cosine", c.cosine},
-              {"absolute", stats(c.absolute)}, {"relative", stats(c.relative)}};
+    json x = {{"name", c.name},
+              {"shape", c.shape},
+              {"passed", c.passed},
+              {"cosine", c.cosine},
+              {"absolute", stats(c.absolute)},
+              {"relative", stats(c.relative)}};
     if (c.classScores) x["classScores"] = {{"rows", c.rows}, {"top1", c.top1}, {"top5", c.top5}};
     outs.push_back(std::move(x));
   }

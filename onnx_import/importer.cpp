@@ -23,7 +23,7 @@ using sim::TensorId;
 class GraphBuilder {
  public:
   sim::Graph g;
-  std::unordered_map<std::string, TensorId> names;  // ONNX tensor name -> IR tensor
+  std::unordered_map<std::string, TensorId> names;   // ONNX tensor name -> IR tensor
   std::unordered_map<std::string, float> quantized;  // QuantizeLinear output -> its scale
 
   TensorId lookup(const std::string& name) const {
@@ -38,9 +38,13 @@ const sim::Graph& NodeContext::graph() const {
   return b_.g;
 }
 
-sim::TensorInfo& NodeContext::tensorInfo(TensorId t) { return b_.g.tensors[t]; }
+sim::TensorInfo& NodeContext::tensorInfo(TensorId t) {
+  return b_.g.tensors[t];
+}
 
-std::unordered_map<std::string, float>& NodeContext::quantizedOutputs() { return b_.quantized; }
+std::unordered_map<std::string, float>& NodeContext::quantizedOutputs() {
+  return b_.quantized;
+}
 
 void NodeContext::error(const std::string& msg) const {
   fail("node '", name_, "' (", opType(), "): ", msg);
@@ -352,8 +356,8 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     TensorId t = b.lookup(vi.name());
     if (t == sim::kNoTensor) fail("graph output '", vi.name(), "' is not produced by any node");
     // An output a Q/DQ pair passes through keeps the pair's output name, as TensorRT's binding.
-    if (!b.quantized.empty() && b.g.tensor(t).name != vi.name() && b.g.find(vi.name()) == sim::kNoTensor &&
-        b.g.tensor(t).producer >= 0)
+    if (!b.quantized.empty() && b.g.tensor(t).name != vi.name() &&
+        b.g.find(vi.name()) == sim::kNoTensor && b.g.tensor(t).producer >= 0)
       b.g.rename(t, vi.name());
     b.g.outputs.push_back(t);
   }

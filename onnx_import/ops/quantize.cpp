@@ -26,8 +26,9 @@ struct QuantParams {
 QuantParams readParams(NodeContext& ctx, const sim::Shape& shape, DType quantized) {
   QuantParams p;
   if (ctx.hasAttr("block_size") && ctx.attrInt("block_size", 0) != 0)
-    ctx.error("blocked quantisation (block_size) is not supported: the DLA quantises per tensor "
-              "and weights per output channel");
+    ctx.error(
+        "blocked quantisation (block_size) is not supported: the DLA quantises per tensor "
+        "and weights per output channel");
   const sim::Tensor& s = ctx.requireConstant(1, "the scale");
   if (s.dtype() != DType::kFloat)
     ctx.error(sim::cat("the scale has type ", sim::dtypeName(s.dtype()), "; float32 expected"));
@@ -41,12 +42,10 @@ QuantParams readParams(NodeContext& ctx, const sim::Shape& shape, DType quantize
   if (p.perChannel) {
     int64_t axis = ctx.attrInt("axis", 1);
     if (!sim::normalizeAxis(axis, int64_t(shape.size()), &p.axis))
-      ctx.error(sim::cat("axis ", axis, " is out of range for input shape ",
-                         sim::shapeStr(shape)));
+      ctx.error(sim::cat("axis ", axis, " is out of range for input shape ", sim::shapeStr(shape)));
     if (shape[size_t(p.axis)] != int64_t(p.scales.size()))
       ctx.error(sim::cat("per-channel scale has ", p.scales.size(), " values, but axis ", p.axis,
-                         " of input shape ", sim::shapeStr(shape), " has ",
-                         shape[size_t(p.axis)]));
+                         " of input shape ", sim::shapeStr(shape), " has ", shape[size_t(p.axis)]));
   }
   for (size_t i = 0; i < p.scales.size(); ++i)
     if (!(p.scales[i] > 0) || !std::isfinite(p.scales[i]))
@@ -55,19 +54,19 @@ QuantParams readParams(NodeContext& ctx, const sim::Shape& shape, DType quantize
   if (!ctx.hasInput(2)) return p;  // no zero point: int8, zero (what TensorRT assumes)
   const sim::Tensor& z = ctx.requireConstant(2, "the zero point");
   if (z.dtype() == DType::kUInt8)
-    ctx.error("the zero point is uint8: asymmetric uint8 quantisation is not supported (TensorRT "
-              "and the DLA quantise to int8 with zero point 0)");
+    ctx.error(
+        "the zero point is uint8: asymmetric uint8 quantisation is not supported (TensorRT "
+        "and the DLA quantise to int8 with zero point 0)");
   if (z.dtype() != DType::kInt8 && !(z.dtype() == DType::kInt32 && quantized == DType::kInt32))
-    ctx.error(sim::cat("the zero point has type ", sim::dtypeName(z.dtype()),
-                       "; int8 expected"));
+    ctx.error(sim::cat("the zero point has type ", sim::dtypeName(z.dtype()), "; int8 expected"));
   if (size_t(z.size()) != p.scales.size())
-    ctx.error(sim::cat("the zero point has ", z.size(), " values for ", p.scales.size(),
-                       " scales"));
+    ctx.error(
+        sim::cat("the zero point has ", z.size(), " values for ", p.scales.size(), " scales"));
   std::vector<int64_t> zv = z.asInt64();
   for (size_t i = 0; i < zv.size(); ++i)
     if (zv[i] != 0)
-      ctx.error(sim::cat("zero point", zv.size() > 1 ? sim::cat("[", i, "]") : std::string(),
-                         " = ", zv[i], " is not 0: the DLA quantises symmetrically"));
+      ctx.error(sim::cat("zero point", zv.size() > 1 ? sim::cat("[", i, "]") : std::string(), " = ",
+                         zv[i], " is not 0: the DLA quantises symmetrically"));
   return p;
 }
 
@@ -136,8 +135,9 @@ std::vector<TensorId> importDequantizeLinear(NodeContext& ctx) {
                        "imports DequantizeLinear on constants (weights) or after a "
                        "QuantizeLinear"));
   if (c->dtype() == DType::kUInt8)
-    ctx.error("input is uint8: asymmetric uint8 quantisation is not supported (TensorRT and the "
-              "DLA quantise to int8 with zero point 0)");
+    ctx.error(
+        "input is uint8: asymmetric uint8 quantisation is not supported (TensorRT and the "
+        "DLA quantise to int8 with zero point 0)");
   if (c->dtype() != DType::kInt8 && c->dtype() != DType::kInt32)
     ctx.error(sim::cat("input '", in, "' has type ", sim::dtypeName(c->dtype()),
                        "; int8 or int32 expected"));

@@ -33,8 +33,9 @@ struct TensorDesc {
 /// index of `axis`) so that INT8 layers re-quantise them exactly as the model defines.
 struct Quantization {
   float scale = 0;  // 0 = none
-  std::vector<float> channelScales;  // weights only; empty = per tensor (or computed)
-  int axis = 0;                      // the dimension channelScales runs along
+  /// Weights only: one scale per index of dimension `axis`; empty = per tensor (or computed).
+  std::vector<float> channelScales;
+  int axis = 0;
   bool has() const { return scale > 0; }
 };
 

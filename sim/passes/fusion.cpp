@@ -66,7 +66,8 @@ void fuseLikeTensorRT(sim::Graph& g) {
       sim::Quantization wq = w.quant;
       if (!wq.channelScales.empty() || wq.has()) {
         if (wq.channelScales.empty()) wq.channelScales.assign(size_t(k), wq.scale);
-        for (int64_t o = 0; o < k; ++o) wq.channelScales[size_t(o)] *= std::fabs(s.data<float>()[o]);
+        for (int64_t o = 0; o < k; ++o)
+          wq.channelScales[size_t(o)] *= std::fabs(s.data<float>()[o]);
         wq.scale = 0;
         wq.axis = 0;
       }

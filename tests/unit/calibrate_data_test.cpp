@@ -55,7 +55,9 @@ TEST(Dataset, NpyFolderAndMemoryGiveTheSameSamples) {
     ASSERT_EQ(a.shape(), (dlasim::Shape{count, 3, 32, 32}));
     size_t one = a.bytes() / size_t(count);
     for (int64_t k = 0; k < count; ++k) {
-      auto at = [&](const dlasim::Tensor& t) { return static_cast<const char*>(t.raw()) + k * one; };
+      auto at = [&](const dlasim::Tensor& t) {
+        return static_cast<const char*>(t.raw()) + k * one;
+      };
       EXPECT_EQ(std::memcmp(at(a), at(b), one), 0) << "sample " << first + k << " (folder)";
       EXPECT_EQ(std::memcmp(at(a), at(c), one), 0) << "sample " << first + k << " (memory)";
     }
@@ -130,9 +132,8 @@ TEST(CalibrateData, CliWritesEachAlgorithmsCache) {
   EXPECT_LE(caches["percentile"].scales.at("input"), caches["minmax"].scales.at("input"));
   EXPECT_EQ(caches["entropy"].scales.size(), caches["minmax"].scales.size());
   // The cache works as --calib: every DLA layer has its scales.
-  Result run = runCli({"--onnx=" + kModelBN, "--shapes=input:8x3x32x32", "--int8",
-                       "--useDLACore=0", "--allowGPUFallback",
-                       "--calib=" + (dir / "entropy.cache").string()});
+  Result run = runCli({"--onnx=" + kModelBN, "--shapes=input:8x3x32x32", "--int8", "--useDLACore=0",
+                       "--allowGPUFallback", "--calib=" + (dir / "entropy.cache").string()});
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_NE(run.out.find("0 DLA layers in emulated FP16, 4 in emulated INT8"), std::string::npos)
       << run.out;
@@ -176,8 +177,7 @@ TEST(CalibrateData, OutputIsNeverOverwrittenWithoutForce) {
   writeFile(out, "mine");
   Result r = runCli({"calibrate", kModelBN, data, "--out=" + out});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("c.cache: exists; add --force to overwrite it"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("c.cache: exists; add --force to overwrite it"), std::string::npos) << r.err;
   EXPECT_EQ(readFile(out), "mine");
   Result forced = runCli({"calibrate", kModelBN, data, "--out=" + out, "--force"});
   ASSERT_EQ(forced.code, 0) << forced.err;
@@ -186,10 +186,9 @@ TEST(CalibrateData, OutputIsNeverOverwrittenWithoutForce) {
   std::string model = readFile(kModelBN);
   EXPECT_EQ(runCli({"calibrate", kModelBN, data, "--out=" + kModelBN, "--force"}).code, 2);
   EXPECT_EQ(readFile(kModelBN), model);
-  EXPECT_EQ(runCli({"calibrate", kModelBN, data, "--out=" + (dir / "data.npy").string(),
-                    "--force"})
-                .code,
-            2);
+  EXPECT_EQ(
+      runCli({"calibrate", kModelBN, data, "--out=" + (dir / "data.npy").string(), "--force"}).code,
+      2);
 }
 
 TEST(CalibrateData, BadFlagsAndDataAreExitTwo) {

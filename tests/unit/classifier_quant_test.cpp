@@ -69,11 +69,10 @@ TEST(ClassifierQuant, EntropyCalibratedInt8KeepsTop1WithinOnePoint) {
   TempDir dir("classifier_int8");
   std::string cache = (dir / "classifier.cache").string();
   // As a user would: the command line, default algorithm (entropy) and batch (32).
-  Result r = runCli({"calibrate", kDir + "/classifier.onnx", "--data=" + kDir + "/calib.npy",
-                     "--out=" + cache});
+  Result r = runCli(
+      {"calibrate", kDir + "/classifier.onnx", "--data=" + kDir + "/calib.npy", "--out=" + cache});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  EXPECT_NE(r.out.find("entropy over 500 samples in 16 batches of 32"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("entropy over 500 samples in 16 batches of 32"), std::string::npos) << r.out;
   dlasim::Model model = loadAt("classifier.onnx", kBatch);
   for (const std::string platform : {"orin-agx", "xavier-agx"}) {
     dlasim::BuildConfig cfg = int8On(platform);
@@ -99,8 +98,8 @@ TEST(ClassifierQuant, QdqVersionRunsWithoutCacheAndKeepsTop1) {
     EXPECT_FALSE(plan.usesDynamicScales()) << platform;
     EXPECT_GE(plan.dlaLayers(dlasim::Precision::kINT8), 5) << platform;
     double acc = accuracy(plan);
-    std::cout << "[ accuracy ] " << platform << " Q/DQ INT8 " << acc << ", FP32 "
-              << fp32Accuracy() << "\n";
+    std::cout << "[ accuracy ] " << platform << " Q/DQ INT8 " << acc << ", FP32 " << fp32Accuracy()
+              << "\n";
     EXPECT_NEAR(acc, fp32Accuracy(), 0.01) << platform;
   }
   // And on the command line, no --calib, no "Dynamic" MinMax.

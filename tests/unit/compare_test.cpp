@@ -59,8 +59,9 @@ TEST(Calibrate, WritesACacheThatCalibMakesAllDlaLayersInt8) {
   EXPECT_NE(run.out.find("INT8 scales applied"), std::string::npos);
   EXPECT_NE(run.out.find("Numerics: 0 DLA layers in emulated FP16, 4 in emulated INT8"),
             std::string::npos)
-      << run.out;  // every DLA layer has its scales                                      // every DLA layer has scales
-  EXPECT_EQ(runCli({"calibrate", kModelBN}).code, 2);  // no --out
+      << run.out;  // every DLA layer has its scales                                      // every
+                   // DLA layer has scales
+  EXPECT_EQ(runCli({"calibrate", kModelBN}).code, 2);                       // no --out
   EXPECT_EQ(runCli({"calibrate", kModelBN, "--out=" + kModelBN}).code, 2);  // never over the model
 }
 

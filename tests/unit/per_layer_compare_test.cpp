@@ -75,8 +75,9 @@ std::vector<std::string> commonFlags(const TempDir& dir, const std::string& cach
         kDir + "/test_x.npy", {"input", dlasim::DataType::kFloat, {16, 3, 32, 32}});
     dlasim::saveNpy(batch, test.samples(0, 16));
   }
-  return {"compare", kClassifier, "--shapes=input:16x3x32x32", "--int8", "--fp16",
-          "--useDLACore=0", "--calib=" + cache, "--loadInputs=input:" + batch, "--per-layer"};
+  return {
+      "compare",        kClassifier,        "--shapes=input:16x3x32x32",   "--int8",     "--fp16",
+      "--useDLACore=0", "--calib=" + cache, "--loadInputs=input:" + batch, "--per-layer"};
 }
 
 TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
@@ -88,16 +89,14 @@ TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
   Result ok = runCli(good);
   ASSERT_EQ(ok.code, 0) << ok.err << ok.out;
   EXPECT_NE(ok.out.find("Class scores (16 rows): top-1 agreement"), std::string::npos) << ok.out;
-  EXPECT_NE(ok.out.find("No jump; the most error is added by layer"), std::string::npos)
-      << ok.out;
+  EXPECT_NE(ok.out.find("No jump; the most error is added by layer"), std::string::npos) << ok.out;
   // With the ruined scale: the report marks that layer, and the JSON says the same.
   std::vector<std::string> bad = commonFlags(dir, c.ruined);
   bad.push_back("--json=" + (dir / "report.json").string());
   Result r = runCli(bad);
   EXPECT_EQ(r.code, 1) << r.err << r.out;  // the outputs are off too
   EXPECT_NE(r.out.find("' (CONVOLUTION, DLA INT8): relative error"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("First jump: layer 3 '" + kRuinedLayer + "'"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("First jump: layer 3 '" + kRuinedLayer + "'"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(kRuinedLayer + "  <== first jump"), std::string::npos) << r.out;
   auto j = nlohmann::json::parse(readFile(dir / "report.json"));
   EXPECT_EQ(j["perLayer"]["firstJump"]["name"], kRuinedLayer);
@@ -139,15 +138,17 @@ TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
   EXPECT_GT(l.relativeError, 0.3);
   EXPECT_LT(l.inputError, 0.01);  // FP16 before it
   EXPECT_EQ(r.largestIncrease, r.firstJump);
-  for (int i = 0; i < r.firstJump; ++i)
+  for (int i = 0; i < r.firstJump; ++i) {
     if (r.layers[size_t(i)].compared) EXPECT_LT(r.layers[size_t(i)].relativeError, 0.01) << i;
+  }
   // The per-layer run's outputs are Plan::run's (same fused emulation) and the reference's.
   dlasim::TensorMap emu = plan.run(in), ref = plan.runReference(in);
   const dlasim::Tensor &a = r.emulated.at("output"), &b = emu.at("output");
   for (int64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.data<float>()[i], b.data<float>()[i]);
   const dlasim::Tensor &c1 = r.reference.at("output"), &c2 = ref.at("output");
   for (int64_t i = 0; i < c1.size(); ++i)
-    EXPECT_NEAR(c1.data<float>()[i], c2.data<float>()[i], 1e-4 * (1 + std::fabs(c2.data<float>()[i])));
+    EXPECT_NEAR(c1.data<float>()[i], c2.data<float>()[i],
+                1e-4 * (1 + std::fabs(c2.data<float>()[i])));
 }
 
 }  // namespace

@@ -40,14 +40,14 @@ void initI8(onnx::ModelProto& m, const std::string& name, const std::vector<int6
 
 // What a test changes in the model below.
 struct Variant {
-  float inScale = 0.02f;                             // the input's Q/DQ scale
+  float inScale = 0.02f;                               // the input's Q/DQ scale
   std::vector<float> wScales = {0.01f, 0.02f, 0.04f};  // conv weights, per output channel
   int8_t inZeroPoint = 0;
   bool uint8ZeroPoint = false;
   int64_t wAxis = 0;
   float dqScale = 0.02f;  // the input's DequantizeLinear scale (must match inScale)
   bool perChannelActivation = false;
-  bool qFeedsConv = false;  // the input's Q output read by the Conv directly
+  bool qFeedsConv = false;     // the input's Q output read by the Conv directly
   bool floatWeightsQ = false;  // float weights -> Q -> DQ instead of int8 -> DQ
 };
 
@@ -82,8 +82,8 @@ onnx::ModelProto qdqConvModel(const Variant& v = {}) {
     std::vector<float> wf;
     for (size_t i = 0; i < q8.size(); ++i) wf.push_back(float(q8[i]) * v.wScales[i / 2]);
     initF32(m, "w_float", {3, 2, 1, 1}, wf);
-    attrInt(addNode(m, "QuantizeLinear", "w_q", {"w_float", "w_scale", "w_zp"}, {"w_int8"}),
-            "axis", v.wAxis);
+    attrInt(addNode(m, "QuantizeLinear", "w_q", {"w_float", "w_scale", "w_zp"}, {"w_int8"}), "axis",
+            v.wAxis);
   } else {
     initI8(m, "w_int8", {3, 2, 1, 1}, q8);
   }
@@ -126,8 +126,8 @@ TEST(QdqImport, PairsBecomeScalesAndNoLayers) {
   ASSERT_EQ(plan.layers().size(), 1u);
   EXPECT_EQ(plan.layers()[0].name, "conv + relu");
   EXPECT_EQ(plan.layers()[0].precision, dlasim::Precision::kINT8);
-  EXPECT_TRUE(plan.settings().calibrated);   // the model brings its scales
-  EXPECT_FALSE(plan.usesDynamicScales());    // no MinMax from the run's inputs
+  EXPECT_TRUE(plan.settings().calibrated);  // the model brings its scales
+  EXPECT_FALSE(plan.usesDynamicScales());   // no MinMax from the run's inputs
   const sim::Graph& g = dlasim::PlanAccess::of(plan).graph;
   EXPECT_FLOAT_EQ(g.tensor(g.find("x")).quant.scale, 0.02f);
   EXPECT_FLOAT_EQ(g.tensor(g.find("y")).quant.scale, 0.05f);
@@ -156,7 +156,9 @@ TEST(QdqImport, EmulatedInt8UsesTheModelsScales) {
       for (int p = 0; p < 4; ++p) {
         float w0 = float(k + 1) * v.wScales[size_t(k)], w1 = -2.f * w0;
         float acc = q(xv[size_t(p)], 0.02f) * w0 + q(xv[size_t(4 + p)], 0.02f) * w1 +
-                    (k == 0 ? 0.1f : k == 2 ? -0.1f : 0.f);
+                    (k == 0   ? 0.1f
+                     : k == 2 ? -0.1f
+                              : 0.f);
         float want = q(std::max(acc, 0.f), 0.05f);
         EXPECT_NEAR(y.data<float>()[k * 4 + p], want, 1e-6) << "channel " << k << " pixel " << p;
       }
@@ -197,8 +199,9 @@ TEST(QdqImport, BadQdqIsOneErrorNamingTheNode) {
       [](Variant& v) { v.inZeroPoint = 3; });
   add("uint8 zero point", {"node 'x_q'", "uint8"}, [](Variant& v) { v.uint8ZeroPoint = true; });
   add("per-channel scale of the wrong size",
-      {"node 'w_dq'", "per-channel scale has 2 values, but axis 0", "has 3"},
-      [](Variant& v) { v.wScales = {0.01f, 0.02f}; });
+      {"node 'w_dq'", "per-channel scale has 2 values, but axis 0", "has 3"}, [](Variant& v) {
+        v.wScales = {0.01f, 0.02f};
+      });
   add("weights quantised along the input channels",
       {"node 'conv' (Conv)", "along axis 1; a convolution needs axis 0"}, [](Variant& v) {
         v.wScales = {0.01f, 0.02f};
@@ -212,7 +215,8 @@ TEST(QdqImport, BadQdqIsOneErrorNamingTheNode) {
       [](Variant& v) { v.dqScale = 0.04f; });
   for (const auto& c : cases) {
     std::string e = importError(qdqConvModel(c.v));
-    for (const auto& part : c.expect) EXPECT_NE(e.find(part), std::string::npos) << c.what << ": " << e;
+    for (const auto& part : c.expect)
+      EXPECT_NE(e.find(part), std::string::npos) << c.what << ": " << e;
     EXPECT_EQ(e.find('\n'), std::string::npos) << c.what;
   }
   // On the command line: one line, exit 2.
@@ -222,8 +226,7 @@ TEST(QdqImport, BadQdqIsOneErrorNamingTheNode) {
   saveModel(qdqConvModel(v), dir / "bad.onnx");
   Result r = runCli({"--onnx=" + (dir / "bad.onnx").string(), "--int8", "--useDLACore=0"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("bad.onnx: node 'x_q' (QuantizeLinear): zero point = 3"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("bad.onnx: node 'x_q' (QuantizeLinear): zero point = 3"), std::string::npos)
       << r.err;
 }
 
@@ -263,8 +266,7 @@ TEST(QdqImport, ScalesPropagateThroughMaxPool) {
   dlasim::Plan plan = model.build(cfg);
   const sim::Graph& g = dlasim::PlanAccess::of(plan).graph;
   EXPECT_FLOAT_EQ(g.tensor(g.find("c")).quant.scale, 0.01f);  // from after the pooling
-  for (const auto& l : plan.layers())
-    EXPECT_EQ(l.precision, dlasim::Precision::kINT8) << l.name;
+  for (const auto& l : plan.layers()) EXPECT_EQ(l.precision, dlasim::Precision::kINT8) << l.name;
 }
 
 // An explicitly quantised model given a cache keeps its own scales (a warning says so).
