@@ -7,13 +7,33 @@
 namespace builder {
 
 void AbsHistogram::add(const float* x, int64_t n) {
+  const size_t bins = counts_.size(), last = bins - 1;
+  constexpr float kMax = std::numeric_limits<float>::max();
+  std::vector<float> beyond;  // finite values above the range (a new max: rare after a batch)
+  if (range_ > 0) {
+    // One pass: bin what fits, set the rest aside.
+    const float perBin = float(double(bins) / range_), top = float(range_);
+    float fit = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      float a = std::fabs(x[i]);
+      if (a <= top) {
+        ++counts_[std::min(size_t(a * perBin), last)];
+        fit = std::max(fit, a);
+      } else if (a <= kMax) {
+        beyond.push_back(a);
+      }
+    }
+    amax_ = std::max(amax_, fit);
+    if (beyond.empty()) return;
+    x = beyond.data();
+    n = int64_t(beyond.size());
+  }
   float m = 0;
   for (int64_t i = 0; i < n; ++i) {
     float a = std::fabs(x[i]);
-    if (a <= std::numeric_limits<float>::max()) m = std::max(m, a);  // skips Inf and NaN
+    if (a <= kMax) m = std::max(m, a);  // skips Inf and NaN
   }
   amax_ = std::max(amax_, m);
-  const size_t bins = counts_.size();
   if (m > range_) {
     if (range_ == 0) {
       range_ = m;  // zeros counted so far stay in bin 0
@@ -33,14 +53,9 @@ void AbsHistogram::add(const float* x, int64_t n) {
     return;
   }
   const float perBin = float(double(bins) / range_);
-  const size_t last = bins - 1;
   for (int64_t i = 0; i < n; ++i) {
-    float a = std::fabs(x[i]) * perBin;
-    if (!(a <= float(last))) {  // the top bin, Inf or NaN
-      if (std::fabs(x[i]) <= std::numeric_limits<float>::max()) ++counts_[last];
-      continue;
-    }
-    ++counts_[size_t(a)];
+    float a = std::fabs(x[i]);
+    if (a <= kMax) ++counts_[std::min(size_t(a * perBin), last)];
   }
 }
 
