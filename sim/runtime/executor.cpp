@@ -26,6 +26,22 @@ Executor::Executor(const Graph& g, bool reference, bool fuse)
   for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
 }
 
+namespace {
+
+// Fake-quantises w with one scale per index along q.axis (weights from an ONNX
+// DequantizeLinear); the importer checked that the scales match that dimension.
+void quantizeAlongAxis(Tensor& w, const Quantization& q) {
+  const Shape& s = w.shape();
+  int64_t outer = volume(s, 0, size_t(q.axis)), c = s[size_t(q.axis)],
+          inner = volume(s, size_t(q.axis) + 1, s.size());
+  float* p = w.data<float>();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < c; ++k)
+      kern::numeric::fakeQuantizeInt8(p + (o * c + k) * inner, inner, q.channelScales[size_t(k)]);
+}
+
+}  // namespace
+
 void Executor::reduce(Tensor& t, TensorId id, Precision mode) const {
   if (mode == Precision::kFP16) kern::numeric::roundToFp16(t.data<float>(), t.size());
   if (mode == Precision::kINT8)
@@ -37,8 +53,13 @@ const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
   auto it = reducedWeights_.find(key);
   if (it != reducedWeights_.end()) return it->second;
   Tensor r = g_.tensor(t).value.clone();
+  const Quantization& q = g_.tensor(t).quant;
   if (mode == Precision::kFP16) kern::numeric::roundToFp16(r.data<float>(), r.size());
-  if (mode == Precision::kINT8)  // per output channel (dim 0), symmetric
+  if (mode == Precision::kINT8 && !q.channelScales.empty())
+    quantizeAlongAxis(r, q);  // the model's own scales (Q/DQ)
+  else if (mode == Precision::kINT8 && q.has())
+    kern::numeric::fakeQuantizeInt8(r.data<float>(), r.size(), q.scale);
+  else if (mode == Precision::kINT8)  // per output channel (dim 0), symmetric
     kern::numeric::fakeQuantizeInt8PerChannel(r.data<float>(), r.shape()[0],
                                               r.size() / std::max<int64_t>(r.shape()[0], 1));
   return reducedWeights_[key] = std::move(r);
@@ -103,6 +124,12 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
         const Node& head = g_.nodes[fusion_.groups[group].conv >= 0 ? fusion_.groups[group].conv
                                                                     : fusion_.groups[group].pool];
         fail("node '", head.name, "' (", head.onnxOp, "): ", e.what());
+      }
+      if (afterLayer) {
+        std::vector<Tensor*> outs;
+        for (TensorId t : n.outputs)
+          outs.push_back(t == kNoTensor || fusion_.blocked[t] ? nullptr : &live[t]);
+        afterLayer(NodeId(i), outs);
       }
     } else {
       OpIO io;
