@@ -21,12 +21,14 @@ void Plan::Impl::describe() {
     const sim::Node& n = g.nodes[i];
     LayerInfo l;
     l.name = n.name;
-    l.onnxNodes.push_back({n.firstName(), n.onnxOp});
-    for (const auto& f : n.fused) l.onnxNodes.push_back({f.first, f.second});
+    l.onnxNodes.push_back({n.onnxName.empty() ? n.firstName() : n.onnxName, n.onnxOp});
+    // Layers TensorRT's parser adds ("(Unnamed Layer* 7) [Shuffle]") are not ONNX nodes.
+    for (const auto& f : n.fused)
+      if (f.first.rfind("(Unnamed Layer* ", 0) != 0) l.onnxNodes.push_back({f.first, f.second});
     l.onnxOp = n.onnxOp;
     l.loadable = b.partition.loadableOf[i];
     l.device = l.loadable >= 0 ? Device::kDLA : Device::kGPU;
-    l.type = l.loadable >= 0 ? sim::trtLayerType(n.kind) : builder::gpuLayerType(n);
+    l.type = builder::gpuLayerType(n);
     l.precision = n.precision;
     for (const auto& v : builder::fallbackReasons(g, b, i))
       l.reasons.push_back({v.rule, v.message, v.value, v.limit, v.fix});

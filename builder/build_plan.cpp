@@ -112,6 +112,9 @@ std::string gpuLayerType(const Node& n) {
   // TensorRT's ONNX parser imports InstanceNormalization as a plugin.
   if (n.kind == OpKind::kNormalization && n.get<NormAttrs>().type == NormType::kInstance)
     return "PLUGIN_V2";
+  // A Gemm / MatMul the parser built as a fully connected layer (held as a 1x1 convolution).
+  if (n.kind == OpKind::kConvolution && (n.onnxOp == "Gemm" || n.onnxOp == "MatMul"))
+    return "FULLY_CONNECTED";
   return trtLayerType(n.kind);
 }
 
@@ -142,6 +145,7 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     layerOf[n.firstName()] = n.name;
     for (const auto& f : n.fused) layerOf[f.first] = n.name;
   }
+  for (const auto& n : g.nodes) layerOf.emplace(n.onnxName, n.name);
   for (const auto& [name, v] : o.layerPrecisions)
     if (!layerOf.count(name)) fail("--layerPrecisions: no layer named '", name, "'");
   for (const auto& [name, v] : o.layerDevices)

@@ -130,6 +130,7 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
     json nj = {{"kind", int(n.kind)},
                {"name", n.name},
                {"onnxOp", n.onnxOp},
+               {"onnxName", n.onnxName},
                {"pattern", n.pattern},
                {"originalName", n.originalName},
                {"fused", n.fused},
@@ -255,6 +256,7 @@ EngineContents loadEngine(const std::string& path) {
       n.kind = OpKind(kind);
       n.name = nj.at("name").get<std::string>();
       n.onnxOp = nj.at("onnxOp").get<std::string>();
+      n.onnxName = nj.value("onnxName", n.name);
       n.pattern = nj.at("pattern").get<std::string>();
       n.originalName = nj.at("originalName").get<std::string>();
       n.fused = nj.at("fused").get<std::vector<std::pair<std::string, std::string>>>();
