@@ -29,10 +29,11 @@ void Plan::Impl::describe() {
     l.loadable = b.partition.loadableOf[i];
     l.device = l.loadable >= 0 ? Device::kDLA : Device::kGPU;
     l.type = builder::gpuLayerType(n);
-    l.precision = n.precision;
+    // GPU layers report TensorRT's pick (their emulated numerics stay FP32, design §4).
+    l.precision = builder::reportedPrecision(g, b, i);
     for (const auto& v : builder::fallbackReasons(g, b, i))
       l.reasons.push_back({v.rule, v.message, v.value, v.limit, v.fix});
-    l.work = sim::layerWork(g, n);
+    l.work = builder::reportedWork(g, b, i);
     for (sim::TensorId t : n.inputs)
       if (t != sim::kNoTensor) l.inputs.push_back(g.tensor(t).name);
     for (sim::TensorId t : n.outputs)

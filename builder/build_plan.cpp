@@ -4,6 +4,9 @@
 #include <set>
 
 #include "builder/calibration.h"
+#include "builder/gpu_precision.h"
+#include "builder/layer_flags.h"
+#include "sim/ops/op_def.h"
 
 namespace builder {
 
@@ -100,6 +103,43 @@ std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildCon
   return problems;
 }
 
+// The precision of each GPU layer (TensorRT's pick, BuildResult::gpuPrecision), and what
+// --precisionConstraints makes of the requests: an obeyed request no kernel meets is a problem
+// that fails the build (returned, one line per layer); a preferred one falls back with a
+// warning.
+std::vector<std::string> choosePrecisions(const Graph& g, const dlasim::BuildConfig& o,
+                                          const LayerRequests& req, BuildResult& b) {
+  std::vector<std::string> problems;
+  const bool obey = o.precisionConstraints == dlasim::PrecisionConstraints::kObey;
+  b.gpuPrecision.assign(g.nodes.size(), Precision::kFP32);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    bool dla = b.dla && b.partition.loadableOf[i] >= 0;
+    bool scaled = !o.calibration;  // "Calibration: Dynamic" gives every tensor a range
+    if (!scaled) {
+      scaled = true;
+      for (TensorId t : n.inputs)
+        if (t != kNoTensor && !g.tensor(t).isConstant() && !g.tensor(t).quant.has()) scaled = false;
+      for (TensorId t : n.outputs)
+        if (t != kNoTensor && !g.tensor(t).quant.has()) scaled = false;
+    }
+    std::optional<Precision> asked = req.precision[i] ? req.precision[i] : req.outputType[i];
+    Precision got = dla ? n.precision : gpuPrecision(g, n, o.fp16, o.int8, scaled, asked);
+    if (!dla) b.gpuPrecision[i] = got;
+    if (!asked || got == *asked) continue;
+    std::string what = cat("Layer '", n.name, "' (", gpuLayerType(n),
+                           "): ", req.precision[i] ? "--layerPrecisions" : "--layerOutputTypes",
+                           " asks for ", dlasim::precisionName(*asked), ", ",
+                           dla ? "the DLA runs it in " : "TensorRT's GPU kernels run it in ",
+                           dlasim::precisionName(got));
+    if (obey && !dla)
+      problems.push_back(what + "; --precisionConstraints=obey cannot be met [general.precision]");
+    else if (!obey)
+      b.warnings.push_back(what + " (--precisionConstraints=prefer falls back)");
+  }
+  return problems;
+}
+
 std::string reasons(const hw::LayerVerdict& v) {
   std::string s;
   for (const auto& x : v.violations) s += (s.empty() ? "" : "; ") + x.message + " [" + x.rule + "]";
@@ -138,18 +178,14 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
          p.dlaCores > 1 ? "s" : "", " (0..", p.dlaCores - 1, ")");
   if (o.standalone && o.dlaCore < 0) fail("--buildDLAStandalone needs --useDLACore=N");
   checkMemPools(o, p, b.warnings);
-  // Per-layer flags may name a layer or any ONNX node fused into one.
-  std::map<std::string, std::string> layerOf;
-  for (const auto& n : g.nodes) {
-    layerOf[n.name] = n.name;
-    layerOf[n.firstName()] = n.name;
-    for (const auto& f : n.fused) layerOf[f.first] = n.name;
-  }
-  for (const auto& n : g.nodes) layerOf.emplace(n.onnxName, n.name);
-  for (const auto& [name, v] : o.layerPrecisions)
-    if (!layerOf.count(name)) fail("--layerPrecisions: no layer named '", name, "'");
-  for (const auto& [name, v] : o.layerDevices)
-    if (!layerOf.count(name)) fail("--layerDeviceTypes: no layer named '", name, "'");
+  if (o.stronglyTyped && (o.fp16 || o.int8))
+    fail(
+        "--stronglyTyped: precisions come from the network's types; --fp16, --int8 and --best "
+        "are not allowed with it");
+  // Per-layer flags, resolved with trtexec's semantics (wildcards, warnings, constraints).
+  LayerRequests req = resolveLayerFlags(g, o);
+  for (auto& w : req.warnings) b.warnings.push_back(std::move(w));
+  const bool obey = o.precisionConstraints == dlasim::PrecisionConstraints::kObey;
   std::vector<std::string> ioProblems = ioFormatProblems(g, o);
   if (o.calibration) applyCalibration(g, *o.calibration);
 
@@ -163,16 +199,17 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     hw::RuleConfig cfg;
     cfg.fp16 = o.fp16;
     cfg.int8 = o.int8;
-    for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[layerOf[name]] = prec;
+    cfg.obey = obey;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (req.precision[i]) cfg.layerPrecisions[g.nodes[i].name] = *req.precision[i];
+      if (req.outputType[i]) cfg.layerOutputTypes[g.nodes[i].name] = *req.outputType[i];
+    }
     cfg.dynamicTensors = dynamicTensors(g, dynamicInputs, o);
     cfg.calibrated = o.calibration.has_value() && cfg.int8;
-    std::map<std::string, dlasim::Device> device;
-    for (const auto& [name, d] : o.layerDevices) device[layerOf[name]] = d;  // later ones override
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       b.verdicts.push_back(hw::checkLayer(g, n, p, cfg));
-      auto it = device.find(n.name);
-      if (it != device.end() && it->second == dlasim::Device::kGPU)
+      if (req.device[i] == dlasim::Device::kGPU)
         b.forcedGpu[i] = "placed on the GPU by --layerDeviceTypes";
       in.dlaCapable[i] = b.verdicts.back().ok() && b.forcedGpu[i].empty();
     }
@@ -186,11 +223,11 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   }
   b.partition = partition(g, in);
   assignPrecisions(g, b);
+  std::vector<std::string> fatal = choosePrecisions(g, o, req, b);
 
-  if (!b.dla) return b;
+  if (!b.dla && fatal.empty()) return b;
   // Verdicts that make the build impossible (exit 1), each layer with its reasons.
-  std::vector<std::string> fatal;
-  if (!o.allowGpuFallback || o.standalone)
+  if (b.dla && (!o.allowGpuFallback || o.standalone))
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (b.partition.loadableOf[i] < 0) {
         const Node& n = g.nodes[i];
@@ -202,6 +239,12 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
       }
   if (o.standalone)
     for (const auto& pr : ioProblems) fatal.push_back(pr + " [io.format]");
+  if (!fatal.empty() && !b.dla)
+    throw VerdictError(cat(fatal.size(),
+                           " problem(s) prevent the build with "
+                           "--precisionConstraints=obey; first: ",
+                           fatal.front()),
+                       fatal);
   if (!fatal.empty())
     throw VerdictError(
         cat(fatal.size(), " problem(s) prevent ",
@@ -211,6 +254,19 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
         fatal);
   for (const auto& pr : ioProblems) b.warnings.push_back(pr + ": a reformat layer runs on the GPU");
   return b;
+}
+
+Precision reportedPrecision(const Graph& g, const BuildResult& b, size_t i) {
+  bool gpu = !(b.dla && b.partition.loadableOf[i] >= 0);
+  return gpu && i < b.gpuPrecision.size() ? b.gpuPrecision[i] : g.nodes[i].precision;
+}
+
+dlasim::LayerWork reportedWork(const Graph& g, const BuildResult& b, size_t i) {
+  Precision p = reportedPrecision(g, b, i);
+  if (p == g.nodes[i].precision) return layerWork(g, g.nodes[i]);
+  Node n = g.nodes[i];  // the work of the GPU kernel TensorRT picks
+  n.precision = p;
+  return layerWork(g, n);
 }
 
 void assignPrecisions(Graph& g, const BuildResult& b) {

@@ -127,18 +127,20 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
   json nodes = json::array();
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    json nj = {{"kind", int(n.kind)},
-               {"name", n.name},
-               {"onnxOp", n.onnxOp},
-               {"onnxName", n.onnxName},
-               {"pattern", n.pattern},
-               {"originalName", n.originalName},
-               {"fused", n.fused},
-               {"inputs", n.inputs},
-               {"outputs", n.outputs},
-               {"attrsIndex", n.attrs.index()},
-               {"attrs", attrsToJson(n.attrs)},
-               {"loadable", b.partition.loadableOf[i]}};
+    json nj = {
+        {"kind", int(n.kind)},
+        {"name", n.name},
+        {"onnxOp", n.onnxOp},
+        {"onnxName", n.onnxName},
+        {"pattern", n.pattern},
+        {"originalName", n.originalName},
+        {"fused", n.fused},
+        {"inputs", n.inputs},
+        {"outputs", n.outputs},
+        {"attrsIndex", n.attrs.index()},
+        {"attrs", attrsToJson(n.attrs)},
+        {"loadable", b.partition.loadableOf[i]},
+        {"gpuPrecision", int(i < b.gpuPrecision.size() ? b.gpuPrecision[i] : Precision::kFP32)}};
     if (b.dla) {
       nj["precision"] = int(b.verdicts[i].precision);
       json reasons = json::array();
@@ -272,6 +274,10 @@ EngineContents loadEngine(const std::string& path) {
             descs[k].dtype != g.desc(n.outputs[k]).dtype)
           bad(cat("layer '", n.name, "' output ", k, " disagrees with its inputs"));
       b.partition.loadableOf.push_back(nj.at("loadable").get<int>());
+      int gp = nj.value("gpuPrecision", int(Precision::kFP32));
+      if (gp < 0 || gp > int(Precision::kBF16))
+        bad(cat("GPU precision ", gp, " of '", n.name, "'"));
+      b.gpuPrecision.push_back(Precision(gp));
       if (b.dla) {
         hw::LayerVerdict v;
         int prec = nj.at("precision").get<int>();

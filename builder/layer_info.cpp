@@ -26,8 +26,7 @@ ordered_json tensorsJson(const Graph& g, const std::vector<TensorId>& ids, const
 }
 
 // A layer's work record, added to its detailed entry.
-void addWork(ordered_json& j, const Graph& g, const Node& n) {
-  LayerWork w = layerWork(g, n);
+void addWork(ordered_json& j, const LayerWork& w) {
   j["MACs"] = w.macs;
   j["ElementOps"] = w.eltOps;
   j["InputBytes"] = w.inputBytes;
@@ -61,7 +60,7 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
                            {"LayerType", trtLayerType(m.kind)},
                            {"Origin", m.onnxOp},
                            {"Precision", precisionName(m.precision)}};
-        addWork(lj, g, m);
+        addWork(lj, layerWork(g, m));
         inner.push_back(std::move(lj));
         for (TensorId t : m.inputs)
           if (t != kNoTensor &&
@@ -100,10 +99,10 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
                        {"LayerType", gpuLayerType(n)},
                        {"Device", "GPU"},
                        {"Origin", n.onnxOp},
-                       {"Precision", precisionName(n.precision)},
+                       {"Precision", precisionName(reportedPrecision(g, b, i))},
                        {"Inputs", tensorsJson(g, n.inputs, "FP32")},
                        {"Outputs", tensorsJson(g, n.outputs, "FP32")}};
-    addWork(lj, g, n);
+    addWork(lj, reportedWork(g, b, i));
     lj["DLAReasons"] = std::move(reasons);
     layers.push_back(std::move(lj));
   }

@@ -1,6 +1,7 @@
 #include "cli/run.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <sstream>
@@ -49,6 +50,9 @@ void printOptions(Log& log, const Options& o) {
   log.info("Precision: " + prec);
   log.info(std::string("Calibration: ") +
            (o.int8 || o.best ? (o.calib.empty() ? "Dynamic" : o.calib) : ""));
+  std::string constraints = o.precisionConstraints;
+  if (!constraints.empty()) constraints[0] = char(std::toupper(constraints[0]));
+  log.info("Precision constraints: " + constraints);
   log.info(std::string("Build DLA standalone loadable: ") +
            (o.buildDLAStandalone ? "Enabled" : "Disabled"));
   log.info(std::string("Allow GPU fallback for DLA: ") +
@@ -76,6 +80,18 @@ void printOptions(Log& log, const Options& o) {
            (shapes.str().empty() ? std::string("model") : shapes.str()));
 }
 
+// trtexec saves the builder's kernel timings here; scripts expect the file to exist afterwards.
+// dlasim times no kernels: the file says so.
+void writeTimingCache(const Options& o, Log& log) {
+  std::vector<std::string> inputs = {o.onnx, o.loadEngine, o.calib, o.saveEngine};
+  for (const auto& [n, f] : o.loadInputs) inputs.push_back(f);
+  writeFileSafely(o.timingCacheFile,
+                  "DLASIM-TIMING-CACHE 1\n# dlasim selects no GPU kernels, so this cache holds no "
+                  "timings; trtexec would store its tactic timings here.\n",
+                  inputs);
+  log.info("Timing cache written to " + o.timingCacheFile + " (no kernel timings in simulation)");
+}
+
 std::vector<std::string> inputFilesOf(const Options& o) {
   std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
   for (const auto& [n, f] : o.loadInputs) v.push_back(f);
@@ -90,6 +106,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   printOptions(log, o);
   for (const auto& f : o.ignoredFlags)
     log.warn(f + " only matters on a device: ignored in simulation");
+  for (const auto& [flag, why] : o.noEffect)
+    log.warn(flag + " has no effect in simulation: " + why);
   for (const auto& f : pendingFeatures(o)) log.warn("Not implemented yet, ignored: " + f);
   std::optional<Model> model;  // kept for nothing but the plan: freed when the plan is built
   std::optional<Plan> built;
@@ -146,6 +164,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     plan.save(o.saveEngine, inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
   }
+  if (!o.timingCacheFile.empty() && o.loadEngine.empty()) writeTimingCache(o, log);
   if (o.dumpLayerInfo) {
     log.info("Layer Information:");
     std::istringstream lines(plan.layerInfoJson(o.profilingVerbosity == "detailed"));
@@ -161,7 +180,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   TensorMap inputs = prepareInputs(plan.inputs(), o.loadInputs, o.seed, source, &notes);
   for (const auto& n : notes) log.info(n);
   if (o.skipInference) {
-    log.info("Skipped inference (--skipInference)");
+    log.info(o.buildOnly ? "Skipped inference (--buildOnly)"
+                         : "Skipped inference (--skipInference)");
     log.raw("&&&& PASSED dlasim [dlasim v" + kVersion + "] # " + o.commandLine);
     return 0;
   }

@@ -90,17 +90,39 @@ void precisionRules(Ctx& c) {
     default:
       break;
   }
-  auto it = c.cfg.layerPrecisions.find(c.n.name);
-  if (it != c.cfg.layerPrecisions.end()) {
-    if (it->second == Precision::kINT8)
-      c.v.precision = int8Capable ? Precision::kINT8 : Precision::kFP16;
-    else if (it->second == Precision::kFP16)
-      c.v.precision = Precision::kFP16;
-    else
-      c.fail("general.precision", lowerName(it->second), "fp16 or int8",
-             sim::cat("--layerPrecisions asks for ", lowerName(it->second),
-                      "; DLA only supports FP16 and INT8"));
-    return;
+  // A per-layer request (--layerPrecisions / --layerOutputTypes with --precisionConstraints):
+  // the DLA computes and writes FP16 or INT8 only, INT8 only where the layer kind has it.
+  auto asked = [&](const std::map<std::string, Precision>& m) -> const Precision* {
+    auto it = m.find(c.n.name);
+    return it == m.end() ? nullptr : &it->second;
+  };
+  const Precision* prec = asked(c.cfg.layerPrecisions);
+  const Precision* out = asked(c.cfg.layerOutputTypes);
+  const Precision* want = prec ? prec : out;
+  if (want && c.cfg.obey) {
+    for (const Precision* p : {prec, out}) {
+      if (!p) continue;
+      const char* f = p == prec ? "--layerPrecisions" : "--layerOutputTypes";
+      if (*p != Precision::kFP16 && *p != Precision::kINT8) {
+        c.fail("general.precision", lowerName(*p), "fp16 or int8",
+               sim::cat(f, " asks for ", lowerName(*p), "; DLA only supports FP16 and INT8"));
+        return;
+      }
+      if (*p == Precision::kINT8 && !int8Capable) {
+        c.fail("general.precision", "int8", "fp16",
+               sim::cat(f, " asks for int8; the DLA runs ", c.n.onnxOp, " in FP16 only"));
+        return;
+      }
+    }
+  }
+  if (want) {
+    // Obeyed (checked above) or preferred: INT8 where the layer has it, else FP16; a
+    // preference the DLA cannot meet keeps the layer in its usual precision (the builder warns).
+    if (*want == Precision::kINT8 || *want == Precision::kFP16) {
+      c.v.precision =
+          *want == Precision::kINT8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
+      return;
+    }
   }
   if (!c.cfg.int8 && !c.cfg.fp16) {
     c.fail("general.precision", "FP32", "FP16 or INT8",

@@ -25,11 +25,13 @@ CONFIGS = [
         ["--best", "--useDLACore=1", "--allowGPUFallback", "--platform=xavier-agx",
          "--powerMode=MAXN",
          f"--layerDeviceTypes={n[0]}:GPU", f"--layerPrecisions={n[1]}:fp16",
+         "--precisionConstraints=prefer",
          "--inputIOFormats=fp16:chw16", "--outputIOFormats=fp16:chw16",
          "--memPoolSize=dlaSRAM:0.5", "--sparsity=enable"],
         dict(precision="best", dla_core=1, allow_gpu_fallback=True, platform="xavier-agx",
              power_mode="MAXN",
              layer_devices={n[0]: "GPU"}, layer_precisions={n[1]: "fp16"},
+             precision_constraints="prefer",
              input_formats=["fp16:chw16"], output_formats="fp16:chw16",
              mem_pool={"dlaSRAM": 0.5}, sparsity="enable"))),
 ]
