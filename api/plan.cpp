@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "api/impl.h"
+#include "builder/bindings.h"
 #include "builder/calibration.h"
 #include "builder/engine_file.h"
 #include "builder/layer_info.h"
@@ -67,6 +68,11 @@ std::vector<TensorSpec> Plan::inputs() const {
 std::vector<TensorSpec> Plan::outputs() const {
   return specsOf(impl_->graph, impl_->graph.outputs);
 }
+std::vector<BindingInfo> Plan::bindings() const {
+  std::lock_guard<std::mutex> lock(impl_->runMutex);  // scales may be set by a run
+  return builder::bindingInfos(impl_->graph, impl_->build);
+}
+
 const std::vector<std::string>& Plan::warnings() const {
   return impl_->build.warnings;
 }
@@ -107,7 +113,17 @@ SparsityReport Plan::sparsity() const {
 }
 
 bool Plan::usesDynamicScales() const {
-  return !impl_->settings.calibrated && dlaLayers(Precision::kINT8) > 0;
+  if (impl_->settings.calibrated) return false;
+  if (dlaLayers(Precision::kINT8) > 0) return true;
+  // An INT8 output binding needs a scale too: MinMax of the run, as for the DLA's tensors.
+  const auto& f = impl_->build.bindingFormats;
+  for (size_t k = 0; k < impl_->graph.outputs.size(); ++k) {
+    size_t at = impl_->graph.inputs.size() + k;
+    if (at < f.size() && f[at].type == "int8" &&
+        !impl_->graph.tensor(impl_->graph.outputs[k]).quant.has())
+      return true;
+  }
+  return false;
 }
 
 TensorMap Plan::run(const TensorMap& inputs) const {

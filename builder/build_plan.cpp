@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "builder/bindings.h"
 #include "builder/calibration.h"
 #include "builder/gpu_precision.h"
 #include "builder/layer_flags.h"
@@ -59,47 +60,32 @@ void checkMemPools(const dlasim::BuildConfig& o, const hw::Platform& p,
   }
 }
 
-// I/O formats: the number must match the inputs/outputs (or be one, broadcast); for DLA
-// standalone each must be a DLA format.
-std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildConfig& o) {
-  using dlasim::IOFormat;
+// Bindings whose format is not a DLA format: a reformat layer runs on the GPU (a standalone
+// build fails). `spec` keeps the formats as given for the message.
+std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildConfig& o,
+                                          const std::vector<dlasim::IOFormat>& chosen) {
   std::vector<std::string> problems;
-  auto check = [&](const std::vector<IOFormat>& fmts, const std::vector<TensorId>& ts, bool input) {
-    const char* flag = input ? "--inputIOFormats" : "--outputIOFormats";
-    if (!fmts.empty() && fmts.size() != 1 && fmts.size() != ts.size())
-      fail(flag, ": ", fmts.size(), " formats for ", ts.size(), input ? " inputs" : " outputs");
-    for (size_t i = 0; i < ts.size(); ++i) {
-      IOFormat f = fmts.empty() ? IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
-      const std::string& name = g.tensor(ts[i]).name;
-      const Shape& s = g.desc(ts[i]).shape;
-      // A spec may allow several formats ("int8:dla_hwc4+chw32"); one DLA format is enough.
-      bool ok = false, hwc4 = false;
-      std::string rest = f.format;
-      while (!rest.empty()) {
-        size_t plus = rest.find('+');
-        std::string fmt = rest.substr(0, plus);
-        rest = plus == std::string::npos ? "" : rest.substr(plus + 1);
-        bool thisOk = (fmt == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
-                      (fmt == "chw16" && f.type == "fp16") ||
-                      (fmt == "chw32" && f.type == "int8") ||
-                      (input && fmt == "dla_hwc4" && (f.type == "fp16" || f.type == "int8"));
-        ok |= thisOk;
-        hwc4 |= thisOk && fmt == "dla_hwc4";
-      }
-      if (!ok)
-        problems.push_back(cat(input ? "input '" : "output '", name, "' format ", f.type, ":",
-                               f.format, " is not a DLA ", input ? "input" : "output", " format (",
-                               input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32"
-                                     : "dla_linear, fp16:chw16, int8:chw32",
-                               ")"));
-      else if (hwc4 && (s.size() < 3 ||
-                        (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
-        problems.push_back(
-            cat("input '", name, "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
-    }
-  };
-  check(o.inputFormats, g.inputs, true);
-  check(o.outputFormats, g.outputs, false);
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    bool input = k < g.inputs.size();
+    const auto& fmts = input ? o.inputFormats : o.outputFormats;
+    size_t i = input ? k : k - g.inputs.size();
+    dlasim::IOFormat spec =
+        fmts.empty() ? dlasim::IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
+    TensorId t = input ? g.inputs[i] : g.outputs[i];
+    const Shape& s = g.desc(t).shape;
+    if (!isDlaFormat(chosen[k], input))
+      problems.push_back(cat(input ? "input '" : "output '", g.tensor(t).name, "' format ",
+                             spec.type, ":", spec.format, " is not a DLA ",
+                             input ? "input" : "output", " format (",
+                             input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32"
+                                   : "dla_linear, fp16:chw16, int8:chw32",
+                             ")"));
+    else if (chosen[k].format == "dla_hwc4" &&
+             (s.size() < 3 ||
+              (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
+      problems.push_back(cat("input '", g.tensor(t).name,
+                             "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
+  }
   return problems;
 }
 
@@ -186,8 +172,18 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   LayerRequests req = resolveLayerFlags(g, o);
   for (auto& w : req.warnings) b.warnings.push_back(std::move(w));
   const bool obey = o.precisionConstraints == dlasim::PrecisionConstraints::kObey;
-  std::vector<std::string> ioProblems = ioFormatProblems(g, o);
+  b.bindingFormats = chooseBindingFormats(g, o, o.dlaCore >= 0);
+  std::vector<std::string> ioProblems = ioFormatProblems(g, o, b.bindingFormats);
   if (o.calibration) applyCalibration(g, *o.calibration);
+  // An INT8 input binding needs its scale before any run: without a cache, trtexec's dynamic
+  // range for network inputs ([-2, 2], its "Calibration: Dynamic" default).
+  for (size_t k = 0; k < g.inputs.size(); ++k)
+    if (b.bindingFormats[k].type == "int8" && !g.tensor(g.inputs[k]).quant.has()) {
+      g.tensors[g.inputs[k]].quant.scale = 2.f / 127.f;
+      b.warnings.push_back(cat("input '", g.tensor(g.inputs[k]).name,
+                               "' is an INT8 binding without a calibration scale: dynamic range "
+                               "[-2, 2] as trtexec's default (scale 2/127)"));
+    }
 
   b.dla = o.dlaCore >= 0;
   b.forcedGpu.assign(g.nodes.size(), "");

@@ -21,6 +21,8 @@ struct BuildResult {
   /// Per node: the precision TensorRT picks for it on the GPU (reported; GPU numerics stay
   /// FP32). FP32 for DLA layers.
   std::vector<dlasim::Precision> gpuPrecision;
+  /// The format of each binding, inputs then outputs (one format each, no alternatives).
+  std::vector<dlasim::IOFormat> bindingFormats;
   sim::Partition partition;
   std::vector<std::string> warnings;  // TensorRT-style lines, without the level
 };

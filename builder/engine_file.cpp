@@ -106,6 +106,9 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
   j["calibrated"] = st.calibrated;
   j["standalone"] = st.standalone;
   j["opset"] = opset;
+  json formats = json::array();
+  for (const auto& f : b.bindingFormats) formats.push_back({f.type, f.format});
+  j["bindingFormats"] = std::move(formats);
   std::string blob;
   json tensors = json::array();
   for (const auto& t : g.tensors) {
@@ -222,6 +225,9 @@ EngineContents loadEngine(const std::string& path) {
     st.calibrated = j.at("calibrated").get<bool>();
     st.standalone = j.at("standalone").get<bool>();
     e.opset = j.at("opset").get<int>();
+    if (j.contains("bindingFormats"))
+      for (const auto& f : j.at("bindingFormats"))
+        e.build.bindingFormats.push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
     Graph& g = e.graph;
     for (const auto& tj : j.at("tensors")) {
       int dt = tj.at("dtype").get<int>();
@@ -310,6 +316,9 @@ EngineContents loadEngine(const std::string& path) {
     for (const auto& ej : j.at("evicted"))
       b.partition.evicted.push_back({ej.at("node").get<int>(), ej.at("rule").get<std::string>(),
                                      ej.at("message").get<std::string>()});
+    if (!b.bindingFormats.empty() && b.bindingFormats.size() != g.inputs.size() + g.outputs.size())
+      bad(cat(b.bindingFormats.size(), " binding formats for ", g.inputs.size() + g.outputs.size(),
+              " bindings"));
     b.platform = &hw::platformById(st.platform);
     st.platformName = b.platform->name;
     assignPrecisions(g, b);

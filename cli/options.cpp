@@ -317,6 +317,17 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   if ((o.minShapes.empty() + o.optShapes.empty() + o.maxShapes.empty()) % 3 != 0)
     fail("--minShapes, --optShapes and --maxShapes must be given together (or --optShapes alone)");
   if (o.shapes.empty() && !o.optShapes.empty()) o.shapes = o.optShapes;
+  // As trtexec: the inference shapes must lie inside the build profile.
+  for (const auto& [name, s] : o.shapes) {
+    auto mn = o.minShapes.find(name), mx = o.maxShapes.find(name);
+    if (mn == o.minShapes.end() || mx == o.maxShapes.end()) continue;
+    bool inside = s.size() == mn->second.size() && s.size() == mx->second.size();
+    for (size_t d = 0; inside && d < s.size(); ++d)
+      inside = s[d] >= mn->second[d] && s[d] <= mx->second[d];
+    if (!inside)
+      fail("--shapes: input '", name, "' shape ", shapeStr(s), " is outside the profile ",
+           shapeStr(mn->second), " (--minShapes) .. ", shapeStr(mx->second), " (--maxShapes)");
+  }
   if (!useDLACore.empty()) o.useDLACore = parseInt("useDLACore", useDLACore, -1, 15);
   if (!iterations.empty()) o.iterations = parseInt("iterations", iterations, 1, 1 << 30);
   if (!warmUp.empty()) o.warmUp = parseInt("warmUp", warmUp, 0, 1 << 30);

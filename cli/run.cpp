@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/bindings_io.h"
 #include "cli/calibrate.h"
 #include "cli/check.h"
 #include "cli/compare.h"
@@ -92,6 +93,25 @@ void writeTimingCache(const Options& o, Log& log) {
   log.info("Timing cache written to " + o.timingCacheFile + " (no kernel timings in simulation)");
 }
 
+// A loaded engine runs at its build shapes: the DLA cannot run other shapes (seed §3.1), and
+// dlasim's engines hold static shapes.
+void checkEngineShapes(const Plan& plan, const Options& o) {
+  for (const auto& [name, shape] : o.shapes) {
+    auto specs = plan.inputs();
+    auto it = std::find_if(specs.begin(), specs.end(),
+                           [&](const TensorSpec& s) { return s.name == name; });
+    if (it == specs.end())
+      fail("--shapes names '", name, "', which is not an input of ", o.loadEngine);
+    if (it->shape == shape) continue;
+    bool dla = plan.settings().dlaCore >= 0 && !plan.loadables().empty();
+    fail("--shapes ", name, ":", shapeStr(shape), " differs from ", o.loadEngine, "'s build shape ",
+         shapeStr(it->shape),
+         dla ? ": on the DLA the runtime shapes must equal the build shapes (seed §3.1); "
+               "rebuild the engine for these shapes"
+             : ": dlasim engines hold the shapes they were built for; rebuild from the ONNX model");
+  }
+}
+
 std::vector<std::string> inputFilesOf(const Options& o) {
   std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
   for (const auto& [n, f] : o.loadInputs) v.push_back(f);
@@ -121,6 +141,23 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
         ")");
     if (e.platform != o.platform && o.platform != "orin-agx")
       log.warn("--platform=" + o.platform + " ignored: the engine was built for " + e.platform);
+    checkEngineShapes(*built, o);
+    if (e.standalone) {
+      // trtexec cannot deserialize a kDLA_STANDALONE engine (cuDLA runs it): dlasim runs its
+      // DLA loadable alone, reading and writing the bindings in their DLA formats.
+      for (const auto& l : built->layers())
+        if (l.device == Device::kGPU)
+          fail(o.loadEngine, ": DLA standalone engine with GPU layer '", l.name,
+               "': a standalone loadable cannot run GPU layers");
+      std::string formats;
+      for (const auto& b : built->bindings())
+        formats += cat(formats.empty() ? "" : ", ", b.isInput ? "input '" : "output '", b.name,
+                       "' ", b.format.type, ":", b.format.format);
+      log.info(
+          "Engine is a DLA standalone loadable (--buildDLAStandalone): trtexec cannot run it "
+          "(cuDLA does); dlasim runs only its DLA loadable, with its DLA I/O formats (" +
+          formats + ")");
+    }
   } else {
     LoadOptions lo;
     lo.shapes = o.shapes;
@@ -158,7 +195,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   Plan& plan = *built;
   if (o.verbose)
     for (const auto& l : plan.layers()) log.verbose("Layer " + l.type + ": " + l.name);
-  printPlacement(plan, log);
+  printPlacement(plan, log, o.loadEngine.empty());  // a loaded engine repeats no build warnings
+  for (const auto& n : bindingNotes(plan)) log.info(n);
   if (o.sparsity != "disable" && plan.settings().dlaCore >= 0) printSparsity(plan, log);
   if (!o.saveEngine.empty()) {
     plan.save(o.saveEngine, inputFilesOf(o));
@@ -177,7 +215,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   }
 
   std::vector<std::string> notes;
-  TensorMap inputs = prepareInputs(plan.inputs(), o.loadInputs, o.seed, source, &notes);
+  TensorMap inputs = bindingInputs(plan, o, source, &notes);
   for (const auto& n : notes) log.info(n);
   if (o.skipInference) {
     log.info(o.buildOnly ? "Skipped inference (--buildOnly)"
@@ -212,6 +250,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     names.push_back(spec.name);
     outputs.push_back(results.at(spec.name));
   }
+  if (o.dumpRawBindings) dumpRawBindings(plan, inputs, results, o, log);
+  outputs = bindingOutputs(plan, outputs);  // what the output bindings hold
   if (!o.exportOutput.empty()) {
     writeFileSafely(o.exportOutput, outputJson(names, outputs), inputFilesOf(o));
     log.info("Output written to " + o.exportOutput);
