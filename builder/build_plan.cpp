@@ -7,6 +7,7 @@
 #include "builder/calibration.h"
 #include "builder/gpu_precision.h"
 #include "builder/layer_flags.h"
+#include "builder/sparsity.h"
 #include "sim/ops/op_def.h"
 
 namespace builder {
@@ -168,6 +169,13 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     fail(
         "--stronglyTyped: precisions come from the network's types; --fp16, --int8 and --best "
         "are not allowed with it");
+  if (o.sparsity == dlasim::Sparsity::kForce) {
+    int pruned = forceSparsity(g);
+    b.warnings.push_back(cat("--sparsity=force: the weights of ", pruned,
+                             " convolution / fully connected layer(s) were overwritten to be 2:4 "
+                             "sparse along C (as trtexec does, to time sparse kernels): outputs "
+                             "lose accuracy"));
+  }
   // Per-layer flags, resolved with trtexec's semantics (wildcards, warnings, constraints).
   LayerRequests req = resolveLayerFlags(g, o);
   for (auto& w : req.warnings) b.warnings.push_back(std::move(w));

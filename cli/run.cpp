@@ -28,8 +28,6 @@ std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
   if (!o.memPoolSizeMiB.empty())
     v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
-  if (o.sparsity == "force")
-    v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
   if (!o.exportProfile.empty()) v.push_back("--exportProfile");
   if (!o.exportTimes.empty()) v.push_back("--exportTimes");
   if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
