@@ -19,6 +19,10 @@ const std::pair<const char*, const char*> kNoEffectSwitches[] = {
     {"--errorOnTimingCacheMiss", "no kernels are timed in simulation"},
     {"--excludeLeanRuntime", "dlasim engines have no runtime inside"},
     {"--stripWeights", "dlasim engines always hold their weights"},
+    {"--int4", "INT4 is a TensorRT 10 GPU weight-only precision; the DLA runs FP16 and INT8"},
+    {"--consistency", "it checks safety-certified engines; dlasim builds none"},
+    {"--restricted", "it checks the safety scope of a build; dlasim builds no safety engines"},
+    {"--dumpOptimizationProfile", "dlasim engines hold one profile: the build shapes"},
 };
 // Device-only switches (no device in simulation).
 const char* kDeviceSwitches[] = {"--threads", "--timeDeserialize", "--timeRefit"};
@@ -32,6 +36,8 @@ const std::pair<const char*, const char*> kNoEffectOptions[] = {
     {"--persistentCacheRatio", "the GPU's L2 persistence is not simulated"},
     {"--useRuntime", "dlasim has one runtime"},
     {"--leanDLLPath", "dlasim has one runtime"},
+    {"--calibProfile", "dlasim calibrates INT8 at the run's own --shapes"},
+    {"--profile", "dlasim engines hold one optimization profile"},
 };
 
 int positiveInt(const std::string& flag, const std::string& s) {
