@@ -72,38 +72,18 @@ int parseInt(const std::string& flag, const std::string& s, int lo, int hi) {
   return int(v);
 }
 
-const char* kTypes[] = {"fp32", "fp16", "bf16", "int32", "int64", "int8", "uint8", "bool", "fp8"};
-const char* kFormats[] = {"chw",    "chw2", "chw4",       "hwc8",     "chw16", "chw32", "dhwc8",
-                          "cdhw32", "hwc",  "dla_linear", "dla_hwc4", "hwc16", "dhwc"};
-
 std::vector<IOFormat> parseIOFormats(const std::string& flag, const std::string& spec) {
   std::vector<IOFormat> out;
-  for (const auto& item : splitList(spec, ',')) {
-    auto colon = item.find(':');
-    if (colon == std::string::npos)
-      fail("--", flag, ": '", item, "' is not of the form type:format");
-    IOFormat f{item.substr(0, colon), item.substr(colon + 1)};
-    if (std::find(std::begin(kTypes), std::end(kTypes), f.type) == std::end(kTypes))
-      fail("--", flag, ": unknown type '", f.type, "' (fp32, fp16, int8, int32, ...)");
-    for (const auto& fmt : splitList(f.format, '+'))
-      if (std::find(std::begin(kFormats), std::end(kFormats), fmt) == std::end(kFormats))
-        fail("--", flag, ": unknown format '", fmt,
-             "' (chw, chw16, chw32, dla_linear, dla_hwc4, ...)");
-    out.push_back(f);
-  }
+  for (const auto& item : splitList(spec, ',')) out.push_back(parseIOFormat(item, "--" + flag));
   return out;
 }
 
 // trtexec 8.x gives sizes in MiB; 10.x also accepts B/K/M/G suffixes.
 std::map<std::string, double> parseMemPools(const std::string& spec) {
-  static const char* kPools[] = {"workspace", "dlaSRAM", "dlaLocalDRAM", "dlaGlobalDRAM",
-                                 "tacticSharedMem"};
   std::map<std::string, double> out;
   for (const auto& item : splitList(spec, ',')) {
     auto [pool, size] = splitNameValue("memPoolSize", item);
-    if (std::find(std::begin(kPools), std::end(kPools), pool) == std::end(kPools))
-      fail("--memPoolSize: unknown pool '", pool,
-           "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
+    checkMemPoolName(pool, "--memPoolSize");
     // trtexec 10's base-2 suffixes B, K, M, G; KiB, MiB, GiB (and KB, MB, GB, base 2 as in
     // trtexec's scripts) are read the same. A unit only follows a number ("512K").
     double scale = 1;  // MiB
@@ -279,14 +259,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       ->group(own);
 
   // Flags that only mean something on a device: accepted, then named once as ignored.
-  static const char* kDeviceFlags[] = {"--useSpinWait",
-                                       "--useCudaGraph",
-                                       "--exposeDMA",
-                                       "--useManagedMemory",
-                                       "--noBuilderCache",
-                                       "--directIO",
-                                       "--refit",
-                                       "--safe"};
+  static const char* kDeviceFlags[] = {
+      "--useSpinWait",    "--useCudaGraph", "--exposeDMA", "--useManagedMemory",
+      "--noBuilderCache", "--directIO",     "--refit",     "--safe"};
   std::map<std::string, bool> deviceFlags;
   for (const char* f : kDeviceFlags)
     app.add_flag(f, deviceFlags[f], "(device only; ignored)")->group("Ignored in simulation");

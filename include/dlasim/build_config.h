@@ -26,6 +26,14 @@ enum class Sparsity : uint8_t { kDisable, kEnable, kForce };
 /// (the build fails where a layer cannot run in the asked precision).
 enum class PrecisionConstraints : uint8_t { kNone, kPrefer, kObey };
 
+/// One binding format as trtexec spells it, "type:format" ("int8:dla_hwc4", alternatives joined
+/// by '+'). Throws InputError prefixed with `what` (e.g. "--inputIOFormats") for another form,
+/// an unknown type or an unknown format.
+IOFormat parseIOFormat(const std::string& item, const std::string& what);
+/// Throws InputError prefixed with `what` unless `pool` is one of trtexec's memory pools
+/// (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem).
+void checkMemPoolName(const std::string& pool, const std::string& what);
+
 struct BuildConfig {
   /// Platform id: orin-agx (default), orin-agx-32gb, orin-nx-16gb, orin-nx-8gb, xavier-agx,
   /// xavier-nx. Power mode name ("" = the platform's default, MAXN).

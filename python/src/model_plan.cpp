@@ -27,17 +27,6 @@ std::string text(py::handle value, const std::string& what) {
   return value.cast<std::string>();
 }
 
-// The binding formats trtexec names (--inputIOFormats / --outputIOFormats). The library decides
-// which are DLA formats; unknown spellings are typos and rejected here, as the CLI does.
-const char* kIOTypes[] = {"fp32", "fp16", "bf16", "int32", "int64", "int8", "uint8", "bool", "fp8"};
-const char* kIOFormats[] = {"chw",    "chw2", "chw4",       "hwc8",     "chw16", "chw32", "dhwc8",
-                            "cdhw32", "hwc",  "dla_linear", "dla_hwc4", "hwc16", "dhwc"};
-
-template <size_t N>
-bool oneOf(const std::string& s, const char* const (&names)[N]) {
-  return std::find(std::begin(names), std::end(names), s) != std::end(names);
-}
-
 // "int8:dla_hwc4", a list of such, or "int8:dla_hwc4,fp16:chw16" as trtexec writes it.
 std::vector<IOFormat> ioFormats(py::handle spec, const std::string& what) {
   std::vector<std::string> items;
@@ -53,34 +42,14 @@ std::vector<IOFormat> ioFormats(py::handle spec, const std::string& what) {
     for (py::handle item : spec) items.push_back(text(item, what));
   }
   std::vector<IOFormat> out;
-  for (const auto& item : items) {
-    size_t colon = item.find(':');
-    if (colon == std::string::npos)
-      throw InputError(what + ": '" + item + "' is not of the form type:format");
-    IOFormat f{item.substr(0, colon), item.substr(colon + 1)};
-    if (!oneOf(f.type, kIOTypes))
-      throw InputError(what + ": unknown type '" + f.type + "' (fp32, fp16, int8, int32, ...)");
-    for (size_t at = 0; at <= f.format.size();) {
-      size_t plus = std::min(f.format.find('+', at), f.format.size());
-      std::string fmt = f.format.substr(at, plus - at);
-      if (!oneOf(fmt, kIOFormats))
-        throw InputError(what + ": unknown format '" + fmt +
-                         "' (chw, chw16, chw32, dla_linear, dla_hwc4, ...)");
-      at = plus + 1;
-    }
-    out.push_back(f);
-  }
+  for (const auto& item : items) out.push_back(parseIOFormat(item, what));
   return out;
 }
 
 std::map<std::string, double> memPools(py::handle pools) {
-  static const char* kPools[] = {"workspace", "dlaSRAM", "dlaLocalDRAM", "dlaGlobalDRAM",
-                                 "tacticSharedMem"};
   std::map<std::string, double> out;
   for (const auto& [pool, size] : namedItems(pools, "mem_pool")) {
-    if (!oneOf(pool, kPools))
-      throw InputError("mem_pool: unknown pool '" + pool +
-                       "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
+    checkMemPoolName(pool, "mem_pool");
     double mib = py::float_(size).cast<double>();
     if (!(mib > 0) || !std::isfinite(mib))
       throw InputError("mem_pool: pool " + pool + " size must be positive (MiB), got " +
