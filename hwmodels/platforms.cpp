@@ -76,6 +76,21 @@ const std::vector<std::pair<std::string, std::string>> kXavierSources = {
     {"powerModes", "L4T nvpmodel files (design §3)"},
     {"limits", "seed §3 and design §3"}};
 
+// Xavier's DLA is NVDLA v1 (nv_full): INT8 requantisation in its fixed-point SDP, FP16
+// operands as FP16. Orin's point-wise pipe computes in FP19 and stores non-convolution weights
+// as FP19 values.
+DlaNumerics xavierNumerics() {
+  return {DlaNumerics::Int8Requant::kXavierFixedPoint, DlaNumerics::Fp16Constants::kFp16,
+          "NVDLA v1 SDP (nvdla-open-source.md §1.4, design §4): 16-bit multipliers with one shared "
+          "truncate shift, 16-bit ALU operands, FP16 operands in FP16 mode"};
+}
+
+DlaNumerics orinNumerics() {
+  return {DlaNumerics::Int8Requant::kOrinFp19, DlaNumerics::Fp16Constants::kFp19,
+          "design §3-4: Orin's point-wise (SDP) pipe has FP19 internal precision (assumption: "
+          "requantisation runs there); seed §3.3: non-convolution weights stored as FP19"};
+}
+
 std::vector<Platform> build() {
   std::vector<Platform> v;
   v.push_back({"orin-agx",
@@ -88,7 +103,8 @@ std::vector<Platform> build() {
                4096,
                {{"MAXN", 1600.0, 0}, {"50W", 1369.6, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}},
                orinLimits(),
-               kOrinSources});
+               kOrinSources,
+               orinNumerics()});
   v.push_back({"orin-agx-32gb",
                "Jetson AGX Orin 32GB",
                2,
@@ -99,7 +115,8 @@ std::vector<Platform> build() {
                4096,
                {{"40W", 1228.8, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}},
                orinLimits(),
-               kOrinSources});
+               kOrinSources,
+               orinNumerics()});
   v.push_back({"orin-nx-16gb",
                "Jetson Orin NX 16GB",
                2,
@@ -110,7 +127,8 @@ std::vector<Platform> build() {
                4096,
                {{"25W", 614.4, 0}, {"15W", 614.4, 0}, {"10W", 153.6, 2133}},
                orinLimits(),
-               kOrinSources});
+               kOrinSources,
+               orinNumerics()});
   v.push_back(
       {"orin-nx-8gb",
        "Jetson Orin NX 8GB",
@@ -124,7 +142,8 @@ std::vector<Platform> build() {
        orinLimits(),
        {{"dlaCores", "issue #3: Orin NX 8GB has one DLA core"},
         {"powerModes",
-         "assumption: the DLA clocks of Orin NX 16GB (design §3); no NX 8GB file in shared/"}}});
+         "assumption: the DLA clocks of Orin NX 16GB (design §3); no NX 8GB file in shared/"}},
+       orinNumerics()});
   v.push_back({"xavier-agx",
                "Jetson AGX Xavier",
                2,
@@ -135,7 +154,8 @@ std::vector<Platform> build() {
                1024,
                {{"MAXN", 1395.2, 0}},
                xavierLimits(),
-               kXavierSources});
+               kXavierSources,
+               xavierNumerics()});
   v.push_back({"xavier-nx",
                "Jetson Xavier NX",
                2,
@@ -146,7 +166,8 @@ std::vector<Platform> build() {
                1024,
                {{"15W", 1100.8, 1600}, {"10W", 896.0, 1600}},
                xavierLimits(),
-               kXavierSources});
+               kXavierSources,
+               xavierNumerics()});
   return v;
 }
 
