@@ -86,6 +86,11 @@ void concatChannels(const std::vector<const int8_t*>& inputs, const std::vector<
 void runBinary(const BinaryProgram& prog, const std::vector<int64_t>& aShape, const int8_t* a,
                const std::vector<int64_t>& bShape, const int8_t* b,
                const std::vector<int64_t>& outShape, int8_t* y) {
+  if (aShape == outShape && bShape == outShape) {
+    int64_t n = 1;
+    for (int64_t d : outShape) n *= d;
+    return run(prog, a, b, y, n);
+  }
   std::vector<std::vector<int64_t>> strides = {broadcastStrides(aShape, outShape),
                                                broadcastStrides(bShape, outShape)};
   forEachBroadcast(outShape, strides, [&](int64_t o, int64_t ia, int64_t ib, int64_t) {

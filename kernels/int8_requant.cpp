@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kernels/int8_requant_fast.h"
+
 #include "kernels/numeric/fp19.h"
 #include "kernels/nvdla/fixed_point.h"
 #include "kernels/nvdla/requant.h"
@@ -171,6 +173,11 @@ struct AffineProgram {
   PostOp postOp = PostOp::kNone;
   Act act = Act::kNone;
   float clip = 0;
+  // The hot loop's form, for per-channel programs without a post operation (most layers).
+  bool fastOk = false;
+  int64_t fastChannels = 0;
+  std::vector<double> fastBias, fastMul;
+  fast::Affine fast;
 };
 
 struct BinaryProgram {
@@ -184,7 +191,70 @@ struct BinaryProgram {
   float fa = 0, fb = 0;
   Act act = Act::kNone;
   float clip = 0, slope = 0;
+  bool fastOk = false;
+  fast::Binary fast;
 };
+
+namespace {
+
+// The output clamp [lo, hi] that ReLU or a clipped ReLU with integer bound hi amounts to once
+// rounding has happened (rounding is monotonic); false for a negative clip bound.
+bool clampOf(Act act, int64_t clipInt, int* lo, int* hi) {
+  *lo = act == Act::kNone ? -128 : 0;
+  *hi = act == Act::kClip ? int(std::min<int64_t>(clipInt, 127)) : 127;
+  return *hi >= *lo;
+}
+
+// Fills the hot loop's parameters when the program has the simple form it handles.
+void prepareFast(AffineProgram& p, int64_t channels) {
+  if (p.absInput) return;
+  auto perChannel = [&](Bcast b, auto value) {
+    std::vector<double> v(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) v[size_t(c)] = value(b == Bcast::kScalar ? 0 : c);
+    return v;
+  };
+  fast::Affine& f = p.fast;
+  if (p.policy == Policy::kOrinFp19) {
+    if (p.postOp != PostOp::kNone || p.act == Act::kLeaky) return;
+    if (p.F.b == Bcast::kElement || (p.B.present() && p.B.b == Bcast::kElement)) return;
+    if (!clampOf(p.act, int64_t(fp19ToInt8(p.clip)), &f.lo, &f.hi)) return;
+    if (p.act == Act::kClip && std::round(double(p.clip)) < 0) return;
+    p.fastMul = perChannel(p.F.b, [&](int64_t c) { return double(p.F.v[size_t(c)]); });
+    if (p.B.present())
+      p.fastBias = perChannel(p.B.b, [&](int64_t c) { return double(p.B.v[size_t(c)]); });
+    f.orin = true;
+    f.checked = false;
+    for (const auto* v : {&p.fastMul, &p.fastBias})
+      for (double x : *v) f.checked |= !fast::safeOperand(x);
+  } else {
+    // Stage 1 (ALU bias, MUL), optionally followed by the clip stage.
+    const XStage& s = p.stages[0];
+    bool clip = p.stages.size() == 2 && !p.stages[1].st.aluBypass &&
+                p.stages[1].st.aluAlgo == nvdla::SdpAluAlgo::Min && p.stages[1].st.mulBypass &&
+                !p.stages[1].st.reluBypass;
+    if (p.stages.size() > (clip ? 2u : 1u)) return;
+    if (s.aluB == Bcast::kElement || s.mulB == Bcast::kElement) return;
+    const int shift = s.st.mulShift & 63;
+    if (shift > 52) return;  // rna in double would no longer be exact
+    Act act = clip ? Act::kClip : s.st.reluBypass ? Act::kNone : Act::kRelu;
+    int64_t c = clip ? std::max<int64_t>(p.stages[1].alu[0], 0) : 0;
+    if (!clampOf(act, c, &f.lo, &f.hi)) return;
+    p.fastMul = perChannel(s.mulB, [&](int64_t k) {
+      return std::ldexp(double(s.op(s.mul, s.mulB, k, 0)), -shift);
+    });
+    if (!s.st.aluBypass)
+      p.fastBias = perChannel(s.aluB, [&](int64_t k) {
+        return double(nvdla::saturatingShiftLeft(s.op(s.alu, s.aluB, k, 0), s.st.aluShift & 63, 32));
+      });
+  }
+  f.hasBias = !p.fastBias.empty();
+  f.bias = p.fastBias.data();
+  f.mul = p.fastMul.data();
+  p.fastChannels = channels;
+  p.fastOk = true;
+}
+
+}  // namespace
 
 std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int64_t channels,
                                              int64_t elements) {
@@ -208,6 +278,7 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
     prog->postOp = s.postOp;
     prog->act = s.act;
     prog->clip = toFp19(s.clipHigh);
+    prepareFast(*prog, channels);
     return prog;
   }
   // Xavier: BS (ALU bias, MUL, truncate), then one X stage per further operation.
@@ -263,6 +334,7 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
   } else if (s.act == Act::kRelu) {
     prog->stages.back().st.reluBypass = false;
   }
+  prepareFast(*prog, channels);
   return prog;
 }
 
@@ -280,6 +352,14 @@ std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
     prog->act = s.act;
     prog->clip = toFp19(s.clipHigh);
     prog->slope = toFp19(s.slope);
+    fast::Binary& f = prog->fast;
+    f.orin = true;
+    f.op = int(s.op);
+    f.fa = prog->fa;
+    f.fb = prog->fb;
+    f.checked = !fast::safeOperand(f.fa) || !fast::safeOperand(f.fb);
+    prog->fastOk = s.act != Act::kLeaky && std::round(double(prog->clip)) >= 0 &&
+                   clampOf(s.act, int64_t(fp19ToInt8(prog->clip)), &f.lo, &f.hi);
     return prog;
   }
   Multipliers m = s.op == BinOp::kProd ? multipliersFor({s.fa * s.fb}) : multipliersFor({s.fa, s.fb});
@@ -287,6 +367,12 @@ std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
   prog->mb = s.op == BinOp::kProd ? 0 : m.m[1];
   prog->shift = m.shift;
   prog->xact = xavierAct(s.act, s.clipHigh, s.slope);
+  fast::Binary& f = prog->fast;
+  f.op = int(s.op);
+  f.fa = std::ldexp(double(prog->ma), -prog->shift);
+  f.fb = std::ldexp(double(prog->mb), -prog->shift);
+  prog->fastOk = s.act != Act::kLeaky && prog->shift <= 52 &&
+                 clampOf(s.act, std::max<int64_t>(prog->xact.clip, 0), &f.lo, &f.hi);
   return prog;
 }
 
@@ -388,6 +474,9 @@ void runImpl(const AffineProgram& p, const In* x, int8_t* y, int64_t images, int
              int64_t channels, bool channelsLast) {
   if (channels <= 0 || elements <= 0) return;
   const int64_t plane = elements / channels;
+  if (p.fastOk && channelsLast && p.fastChannels == channels &&
+      fast::affine(p.fast, x, y, images * plane, channels))
+    return;
   FastXavier f = fastXavier(p, channels);
   for (int64_t img = 0; img < images; ++img) {
     const In* xi = x + img * elements;
@@ -414,6 +503,11 @@ void run(const AffineProgram& p, const int32_t* x, int8_t* y, int64_t images, in
 void run(const AffineProgram& p, const int8_t* x, int8_t* y, int64_t images, int64_t elements,
          int64_t channels, bool channelsLast) {
   runImpl(p, x, y, images, elements, channels, channelsLast);
+}
+
+void run(const BinaryProgram& p, const int8_t* a, const int8_t* b, int8_t* y, int64_t n) {
+  if (p.fastOk && fast::binary(p.fast, a, b, y, n)) return;
+  for (int64_t i = 0; i < n; ++i) y[i] = applyOne(p, a[i], b[i]);
 }
 
 }  // namespace kern::int8

@@ -85,6 +85,8 @@ void run(const AffineProgram& prog, const int32_t* x, int8_t* y, int64_t images,
          int64_t channels, bool channelsLast);
 void run(const AffineProgram& prog, const int8_t* x, int8_t* y, int64_t images, int64_t elements,
          int64_t channels, bool channelsLast);
+/// A binary program over two same-shaped code arrays of n values.
+void run(const BinaryProgram& prog, const int8_t* a, const int8_t* b, int8_t* y, int64_t n);
 /// One value (channel c, element e of its image): the rule itself, used by tests and slow paths.
 int8_t applyOne(const AffineProgram& prog, int64_t x, int64_t c, int64_t e);
 int8_t applyOne(const BinaryProgram& prog, int32_t a, int32_t b);

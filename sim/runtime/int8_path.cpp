@@ -157,13 +157,13 @@ size_t Int8Path::run(NodeId i, std::vector<Tensor>& live) {
     switch (l.kind) {
       case Int8Layer::Kind::kConv:
       case Int8Layer::Kind::kDeconv: {
-        std::vector<int32_t> acc(static_cast<size_t>(y.size()));
+        Tensor acc = Tensor::uninitialized(DType::kInt32, {y.size()});
         const int8_t* x = int8Input(n.inputs[0], live);
         if (l.kind == Int8Layer::Kind::kConv)
-          k8::executeConvInt8(*p.conv, x, acc.data());
+          k8::executeConvInt8(*p.conv, x, acc.data<int32_t>());
         else
-          k8::deconvInt8(l.conv, x, l.weights.data(), acc.data());
-        k8::run(*p.affine, acc.data(), yp, images, elements, channels, true);
+          k8::deconvInt8(l.conv, x, l.weights.data(), acc.data<int32_t>());
+        k8::run(*p.affine, acc.data<int32_t>(), yp, images, elements, channels, true);
         break;
       }
       case Int8Layer::Kind::kPool:
