@@ -177,6 +177,7 @@ struct AffineProgram {
   bool fastOk = false;
   int64_t fastChannels = 0;
   std::vector<double> fastBias, fastMul;
+  std::vector<float> fastBiasF, fastMulF;
   fast::Affine fast;
 };
 
@@ -250,6 +251,10 @@ void prepareFast(AffineProgram& p, int64_t channels) {
   f.hasBias = !p.fastBias.empty();
   f.bias = p.fastBias.data();
   f.mul = p.fastMul.data();
+  p.fastBiasF.assign(p.fastBias.begin(), p.fastBias.end());  // FP19 values: exact as floats
+  p.fastMulF.assign(p.fastMul.begin(), p.fastMul.end());
+  f.biasF = p.fastBiasF.data();
+  f.mulF = p.fastMulF.data();
   p.fastChannels = channels;
   p.fastOk = true;
 }

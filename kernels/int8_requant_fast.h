@@ -27,6 +27,7 @@ struct Affine {
   bool checked = true;  // Orin: check every value's range (false when safeOperand proves it)
   const double* bias = nullptr;  // Xavier: sat32(operand << shift); Orin: the FP19 operand
   const double* mul = nullptr;   // Xavier: m * 2^-shift; Orin: the FP19 factor
+  const float *biasF = nullptr, *mulF = nullptr;  // Orin: the same FP19 values as floats
   int lo = -128, hi = 127;
 };
 bool affine(const Affine& a, const int32_t* x, int8_t* y, int64_t pixels, int64_t channels);

@@ -157,12 +157,12 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       if (afterLayer) {  // observers see the layer's values, dequantised
         std::vector<Tensor> views;
         std::vector<Tensor*> outs;
-        for (TensorId t : n.outputs)
-          views.push_back(t == kNoTensor        ? Tensor()
+        for (TensorId t : n.outputs)  // empty: fused into the next layer (int8_path.h)
+          views.push_back(t == kNoTensor                ? Tensor()
                           : int8_->isInt8(t, live[t]) ? int8_->floatView(t, live[t])
                                                       : live[t]);
         for (size_t k = 0; k < views.size(); ++k)
-          outs.push_back(n.outputs[k] == kNoTensor ? nullptr : &views[k]);
+          outs.push_back(views[k].empty() ? nullptr : &views[k]);
         afterLayer(NodeId(i), outs);
       }
     } else if (group >= 0) {

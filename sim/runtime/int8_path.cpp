@@ -40,6 +40,8 @@ Int8Path::Int8Path(const Graph& g, k8::Policy policy, std::vector<bool> runsHere
       runsHere_(std::move(runsHere)),
       scale_(g.tensors.size(), 0.f),
       prep_(g.nodes.size()),
+      fusedAct_(g.nodes.size(), -1),
+      absorbed_(g.nodes.size(), false),
       floatViews_(g.tensors.size()),
       quantized_(g.tensors.size()) {
   runsHere_.resize(g.nodes.size(), false);
@@ -49,6 +51,23 @@ Int8Path::Int8Path(const Graph& g, k8::Policy policy, std::vector<bool> runsHere
   for (size_t i = 0; i < g.nodes.size(); ++i)
     if (runsHere_[i] && g.nodes[i].kind == OpKind::kPooling)
       scale_[g.nodes[i].outputs[0]] = scale_[g.nodes[i].inputs[0]];
+  // Element-wise layers whose only reader is an INT8 ReLU / clipped ReLU.
+  std::vector<std::vector<NodeId>> readers(g.tensors.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    for (TensorId t : g.nodes[i].inputs)
+      if (t != kNoTensor) readers[t].push_back(NodeId(i));
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!runsHere_[i] || g.nodes[i].outputs.size() != 1) continue;
+    TensorId t = g.nodes[i].outputs[0];
+    if (readers[t].size() != 1 || !runsHere_[readers[t][0]] ||
+        std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end())
+      continue;
+    NodeId j = readers[t][0];
+    if (fusableElementWiseActivation(g, g.nodes[i], g.nodes[j])) {
+      fusedAct_[i] = j;
+      absorbed_[j] = true;
+    }
+  }
 }
 
 Int8Path::~Int8Path() = default;
@@ -96,7 +115,9 @@ Tensor Int8Path::newInt8Output(TensorId t) const {
 Int8Path::Prepared& Int8Path::prepared(NodeId n) {
   if (!prep_[n]) {
     auto p = std::make_unique<Prepared>();
-    p->layer = describeInt8Layer(g_, g_.nodes[n], scale_);
+    p->layer = fusedAct_[n] >= 0
+                   ? describeFusedElementWise(g_, g_.nodes[n], g_.nodes[fusedAct_[n]], scale_)
+                   : describeInt8Layer(g_, g_.nodes[n], scale_);
     const Int8Layer& l = p->layer;
     const Shape& out = g_.desc(g_.nodes[n].outputs[0]).shape;
     int64_t channels = out.size() == 4 ? out[1] : 1, elements = volume(out, 1, out.size());
@@ -126,7 +147,7 @@ Int8Path::Prepared& Int8Path::prepared(NodeId n) {
 
 void Int8Path::prepare() {
   for (size_t i = 0; i < g_.nodes.size(); ++i)
-    if (runsHere_[i]) prepared(NodeId(i));
+    if (runsHere_[i] && !absorbed_[i]) prepared(NodeId(i));
 }
 
 std::vector<TensorId> Int8Path::constantsHeld() const {
@@ -143,10 +164,11 @@ std::vector<TensorId> Int8Path::constantsHeld() const {
 
 size_t Int8Path::run(NodeId i, std::vector<Tensor>& live) {
   const Node& n = g_.nodes[i];
+  if (absorbed_[i]) return 0;  // its producer computed it
   Prepared& p = prepared(i);
   const Int8Layer& l = p.layer;
   if (l.kind == Int8Layer::Kind::kFallback) return runFallback(i, live);
-  TensorId out = n.outputs[0];
+  TensorId out = fusedAct_[i] >= 0 ? g_.nodes[fusedAct_[i]].outputs[0] : n.outputs[0];
   const Shape& os = g_.desc(out).shape;
   const int64_t images = os[0], channels = os[1], elements = volume(os, 1, 4);
   Tensor y = newInt8Output(out);

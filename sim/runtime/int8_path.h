@@ -28,7 +28,9 @@ class Int8Path {
   /// Quantises weights and prepares every layer's kernels and requantisation programs now.
   void prepare();
   /// Runs node n, reading its inputs from `live` (float or int8) and writing its outputs there.
-  /// Returns the bytes of the outputs it allocated.
+  /// Returns the bytes of the outputs it allocated. An element-wise layer fused with the
+  /// activation after it writes the activation's output instead (its own stays empty), and
+  /// that activation then does nothing.
   size_t run(NodeId n, std::vector<Tensor>& live);
   /// Whether v, the live value of tensor t, is int8 codes (NHWC) rather than the graph's floats.
   bool isInt8(TensorId t, const Tensor& v) const;
@@ -50,6 +52,10 @@ class Int8Path {
   const Graph& g_;
   kern::int8::Policy policy_;
   std::vector<bool> runsHere_;
+  // An element-wise layer fused with the activation that alone reads it: the element-wise
+  // node computes the activation's output, the activation node does nothing.
+  std::vector<NodeId> fusedAct_;  // per node: the activation it writes for, or -1
+  std::vector<bool> absorbed_;    // per node: an activation computed by its producer
   std::vector<float> scale_;
   std::vector<std::unique_ptr<Prepared>> prep_;  // per node
   std::vector<Tensor> floatViews_, quantized_;   // per tensor, this run

@@ -143,9 +143,10 @@ Int8Layer affine(k8::AffineSpec s, int input = 0) {
   return l;
 }
 
-Int8Layer elementWise(const Graph& g, const Node& n, const std::vector<float>& scale) {
+Int8Layer elementWise(const Graph& g, const Node& n, const std::vector<float>& scale,
+                      TensorId output) {
   EltOp op = n.get<EltAttrs>().op;
-  const double sOut = scale[n.outputs[0]];
+  const double sOut = scale[output];
   if (allActivations(g, n, {0, 1})) {
     const double sa = scale[n.inputs[0]], sb = scale[n.inputs[1]];
     Int8Layer l;
@@ -317,7 +318,7 @@ Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<flo
       l = pooling(g, n);
       break;
     case OpKind::kElementWise:
-      l = elementWise(g, n, scale);
+      l = elementWise(g, n, scale, n.outputs[0]);
       break;
     case OpKind::kScale:
       l = scaleLayer(g, n, scale);
@@ -353,6 +354,29 @@ Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<flo
   }
   // Pooling keeps its input's codes; elsewhere an output scale of 0 means all codes are 0.
   if (l.kind != Kind::kFallback && l.kind != Kind::kPool && !(sOut > 0)) l.zeroOutput = true;
+  return l;
+}
+
+bool fusableElementWiseActivation(const Graph& g, const Node& e, const Node& act) {
+  if (e.kind != OpKind::kElementWise || act.kind != OpKind::kActivation) return false;
+  if (!allActivations(g, e, {0, 1}) || !int8Representable(g.desc(e.outputs[0]))) return false;
+  EltOp op = e.get<EltAttrs>().op;
+  if (op != EltOp::kSum && op != EltOp::kSub && op != EltOp::kMax && op != EltOp::kMin &&
+      op != EltOp::kProd)
+    return false;
+  const auto& a = act.get<ActivationAttrs>();
+  return act.inputs.size() == 1 && act.inputs[0] == e.outputs[0] &&
+         (a.type == ActType::kRelu || (a.type == ActType::kClip && a.alpha == 0));
+}
+
+Int8Layer describeFusedElementWise(const Graph& g, const Node& e, const Node& act,
+                                   const std::vector<float>& scale) {
+  TensorId out = act.outputs[0];
+  Int8Layer l = elementWise(g, e, scale, out);
+  const auto& a = act.get<ActivationAttrs>();
+  l.binary.act = a.type == ActType::kRelu ? k8::Act::kRelu : k8::Act::kClip;
+  l.binary.clipHigh = a.beta / scale[out];
+  if (!(scale[out] > 0)) l.zeroOutput = true;
   return l;
 }
 

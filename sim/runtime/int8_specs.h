@@ -37,6 +37,14 @@ bool int8Representable(const TensorDesc& d);
 /// `scale[t]` is the scale of tensor t's int8 codes (Int8Path::scaleOf).
 Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<float>& scale);
 
+/// Whether an INT8 element-wise layer of two activations and the INT8 ReLU / clipped ReLU that
+/// alone reads its output run as one program: the SDP applies the activation in the same pass
+/// (TensorRT fuses them on the DLA), so the sum is requantised once, to the activation's scale.
+bool fusableElementWiseActivation(const Graph& g, const Node& eltwise, const Node& act);
+/// That program: the element-wise layer with the activation's output and scale.
+Int8Layer describeFusedElementWise(const Graph& g, const Node& eltwise, const Node& act,
+                                   const std::vector<float>& scale);
+
 /// The output stage of a convolution: factor_k = sIn * sW_k / sOut, bias in accumulator units
 /// b_k / (sIn * sW_k), optional ReLU. Channels whose accumulator unit is 0 (all-zero weights,
 /// or a zero input scale) sum to 0: they take the largest unit instead (1 when all are 0), so
