@@ -422,6 +422,13 @@ int8_t applyOne(const BinaryProgram& p, int32_t a, int32_t b) {
   return int8_t(saturate(p.xact.apply(t), 8));
 }
 
+bool hasFastLoop(const AffineProgram& p) {
+  return p.fastOk;
+}
+bool hasFastLoop(const BinaryProgram& p) {
+  return p.fastOk;
+}
+
 int xavierMulShift(const AffineProgram& p) {
   return p.stages.empty() ? 0 : p.stages[0].st.mulShift;
 }

@@ -91,6 +91,10 @@ void run(const BinaryProgram& prog, const int8_t* a, const int8_t* b, int8_t* y,
 int8_t applyOne(const AffineProgram& prog, int64_t x, int64_t c, int64_t e);
 int8_t applyOne(const BinaryProgram& prog, int32_t a, int32_t b);
 
+/// Whether a program has the vectorised loop (kernels/int8_requant_fast.h); others run per value.
+bool hasFastLoop(const AffineProgram& prog);
+bool hasFastLoop(const BinaryProgram& prog);
+
 /// The Xavier form of a compiled program, for inspection and tests: the multiplier shift and
 /// the per-channel multipliers of its first stage (empty for Orin).
 int xavierMulShift(const AffineProgram& prog);

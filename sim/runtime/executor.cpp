@@ -1,5 +1,6 @@
 #include "sim/runtime/executor.h"
 
+#include "kernels/fp16_array.h"
 #include "kernels/numeric/fp16.h"
 #include "kernels/numeric/fp19.h"
 #include "sim/ops/op_def.h"
@@ -60,7 +61,7 @@ void Executor::setNumerics(const DlaNumerics& numerics) {
 
 // INT8 layers never come here: the INT8 pipeline runs them.
 void Executor::reduce(Tensor& t, TensorId id, Precision mode) const {
-  if (mode == Precision::kFP16) kern::numeric::roundToFp16(t.data<float>(), t.size());
+  if (mode == Precision::kFP16) kern::roundToFp16Array(t.data<float>(), t.size());
 }
 
 const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
@@ -68,7 +69,7 @@ const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
   auto it = reducedWeights_.find(key);
   if (it != reducedWeights_.end()) return it->second;
   Tensor r = g_.tensor(t).value.clone();
-  if (mode == Precision::kFP16) kern::numeric::roundToFp16(r.data<float>(), r.size());
+  if (mode == Precision::kFP16) kern::roundToFp16Array(r.data<float>(), r.size());
   return reducedWeights_[key] = std::move(r);
 }
 
