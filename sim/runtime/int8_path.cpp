@@ -125,6 +125,7 @@ Int8Path::Prepared& Int8Path::prepared(NodeId n) {
       case Int8Layer::Kind::kConv:
         p->conv = k8::prepareConvInt8(l.conv, l.weights.data());
         p->affine = k8::compile(l.affine, policy_, channels, elements);
+        p->layer.weights = {};  // the plan keeps its own copy
         break;
       case Int8Layer::Kind::kDeconv:
       case Int8Layer::Kind::kAffine:
