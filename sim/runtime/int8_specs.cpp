@@ -375,7 +375,7 @@ Int8Layer describeFusedElementWise(const Graph& g, const Node& e, const Node& ac
   Int8Layer l = elementWise(g, e, scale, out);
   const auto& a = act.get<ActivationAttrs>();
   l.binary.act = a.type == ActType::kRelu ? k8::Act::kRelu : k8::Act::kClip;
-  l.binary.clipHigh = a.beta / scale[out];
+  l.binary.clipHigh = double(a.beta) / scale[out];
   if (!(scale[out] > 0)) l.zeroOutput = true;
   return l;
 }

@@ -103,6 +103,45 @@ TEST(Int8Layers, TwoActivationElementWiseWithBroadcasting) {
   }
 }
 
+// An element-wise layer whose only reader is an INT8 ReLU or clipped ReLU runs as one program
+// requantised to the activation's scale (docs: "With an activation").
+TEST(Int8Layers, ElementWiseFusedWithTheActivationThatReadsIt) {
+  std::mt19937 rng(13);
+  for (int i = 0; i < 40; ++i) {
+    sim::EltOp op = kBinaryOps[i % 5];
+    Shape s = {u(rng, 1, 2), u(rng, 1, 24), u(rng, 1, 9), u(rng, 1, 9)};
+    bool pow2 = u(rng, 0, 1), clip = i % 2;
+    float sa = pickScale(rng, pow2, 1.f / 64, 1.f), sb = pickScale(rng, pow2, 1.f / 64, 1.f);
+    float sy = op == sim::EltOp::kProd ? pickScale(rng, pow2, sa * sb * 20, sa * sb * 200)
+                                       : pickScale(rng, pow2, (sa + sb) / 4, sa + sb);
+    float hi = float(u(rng, 1, 300)) * sy / 4;
+    std::vector<float> a = gridValues(rng, size_t(sim::volume(s)), sa),
+                       b = gridValues(rng, size_t(sim::volume(s)), sb);
+    Net net;
+    TensorId ta = net.input("a", s, sa), tb = net.input("b", s, sb);
+    TensorId sum = net.layer(sim::OpKind::kElementWise, sim::EltAttrs{op}, {ta, tb}, sy * 7);
+    TensorId out = net.layer(sim::OpKind::kActivation,
+                             clip ? sim::ActivationAttrs{sim::ActType::kClip, 0, hi}
+                                  : sim::ActivationAttrs{sim::ActType::kRelu},
+                             {sum}, sy);
+    std::vector<int8_t> qa = codes(a, sa), qb = codes(b, sb);
+    ref::Bin bop = op == sim::EltOp::kMax    ? ref::Bin::kMax
+                   : op == sim::EltOp::kMin  ? ref::Bin::kMin
+                   : op == sim::EltOp::kProd ? ref::Bin::kProd
+                                             : ref::Bin::kSum;
+    double fa = double(sa) / sy, fb = double(sb) / sy;
+    if (op == sim::EltOp::kSub) fb = -fb;
+    if (op == sim::EltOp::kProd) fa = double(sa) * sb / sy, fb = 1;
+    for (Policy p : kPolicies) {
+      std::vector<int8_t> want;
+      for (size_t k = 0; k < qa.size(); ++k)
+        want.push_back(ref::binary(bop, qa[k], qb[k], fa, fb, p == Policy::kXavierFixedPoint,
+                                   clip ? ref::Act::kClip : ref::Act::kRelu, double(hi) / sy));
+      expectSame(net.run({a, b}, out, p), want, sy, "fused " + std::to_string(i) + " " + name(p));
+    }
+  }
+}
+
 // The constant's operand vector over one image's logical (c, h, w) elements, and each element's
 // index into it, as the docs' table describes (scalar, per channel, or per element).
 struct ConstOperand {

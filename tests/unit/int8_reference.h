@@ -172,8 +172,10 @@ inline std::vector<int8_t> runAffine(const Affine& a, const std::vector<int64_t>
 
 enum class Bin { kSum, kMax, kMin, kProd };
 
-/// Two codes: fa = s_a / s_y, fb = s_b / s_y (negated for Sub); Prod uses f = fa * fb.
-inline int8_t binary(Bin op, int64_t a, int64_t b, double fa, double fb, bool xavier) {
+/// Two codes: fa = s_a / s_y, fb = s_b / s_y (negated for Sub); Prod uses f = fa * fb. An
+/// activation fused after it: ReLU, or clip with bound clipHigh (output units).
+inline int8_t binary(Bin op, int64_t a, int64_t b, double fa, double fb, bool xavier,
+                     Act act = Act::kNone, double clipHigh = 0) {
   if (xavier) {
     int64_t s;
     int sh;
@@ -187,7 +189,11 @@ inline int8_t binary(Bin op, int64_t a, int64_t b, double fa, double fb, bool xa
       s = op == Bin::kSum ? x + y : op == Bin::kMax ? std::max(x, y) : std::min(x, y);
       sh = m.sh;
     }
-    return int8_t(sat(sat(rnaShift(s, sh), 32), 8));
+    int64_t t = sat(rnaShift(s, sh), 32);
+    int64_t c = std::min<int64_t>(std::max<int64_t>(rna(clipHigh), -32768), 32767);
+    if (act == Act::kRelu) t = std::max<int64_t>(t, 0);
+    if (act == Act::kClip) t = std::max<int64_t>(std::min(t, c), 0);
+    return int8_t(sat(t, 8));
   }
   float t;
   if (op == Bin::kProd) {
@@ -196,6 +202,8 @@ inline int8_t binary(Bin op, int64_t a, int64_t b, double fa, double fb, bool xa
     float x = r19(double(a) * r19(fa)), y = r19(double(b) * r19(fb));
     t = op == Bin::kSum ? r19(double(x) + y) : op == Bin::kMax ? std::max(x, y) : std::min(x, y);
   }
+  if (act == Act::kRelu) t = std::max(t, 0.f);
+  if (act == Act::kClip) t = std::min(std::max(t, 0.f), r19(clipHigh));
   return int8_t(sat(rna(t), 8));
 }
 
