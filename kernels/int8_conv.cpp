@@ -26,7 +26,7 @@ __attribute__((target_clones("avx2", "default"))) void quantizeRow(const float* 
   const double s = scale;
   for (int64_t i = 0; i < n; ++i) {
     double x = double(w[i]) / s;
-    int r = int(x);             // truncation toward zero
+    int r = int(x);            // truncation toward zero
     double d = x - double(r);  // exact
     r += int(d >= 0.5) - int(d <= -0.5);
     q[i] = int8_t(std::min(std::max(r, -128), 127));
@@ -118,10 +118,10 @@ bool makePrimitive(const ConvParams& p, int64_t cPerG, const std::vector<int8_t>
     dnnl::memory::dims src = {p.batch, inC, p.in[1], p.in[2]};
     dnnl::memory::dims dst = {p.batch, p.outChannels, p.out[1], p.out[2]};
     bool grouped = p.group > 1;
-    dnnl::memory::dims wd = grouped ? dnnl::memory::dims{p.group, p.outChannels / p.group, cPerG,
-                                                         p.kernel[1], p.kernel[2]}
-                                    : dnnl::memory::dims{p.outChannels, cPerG, p.kernel[1],
-                                                         p.kernel[2]};
+    dnnl::memory::dims wd =
+        grouped
+            ? dnnl::memory::dims{p.group, p.outChannels / p.group, cPerG, p.kernel[1], p.kernel[2]}
+            : dnnl::memory::dims{p.outChannels, cPerG, p.kernel[1], p.kernel[2]};
     dnnl::memory::dims strides = {p.stride[1], p.stride[2]}, padL = {p.padBegin[1], p.padBegin[2]},
                        padR, dil = {p.dilation[1] - 1, p.dilation[2] - 1};
     for (int i = 1; i < 3; ++i) {
@@ -131,9 +131,9 @@ bool makePrimitive(const ConvParams& p, int64_t cPerG, const std::vector<int8_t>
     auto srcMd = dnnl::memory::desc(src, dt::u8, tag::nhwc);
     auto dstMd = dnnl::memory::desc(dst, dt::s32, tag::nhwc);
     auto wAny = dnnl::memory::desc(wd, dt::s8, tag::any);
-    auto desc = dnnl::convolution_forward::desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, srcMd, wAny,
-        dstMd, strides, dil, padL, padR);
+    auto desc = dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                dnnl::algorithm::convolution_direct, srcMd, wAny,
+                                                dstMd, strides, dil, padL, padR);
     auto pd = dnnl::convolution_forward::primitive_desc(desc, eng);
     out->prim = dnnl::convolution_forward(pd);
     dnnl::memory userW({wd, dt::s8, grouped ? tag::goihw : tag::oihw}, eng,
@@ -175,9 +175,9 @@ std::shared_ptr<ConvInt8Plan> prepareConvInt8(const ConvParams& p, const int8_t*
   auto plan = std::make_shared<ConvInt8Plan>();
   plan->p = p;
   plan->w.assign(w, w + p.outChannels * weightsPerKernel(p));
-  plan->splitAllowed =
-      std::find(plan->w.begin(), plan->w.end(), int8_t(-128)) == plan->w.end();
-  if (fitsInt32(p, w)) plan->onednn = makePrimitive(p, p.inChannels / p.group, plan->w, &plan->plain);
+  plan->splitAllowed = std::find(plan->w.begin(), plan->w.end(), int8_t(-128)) == plan->w.end();
+  if (fitsInt32(p, w))
+    plan->onednn = makePrimitive(p, p.inChannels / p.group, plan->w, &plan->plain);
   return plan;
 }
 
@@ -192,7 +192,8 @@ void runPrimitive(const Primitive& prim, const void* x, int32_t* acc) {
   dnnl::stream s(eng);
   dnnl::memory src(prim.srcMd, eng, const_cast<void*>(x));
   dnnl::memory dst(prim.dstMd, eng, acc);
-  prim.prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, prim.weights}, {DNNL_ARG_DST, dst}});
+  prim.prim.execute(s,
+                    {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, prim.weights}, {DNNL_ARG_DST, dst}});
   s.wait();
 }
 

@@ -55,7 +55,8 @@ void poolInt8(const PoolInt8Params& p, const int8_t* x, int8_t* y) {
             if (p.average)
               for (int64_t c = 0; c < C; ++c) sum[size_t(c)] += px[c];
             else
-              for (int64_t c = 0; c < C; ++c) best[size_t(c)] = std::max<int>(best[size_t(c)], px[c]);
+              for (int64_t c = 0; c < C; ++c)
+                best[size_t(c)] = std::max<int>(best[size_t(c)], px[c]);
           }
         int8_t* out = y + ((n * p.outH + oy) * p.outW + ox) * C;
         if (!p.average) {

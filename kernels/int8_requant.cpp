@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "kernels/int8_requant_fast.h"
-
 #include "kernels/numeric/fp19.h"
 #include "kernels/nvdla/fixed_point.h"
 #include "kernels/nvdla/requant.h"
@@ -13,11 +12,11 @@
 
 namespace kern::int8 {
 
-using nvdla::roundShiftHalfAway;
-using nvdla::saturate;
 using numeric::fp19Add;
 using numeric::fp19Mul;
 using numeric::roundDoubleToFp19;
+using nvdla::roundShiftHalfAway;
+using nvdla::saturate;
 
 float toFp19(double v) {
   return roundDoubleToFp19(v);
@@ -48,7 +47,8 @@ Multipliers multipliersFor(const std::vector<double>& f) {
     if (std::isfinite(x)) largest = std::max(largest, std::fabs(x));
   Multipliers r;
   r.shift = nvdla::multiplierShiftFor(largest);
-  for (double x : f) r.m.push_back(toInt16(std::isfinite(x) ? std::trunc(std::ldexp(x, r.shift)) : 0));
+  for (double x : f)
+    r.m.push_back(toInt16(std::isfinite(x) ? std::trunc(std::ldexp(x, r.shift)) : 0));
   return r;
 }
 
@@ -66,8 +66,8 @@ AluOperands aluOperandsFor(const std::vector<double>& b) {
   while (r.shift < 63 && std::round(std::ldexp(largest, -r.shift)) > 32767) ++r.shift;
   for (double x : b)
     r.v.push_back(toInt16(std::isfinite(x) ? std::round(std::ldexp(x, -r.shift))
-                          : x > 0            ? 32767.0
-                                             : -32768.0));
+                          : x > 0          ? 32767.0
+                                           : -32768.0));
   return r;
 }
 
@@ -240,12 +240,12 @@ void prepareFast(AffineProgram& p, int64_t channels) {
     Act act = clip ? Act::kClip : s.st.reluBypass ? Act::kNone : Act::kRelu;
     int64_t c = clip ? std::max<int64_t>(p.stages[1].alu[0], 0) : 0;
     if (!clampOf(act, c, &f.lo, &f.hi)) return;
-    p.fastMul = perChannel(s.mulB, [&](int64_t k) {
-      return std::ldexp(double(s.op(s.mul, s.mulB, k, 0)), -shift);
-    });
+    p.fastMul = perChannel(
+        s.mulB, [&](int64_t k) { return std::ldexp(double(s.op(s.mul, s.mulB, k, 0)), -shift); });
     if (!s.st.aluBypass)
       p.fastBias = perChannel(s.aluB, [&](int64_t k) {
-        return double(nvdla::saturatingShiftLeft(s.op(s.alu, s.aluB, k, 0), s.st.aluShift & 63, 32));
+        return double(
+            nvdla::saturatingShiftLeft(s.op(s.alu, s.aluB, k, 0), s.st.aluShift & 63, 32));
       });
   }
   f.hasBias = !p.fastBias.empty();
@@ -367,7 +367,8 @@ std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
                    clampOf(s.act, int64_t(fp19ToInt8(prog->clip)), &f.lo, &f.hi);
     return prog;
   }
-  Multipliers m = s.op == BinOp::kProd ? multipliersFor({s.fa * s.fb}) : multipliersFor({s.fa, s.fb});
+  Multipliers m =
+      s.op == BinOp::kProd ? multipliersFor({s.fa * s.fb}) : multipliersFor({s.fa, s.fb});
   prog->ma = m.m[0];
   prog->mb = s.op == BinOp::kProd ? 0 : m.m[1];
   prog->shift = m.shift;

@@ -207,20 +207,20 @@ template <int Op>
 
 // Compiled for AVX2 and for the baseline; the loader picks one (GCC function multi-versioning).
 __attribute__((target_clones("avx2", "default"))) bool affine(const Affine& a, const int32_t* x,
-                                                               int8_t* y, int64_t pixels,
-                                                               int64_t channels) {
+                                                              int8_t* y, int64_t pixels,
+                                                              int64_t channels) {
   return affineBody(a, x, y, pixels, channels);
 }
 
 __attribute__((target_clones("avx2", "default"))) bool affine(const Affine& a, const int8_t* x,
-                                                               int8_t* y, int64_t pixels,
-                                                               int64_t channels) {
+                                                              int8_t* y, int64_t pixels,
+                                                              int64_t channels) {
   return affineBody(a, x, y, pixels, channels);
 }
 
 __attribute__((target_clones("avx2", "default"))) bool binary(const Binary& b, const int8_t* a,
-                                                               const int8_t* c, int8_t* y,
-                                                               int64_t n) {
+                                                              const int8_t* c, int8_t* y,
+                                                              int64_t n) {
   return binaryBody(b, a, c, y, n);
 }
 

@@ -101,8 +101,7 @@ const int8_t* Int8Path::int8Input(TensorId t, std::vector<Tensor>& live) {
   if (quantized_[t].empty()) {  // the reformat into INT8 at a DLA boundary, once per run
     const Shape& s = g_.desc(t).shape;
     Tensor q = Tensor::uninitialized(DType::kInt8, nhwc(s));
-    k8::quantizeToNhwc(live[t].data<float>(), s[0], s[1], s[2], s[3], scale_[t],
-                       q.data<int8_t>());
+    k8::quantizeToNhwc(live[t].data<float>(), s[0], s[1], s[2], s[3], scale_[t], q.data<int8_t>());
     quantized_[t] = std::move(q);
   }
   return quantized_[t].data<int8_t>();
@@ -198,8 +197,7 @@ size_t Int8Path::run(NodeId i, std::vector<Tensor>& live) {
         break;
       case Int8Layer::Kind::kBinary:
         k8::runBinary(*p.binary, nhwc(g_.desc(n.inputs[0]).shape), int8Input(n.inputs[0], live),
-                      nhwc(g_.desc(n.inputs[1]).shape), int8Input(n.inputs[1], live), nhwc(os),
-                      yp);
+                      nhwc(g_.desc(n.inputs[1]).shape), int8Input(n.inputs[1], live), nhwc(os), yp);
         break;
       case Int8Layer::Kind::kConcat: {
         std::vector<const int8_t*> xs;
@@ -258,7 +256,8 @@ size_t Int8Path::runFallback(NodeId i, std::vector<Tensor>& live) {
   }
   std::vector<Tensor> outs;
   for (TensorId t : n.outputs)
-    outs.push_back(t == kNoTensor ? Tensor() : Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape));
+    outs.push_back(t == kNoTensor ? Tensor()
+                                  : Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape));
   for (size_t k = 0; k < n.outputs.size(); ++k)
     io.out.push_back(n.outputs[k] == kNoTensor ? nullptr : &outs[k]);
   opDef(n.kind).run(n, io);

@@ -71,8 +71,8 @@ bool constantOperand(const Tensor& c, const Shape& os, const std::function<doubl
   for (int64_t h = 0; h < H; ++h)
     for (int64_t w = 0; w < W; ++w)
       for (int64_t ch = 0; ch < C; ++ch) {
-        int64_t i = ((cs[1] == 1 ? 0 : ch) * cs[2] + (cs[2] == 1 ? 0 : h)) * cs[3] +
-                    (cs[3] == 1 ? 0 : w);
+        int64_t i =
+            ((cs[1] == 1 ? 0 : ch) * cs[2] + (cs[2] == 1 ? 0 : h)) * cs[3] + (cs[3] == 1 ? 0 : w);
         el[size_t((h * W + w) * C + ch)] = f(v[size_t(i)]);
       }
   *out = {std::move(el), k8::Bcast::kElement};
@@ -103,8 +103,8 @@ Int8Layer convolution(const Graph& g, const Node& n, const std::vector<float>& s
     k8::quantizeWeights(w.data<float>(), l.conv.outChannels, w.size() / l.conv.outChannels,
                         l.weights.data(), l.weightScales.data());
   const float* b = hasBias ? g.tensor(n.inputs[2]).value.data<float>() : nullptr;
-  l.affine = convOutputSpec(scale[n.inputs[0]], l.weightScales, scale[n.outputs[0]], b,
-                            a.fusedRelu);
+  l.affine =
+      convOutputSpec(scale[n.inputs[0]], l.weightScales, scale[n.outputs[0]], b, a.fusedRelu);
   return l;
 }
 
@@ -191,24 +191,28 @@ Int8Layer elementWise(const Graph& g, const Node& n, const std::vector<float>& s
     case EltOp::kSum:
     case EltOp::kMax:
     case EltOp::kMin:
-      s.postOp = op == EltOp::kSum ? k8::PostOp::kSum : op == EltOp::kMax ? k8::PostOp::kMax
-                                                                          : k8::PostOp::kMin;
-      ok = constantOperand(c, os, [&](double v) { return v / sOut; }, &s.post);
+      s.postOp = op == EltOp::kSum   ? k8::PostOp::kSum
+                 : op == EltOp::kMax ? k8::PostOp::kMax
+                                     : k8::PostOp::kMin;
+      ok = constantOperand(
+          c, os, [&](double v) { return v / sOut; }, &s.post);
       break;
     case EltOp::kSub:  // x - c, or c - x
       s.postOp = k8::PostOp::kSum;
-      ok = constantOperand(c, os, [&](double v) { return x == 0 ? -(v / sOut) : v / sOut; },
-                           &s.post);
+      ok = constantOperand(
+          c, os, [&](double v) { return x == 0 ? -(v / sOut) : v / sOut; }, &s.post);
       if (x == 1) s.factor = k8::Operand::scalar(-(sx / sOut));
       break;
     case EltOp::kProd:
-      ok = constantOperand(c, os, [&](double v) { return sx * v / sOut; }, &s.factor);
+      ok = constantOperand(
+          c, os, [&](double v) { return sx * v / sOut; }, &s.factor);
       break;
     case EltOp::kDiv:  // x / c = x * (1 / c)
       if (x != 0) return fallback("division by an activation");
       for (double v : c.asDouble())
         if (v == 0) return fallback("division by zero");
-      ok = constantOperand(c, os, [&](double v) { return sx / (v * sOut); }, &s.factor);
+      ok = constantOperand(
+          c, os, [&](double v) { return sx / (v * sOut); }, &s.factor);
       break;
     default:
       return fallback("element-wise operation without an integer model");
@@ -269,8 +273,9 @@ Int8Layer prelu(const Graph& g, const Node& n, double sIn, double sOut) {
   k8::AffineSpec s;
   s.factor = k8::Operand::scalar(sIn / sOut);
   s.act = k8::Act::kLeaky;
-  if (!constantOperand(g.tensor(n.inputs[1]).value, g.desc(n.outputs[0]).shape,
-                       [](double v) { return v; }, &s.slope))
+  if (!constantOperand(
+          g.tensor(n.inputs[1]).value, g.desc(n.outputs[0]).shape, [](double v) { return v; },
+          &s.slope))
     return fallback("slopes vary along the batch");
   return affine(std::move(s));
 }
@@ -330,7 +335,8 @@ Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<flo
       l = prelu(g, n, sIn, sOut);
       break;
     case OpKind::kUnary:
-      if (n.get<UnaryAttrs>().op != UnaryOp::kAbs) return fallback("unary operation other than Abs");
+      if (n.get<UnaryAttrs>().op != UnaryOp::kAbs)
+        return fallback("unary operation other than Abs");
       l = affine([&] {
         k8::AffineSpec s;
         s.absInput = true;

@@ -26,8 +26,8 @@ struct Int8Layer {
   // kConv / kDeconv / kAffine: the output stage; `input` is the activation operand's index.
   kern::int8::AffineSpec affine;
   int input = 0;
-  kern::int8::BinarySpec binary;                                 // kBinary
-  kern::int8::PoolInt8Params pool;                               // kPool
+  kern::int8::BinarySpec binary;                                     // kBinary
+  kern::int8::PoolInt8Params pool;                                   // kPool
   std::vector<std::optional<kern::int8::AffineSpec>> concatRequant;  // kConcat, per input
 };
 

@@ -44,8 +44,8 @@ TEST(Fp16Array, MatchesTheScalarRuleOnSampledPatternsAndEdges) {
       ASSERT_TRUE(std::isnan(fast[i])) << v[i];
       continue;
     }
-    ASSERT_EQ(std::memcmp(&fast[i], &want, 4), 0) << "input " << v[i] << " got " << fast[i]
-                                                   << " want " << want;
+    ASSERT_EQ(std::memcmp(&fast[i], &want, 4), 0)
+        << "input " << v[i] << " got " << fast[i] << " want " << want;
   }
 }
 
@@ -99,7 +99,8 @@ TEST(Int8FastPaths, BinaryLoopsEqualTheRuleOnBothPolicies) {
     s.op = BinOp(i % 4);
     const bool unsafe = i % 10 == 0;
     s.fa = std::exp2(unsafe ? u(-140, 60) : u(-8, 2)) * (1 + u(0, 1000) / 1000.0);
-    s.fb = std::exp2(unsafe ? u(-140, 60) : u(-8, 2)) * (1 + u(0, 1000) / 1000.0) * (u(0, 1) ? 1 : -1);
+    s.fb =
+        std::exp2(unsafe ? u(-140, 60) : u(-8, 2)) * (1 + u(0, 1000) / 1000.0) * (u(0, 1) ? 1 : -1);
     s.act = i % 3 == 1 ? Act::kRelu : i % 3 == 2 ? Act::kClip : Act::kNone;
     s.clipHigh = u(0, 300) / 3.0;
     std::vector<int8_t> a(size_t(u(1, 300))), b(a.size()), y(a.size());
@@ -112,8 +113,8 @@ TEST(Int8FastPaths, BinaryLoopsEqualTheRuleOnBothPolicies) {
       fast += hasFastLoop(*prog);
       run(*prog, a.data(), b.data(), y.data(), int64_t(a.size()));
       for (size_t k = 0; k < a.size(); ++k)
-        ASSERT_EQ(y[k], applyOne(*prog, a[k], b[k])) << "case " << i << " " << int(a[k]) << " "
-                                                     << int(b[k]);
+        ASSERT_EQ(y[k], applyOne(*prog, a[k], b[k]))
+            << "case " << i << " " << int(a[k]) << " " << int(b[k]);
     }
   }
   EXPECT_GT(fast, 700) << "the loops under test must be the fast ones";

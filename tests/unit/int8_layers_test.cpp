@@ -52,8 +52,7 @@ TEST(Int8Layers, PoolingAsThePdpOnBothPlatforms) {
           for (int64_t ox = 0; ox < ys[3]; ++ox)
             want.push_back(ref::poolWindow(plane, xs[2], xs[3], oy * a.strides[0] - a.padsBegin[0],
                                            ox * a.strides[1] - a.padsBegin[1], kh, kw,
-                                           a.type == sim::PoolType::kAverage,
-                                           !a.countIncludePad));
+                                           a.type == sim::PoolType::kAverage, !a.countIncludePad));
       }
     averaged += a.type == sim::PoolType::kAverage;
     for (Policy p : kPolicies)
@@ -88,7 +87,8 @@ TEST(Int8Layers, TwoActivationElementWiseWithBroadcasting) {
         for (int64_t c = 0; c < as[1]; ++c)
           for (int64_t h = 0; h < as[2]; ++h)
             for (int64_t w = 0; w < as[3]; ++w) {
-              int64_t x = qa[size_t(bindex(as, n, c, h, w))], y = qb[size_t(bindex(bs, n, c, h, w))];
+              int64_t x = qa[size_t(bindex(as, n, c, h, w))],
+                      y = qb[size_t(bindex(bs, n, c, h, w))];
               ref::Bin bop = op == sim::EltOp::kMax    ? ref::Bin::kMax
                              : op == sim::EltOp::kMin  ? ref::Bin::kMin
                              : op == sim::EltOp::kProd ? ref::Bin::kProd
@@ -157,11 +157,13 @@ ConstOperand constOperand(const std::vector<float>& c, const Shape& cs, const Sh
   bool scalar = c.size() == 1, channel = !scalar && c4[2] == 1 && c4[3] == 1;
   if (scalar) o.values = {f(c[0], s1, s2)};
   if (channel)
-    for (int64_t k = 0; k < ys[1]; ++k) o.values.push_back(f(c[size_t(c4[1] == 1 ? 0 : k)], s1, s2));
+    for (int64_t k = 0; k < ys[1]; ++k)
+      o.values.push_back(f(c[size_t(c4[1] == 1 ? 0 : k)], s1, s2));
   if (!scalar && !channel)
     for (int64_t k = 0; k < ys[1]; ++k)
       for (int64_t h = 0; h < ys[2]; ++h)
-        for (int64_t w = 0; w < ys[3]; ++w) o.values.push_back(f(c[size_t(bindex(c4, 0, k, h, w))], s1, s2));
+        for (int64_t w = 0; w < ys[3]; ++w)
+          o.values.push_back(f(c[size_t(bindex(c4, 0, k, h, w))], s1, s2));
   for (int64_t n = 0; n < ys[0]; ++n)
     for (int64_t k = 0; k < ys[1]; ++k)
       for (int64_t h = 0; h < ys[2]; ++h)
@@ -172,21 +174,24 @@ ConstOperand constOperand(const std::vector<float>& c, const Shape& cs, const Sh
 
 TEST(Int8Layers, ElementWiseWithConstantsAsAffinePrograms) {
   std::mt19937 rng(7);
-  const sim::EltOp ops[] = {sim::EltOp::kSum, sim::EltOp::kSub, sim::EltOp::kMax,
+  const sim::EltOp ops[] = {sim::EltOp::kSum, sim::EltOp::kSub,  sim::EltOp::kMax,
                             sim::EltOp::kMin, sim::EltOp::kProd, sim::EltOp::kDiv};
   for (int i = 0; i < 72; ++i) {
     sim::EltOp op = ops[i % 6];
     bool constFirst = (i / 6) % 2 && op != sim::EltOp::kDiv;
     Shape xs = {u(rng, 1, 2), u(rng, 1, 12), u(rng, 1, 7), u(rng, 1, 7)};
     int form = (i / 12) % 3;
-    Shape cs = form == 0 ? Shape{1} : form == 1 ? Shape{xs[1], 1, 1} : Shape{1, xs[1], xs[2], xs[3]};
+    Shape cs = form == 0   ? Shape{1}
+               : form == 1 ? Shape{xs[1], 1, 1}
+                           : Shape{1, xs[1], xs[2], xs[3]};
     std::vector<float> c(size_t(sim::volume(cs)));
     for (auto& v : c) v = float(u(rng, -300, 300)) / 64 + (op == sim::EltOp::kDiv ? 8.f : 0.f);
     float sx = pickScale(rng, i % 2, 1.f / 64, 0.5f), sy = pickScale(rng, i % 2, sx, 4 * sx);
     std::vector<float> x = gridValues(rng, size_t(sim::volume(xs)), sx);
     Net net;
     TensorId tx = net.input("x", xs, sx), tc = net.constant("c", cs, c);
-    std::vector<TensorId> in = constFirst ? std::vector<TensorId>{tc, tx} : std::vector<TensorId>{tx, tc};
+    std::vector<TensorId> in =
+        constFirst ? std::vector<TensorId>{tc, tx} : std::vector<TensorId>{tx, tc};
     TensorId out = net.layer(sim::OpKind::kElementWise, sim::EltAttrs{op}, in, sy);
     ref::Affine a;
     a.factor = {double(sx) / sy};
@@ -197,7 +202,9 @@ TEST(Int8Layers, ElementWiseWithConstantsAsAffinePrograms) {
       case sim::EltOp::kSum:
       case sim::EltOp::kMax:
       case sim::EltOp::kMin:
-        a.postOp = op == sim::EltOp::kSum ? ref::Post::kSum : op == sim::EltOp::kMax ? ref::Post::kMax : ref::Post::kMin;
+        a.postOp = op == sim::EltOp::kSum   ? ref::Post::kSum
+                   : op == sim::EltOp::kMax ? ref::Post::kMax
+                                            : ref::Post::kMin;
         o = constOperand(c, cs, ys, div, 0, sy);
         a.post = o.values;
         break;
@@ -209,19 +216,22 @@ TEST(Int8Layers, ElementWiseWithConstantsAsAffinePrograms) {
         if (constFirst) a.factor = {-(double(sx) / sy)};
         break;
       case sim::EltOp::kProd:
-        o = constOperand(c, cs, ys, [](double v, double s, double t) { return s * v / t; }, sx, sy);
+        o = constOperand(
+            c, cs, ys, [](double v, double s, double t) { return s * v / t; }, sx, sy);
         a.factor = o.values;
         break;
       default:  // Div: x / c
-        o = constOperand(c, cs, ys, [](double v, double s, double t) { return s / (v * t); }, sx, sy);
+        o = constOperand(
+            c, cs, ys, [](double v, double s, double t) { return s / (v * t); }, sx, sy);
         a.factor = o.values;
         break;
     }
     std::vector<int8_t> qx = codes(x, sx);
     std::vector<int64_t> xin(qx.begin(), qx.end());
     for (Policy p : kPolicies)
-      expectSame(net.run({x}, out, p), ref::runAffine(a, xin, o.index, p == Policy::kXavierFixedPoint),
-                 sy, "eltwise-constant " + std::to_string(i) + " " + name(p));
+      expectSame(net.run({x}, out, p),
+                 ref::runAffine(a, xin, o.index, p == Policy::kXavierFixedPoint), sy,
+                 "eltwise-constant " + std::to_string(i) + " " + name(p));
   }
 }
 
@@ -259,22 +269,26 @@ TEST(Int8Layers, ScaleActivationsPReluAbsAndIdentity) {
       }
       if (zero) a.postOp = ref::Post::kSum;
     } else if (kind == 2) {
-      out = net.layer(sim::OpKind::kActivation, sim::ActivationAttrs{sim::ActType::kRelu}, {tx}, sy);
+      out =
+          net.layer(sim::OpKind::kActivation, sim::ActivationAttrs{sim::ActType::kRelu}, {tx}, sy);
       a.act = ref::Act::kRelu;
     } else if (kind == 3) {
       float hi = float(u(rng, 1, 127)) * sx / 4;
-      out = net.layer(sim::OpKind::kActivation, sim::ActivationAttrs{sim::ActType::kClip, 0, hi}, {tx}, sy);
+      out = net.layer(sim::OpKind::kActivation, sim::ActivationAttrs{sim::ActType::kClip, 0, hi},
+                      {tx}, sy);
       a.act = ref::Act::kClip;
       a.clipHigh = double(hi) / sy;
     } else if (kind == 4) {
       float alpha = float(u(rng, 0, 64)) / 128;
-      out = net.layer(sim::OpKind::kActivation, sim::ActivationAttrs{sim::ActType::kLeakyRelu, alpha}, {tx}, sy);
+      out = net.layer(sim::OpKind::kActivation,
+                      sim::ActivationAttrs{sim::ActType::kLeakyRelu, alpha}, {tx}, sy);
       a.act = ref::Act::kLeaky;
       a.slope = {alpha};
     } else if (kind == 5) {  // PReLU, slopes per channel
       std::vector<float> sl(static_cast<size_t>(C));
       for (auto& v : sl) v = float(u(rng, 0, 90)) / 100;
-      out = net.layer(sim::OpKind::kParametricReLU, sim::NoAttrs{}, {tx, net.constant("sl", {1, C, 1, 1}, sl)}, sy);
+      out = net.layer(sim::OpKind::kParametricReLU, sim::NoAttrs{},
+                      {tx, net.constant("sl", {1, C, 1, 1}, sl)}, sy);
       a.act = ref::Act::kLeaky;
       a.slope.assign(sl.begin(), sl.end());
     } else if (i % 2) {
@@ -286,8 +300,9 @@ TEST(Int8Layers, ScaleActivationsPReluAbsAndIdentity) {
     std::vector<int8_t> qx = codes(x, sx);
     std::vector<int64_t> xin(qx.begin(), qx.end());
     for (Policy p : kPolicies)
-      expectSame(net.run({x}, out, p), ref::runAffine(a, xin, idx, p == Policy::kXavierFixedPoint),
-                 sy, "point-wise " + std::to_string(i) + " kind " + std::to_string(kind) + " " + name(p));
+      expectSame(
+          net.run({x}, out, p), ref::runAffine(a, xin, idx, p == Policy::kXavierFixedPoint), sy,
+          "point-wise " + std::to_string(i) + " kind " + std::to_string(kind) + " " + name(p));
   }
 }
 
@@ -313,7 +328,8 @@ TEST(Int8Layers, ConcatenationCopiesCodesOrRequantises) {
         for (int k = 0; k < 3; ++k) {
           const Shape& s = net.g.desc(ins[size_t(k)]).shape;
           std::vector<int8_t> q = codes(xs[size_t(k)], scales[size_t(k)]);
-          std::vector<int64_t> part(q.begin() + b * s[1] * h * w, q.begin() + (b + 1) * s[1] * h * w);
+          std::vector<int64_t> part(q.begin() + b * s[1] * h * w,
+                                    q.begin() + (b + 1) * s[1] * h * w);
           ref::Affine a;
           a.factor = {double(scales[size_t(k)]) / sy};
           std::vector<int8_t> r = scales[size_t(k)] == sy
@@ -338,7 +354,8 @@ TEST(Int8Layers, XavierShiftSelectionFollowsTheRule) {
     if (i % 50 == 0) f = {std::exp2(double(u(rng, -20, 0)))};  // powers of two: mantissa 2^14
     kern::int8::AffineSpec s;
     s.factor = kern::int8::Operand::perChannel(f);
-    auto prog = kern::int8::compile(s, Policy::kXavierFixedPoint, int64_t(f.size()), int64_t(f.size()));
+    auto prog =
+        kern::int8::compile(s, Policy::kXavierFixedPoint, int64_t(f.size()), int64_t(f.size()));
     ref::Mults m = ref::multipliers(f);
     ASSERT_EQ(kern::int8::xavierMulShift(*prog), m.sh);
     std::vector<int16_t> got = kern::int8::xavierMultipliers(*prog);
@@ -363,9 +380,9 @@ TEST(Int8Layers, XavierShiftSelectionFollowsTheRule) {
       rp.bias.push_back(float(u(rng, -1000, 1000)) / 100);
     }
     kern::nvdla::XavierRequant want = kern::nvdla::compileXavierRequant(rp);
-    auto prog = kern::int8::compile(sim::convOutputSpec(rp.inputScale, rp.weightScales, rp.outputScale,
-                                                        rp.bias.data(), false),
-                                    Policy::kXavierFixedPoint, 16, 16);
+    auto prog = kern::int8::compile(
+        sim::convOutputSpec(rp.inputScale, rp.weightScales, rp.outputScale, rp.bias.data(), false),
+        Policy::kXavierFixedPoint, 16, 16);
     EXPECT_EQ(kern::int8::xavierMulShift(*prog), want.mulShift);
     std::vector<int16_t> got = kern::int8::xavierMultipliers(*prog);
     EXPECT_EQ(got, want.multipliers);
@@ -373,9 +390,10 @@ TEST(Int8Layers, XavierShiftSelectionFollowsTheRule) {
     for (int32_t acc : {0, 1, -1, 12345, -54321, 1 << 20, -(1 << 24), INT32_MAX, INT32_MIN})
       for (int k = 0; k < 16; ++k) {
         const auto& bs = want.sdpSettings(1, 1).bs;
-        int32_t t = kern::nvdla::sdpStage(bs, acc, want.biasOperands[size_t(k)], want.multipliers[size_t(k)]);
-        EXPECT_EQ(kern::int8::applyOne(*prog, acc, k, k),
-                  kern::nvdla::sdpConvert(want.cvt, t)) << acc << " channel " << k;
+        int32_t t = kern::nvdla::sdpStage(bs, acc, want.biasOperands[size_t(k)],
+                                          want.multipliers[size_t(k)]);
+        EXPECT_EQ(kern::int8::applyOne(*prog, acc, k, k), kern::nvdla::sdpConvert(want.cvt, t))
+            << acc << " channel " << k;
       }
   }
 }

@@ -84,7 +84,8 @@ ConvProblem makeConv(std::mt19937& rng, ConvCase p) {
   const size_t per = r.w.size() / size_t(p.k);
   if (p.powerOfTwo)  // codes q * 2^-7 with one 127 per channel: weight scales 2^-7, exact codes
     for (size_t i = 0; i < r.w.size(); ++i)
-      r.w[i] = std::ldexp(i % per == 0 ? 127.f : std::clamp(std::round(r.w[i] * 30), -127.f, 127.f), -7);
+      r.w[i] =
+          std::ldexp(i % per == 0 ? 127.f : std::clamp(std::round(r.w[i] * 30), -127.f, 127.f), -7);
   if (p.k > 2)  // a dead channel: all-zero weights, its bias alone
     std::fill(r.w.begin(), r.w.begin() + int64_t(per), 0.f);
   r.b.resize(size_t(p.k));
@@ -187,7 +188,8 @@ TEST(Int8Reference, OrinAndXavierDifferOnlyNearRoundingBoundaries) {
     // truncation's 2^-14 and the bias rounding.
     const size_t per = pr.w.size() / size_t(p.k);
     for (size_t k = p.k > 2 ? 1 : 0; k < size_t(p.k); ++k) {  // channel 0 is dead when K > 2
-      for (size_t i = 0; i < per; ++i) pr.w[k * per + i] = std::clamp(pr.w[k * per + i], -2.9f, 2.9f);
+      for (size_t i = 0; i < per; ++i)
+        pr.w[k * per + i] = std::clamp(pr.w[k * per + i], -2.9f, 2.9f);
       pr.w[k * per] = 3.f;
     }
     pr.net.g.tensors[size_t(pr.net.g.nodes[0].inputs[1])].value =
@@ -197,8 +199,8 @@ TEST(Int8Reference, OrinAndXavierDifferOnlyNearRoundingBoundaries) {
     ref::quantizeWeights(pr.w, p.k, &wq, &sw);
     std::vector<int8_t> xq = codes(pr.x, pr.sIn);
     std::vector<double> exact;
-    std::vector<int8_t> xav = refConv(p, xq, wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh, pr.ow, true,
-                                      &exact);
+    std::vector<int8_t> xav =
+        refConv(p, xq, wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh, pr.ow, true, &exact);
     std::vector<int8_t> orin = refConv(p, xq, wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh, pr.ow, false);
     expectSame(pr.net.run({pr.x}, pr.out, kern::int8::Policy::kOrinFp19), orin, pr.sOut, "orin");
     expectSame(pr.net.run({pr.x}, pr.out, kern::int8::Policy::kXavierFixedPoint), xav, pr.sOut,
@@ -242,8 +244,8 @@ TEST(Int8Reference, AccumulatorSaturatesAt34BitsInHardwareOrder) {
   pr.net.g.tensors[size_t(pr.out)].quant.scale = pr.sOut;
   for (Policy pol : kPolicies) {
     std::vector<double> exact;
-    std::vector<int8_t> want = refConv(p, codes(pr.x, pr.sIn), wq, sw, pr.b, pr.sIn, pr.sOut,
-                                       pr.oh, pr.ow, pol == Policy::kXavierFixedPoint, &exact);
+    std::vector<int8_t> want = refConv(p, codes(pr.x, pr.sIn), wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh,
+                                       pr.ow, pol == Policy::kXavierFixedPoint, &exact);
     EXPECT_NEAR(int(want[0]), -100, 1) << name(pol);
     expectSame(pr.net.run({pr.x}, pr.out, pol), want, pr.sOut, name(pol));
   }

@@ -73,7 +73,9 @@ inline std::vector<float> gridValues(std::mt19937& rng, size_t n, float scale) {
   std::vector<float> v(n);
   for (auto& x : v) {
     int k = kind(rng);
-    double code = q(rng) + (k == 0 ? 0.5 : k == 1 ? 0.0 : std::uniform_real_distribution<>(-0.5, 0.5)(rng));
+    double code = q(rng) + (k == 0   ? 0.5
+                            : k == 1 ? 0.0
+                                     : std::uniform_real_distribution<>(-0.5, 0.5)(rng));
     x = float(code * scale);
   }
   return v;
@@ -86,19 +88,20 @@ inline std::vector<int8_t> codes(const std::vector<float>& x, float s) {
 }
 
 inline void expectSame(const std::vector<float>& got, const std::vector<int8_t>& want, float s,
-                const std::string& what) {
+                       const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   int bad = 0;
   for (size_t i = 0; i < got.size(); ++i)
     if (got[i] != ref::dequantize(want[i], s) && bad++ < 5)
-      ADD_FAILURE() << what << ": element " << i << " got " << got[i] << " ("
-                    << got[i] / s << " steps), want code " << int(want[i]);
+      ADD_FAILURE() << what << ": element " << i << " got " << got[i] << " (" << got[i] / s
+                    << " steps), want code " << int(want[i]);
 }
 
 // Powers of two make the requantisation factors exact: rounding ties become frequent.
 inline float pickScale(std::mt19937& rng, bool powerOfTwo, float lo, float hi) {
   if (powerOfTwo)
-    return std::ldexp(1.f, std::uniform_int_distribution<int>(int(std::log2(lo)), int(std::log2(hi)))(rng));
+    return std::ldexp(
+        1.f, std::uniform_int_distribution<int>(int(std::log2(lo)), int(std::log2(hi)))(rng));
   return std::exp(std::uniform_real_distribution<float>(std::log(lo), std::log(hi))(rng));
 }
 

@@ -81,7 +81,8 @@ std::vector<std::pair<const sim::Node*, sim::Int8Layer>> int8Layers(
       scale[size_t(n.outputs[0])] = scale[size_t(n.inputs[0])];
   std::vector<std::pair<const sim::Node*, sim::Int8Layer>> v;
   for (const auto& n : g.nodes)
-    if (n.precision == sim::Precision::kINT8) v.push_back({&n, sim::describeInt8Layer(g, n, scale)});
+    if (n.precision == sim::Precision::kINT8)
+      v.push_back({&n, sim::describeInt8Layer(g, n, scale)});
   return v;
 }
 
@@ -119,7 +120,8 @@ TEST_P(Int8Zoo, RunsEndToEndThroughTheIntegerPipelineOnBothPlatforms) {
     sim::passes::fuseLikeTensorRT(imp.graph);
     int integer = 0;
     for (const auto& [node, layer] : int8Layers(imp.graph, m, cfg, imp)) {
-      bool modelled = node->kind == sim::OpKind::kConvolution || node->kind == sim::OpKind::kPooling ||
+      bool modelled = node->kind == sim::OpKind::kConvolution ||
+                      node->kind == sim::OpKind::kPooling ||
                       node->kind == sim::OpKind::kConcatenation;
       if (modelled)
         EXPECT_NE(layer.kind, sim::Int8Layer::Kind::kFallback)
@@ -134,7 +136,8 @@ TEST_P(Int8Zoo, RunsEndToEndThroughTheIntegerPipelineOnBothPlatforms) {
     differ |= t.asDouble() != x.asDouble();
     EXPECT_LT(relativeError(t, x), 2 * kTolerance) << name;
   }
-  EXPECT_TRUE(differ) << "Orin's FP19 and Xavier's fixed-point requantisation gave identical outputs";
+  EXPECT_TRUE(differ)
+      << "Orin's FP19 and Xavier's fixed-point requantisation gave identical outputs";
 }
 
 INSTANTIATE_TEST_SUITE_P(Zoo, Int8Zoo, ::testing::ValuesIn(zooModels()),
