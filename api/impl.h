@@ -6,6 +6,7 @@
 #include "builder/build_plan.h"
 #include "dlasim/model.h"
 #include "dlasim/plan.h"
+#include "hwmodels/cost/cost_context.h"
 #include "onnx_import/importer.h"
 #include "sim/runtime/executor.h"
 
@@ -26,13 +27,14 @@ struct Plan::Impl {
   PlanSettings settings;
   std::vector<LayerInfo> layers;
   std::vector<LoadableInfo> loadables;
+  hw::BuildFacts costFacts;  // the cost model's view, taken while the weights are held
 
   std::mutex runMutex;
   std::unique_ptr<sim::Executor> exec;  // built on the first run
   bool scalesReady = false;             // dynamic INT8 scales computed (or not needed)
   bool releaseWeights = false, weightsReleased = false;
 
-  /// Fills layers and loadables from graph and build.
+  /// Fills layers, loadables and costFacts from graph, build and settings.
   void describe();
 };
 

@@ -92,6 +92,13 @@ Plan Model::build(const BuildConfig& config) const {
   s.sourceModel = impl_->info.path;
   s.calibrated = config.calibration.has_value();
   s.standalone = config.standalone;
+  s.fp16 = config.fp16;
+  s.int8 = config.int8;
+  s.sparsity = config.sparsity;
+  auto sram = config.memPoolMiB.find("dlaSRAM");
+  if (sram != config.memPoolMiB.end()) s.sramPoolBytes = int64_t(sram->second * (1 << 20));
+  s.inputFormats = config.inputFormats;
+  s.outputFormats = config.outputFormats;
   p->describe();
   return Plan(p);
 }

@@ -59,6 +59,14 @@ void Plan::Impl::describe() {
     info.batch = sim::volume(s, 0, s.size() >= 3 ? s.size() - 3 : 0);
     loadables.push_back(std::move(info));
   }
+  costFacts = hw::BuildFacts();
+  costFacts.fp16 = settings.fp16;
+  costFacts.int8 = settings.int8;
+  costFacts.sparsity = settings.sparsity;
+  costFacts.sramPoolBytes = settings.sramPoolBytes;
+  costFacts.inputFormats = settings.inputFormats;
+  costFacts.outputFormats = settings.outputFormats;
+  hw::takeGraphFacts(g, *b.platform, &costFacts);
 }
 
 Plan::Plan(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "builder/calibration.h"
+#include "hwmodels/cost/perf_model.h"
 
 namespace builder {
 
@@ -206,6 +207,10 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
             o.standalone ? "" : " and --allowGPUFallback is not set", "; first: ", fatal.front()),
         fatal);
   for (const auto& pr : ioProblems) b.warnings.push_back(pr + ": a reformat layer runs on the GPU");
+  // Each loadable's memory pools (--memPoolSize): too small fails the build, as in TensorRT.
+  std::vector<std::string> pools = hw::loadablePoolProblems(g, b.partition, p, o);
+  if (!pools.empty())
+    throw VerdictError(cat(pools.size(), " memory pool problem(s); first: ", pools.front()), pools);
   return b;
 }
 

@@ -94,7 +94,11 @@ CalibrationCache minMaxCalibration(const Graph& g, const std::map<std::string, T
       if (std::isfinite(v.data<float>()[i])) amax = std::max(amax, std::fabs(v.data<float>()[i]));
     cache.scales[g.tensor(t).name] = amax / 127.f;
   };
-  for (TensorId t : g.inputs) record(t, inputs.at(g.tensor(t).name));
+  for (TensorId t : g.inputs) {
+    auto it = inputs.find(g.tensor(t).name);
+    if (it == inputs.end()) fail("no data for input '", g.tensor(t).name, "'");
+    record(t, it->second);
+  }
   Executor exec(g, /*reference=*/true, /*fuse=*/false);  // every layer's output is seen
   exec.afterLayer = [&](NodeId n, const std::vector<Tensor*>& outs) {
     for (size_t k = 0; k < outs.size(); ++k)

@@ -105,6 +105,15 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
   j["sourceModel"] = st.sourceModel;
   j["calibrated"] = st.calibrated;
   j["standalone"] = st.standalone;
+  j["fp16"] = st.fp16;
+  j["int8"] = st.int8;
+  j["sparsity"] = int(st.sparsity);
+  j["sramPoolBytes"] = st.sramPoolBytes;
+  for (const auto* io : {&st.inputFormats, &st.outputFormats}) {
+    json fmts = json::array();
+    for (const auto& f : *io) fmts.push_back({f.type, f.format});
+    j[io == &st.inputFormats ? "inputFormats" : "outputFormats"] = fmts;
+  }
   j["opset"] = opset;
   std::string blob;
   json tensors = json::array();
@@ -218,6 +227,17 @@ EngineContents loadEngine(const std::string& path) {
     st.sourceModel = j.at("sourceModel").get<std::string>();
     st.calibrated = j.at("calibrated").get<bool>();
     st.standalone = j.at("standalone").get<bool>();
+    // Cost-model facts (absent from engines of older dlasim builds: defaults).
+    st.fp16 = j.value("fp16", false);
+    st.int8 = j.value("int8", false);
+    int sp = j.value("sparsity", 0);
+    if (sp < 0 || sp > int(dlasim::Sparsity::kForce)) bad(cat("sparsity ", sp));
+    st.sparsity = dlasim::Sparsity(sp);
+    st.sramPoolBytes = j.value("sramPoolBytes", int64_t(0));
+    for (auto* io : {&st.inputFormats, &st.outputFormats})
+      for (const auto& f :
+           j.value(io == &st.inputFormats ? "inputFormats" : "outputFormats", json::array()))
+        io->push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
     e.opset = j.at("opset").get<int>();
     Graph& g = e.graph;
     for (const auto& tj : j.at("tensors")) {

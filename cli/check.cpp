@@ -87,8 +87,24 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
   out << std::fixed << std::setprecision(1)
       << "MACs on DLA: " << (macs ? 100.0 * double(dlaMacs) / double(macs) : 0.0) << "% ("
       << double(dlaMacs) / 1e6 << " of " << double(macs) / 1e6 << " million)\n";
-  for (const auto& l : plan.loadables())
-    out << "  loadable " << l.name << ": " << l.layers.size() << " layers\n";
+  // Sizes as the cost model stores them (docs/cost-model.md, "Engine size").
+  EngineMemory mem = plan.memory();
+  auto kib = [](int64_t b) { return double(b) / 1024.0; };
+  for (size_t i = 0; i < plan.loadables().size(); ++i) {
+    const auto& l = plan.loadables()[i];
+    out << "  loadable " << l.name << ": " << l.layers.size() << " layers";
+    if (i < mem.loadables.size()) {
+      const LoadableMemory& m = mem.loadables[i];
+      out << ", " << kib(m.totalBytes) << " KiB (convolution weights " << kib(m.convWeightBytes)
+          << ", other constants " << kib(m.constantBytes) << ", metadata " << kib(m.metadataBytes)
+          << "), local DRAM " << kib(m.activationBytes) << " KiB, managed SRAM " << kib(m.sramBytes)
+          << " KiB";
+    }
+    out << "\n";
+  }
+  out << "Engine size (modelled): " << kib(mem.engineBytes) / 1024.0 << " MiB; DLA weights "
+      << kib(mem.dlaWeightBytes) / 1024.0 << " MiB of the " << kib(mem.weightLimitBytes) / 1024.0
+      << " MiB limit\n";
   out << "\n"
       << std::left << std::setw(22) << "Operator" << std::right << std::setw(6) << "Count"
       << std::setw(5) << "DLA" << std::setw(5) << "GPU"

@@ -173,7 +173,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
       "(emulated build vs FP32, Polygraphy-style; exit 1 over tolerance); dlasim calibrate\n"
-      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim rules;\n"
+      "model.onnx --out=FILE [--loadInputs=...] (MinMax INT8 cache); dlasim plan model.onnx\n"
+      "[--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]\n"
+      "[--format=table|csv|json] (capacity planning, modelled); dlasim rules;\n"
       "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
@@ -229,13 +231,13 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       ->group(infer);
   app.add_option("--exportOutput", o.exportOutput, "Write outputs as trtexec's JSON")->group(infer);
   app.add_option("--exportProfile", o.exportProfile,
-                 "Per-layer times as trtexec's JSON (needs the latency model: not built yet)")
+                 "Modelled per-layer times as trtexec's JSON (NAME.profile.json also writes "
+                 "TREx's metadata files)")
       ->group(infer);
   app.add_option("--exportLayerInfo", o.exportLayerInfo,
                  "Write layer information as trtexec's JSON")
       ->group(infer);
-  app.add_option("--exportTimes", o.exportTimes,
-                 "Per-inference times as trtexec's JSON (not built yet)")
+  app.add_option("--exportTimes", o.exportTimes, "Modelled per-inference times as trtexec's JSON")
       ->group(infer);
   app.add_option("--iterations", iterations, "Inferences to time (default 10)")->group(infer);
   app.add_option("--duration", duration, "Seconds to time (default 3)")->group(infer);
@@ -248,6 +250,13 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_flag("--dumpOutput", o.dumpOutput, "Print the outputs to the log")->group(infer);
   app.add_flag("--dumpLayerInfo", o.dumpLayerInfo, "Print the layer information to the log")
       ->group(infer);
+  app.add_flag("--dumpProfile", o.dumpProfile, "Print the modelled per-layer profile")
+      ->group(infer);
+  app.add_flag("--separateProfileRun", o.separateProfileRun,
+               "Profile in a run of its own (the timed run stays unprofiled)")
+      ->group(infer);
+  app.add_flag("--noDataTransfers", o.noDataTransfers, "No host-device copies in the timing")
+      ->group(infer);
 
   auto* own = "dlasim";
   app.add_option(
@@ -257,15 +266,20 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_option("--powerMode", o.powerMode, "Power mode of the platform (e.g. MAXN, 30W, 15W)")
       ->group(own);
   app.add_option("--seed", o.seed, "Seed for random inputs (default 1)")->group(own);
+  std::string dlaClock, gpuClock, emcClock;
+  app.add_option("--dlaClockMHz", dlaClock, "DLA clock for the model (default: the power mode's)")
+      ->group(own);
+  app.add_option("--gpuClockMHz", gpuClock, "GPU clock for the model (default: the power mode's)")
+      ->group(own);
+  app.add_option("--emcClockMHz", emcClock,
+                 "Memory (EMC) clock for the model (default: the power mode's)")
+      ->group(own);
 
   // Flags that only mean something on a device: accepted, then named once as ignored.
   static const char* kDeviceFlags[] = {"--useSpinWait",
-                                       "--separateProfileRun",
-                                       "--noDataTransfers",
                                        "--useCudaGraph",
                                        "--exposeDMA",
                                        "--useManagedMemory",
-                                       "--dumpProfile",
                                        "--noBuilderCache",
                                        "--directIO",
                                        "--refit",
@@ -301,10 +315,17 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
     if (on) o.ignoredFlags.push_back(flag);
   for (const auto& [flag, value] : deviceOptions)
     if (app.count(flag)) o.ignoredFlags.push_back(flag);
-  // Timing loops measure a device; dlasim validates them but runs one inference.
-  for (const char* f :
-       {"--iterations", "--duration", "--warmUp", "--avgRuns", "--percentile", "--noTF32"})
-    if (app.count(f)) o.ignoredFlags.push_back(f);
+  // The timing flags shape the modelled timing loop; TF32 is a GPU tactic choice.
+  if (app.count("--noTF32")) o.ignoredFlags.push_back("--noTF32");
+  auto clock = [](const char* flag, const std::string& v) {
+    if (v.empty()) return 0.0;
+    double mhz = parseNumber(flag + 2, v);
+    if (mhz <= 0) fail(flag, ": ", v, " must be a positive clock in MHz");
+    return mhz;
+  };
+  o.dlaClockMHz = clock("--dlaClockMHz", dlaClock);
+  o.gpuClockMHz = clock("--gpuClockMHz", gpuClock);
+  o.emcClockMHz = clock("--emcClockMHz", emcClock);
 
   if (o.onnx.empty() && o.loadEngine.empty())
     fail("no model given: use --onnx=model.onnx or --loadEngine=file");

@@ -33,8 +33,10 @@ struct Options {
   double duration = 3;
   std::vector<double> percentiles = {90, 95, 99};
   bool verbose = false, skipInference = false, dumpOutput = false, dumpLayerInfo = false;
+  bool dumpProfile = false, separateProfileRun = false, noDataTransfers = false;
   // dlasim's own.
   std::string platform = "orin-agx", powerMode;
+  double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0;  // 0 = the power mode's
   unsigned seed = 1;
 
   /// Flags given that only mean something on a device (timing loops, CUDA options).

@@ -10,7 +10,9 @@
 #include "cli/compare.h"
 #include "cli/log.h"
 #include "cli/nvdla_trace.h"
+#include "cli/performance.h"
 #include "cli/placement.h"
+#include "cli/plan_cmd.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
 
@@ -24,13 +26,8 @@ const std::string kVersion = dlasim::version();
 // in the log so nothing is silently ignored.
 std::vector<std::string> pendingFeatures(const Options& o) {
   std::vector<std::string> v;
-  if (!o.memPoolSizeMiB.empty())
-    v.push_back("--memPoolSize budgets (validated, not yet checked per loadable)");
   if (o.sparsity == "force")
     v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
-  if (!o.exportProfile.empty()) v.push_back("--exportProfile");
-  if (!o.exportTimes.empty()) v.push_back("--exportTimes");
-  if (!o.powerMode.empty()) v.push_back("--powerMode (validated; no latency model yet)");
   return v;
 }
 
@@ -142,6 +139,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     for (const auto& l : plan.layers()) log.verbose("Layer " + l.type + ": " + l.name);
   printPlacement(plan, log);
   if (o.sparsity != "disable" && plan.settings().dlaCore >= 0) printSparsity(plan, log);
+  Performance perf = modelRun(plan, o);  // checks --powerMode and the clocks (exit 2)
+  printEngineSize(perf, log);
   if (!o.saveEngine.empty()) {
     plan.save(o.saveEngine, inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
@@ -182,9 +181,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   log.info("FP32 reference inference on this host: " +
            std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()) +
            " ms (CPU time of the emulator, not a device estimate)");
-  log.warn(
-      "Performance summary: the Orin/Xavier latency model is not built yet; no device figures are "
-      "printed");
+  reportPerformance(perf, o, log, inputFilesOf(o));
 
   std::vector<std::string> names;
   std::vector<Tensor> outputs;
@@ -218,6 +215,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "compare") return compareMain(argc, argv, out, err);
   if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
   if (sub == "nvdla-trace") return nvdlaTraceMain(argc - 1, argv + 1, out, err);
+  if (sub == "plan") return planMain(argc, argv, out, err);
   if (sub == "rules") {
     out << rulesMarkdown();
     return 0;

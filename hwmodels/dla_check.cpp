@@ -160,7 +160,9 @@ bool sparseEligible(const Graph& g, const Node& n, const Platform& p, Precision 
 }
 
 const std::vector<RuleInfo>& ruleCatalogue() {
-  static const std::vector<RuleInfo> rules = {
+  // Rules every layer shares and network-level rules; each layer kind's own entries live next
+  // to its rule function (catalogue<Name>, one per ops.def line).
+  static const std::vector<RuleInfo> head = {
       {"general.type", "all", "activations are FP16 / INT8 tensors (no int64, bool, ...)",
        "TensorRT DLA docs"},
       {"general.batch", "all", "DLA batch = product of all dims but C,H,W; at most {maxBatch}",
@@ -177,103 +179,30 @@ const std::vector<RuleInfo>& ruleCatalogue() {
       {"network.weights", "network", "DLA weights below {maxWeightBytes} bytes per network",
        "design §3"},
       {"network.batch", "network", "one batch size per loadable", "seed §3.1"},
-      {"conv.spatial", "Convolution", "two spatial dimensions only", "seed §3.2.1"},
-      {"conv.weights", "Convolution", "weights are build-time constants", "TensorRT DLA docs"},
-      {"conv.kernel", "Convolution", "kernel size per dim in {convKernel}", "seed §3.2.1"},
-      {"conv.padding", "Convolution", "padding in {convPadding}", "seed §3.2.1"},
-      {"conv.padding_lt_kernel", "Convolution", "padding smaller than the kernel dim",
-       "seed §3.2.1"},
-      {"conv.stride", "Convolution", "stride in {convStride}", "seed §3.2.1"},
-      {"conv.dilation", "Convolution", "dilation in {convDilation}", "seed §3.2.1; NvInfer.h"},
-      {"conv.groups", "Convolution",
-       "groups in {convGroups} (linear/CHW16/CHW32; {convGroupsHwc4} for DLA_HWC4)", "seed §3.2.1"},
-      {"conv.output_maps", "Convolution", "output maps in {convOutputMaps}", "seed §3.2.1"},
-      {"deconv.spatial", "Deconvolution", "two spatial dimensions only", "seed §3.2.2"},
-      {"deconv.weights", "Deconvolution", "weights are build-time constants", "TensorRT DLA docs"},
-      {"deconv.kernel", "Deconvolution",
-       "kernel in {deconvKernel}, except 1xK / Kx1 with K in {64,96,128}", "seed §3.2.2"},
-      {"deconv.square", "Deconvolution",
-       "square kernels and strides in {deconvDisabledSquare} are disabled", "seed §3.2.2"},
-      {"deconv.padding", "Deconvolution", "padding must be 0", "seed §3.2.2"},
-      {"deconv.groups", "Deconvolution", "groups must be 1", "seed §3.2.2"},
-      {"deconv.dilation", "Deconvolution", "dilation must be 1", "seed §3.2.2"},
-      {"deconv.channels", "Deconvolution", "input and output channels in {deconvChannels}",
-       "seed §3.2.2"},
-      {"pool.spatial", "Pooling", "two spatial dimensions only", "seed §3.2.3"},
-      {"pool.window", "Pooling", "window in {poolWindow}", "seed §3.2.3; NvInfer.h"},
-      {"pool.padding", "Pooling", "padding in {poolPadding}", "seed §3.2.3"},
-      {"pool.stride", "Pooling", "stride in {poolStride}", "seed §3.2.3"},
-      {"pool.dilation", "Pooling", "no dilation", "TensorRT DLA docs"},
-      {"pool.avg_inclusive", "Pooling",
-       "padded average pooling must include the padding: {avgPoolNeedsInclusivePadding}",
-       "design §3 (NvInfer.h, Xavier)"},
-      {"pool.int8_scales", "Pooling",
-       "INT8: equal input and output scales (checked with a calibration cache)", "seed §3.2.3"},
-      {"act.rank", "Activation", "4-D NCHW input (two spatial dimensions)", "seed §3.2.4"},
-      {"act.type", "Activation", "ReLU, Sigmoid, TanH, clipped ReLU, leaky ReLU only",
-       "seed §3.2.4"},
-      {"act.leaky_slope", "Activation", "no negative slope", "seed §3.2.4"},
-      {"act.clip", "Activation", "clipped ReLU: Clip(0, x) with x in {clipUpper}", "seed §3.2.4"},
-      {"prelu.slope", "ParametricReLU", "slopes are a build-time constant", "seed §3.2.5"},
-      {"prelu.rank", "ParametricReLU", "slopes have the input's rank", "seed §3.2.5"},
-      {"eltwise.op", "ElementWise",
-       "Sum, Sub, Prod, Max, Min (Div, Pow: {eltwiseDivPow}); comparisons in INT8",
-       "seed §3.2.6; design §3"},
-      {"eltwise.comparison_int8", "ElementWise", "Equal, Greater, Less run in INT8 only",
-       "design §3"},
-      {"eltwise.rank", "ElementWise", "4-D NCHW inputs", "seed §3.2.6"},
-      {"unary.op", "Unary", "ABS only", "seed §3.2.11"},
-      {"unary.rank", "Unary", "4-D NCHW input", "seed §3.2.11"},
-      {"scale.rank", "Scale",
-       "4-D NCHW input; uniform, per-channel or element-wise scale and shift", "seed §3.2.7"},
-      {"scale.groupnorm", "Scale",
-       "the Mul/Add of the GroupNorm pattern stay on the GPU with its plugin",
-       "seed log (jetson_dla_tutorial)"},
-      {"norm.unsupported", "Normalization",
-       "Instance/Layer/Group normalisation do not run on the DLA", "seed log (PLUGIN_V2 on GPU)"},
-      {"lrn.window", "LRN", "window in {lrnWindows}, across channels", "seed §3.2.8"},
-      {"concat.axis", "Concatenation", "channel axis only", "seed §3.2.9"},
-      {"concat.inputs", "Concatenation", "at least two inputs", "seed §3.2.9"},
-      {"concat.int8_scales", "Concatenation",
-       "INT8: every input and the output have the same scale (checked with a calibration cache)",
-       "seed §3.2.9"},
-      {"resize.rank", "Resize", "exactly 4 scales", "seed §3.2.10"},
-      {"resize.batch_channel", "Resize", "scales of N and C are 1", "seed §3.2.10"},
-      {"resize.mode", "Resize", "nearest or bilinear", "seed §3.2.10"},
-      {"resize.nearest_scale", "Resize", "nearest: H/W scales integers in {resizeNearestScale}",
-       "seed §3.2.10"},
-      {"resize.linear_scale", "Resize", "bilinear: H/W scales integers in {resizeLinearScale}",
-       "seed §3.2.10"},
-      {"slice.rank", "Slice", "4-D input, static parameters, FP16 only", "seed §3.2.12"},
-      {"slice.stride", "Slice", "stride 1", "design §3"},
-      {"slice.mode", "Slice", "no wrap mode (Tile)", "seed §3.2.12"},
-      {"slice.batch", "Slice", "slices C, H, W only", "seed §3.2.12"},
-      {"softmax.platform", "SoftMax", "Orin only: {softmax}; FP16 only", "seed §3.2.13"},
-      {"softmax.log", "SoftMax", "no LogSoftmax", "TensorRT DLA docs"},
-      {"shuffle.unsupported", "Shuffle", "Reshape/Transpose/Flatten run on the GPU",
-       "seed log (SHUFFLE on GPU)"},
-      {"identity.cast", "Identity", "no type casts", "TensorRT DLA docs"},
-      {"padding.unsupported", "Padding", "no Pad layer", "TensorRT DLA docs"},
-      {"matmul.unsupported", "MatrixMultiply", "no MatrixMultiply (fully connected only)",
-       "TensorRT DLA docs; seed log"},
-      {"reduce.op", "Reduce", "MAX only (AVG is rejected: GlobalAveragePool falls back)",
-       "design §3; public TensorRT logs"},
-      {"reduce.axes", "Reduce", "over C, H or W of a 4-D tensor", "design §3"},
-      {"gather.unsupported", "Gather", "no Gather", "design §3"},
-      {"select.unsupported", "Select", "no Where", "DLA-SW op_reconstruction"},
-      {"sparsity.eligible", "Convolution",
-       "structured sparsity (--sparsity): platform support {sparsity}; INT8, C > "
-       "{sparsityMinChannels}, 2:4 "
-       "weights along C",
-       "design §3"},
-      {"io.format", "network",
-       "inputs: dla_linear, dla_hwc4 (C in 1,3,4), chw16 (fp16), chw32 (int8); outputs: no "
-       "dla_hwc4",
-       "design §3"},
-      {"pool.memory", "network", "memory pools: powers of two, at least 4 KiB",
-       "NvInfer.h MemoryPoolType"},
   };
-  return rules;
+  static const std::vector<RuleInfo> all = [] {
+    std::vector<RuleInfo> v = head;
+#define OP(Name, TrtType) catalogue##Name(v);
+#include "sim/ir/ops.def"
+#undef OP
+    v.insert(
+        v.end(),
+        {
+            {"sparsity.eligible", "Convolution",
+             "structured sparsity (--sparsity): platform support {sparsity}; INT8, C > "
+             "{sparsityMinChannels}, 2:4 "
+             "weights along C",
+             "design §3"},
+            {"io.format", "network",
+             "inputs: dla_linear, dla_hwc4 (C in 1,3,4), chw16 (fp16), chw32 (int8); outputs: no "
+             "dla_hwc4",
+             "design §3"},
+            {"pool.memory", "network", "memory pools: powers of two, at least 4 KiB",
+             "NvInfer.h MemoryPoolType"},
+        });
+    return v;
+  }();
+  return all;
 }
 
 std::string rulesMarkdown() {

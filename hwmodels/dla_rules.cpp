@@ -166,6 +166,23 @@ void rulePooling(Ctx& c) {
   }
 }
 
+void cataloguePooling(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"pool.spatial", "Pooling", "two spatial dimensions only", "seed §3.2.3"},
+               {"pool.window", "Pooling", "window in {poolWindow}", "seed §3.2.3; NvInfer.h"},
+               {"pool.padding", "Pooling", "padding in {poolPadding}", "seed §3.2.3"},
+               {"pool.stride", "Pooling", "stride in {poolStride}", "seed §3.2.3"},
+               {"pool.dilation", "Pooling", "no dilation", "TensorRT DLA docs"},
+               {"pool.avg_inclusive", "Pooling",
+                "padded average pooling must include the padding: {avgPoolNeedsInclusivePadding}",
+                "design §3 (NvInfer.h, Xavier)"},
+               {"pool.int8_scales", "Pooling",
+                "INT8: equal input and output scales (checked with a calibration cache)",
+                "seed §3.2.3"},
+           });
+}
+
 void ruleActivation(Ctx& c) {
   const auto& a = c.n.get<sim::ActivationAttrs>();
   c.requireRank4("act.rank", "activation");
@@ -195,6 +212,18 @@ void ruleActivation(Ctx& c) {
   }
 }
 
+void catalogueActivation(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"act.rank", "Activation", "4-D NCHW input (two spatial dimensions)", "seed §3.2.4"},
+               {"act.type", "Activation", "ReLU, Sigmoid, TanH, clipped ReLU, leaky ReLU only",
+                "seed §3.2.4"},
+               {"act.leaky_slope", "Activation", "no negative slope", "seed §3.2.4"},
+               {"act.clip", "Activation", "clipped ReLU: Clip(0, x) with x in {clipUpper}",
+                "seed §3.2.4"},
+           });
+}
+
 void ruleElementWise(Ctx& c) {
   using sim::EltOp;
   EltOp op = c.n.get<sim::EltAttrs>().op;
@@ -222,12 +251,31 @@ void ruleElementWise(Ctx& c) {
     }
 }
 
+void catalogueElementWise(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"eltwise.op", "ElementWise",
+                "Sum, Sub, Prod, Max, Min (Div, Pow: {eltwiseDivPow}); comparisons in INT8",
+                "seed §3.2.6; design §3"},
+               {"eltwise.comparison_int8", "ElementWise", "Equal, Greater, Less run in INT8 only",
+                "design §3"},
+               {"eltwise.rank", "ElementWise", "4-D NCHW inputs", "seed §3.2.6"},
+           });
+}
+
 void ruleUnary(Ctx& c) {
   if (c.n.get<sim::UnaryAttrs>().op != sim::UnaryOp::kAbs)
     c.fail("unary.op", c.n.onnxOp, "Abs",
            sim::cat("only the ABS unary operation is supported (got ", c.n.onnxOp, ")"),
            c.n.onnxOp == "Neg" ? "multiply by -1 with a Scale layer" : "");
   c.requireRank4("unary.rank", "unary");
+}
+
+void catalogueUnary(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"unary.op", "Unary", "ABS only", "seed §3.2.11"},
+                        {"unary.rank", "Unary", "4-D NCHW input", "seed §3.2.11"},
+                    });
 }
 
 void ruleScale(Ctx& c) {
@@ -241,11 +289,59 @@ void ruleScale(Ctx& c) {
         "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA");
 }
 
+void catalogueScale(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"scale.rank", "Scale",
+                         "4-D NCHW input; uniform, per-channel or element-wise scale and shift",
+                         "seed §3.2.7"},
+                        {"scale.groupnorm", "Scale",
+                         "the Mul/Add of the GroupNorm pattern stay on the GPU with its plugin",
+                         "seed log (jetson_dla_tutorial)"},
+                    });
+}
+
 void ruleConvolution(Ctx& c) {
   convolution(c, false);
 }
+
+void catalogueConvolution(std::vector<RuleInfo>& v) {
+  v.insert(
+      v.end(),
+      {
+          {"conv.spatial", "Convolution", "two spatial dimensions only", "seed §3.2.1"},
+          {"conv.weights", "Convolution", "weights are build-time constants", "TensorRT DLA docs"},
+          {"conv.kernel", "Convolution", "kernel size per dim in {convKernel}", "seed §3.2.1"},
+          {"conv.padding", "Convolution", "padding in {convPadding}", "seed §3.2.1"},
+          {"conv.padding_lt_kernel", "Convolution", "padding smaller than the kernel dim",
+           "seed §3.2.1"},
+          {"conv.stride", "Convolution", "stride in {convStride}", "seed §3.2.1"},
+          {"conv.dilation", "Convolution", "dilation in {convDilation}", "seed §3.2.1; NvInfer.h"},
+          {"conv.groups", "Convolution",
+           "groups in {convGroups} (linear/CHW16/CHW32; {convGroupsHwc4} for DLA_HWC4)",
+           "seed §3.2.1"},
+          {"conv.output_maps", "Convolution", "output maps in {convOutputMaps}", "seed §3.2.1"},
+      });
+}
 void ruleDeconvolution(Ctx& c) {
   convolution(c, true);
+}
+
+void catalogueDeconvolution(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"deconv.spatial", "Deconvolution", "two spatial dimensions only", "seed §3.2.2"},
+               {"deconv.weights", "Deconvolution", "weights are build-time constants",
+                "TensorRT DLA docs"},
+               {"deconv.kernel", "Deconvolution",
+                "kernel in {deconvKernel}, except 1xK / Kx1 with K in {64,96,128}", "seed §3.2.2"},
+               {"deconv.square", "Deconvolution",
+                "square kernels and strides in {deconvDisabledSquare} are disabled", "seed §3.2.2"},
+               {"deconv.padding", "Deconvolution", "padding must be 0", "seed §3.2.2"},
+               {"deconv.groups", "Deconvolution", "groups must be 1", "seed §3.2.2"},
+               {"deconv.dilation", "Deconvolution", "dilation must be 1", "seed §3.2.2"},
+               {"deconv.channels", "Deconvolution", "input and output channels in {deconvChannels}",
+                "seed §3.2.2"},
+           });
 }
 
 }  // namespace rules

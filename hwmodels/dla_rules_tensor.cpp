@@ -19,6 +19,14 @@ void ruleParametricReLU(Ctx& c) {
                     " differs from input rank ", c.in().size()));
 }
 
+void catalogueParametricReLU(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"prelu.slope", "ParametricReLU", "slopes are a build-time constant", "seed §3.2.5"},
+               {"prelu.rank", "ParametricReLU", "slopes have the input's rank", "seed §3.2.5"},
+           });
+}
+
 void ruleNormalization(Ctx& c) {
   const auto& a = c.n.get<sim::NormAttrs>();
   const char* type = a.type == sim::NormType::kInstance ? "InstanceNormalization"
@@ -35,11 +43,26 @@ void ruleNormalization(Ctx& c) {
              : "use BatchNormalization (folds into the convolution)");
 }
 
+void catalogueNormalization(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"norm.unsupported", "Normalization",
+                         "Instance/Layer/Group normalisation do not run on the DLA",
+                         "seed log (PLUGIN_V2 on GPU)"},
+                    });
+}
+
 void ruleLRN(Ctx& c) {
   int64_t w = c.n.get<sim::LrnAttrs>().size;
   if (std::find(c.l.lrnWindows.begin(), c.l.lrnWindows.end(), w) == c.l.lrnWindows.end())
     c.fail("lrn.window", std::to_string(w), listStr(c.l.lrnWindows),
            sim::cat("window ", w, " is not one of 3, 5, 7, 9"));
+}
+
+void catalogueLRN(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"lrn.window", "LRN", "window in {lrnWindows}, across channels", "seed §3.2.8"},
+           });
 }
 
 void ruleConcatenation(Ctx& c) {
@@ -73,6 +96,17 @@ void ruleConcatenation(Ctx& c) {
   }
 }
 
+void catalogueConcatenation(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"concat.axis", "Concatenation", "channel axis only", "seed §3.2.9"},
+                        {"concat.inputs", "Concatenation", "at least two inputs", "seed §3.2.9"},
+                        {"concat.int8_scales", "Concatenation",
+                         "INT8: every input and the output have the same scale (checked with a "
+                         "calibration cache)",
+                         "seed §3.2.9"},
+                    });
+}
+
 void ruleSlice(Ctx& c) {
   const auto& a = c.n.get<sim::SliceAttrs>();
   if (c.in().size() != 4)
@@ -93,6 +127,16 @@ void ruleSlice(Ctx& c) {
            "slicing the batch dimension is not supported");
 }
 
+void catalogueSlice(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"slice.rank", "Slice", "4-D input, static parameters, FP16 only", "seed §3.2.12"},
+               {"slice.stride", "Slice", "stride 1", "design §3"},
+               {"slice.mode", "Slice", "no wrap mode (Tile)", "seed §3.2.12"},
+               {"slice.batch", "Slice", "slices C, H, W only", "seed §3.2.12"},
+           });
+}
+
 void ruleShuffle(Ctx& c) {
   std::string fix;
   if (c.n.pattern == "GroupNormalization")
@@ -106,15 +150,34 @@ void ruleShuffle(Ctx& c) {
          sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"), fix);
 }
 
+void catalogueShuffle(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"shuffle.unsupported", "Shuffle",
+                         "Reshape/Transpose/Flatten run on the GPU", "seed log (SHUFFLE on GPU)"},
+                    });
+}
+
 void ruleIdentity(Ctx& c) {
   if (c.n.get<sim::IdentityAttrs>().cast)
     c.fail("identity.cast", sim::cat("cast to ", sim::dtypeName(c.n.get<sim::IdentityAttrs>().to)),
            "no cast", "type casts are not supported on the DLA");
 }
 
+void catalogueIdentity(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"identity.cast", "Identity", "no type casts", "TensorRT DLA docs"},
+                    });
+}
+
 void rulePadding(Ctx& c) {
   c.fail("padding.unsupported", c.n.onnxOp, "unsupported", "Pad is not supported on the DLA",
          "fold the padding into the next convolution's pads");
+}
+
+void cataloguePadding(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"padding.unsupported", "Padding", "no Pad layer", "TensorRT DLA docs"},
+                    });
 }
 
 void ruleResize(Ctx& c) {
@@ -149,6 +212,19 @@ void ruleResize(Ctx& c) {
   }
 }
 
+void catalogueResize(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"resize.rank", "Resize", "exactly 4 scales", "seed §3.2.10"},
+               {"resize.batch_channel", "Resize", "scales of N and C are 1", "seed §3.2.10"},
+               {"resize.mode", "Resize", "nearest or bilinear", "seed §3.2.10"},
+               {"resize.nearest_scale", "Resize",
+                "nearest: H/W scales integers in {resizeNearestScale}", "seed §3.2.10"},
+               {"resize.linear_scale", "Resize",
+                "bilinear: H/W scales integers in {resizeLinearScale}", "seed §3.2.10"},
+           });
+}
+
 void ruleSoftMax(Ctx& c) {
   if (!c.l.softmax)
     c.fail("softmax.platform", c.p.name, "Orin only",
@@ -157,11 +233,26 @@ void ruleSoftMax(Ctx& c) {
     c.fail("softmax.log", "LogSoftmax", "Softmax", "LogSoftmax is not supported on the DLA");
 }
 
+void catalogueSoftMax(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"softmax.platform", "SoftMax", "Orin only: {softmax}; FP16 only", "seed §3.2.13"},
+               {"softmax.log", "SoftMax", "no LogSoftmax", "TensorRT DLA docs"},
+           });
+}
+
 void ruleMatrixMultiply(Ctx& c) {
   c.fail("matmul.unsupported", c.n.onnxOp, "unsupported",
          sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
                   ") is not supported on the DLA; TensorRT builds it for 2-D Gemm/MatMul inputs"),
          c.constant(1) ? "express it as a 1x1 Convolution on an Nx Kx1x1 tensor" : "");
+}
+
+void catalogueMatrixMultiply(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"matmul.unsupported", "MatrixMultiply",
+                         "no MatrixMultiply (fully connected only)", "TensorRT DLA docs; seed log"},
+                    });
 }
 
 void ruleReduce(Ctx& c) {
@@ -190,15 +281,36 @@ void ruleReduce(Ctx& c) {
     }
 }
 
+void catalogueReduce(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"reduce.op", "Reduce", "MAX only (AVG is rejected: GlobalAveragePool falls back)",
+                "design §3; public TensorRT logs"},
+               {"reduce.axes", "Reduce", "over C, H or W of a 4-D tensor", "design §3"},
+           });
+}
+
 void ruleGather(Ctx& c) {
   c.fail("gather.unsupported", c.n.onnxOp, "unsupported", "Gather is not supported on the DLA",
          "for a constant index, use a Slice; DLA-SW's op_reconstruction rewrites Gather as a "
          "convolution");
 }
 
+void catalogueGather(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"gather.unsupported", "Gather", "no Gather", "design §3"},
+                    });
+}
+
 void ruleSelect(Ctx& c) {
   c.fail("select.unsupported", c.n.onnxOp, "unsupported",
          "Where (select) is not supported on the DLA");
+}
+
+void catalogueSelect(std::vector<RuleInfo>& v) {
+  v.insert(v.end(), {
+                        {"select.unsupported", "Select", "no Where", "DLA-SW op_reconstruction"},
+                    });
 }
 
 }  // namespace hw::rules

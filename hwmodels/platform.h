@@ -36,7 +36,8 @@ struct DlaLimits {
 struct PowerMode {
   std::string name;
   double dlaClockMHz;
-  double emcClockMHz;  // memory clock cap; 0 = full speed
+  double emcClockMHz;      // memory clock cap; 0 = full speed
+  double gpuClockMHz = 0;  // GPU clock cap (the cost model's GPU side)
 };
 
 /// The DLA's arithmetic where it differs between generations (docs/numerics.md, design §4):

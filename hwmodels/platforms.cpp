@@ -62,9 +62,15 @@ const std::vector<std::pair<std::string, std::string>> kOrinSources = {
     {"int8MacsPerCycle",
      "[derived] 105 sparse INT8 TOPS for both cores at 1.6 GHz (DLA-SW) -> 8192 dense "
      "MACs/cycle/core"},
+    {"fp16MacsPerCycle",
+     "[derived] seed §3.3: Orin FP16 convolutions up to 2x the latency of Xavier's (1024 "
+     "MACs/cycle); DLA-SW FAQ: lower FP16 convolution compute than Xavier -> 512"},
     {"sramBytesPerCore", "NvInfer kDLA_MANAGED_SRAM: Orin has 1 MiB per core"},
     {"dramBandwidthGBs", "LPDDR5 204.8 GB/s (AGX), 102.4 GB/s (NX); design §3"},
-    {"powerModes", "L4T nvpmodel files (design §3)"},
+    {"powerModes",
+     "L4T nvpmodel files (design §3); GPU clocks per mode: maxima from design §3 (AGX Orin 64GB "
+     "1.3 GHz, 32GB 930 MHz, NX 16GB 918 MHz), the lower modes from the L4T power-mode tables "
+     "(not in shared/; to verify)"},
     {"limits", "seed §3 and design §3"}};
 
 const std::vector<std::pair<std::string, std::string>> kXavierSources = {
@@ -73,7 +79,9 @@ const std::vector<std::pair<std::string, std::string>> kXavierSources = {
      "NVDLA v1 nv_full: Atomic-C 64 x Atomic-K 32 = 2048 INT8, 1024 FP16 MACs/cycle"},
     {"sramBytesPerCore", "DLA-SW FAQ: 4 MiB SRAM shared by 2 DLAs and 2 PVAs (1 MiB default pool)"},
     {"dramBandwidthGBs", "LPDDR4x 137 GB/s (AGX), ~51 GB/s (NX at EMC 1600 MHz); design §3"},
-    {"powerModes", "L4T nvpmodel files (design §3)"},
+    {"powerModes",
+     "L4T nvpmodel files (design §3); GPU clocks: AGX Xavier 1377 MHz, Xavier NX 1100 MHz "
+     "(design §3), NX 10W 510 MHz (L4T power-mode table, not in shared/; to verify)"},
     {"limits", "seed §3 and design §3"}};
 
 // Xavier's DLA is NVDLA v1 (nv_full): INT8 requantisation in its fixed-point SDP, FP16
@@ -100,8 +108,11 @@ std::vector<Platform> build() {
                1 * kMiB,
                204.8,
                8192,
-               4096,
-               {{"MAXN", 1600.0, 0}, {"50W", 1369.6, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}},
+               512,
+               {{"MAXN", 1600.0, 0, 1300},
+                {"50W", 1369.6, 0, 828.75},
+                {"30W", 1369.6, 0, 624.75},
+                {"15W", 614.4, 2133, 420.75}},
                orinLimits(),
                kOrinSources,
                orinNumerics()});
@@ -112,8 +123,8 @@ std::vector<Platform> build() {
                1 * kMiB,
                204.8,
                8192,
-               4096,
-               {{"40W", 1228.8, 0}, {"30W", 1369.6, 0}, {"15W", 614.4, 2133}},
+               512,
+               {{"40W", 1228.8, 0, 828.75}, {"30W", 1369.6, 0, 624.75}, {"15W", 614.4, 2133, 420.75}},
                orinLimits(),
                kOrinSources,
                orinNumerics()});
@@ -124,8 +135,8 @@ std::vector<Platform> build() {
                1 * kMiB,
                102.4,
                8192,
-               4096,
-               {{"25W", 614.4, 0}, {"15W", 614.4, 0}, {"10W", 153.6, 2133}},
+               512,
+               {{"25W", 614.4, 0, 918}, {"15W", 614.4, 0, 612}, {"10W", 153.6, 2133, 408}},
                orinLimits(),
                kOrinSources,
                orinNumerics()});
@@ -137,8 +148,8 @@ std::vector<Platform> build() {
        1 * kMiB,
        102.4,
        8192,
-       4096,
-       {{"15W", 614.4, 0}, {"10W", 153.6, 2133}},
+       512,
+       {{"15W", 614.4, 0, 765}, {"10W", 153.6, 2133, 408}},
        orinLimits(),
        {{"dlaCores", "issue #3: Orin NX 8GB has one DLA core"},
         {"powerModes",
@@ -152,7 +163,7 @@ std::vector<Platform> build() {
                137.0,
                2048,
                1024,
-               {{"MAXN", 1395.2, 0}},
+               {{"MAXN", 1395.2, 0, 1377}},
                xavierLimits(),
                kXavierSources,
                xavierNumerics()});
@@ -164,7 +175,7 @@ std::vector<Platform> build() {
                51.0,
                2048,
                1024,
-               {{"15W", 1100.8, 1600}, {"10W", 896.0, 1600}},
+               {{"15W", 1100.8, 1600, 1100}, {"10W", 896.0, 1600, 510}},
                xavierLimits(),
                kXavierSources,
                xavierNumerics()});

@@ -1,6 +1,7 @@
 // ONNX ModelProto -> sim::Graph. Dynamic dimensions are fixed by `shapes` (trtexec's --shapes);
 // nodes whose inputs are all constant are folded while importing, so Shape/Gather/Concat chains
-// that compute reshape targets disappear and every tensor ends with a static shape.
+// that compute reshape targets disappear and every tensor ends with a static shape. The graph is
+// lowered but not fused: dlasim::Model::load runs the TensorRT-style passes (sim/passes) after.
 #pragma once
 #include <functional>
 #include <map>

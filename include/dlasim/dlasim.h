@@ -13,11 +13,13 @@
 #pragma once
 #include "dlasim/build_config.h"
 #include "dlasim/calibration.h"
+#include "dlasim/capacity.h"
 #include "dlasim/compare.h"
 #include "dlasim/errors.h"
 #include "dlasim/io.h"
 #include "dlasim/model.h"
 #include "dlasim/nvdla.h"
+#include "dlasim/performance.h"
 #include "dlasim/plan.h"
 #include "dlasim/platforms.h"
 #include "dlasim/tensor.h"

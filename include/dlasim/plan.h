@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dlasim/build_config.h"
+#include "dlasim/performance.h"
 #include "dlasim/tensor.h"
 #include "dlasim/work.h"
 
@@ -52,13 +53,18 @@ struct SparsityReport {
 
 /// Facts about the engine a plan came from (or was built as).
 struct PlanSettings {
-  std::string platform;      // platform id
-  std::string platformName;  // display name
-  std::string powerMode;     // "" = default
-  int dlaCore = -1;          // -1 = GPU only
-  std::string sourceModel;   // the ONNX file it was built from ("" if from bytes)
-  bool calibrated = false;   // INT8 scales came from a calibration cache
-  bool standalone = false;   // --buildDLAStandalone
+  std::string platform;       // platform id
+  std::string platformName;   // display name
+  std::string powerMode;      // "" = default
+  int dlaCore = -1;           // -1 = GPU only
+  std::string sourceModel;    // the ONNX file it was built from ("" if from bytes)
+  bool calibrated = false;    // INT8 scales came from a calibration cache
+  bool standalone = false;    // --buildDLAStandalone
+  // Build facts the cost model reads (performance()).
+  bool fp16 = false, int8 = false;  // builder precisions (--fp16, --int8, --best)
+  Sparsity sparsity = Sparsity::kDisable;
+  int64_t sramPoolBytes = 0;  // --memPoolSize=dlaSRAM (0 = the platform's default)
+  std::vector<IOFormat> inputFormats, outputFormats;  // --inputIOFormats / --outputIOFormats
 };
 
 class Plan {
@@ -76,6 +82,11 @@ class Plan {
   /// Layers on the DLA that compute in FP16 / INT8.
   int dlaLayers(Precision p) const;
   SparsityReport sparsity() const;
+  /// The modelled performance of one inference on the plan's platform (docs/cost-model.md).
+  /// Throws InputError for an unknown power mode or a clock outside the platform's range.
+  Performance performance(const PerformanceOptions& options = {}) const;
+  /// Loadable and engine sizes and the memory pools they need.
+  EngineMemory memory() const;
 
   /// Runs with emulated DLA numerics (DLA layers in their precision, GPU layers in FP32).
   /// INT8 layers without a calibration cache take MinMax scales from the first run's inputs

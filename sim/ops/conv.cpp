@@ -30,6 +30,18 @@ void checkConvInputs(const ConvAttrs& a, const TensorDesc& x, const TensorDesc& 
   }
 }
 
+// Work on the convolution core: `macs` products, the bias (and fused ReLU) on the SDP per output.
+LayerWork convolutionWork(const WorkArgs& a, int64_t macs) {
+  LayerWork r;
+  r.macs = macs;
+  r.eltOps = a.outVolume();
+  r.inputBytes = a.activationInputBytes();
+  r.outputBytes = a.outputBytes();
+  r.weightBytes = a.constantBytes(1);
+  r.unit = EngineUnit::kConvolution;
+  return r;
+}
+
 }  // namespace
 
 std::vector<TensorDesc> inferConvolution(const Node& n, const std::vector<const TensorDesc*>& in) {
@@ -62,14 +74,7 @@ struct ConvState {
 // done on the fly.
 LayerWork workConvolution(const WorkArgs& a) {
   const Shape& w = a.in[1]->shape;
-  LayerWork r;
-  r.macs = a.outVolume() * volume(w, 1, w.size());
-  r.eltOps = a.outVolume();
-  r.inputBytes = a.activationInputBytes();
-  r.outputBytes = a.outputBytes();
-  r.weightBytes = a.constantBytes(1);
-  r.unit = EngineUnit::kConvolution;
-  return r;
+  return convolutionWork(a, a.outVolume() * volume(w, 1, w.size()));
 }
 
 void runConvolution(const Node& n, const OpIO& io) {
@@ -125,14 +130,7 @@ std::vector<TensorDesc> inferDeconvolution(const Node& n,
 // Every input element scatters into Cout/group x kernel outputs.
 LayerWork workDeconvolution(const WorkArgs& a) {
   const Shape& w = a.in[1]->shape;
-  LayerWork r;
-  r.macs = volume(a.in[0]->shape) * volume(w, 1, w.size());
-  r.eltOps = a.outVolume();
-  r.inputBytes = a.activationInputBytes();
-  r.outputBytes = a.outputBytes();
-  r.weightBytes = a.constantBytes(1);
-  r.unit = EngineUnit::kConvolution;
-  return r;
+  return convolutionWork(a, volume(a.in[0]->shape) * volume(w, 1, w.size()));
 }
 
 void runDeconvolution(const Node& n, const OpIO& io) {

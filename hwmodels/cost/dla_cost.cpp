@@ -1,0 +1,507 @@
+#include "hwmodels/cost/dla_cost.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hwmodels/dla_rules.h"
+
+namespace hw {
+
+using dlasim::Bound;
+using dlasim::EngineUnit;
+using dlasim::Precision;
+using sim::Node;
+using sim::NodeId;
+using sim::OpKind;
+using sim::TensorId;
+
+namespace {
+
+int64_t roundUp(int64_t v, int64_t m) {
+  return m <= 1 ? v : (v + m - 1) / m * m;
+}
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+
+const ConvCore& coreFor(const CostContext& ctx, Precision p) {
+  return p == Precision::kINT8 ? ctx.params.dla.int8 : ctx.params.dla.fp16;
+}
+
+// The SDP stage a point-wise layer needs when fused after another op (NVDLA: X1/X2 do
+// bias/scale/ReLU, Y does LUT activations and element-wise with a second tensor), or false.
+enum class Stage { kX, kY };
+bool sdpStage(const CostContext& ctx, const Node& n, Stage* st) {
+  switch (n.kind) {
+    case OpKind::kScale:
+    case OpKind::kParametricReLU:
+      *st = Stage::kX;
+      return true;
+    case OpKind::kActivation: {
+      sim::ActType t = n.get<sim::ActivationAttrs>().type;
+      *st = t == sim::ActType::kRelu || t == sim::ActType::kClip || t == sim::ActType::kLeakyRelu
+                ? Stage::kX
+                : Stage::kY;
+      return true;
+    }
+    case OpKind::kElementWise: {
+      sim::EltOp op = n.get<sim::EltAttrs>().op;
+      if (op != sim::EltOp::kSum && op != sim::EltOp::kSub && op != sim::EltOp::kProd &&
+          op != sim::EltOp::kMax && op != sim::EltOp::kMin)
+        return false;
+      bool constOperand = false;
+      for (TensorId t : n.inputs) constOperand |= t != sim::kNoTensor && ctx.isConstant(t);
+      *st = constOperand ? Stage::kX : Stage::kY;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+EngineUnit unitOf(const CostContext& ctx, const Node& n) {
+  switch (n.kind) {
+    case OpKind::kConvolution:
+    case OpKind::kDeconvolution:
+    case OpKind::kMatrixMultiply:
+      return coreFor(ctx, n.precision).unit;
+    case OpKind::kPooling:
+    case OpKind::kReduce:
+      return EngineUnit::kPDP;
+    case OpKind::kLRN:
+      return EngineUnit::kCDP;
+    case OpKind::kShuffle:
+      return n.get<sim::ShuffleAttrs>().firstPerm.empty() &&
+                     n.get<sim::ShuffleAttrs>().secondPerm.empty()
+                 ? EngineUnit::kNone
+                 : EngineUnit::kRubik;
+    case OpKind::kResize:
+    case OpKind::kPadding:
+      return EngineUnit::kRubik;
+    case OpKind::kConcatenation:
+    case OpKind::kSlice:
+    case OpKind::kGather:
+      return EngineUnit::kBDMA;
+    case OpKind::kIdentity:
+      return EngineUnit::kNone;
+    default:
+      return EngineUnit::kSDP;
+  }
+}
+
+// Cycles of stripes covering `pixels` output points on each of `pipes` arrays: stripes of up to
+// stripeMax atomic ops, none shorter than the stripeMin weight-load floor.
+double stripeCycles(const DlaCost& d, int64_t pixels, int pipes) {
+  int64_t per = ceilDiv(pixels, pipes);
+  int64_t full = per / d.stripeMax, rest = per % d.stripeMax;
+  return double(full * d.stripeMax + (rest ? std::max<int64_t>(rest, d.stripeMin) : 0));
+}
+
+// How often a convolution reads its input and weights when they do not both fit in the
+// convolution buffer (NVDLA's compiler and performance spreadsheet): weights held while the input
+// streams in H-slices (overlapping rows re-read), else the cheaper of re-reading the input once
+// per weight chunk and re-reading the weights once per input chunk. `in` covers every image.
+struct BufferPlan {
+  double inputReads = 1, weightReads = 1;
+};
+
+BufferPlan bufferPlan(const DlaCost& d, int64_t in, int64_t rowBytes, int64_t weights,
+                      int64_t kgBytes, int64_t r, int64_t stride) {
+  const int64_t cb = d.cbufBytes;
+  if (in + weights <= cb) return {};
+  rowBytes = std::max<int64_t>(rowBytes, 1);
+  auto overlap = [&](int64_t room) {
+    int64_t rows = std::max<int64_t>(r, room / rowBytes);
+    int64_t outRows = std::max<int64_t>(1, (rows - r) / stride + 1);
+    return r > stride ? double(r - stride) / double(outRows * stride) : 0.0;
+  };
+  int64_t minIn = std::min(in, (r + stride) * rowBytes);
+  if (weights + minIn <= cb) return {1 + overlap(cb - weights), 1};
+  BufferPlan byWeights{double(ceilDiv(weights, std::max<int64_t>(cb - minIn, 1))), 1};
+  int64_t room = std::max<int64_t>(cb - 2 * kgBytes, r * rowBytes);
+  BufferPlan byInput{1 + overlap(room), double(ceilDiv(in, room))};
+  auto traffic = [&](const BufferPlan& b) {
+    return b.inputReads * double(in) + b.weightReads * double(weights);
+  };
+  return traffic(byWeights) <= traffic(byInput) ? byWeights : byInput;
+}
+
+// Whether tensor t feeds exactly a Sigmoid and a Mul of t by that sigmoid (SiLU / Swish).
+bool siluAfter(const CostContext& ctx, TensorId t, NodeId* sig, NodeId* mul) {
+  const auto& rd = ctx.readers[t];
+  if (rd.size() != 2 || ctx.graphOutput[t]) return false;
+  for (int k = 0; k < 2; ++k) {
+    const Node& s = ctx.g.nodes[rd[k]];
+    const Node& m = ctx.g.nodes[rd[1 - k]];
+    if (s.kind != OpKind::kActivation ||
+        s.get<sim::ActivationAttrs>().type != sim::ActType::kSigmoid)
+      continue;
+    TensorId so = s.outputs[0];
+    if (ctx.readers[so].size() != 1 || ctx.readers[so][0] != rd[1 - k] || ctx.graphOutput[so])
+      continue;
+    if (m.kind != OpKind::kElementWise || m.get<sim::EltAttrs>().op != sim::EltOp::kProd) continue;
+    *sig = rd[k];
+    *mul = rd[1 - k];
+    return true;
+  }
+  return false;
+}
+
+struct Op {
+  std::vector<size_t> members;  // indices into the loadable's nodes; [0] is the head
+  bool pooled = false;          // the last member is a pooling run on the fly
+};
+
+// Groups the loadable's layers into hardware ops.
+std::vector<Op> groupOps(const CostContext& ctx, const sim::Loadable& ld) {
+  const sim::Graph& g = ctx.g;
+  std::vector<int> pos(g.nodes.size(), -1);
+  for (size_t i = 0; i < ld.nodes.size(); ++i) pos[ld.nodes[i]] = int(i);
+  std::vector<bool> taken(ld.nodes.size(), false);
+  std::vector<Op> ops;
+  for (size_t i = 0; i < ld.nodes.size(); ++i) {
+    if (taken[i]) continue;
+    taken[i] = true;
+    Op op;
+    op.members.push_back(i);
+    const Node& head = g.nodes[ld.nodes[i]];
+    Stage st;
+    bool convHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
+                    head.kind == OpKind::kMatrixMultiply;
+    int xUsed = convHead ? 1 : 0, yUsed = 0;  // a convolution's own bias/ReLU take X1
+    if (!convHead) {
+      if (!sdpStage(ctx, head, &st)) {
+        ops.push_back(op);
+        continue;
+      }
+      (st == Stage::kX ? xUsed : yUsed)++;
+    }
+    TensorId cur = head.outputs[0];
+    for (;;) {
+      const auto& rd = ctx.readers[cur];
+      NodeId sig = -1, mul = -1;
+      if (yUsed == 0 && siluAfter(ctx, cur, &sig, &mul) && pos[sig] >= 0 && pos[mul] >= 0 &&
+          !taken[pos[sig]] && !taken[pos[mul]]) {
+        // x * sigmoid(x) in the same SDP pass (fitted to design §5 item 3, docs/cost-model.md).
+        taken[pos[sig]] = taken[pos[mul]] = true;
+        op.members.push_back(size_t(pos[sig]));
+        op.members.push_back(size_t(pos[mul]));
+        ++yUsed;
+        cur = g.nodes[mul].outputs[0];
+        continue;
+      }
+      if (rd.size() != 1 || ctx.graphOutput[cur] || pos[rd[0]] < 0 || taken[pos[rd[0]]]) break;
+      const Node& next = g.nodes[rd[0]];
+      if (sdpStage(ctx, next, &st) && (st == Stage::kX ? xUsed < 2 : yUsed < 1)) {
+        (st == Stage::kX ? xUsed : yUsed)++;
+        taken[pos[rd[0]]] = true;
+        op.members.push_back(size_t(pos[rd[0]]));
+        cur = next.outputs[0];
+        continue;
+      }
+      if (next.kind == OpKind::kPooling && !next.get<sim::PoolAttrs>().global) {
+        // On the fly after the SDP when the overlapping lines fit PDP's line buffer.
+        const auto& pa = next.get<sim::PoolAttrs>();
+        Dims o = dimsOf(g.desc(next.outputs[0]).shape);
+        int64_t kh = pa.kernel.size() > 1 ? pa.kernel[0] : 1;
+        int64_t sh = pa.strides.size() > 1 ? pa.strides[0] : 1;
+        if (o.w * ceilDiv(kh, sh) * ctx.params.dla.featureAtomBytes <=
+            ctx.params.dla.pdpLineBufferBytes) {
+          taken[pos[rd[0]]] = true;
+          op.members.push_back(size_t(pos[rd[0]]));
+          op.pooled = true;
+        }
+      }
+      break;
+    }
+    ops.push_back(op);
+  }
+  return ops;
+}
+
+// Elements an engine computes (the padding channels of the memory layout ride along for free).
+int64_t elements(const Dims& d) {
+  return d.n * d.c * d.h * d.w;
+}
+
+struct Convolution {
+  double cycles = 0;
+  int64_t macs = 0, weightBytes = 0, kgBytes = 0, r = 1, stride = 1;
+  bool image = false;
+};
+
+Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
+  Convolution c;
+  const sim::Graph& g = ctx.g;
+  const DlaCost& d = ctx.params.dla;
+  const ConvCore& core = coreFor(ctx, n.precision);
+  Dims in = dimsOf(ctx.scaled(n.inputs[0])), out = dimsOf(ctx.scaled(n.outputs[0]));
+  int64_t groups = 1, r = 1, s = 1;
+  int64_t kOut = out.c, cIn = in.c;
+  if (n.kind == OpKind::kMatrixMultiply) {
+    // A fully connected layer: rows of the input against the constant matrix.
+    const sim::Shape& ws = g.desc(n.inputs[1]).shape;
+    kOut = ws.empty() ? 1 : ws.back();
+    cIn = ws.size() >= 2 ? ws[ws.size() - 2] : 1;
+    int64_t rows = sim::volume(ctx.scaled(n.outputs[0])) / std::max<int64_t>(kOut, 1);
+    in = {rows, cIn, 1, 1};
+    out = {rows, kOut, 1, 1};
+  } else {
+    const auto& a = n.get<sim::ConvAttrs>();
+    groups = a.group;
+    r = a.kernel.size() >= 2 ? a.kernel[a.kernel.size() - 2] : 1;
+    s = a.kernel.back();
+    c.stride = a.strides.size() >= 2 ? a.strides[a.strides.size() - 2] : a.strides.back();
+  }
+  c.r = r;
+  bool deconv = n.kind == OpKind::kDeconvolution;
+  int64_t cpg = cIn / std::max<int64_t>(groups, 1), kpg = kOut / std::max<int64_t>(groups, 1);
+  const Dims& px = deconv ? in : out;  // deconvolution computes per input pixel
+  c.macs = px.n * px.h * px.w * kOut * cpg * r * s;
+  c.image = n.kind == OpKind::kConvolution && imageInput(ctx, n, loadable);
+  bool sparse = n.kind == OpKind::kConvolution && runsSparse(ctx, n);
+  c.weightBytes = n.kind == OpKind::kMatrixMultiply
+                      ? kOut * roundUp(cIn, d.featureAtomBytes / dlaElementBytes(n.precision)) *
+                            dlaElementBytes(n.precision)
+                      : convWeightBytes(ctx, n, c.image, sparse);
+  c.kgBytes = c.weightBytes / std::max<int64_t>(1, ceilDiv(kOut, core.atomicK));
+  if (c.image) {
+    c.cycles = double(c.macs) / (double(core.macsPerCycle()) * d.imageInputEfficiency);
+    return c;
+  }
+  int64_t pixels = px.h * px.w, images = px.n;
+  if (pixels == 1) {  // fully connected: the batch interleaves into the stripes
+    pixels = images;
+    images = 1;
+  }
+  int64_t cChunks = ceilDiv(sparse ? ceilDiv(cpg, 2) : cpg, core.atomicC);
+  c.cycles = double(images * groups * cChunks * ceilDiv(kpg, core.atomicK) * r * s) *
+             stripeCycles(d, pixels, core.pipes) * core.cyclesPerOp;
+  return c;
+}
+
+}  // namespace
+
+int dlaElementBytes(Precision p) {
+  return p == Precision::kINT8 ? 1 : 2;
+}
+
+Precision storedPrecision(const CostContext& ctx, TensorId t, int loadable, Precision reader) {
+  NodeId p = ctx.g.tensor(t).producer;
+  if (p >= 0 && ctx.part.loadableOf[p] == loadable) return ctx.g.nodes[p].precision;
+  return reader;
+}
+
+int64_t featureBytes(const CostContext& ctx, const Dims& d, Precision p, bool image) {
+  int eb = dlaElementBytes(p);
+  int64_t c = image ? 4 : roundUp(d.c, std::max(1, ctx.params.dla.featureAtomBytes / eb));
+  return d.n * c * d.h * d.w * eb;
+}
+
+bool imageInput(const CostContext& ctx, const Node& n, int loadable) {
+  if (n.kind != OpKind::kConvolution || n.get<sim::ConvAttrs>().group != 1) return false;
+  TensorId x = n.inputs[0];
+  NodeId p = ctx.g.tensor(x).producer;
+  return dimsOf(ctx.g.desc(x).shape).c <= 4 && (p < 0 || ctx.part.loadableOf[p] != loadable);
+}
+
+int64_t convWeightBytes(const CostContext& ctx, const Node& n, bool image, bool sparse) {
+  const sim::Shape& w = ctx.g.desc(n.inputs[1]).shape;  // K x C/group x kernel...
+  int eb = dlaElementBytes(n.precision);
+  int64_t k = n.kind == OpKind::kDeconvolution ? w[1] * n.get<sim::ConvAttrs>().group : w[0];
+  int64_t cpg = n.kind == OpKind::kDeconvolution ? w[0] : w[1];
+  int64_t spatial = sim::volume(w, 2, w.size());
+  int64_t cPad = image ? 4 : roundUp(cpg, std::max(1, ctx.params.dla.featureAtomBytes / eb));
+  int64_t bytes = k * cPad * spatial * eb;  // kernel groups need not be full in memory
+  return sparse ? bytes * 5 / 8 : bytes;
+}
+
+int64_t constantBytes(const CostContext& ctx, const Node& n) {
+  const DlaCost& d = ctx.params.dla;
+  int64_t pad = n.precision == Precision::kINT8 ? d.constantPadInt8 : d.constantPadFp16;
+  if (n.kind == OpKind::kConvolution || n.kind == OpKind::kDeconvolution) {
+    int64_t k = dimsOf(ctx.g.desc(n.outputs[0]).shape).c;
+    bool bias = n.inputs.size() > 2 && n.inputs[2] != sim::kNoTensor;
+    int operands = int(bias) + int(n.precision == Precision::kINT8);  // bias, requant scale
+    return operands * roundUp(k, pad) * d.constantContainerBytes;
+  }
+  int64_t total = 0;
+  for (TensorId t : n.inputs) {
+    if (t == sim::kNoTensor || !ctx.isConstant(t)) continue;
+    const sim::Shape& s = ctx.g.desc(t).shape;
+    // Constants of a Scale layer are per channel ([C]); others broadcast NCHW-aligned.
+    Dims c = n.kind == OpKind::kScale && s.size() == 1 ? Dims{1, s[0], 1, 1} : dimsOf(s);
+    total += c.n * roundUp(c.c, pad) * c.h * c.w * d.constantContainerBytes;
+  }
+  return total;
+}
+
+bool runsSparse(const CostContext& ctx, const Node& n) {
+  return ctx.facts.sparse[ctx.indexOf(n)];
+}
+
+LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
+  const sim::Graph& g = ctx.g;
+  const sim::Loadable& ld = ctx.part.loadables[loadable];
+  const DlaCost& d = ctx.params.dla;
+  LoadableCost lc;
+  lc.layers.resize(ld.nodes.size());
+  double dramGBs = ctx.dlaDramGBs();
+  double sramGBs = d.sramBytesPerCycle * ctx.clocks.dlaMHz * 1e-3;
+  double overheadMs = ctx.dlaMs(d.opOverheadCycles);
+  for (const Op& op : groupOps(ctx, ld)) {
+    const Node& head = g.nodes[ld.nodes[op.members.front()]];
+    LayerCost& c = lc.layers[op.members.front()];
+    c.unit = unitOf(ctx, head);
+    for (size_t k = 1; k < op.members.size(); ++k) {
+      LayerCost& f = lc.layers[op.members[k]];
+      f.bound = Bound::kFused;
+      f.unit = unitOf(ctx, g.nodes[ld.nodes[op.members[k]]]);
+    }
+    // Bytes read: the head's activations (and the fused layers' second operands), constants.
+    std::vector<TensorId> inside;  // tensors passed between the op's members on chip
+    for (size_t k : op.members) inside.push_back(g.nodes[ld.nodes[k]].outputs[0]);
+    int64_t reads = 0, extra = 0, sram = 0;
+    bool coreHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
+                    head.kind == OpKind::kMatrixMultiply;
+    for (size_t k : op.members) {
+      const Node& n = g.nodes[ld.nodes[k]];
+      bool isHead = k == op.members.front();
+      if (!(isHead && coreHead)) reads += constantBytes(ctx, n);  // the head's: below
+      for (size_t i = 0; i < n.inputs.size(); ++i) {
+        TensorId t = n.inputs[i];
+        if (t == sim::kNoTensor || ctx.isConstant(t)) continue;
+        if (std::find(inside.begin(), inside.end(), t) != inside.end()) continue;
+        if (isHead && coreHead && i > 0) continue;
+        bool image = k == op.members.front() && i == 0 && imageInput(ctx, n, loadable);
+        reads += featureBytes(ctx, dimsOf(ctx.scaled(t)),
+                              storedPrecision(ctx, t, loadable, n.precision), image);
+      }
+    }
+    const Node& last = g.nodes[ld.nodes[op.members.back()]];
+    Dims outDims = dimsOf(ctx.scaled(last.outputs[0]));
+    int64_t writes = featureBytes(ctx, outDims, last.precision, false);
+    // Engine cycles, pipelined: the slowest engine of the op sets the pace.
+    double cycles = 0;
+    const Node* sdpEnd = op.pooled ? &g.nodes[ld.nodes[op.members[op.members.size() - 2]]] : &last;
+    Dims sdpDims = dimsOf(ctx.scaled(sdpEnd->outputs[0]));
+    double sdpRate = d.sdpPerCycle;
+    for (size_t k : op.members) {
+      Stage st;
+      if (sdpStage(ctx, g.nodes[ld.nodes[k]], &st) && st == Stage::kY)
+        sdpRate = std::min(sdpRate, d.sdpLutPerCycle);
+    }
+    switch (head.kind) {
+      case OpKind::kConvolution:
+      case OpKind::kDeconvolution:
+      case OpKind::kMatrixMultiply: {
+        Convolution cv = convolution(ctx, head, loadable);
+        c.macs = cv.macs;
+        reads +=
+            cv.weightBytes + (head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head));
+        Dims in = dimsOf(ctx.scaled(head.inputs[0]));
+        int64_t inBytes = featureBytes(
+            ctx, in, storedPrecision(ctx, head.inputs[0], loadable, head.precision), cv.image);
+        int64_t rowBytes = inBytes / std::max<int64_t>(in.n * in.h, 1);
+        BufferPlan bp =
+            bufferPlan(d, inBytes, rowBytes, cv.weightBytes, cv.kgBytes, cv.r, cv.stride);
+        // Re-reads come from the managed SRAM when the re-read operand fits in it.
+        auto reread = [&](double times, int64_t bytes, int64_t unit) {
+          int64_t b = int64_t((times - 1) * double(bytes));
+          if (b <= 0) return;
+          (unit <= ctx.sramBytes ? sram : extra) += b;
+          if (unit <= ctx.sramBytes) c.sramStagedBytes = std::max(c.sramStagedBytes, unit);
+        };
+        reread(bp.inputReads, inBytes, inBytes);
+        reread(bp.weightReads, cv.weightBytes, cv.weightBytes);
+        c.convMs = ctx.dlaMs(cv.cycles / d.convEfficiency);
+        cycles = std::max(cv.cycles / d.convEfficiency, double(elements(sdpDims)) / sdpRate);
+        break;
+      }
+      case OpKind::kPooling:
+      case OpKind::kReduce:
+        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) / d.pdpPerCycle;
+        break;
+      case OpKind::kLRN:
+        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) / d.cdpPerCycle;
+        break;
+      case OpKind::kSoftMax:  // exponent, sum and division: three passes through the LUT
+        cycles = 3.0 * double(elements(sdpDims)) / d.sdpLutPerCycle;
+        reads *= 2;
+        break;
+      case OpKind::kConcatenation: {
+        // Inputs produced in this loadable are written in place (memory aliasing); others
+        // are copied by the bridge DMA.
+        int64_t copied = 0;
+        for (TensorId t : head.inputs) {
+          NodeId p = g.tensor(t).producer;
+          if (p < 0 || ctx.part.loadableOf[p] != loadable)
+            copied += featureBytes(ctx, dimsOf(ctx.scaled(t)), head.precision, false);
+        }
+        reads = copied;
+        writes = copied;
+        cycles = 2.0 * double(copied) / d.bdmaBytesPerCycle;
+        if (copied == 0) c.unit = EngineUnit::kNone;  // nothing moves: no op, no time
+        break;
+      }
+      case OpKind::kSlice:
+      case OpKind::kGather:
+        cycles = double(reads + writes) / d.bdmaBytesPerCycle;
+        break;
+      default:
+        if (c.unit == EngineUnit::kRubik)
+          cycles = double(writes) / d.rubikBytesPerCycle;
+        else if (c.unit == EngineUnit::kNone)
+          reads = writes = 0;  // views: reshapes, identities
+        else
+          cycles = double(elements(sdpDims)) / sdpRate;
+    }
+    if (op.pooled) cycles = std::max(cycles, double(elements(sdpDims)) / d.pdpPerCycle);
+    c.dramBytes = reads + writes + extra;
+    c.sramBytes = sram;
+    if (c.unit == EngineUnit::kNone && c.dramBytes == 0) continue;  // no work, no time
+    c.computeMs = ctx.dlaMs(cycles);
+    c.memoryMs = std::max(double(c.dramBytes) / (dramGBs * 1e6), double(sram) / (sramGBs * 1e6));
+    c.overheadMs = overheadMs;
+    c.ms = std::max(c.computeMs, c.memoryMs) + c.overheadMs;
+    c.bound = c.overheadMs > std::max(c.computeMs, c.memoryMs) ? Bound::kOverhead
+              : c.computeMs >= c.memoryMs                      ? Bound::kCompute
+                                                               : Bound::kMemory;
+  }
+  // Outputs bound for the host in a DLA format other than the layer's own: a Rubik pass.
+  for (NodeId id : ld.nodes) {
+    const Node& n = g.nodes[id];
+    for (TensorId t : n.outputs) {
+      if (!ctx.graphOutput[t]) continue;
+      dlasim::IOFormat f = ctx.formatOf(t);
+      if (!isDlaFormat(f, false)) continue;  // the GPU reformats it (a hand-off)
+      bool native = (f.type == "int8" && n.precision == Precision::kINT8 &&
+                     f.format.find("chw32") != std::string::npos) ||
+                    (f.type == "fp16" && n.precision == Precision::kFP16 &&
+                     f.format.find("chw16") != std::string::npos);
+      if (native) continue;
+      Dims dd = dimsOf(ctx.scaled(t));
+      int64_t out = dd.n * dd.c * dd.h * dd.w * ioTypeBytes(f.type);
+      ConversionCost cc;
+      cc.tensor = t;
+      cc.dramBytes = out + featureBytes(ctx, dd, n.precision, false);
+      cc.ms = std::max(ctx.dlaMs(double(out) / d.rubikBytesPerCycle),
+                       double(cc.dramBytes) / (dramGBs * 1e6)) +
+              overheadMs;
+      lc.conversions.push_back(cc);
+    }
+  }
+  lc.submitMs = d.submitUs * 1e-3;
+  lc.ms = lc.submitMs;
+  for (const auto& c : lc.layers) {
+    lc.ms += c.ms;
+    lc.dramBytes += c.dramBytes;
+  }
+  for (const auto& c : lc.conversions) {
+    lc.ms += c.ms;
+    lc.dramBytes += c.dramBytes;
+  }
+  return lc;
+}
+
+}  // namespace hw

@@ -1,0 +1,29 @@
+// The parts of the module, each adding its classes and functions to `dlasim`.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "convert.h"
+
+namespace dlasim::python {
+
+/// dlasim.CalibrationCache: the C++ CalibrationCache with its scales kept as a Python dict, so
+/// that `cache.scales[name] = s` edits the cache (a converted std::map would be a copy).
+struct Calibration {
+  std::string header = CalibrationCache().header;
+  py::dict scales;
+
+  static Calibration from(const CalibrationCache& c);
+  /// Checks every scale (a finite, non-negative number). Needs the GIL.
+  CalibrationCache toCache() const;
+};
+
+/// A `calib` argument: None, a cache file (str / os.PathLike), a dict {tensor: scale} or a
+/// dlasim.CalibrationCache.
+std::optional<CalibrationCache> calibrationOf(py::handle calib);
+
+void bindValues(py::module_& m);     // results.cpp: plan facts, compare, platforms, calibration
+void bindModelPlan(py::module_& m);  // model_plan.cpp: Model, Plan, load, load_engine
+void bindPerformance(py::module_& m);  // performance.cpp: cost-model results, capacity plans
+
+}  // namespace dlasim::python

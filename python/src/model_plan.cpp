@@ -1,0 +1,393 @@
+// dlasim.Model, dlasim.Plan and the keyword arguments of Model.build (a dlasim::BuildConfig).
+// Long calls (import, build, runs, calibration, engine files) release the GIL.
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "bindings.h"
+#include "dlasim/capacity.h"
+
+namespace dlasim::python {
+
+using namespace pybind11::literals;
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string text(py::handle value, const std::string& what) {
+  if (!py::isinstance<py::str>(value))
+    throw py::type_error(what + ": expected str, got " +
+                         py::str(py::type::of(value)).cast<std::string>());
+  return value.cast<std::string>();
+}
+
+// The binding formats trtexec names (--inputIOFormats / --outputIOFormats). The library decides
+// which are DLA formats; unknown spellings are typos and rejected here, as the CLI does.
+const char* kIOTypes[] = {"fp32", "fp16", "bf16", "int32", "int64", "int8", "uint8", "bool", "fp8"};
+const char* kIOFormats[] = {"chw",    "chw2", "chw4",       "hwc8",     "chw16", "chw32", "dhwc8",
+                            "cdhw32", "hwc",  "dla_linear", "dla_hwc4", "hwc16", "dhwc"};
+
+template <size_t N>
+bool oneOf(const std::string& s, const char* const (&names)[N]) {
+  return std::find(std::begin(names), std::end(names), s) != std::end(names);
+}
+
+// "int8:dla_hwc4", a list of such, or "int8:dla_hwc4,fp16:chw16" as trtexec writes it.
+std::vector<IOFormat> ioFormats(py::handle spec, const std::string& what) {
+  std::vector<std::string> items;
+  if (spec.is_none()) return {};
+  if (py::isinstance<py::str>(spec)) {
+    std::string s = spec.cast<std::string>();
+    for (size_t at = 0; at <= s.size();) {
+      size_t comma = std::min(s.find(',', at), s.size());
+      items.push_back(s.substr(at, comma - at));
+      at = comma + 1;
+    }
+  } else {
+    for (py::handle item : spec) items.push_back(text(item, what));
+  }
+  std::vector<IOFormat> out;
+  for (const auto& item : items) {
+    size_t colon = item.find(':');
+    if (colon == std::string::npos)
+      throw InputError(what + ": '" + item + "' is not of the form type:format");
+    IOFormat f{item.substr(0, colon), item.substr(colon + 1)};
+    if (!oneOf(f.type, kIOTypes))
+      throw InputError(what + ": unknown type '" + f.type + "' (fp32, fp16, int8, int32, ...)");
+    for (size_t at = 0; at <= f.format.size();) {
+      size_t plus = std::min(f.format.find('+', at), f.format.size());
+      std::string fmt = f.format.substr(at, plus - at);
+      if (!oneOf(fmt, kIOFormats))
+        throw InputError(what + ": unknown format '" + fmt +
+                         "' (chw, chw16, chw32, dla_linear, dla_hwc4, ...)");
+      at = plus + 1;
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::map<std::string, double> memPools(py::handle pools) {
+  static const char* kPools[] = {"workspace", "dlaSRAM", "dlaLocalDRAM", "dlaGlobalDRAM",
+                                 "tacticSharedMem"};
+  std::map<std::string, double> out;
+  for (const auto& [pool, size] : namedItems(pools, "mem_pool")) {
+    if (!oneOf(pool, kPools))
+      throw InputError("mem_pool: unknown pool '" + pool +
+                       "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
+    double mib = py::float_(size).cast<double>();
+    if (!(mib > 0) || !std::isfinite(mib))
+      throw InputError("mem_pool: pool " + pool + " size must be positive (MiB), got " +
+                       py::repr(size).cast<std::string>());
+    out[pool] = mib;
+  }
+  return out;
+}
+
+struct BuildArgs {
+  std::string platform, precision;
+  py::object dlaCore;
+  bool allowGpuFallback, standalone;
+  py::object powerMode, layerPrecisions, layerDevices, inputFormats, outputFormats, memPool,
+      sparsity, minShapes, maxShapes, calib;
+};
+
+BuildConfig buildConfig(const BuildArgs& a) {
+  BuildConfig c;
+  c.platform = a.platform;
+  if (!a.powerMode.is_none()) c.powerMode = text(a.powerMode, "power_mode");
+  if (!a.dlaCore.is_none()) {
+    c.dlaCore = py::module_::import("operator").attr("index")(a.dlaCore).cast<int>();
+    if (c.dlaCore < -1) throw InputError("dla_core: " + std::to_string(c.dlaCore) + " is negative");
+  }
+  std::string p = lower(a.precision);
+  if (p == "fp16" || p == "best") c.fp16 = true;
+  if (p == "int8" || p == "best") c.int8 = true;
+  if (p != "fp32" && !c.fp16 && !c.int8)
+    throw InputError("precision: '" + a.precision + "' is not one of fp32, fp16, int8, best");
+  c.allowGpuFallback = a.allowGpuFallback;
+  c.standalone = a.standalone;
+  if (c.standalone && c.allowGpuFallback)
+    throw InputError("standalone and allow_gpu_fallback exclude each other");
+  for (const auto& [name, value] : namedItems(a.layerPrecisions, "layer_precisions")) {
+    std::string v = text(value, "layer_precisions");
+    Precision prec;
+    if (!parsePrecision(v, &prec))
+      throw InputError("layer_precisions: '" + v + "' for layer '" + name +
+                       "' is not one of fp32, fp16, int8, int32, bf16");
+    c.layerPrecisions.push_back({name, prec});
+  }
+  for (const auto& [name, value] : namedItems(a.layerDevices, "layer_devices")) {
+    std::string v = lower(text(value, "layer_devices"));
+    if (v != "gpu" && v != "dla")
+      throw InputError("layer_devices: '" + text(value, "") + "' for layer '" + name +
+                       "' is not one of GPU, DLA");
+    c.layerDevices.push_back({name, v == "dla" ? Device::kDLA : Device::kGPU});
+  }
+  c.inputFormats = ioFormats(a.inputFormats, "input_formats");
+  c.outputFormats = ioFormats(a.outputFormats, "output_formats");
+  c.memPoolMiB = memPools(a.memPool);
+  if (py::isinstance<py::bool_>(a.sparsity)) {
+    c.sparsity = a.sparsity.cast<bool>() ? Sparsity::kEnable : Sparsity::kDisable;
+  } else {
+    std::string s = text(a.sparsity, "sparsity");
+    if (s == "enable")
+      c.sparsity = Sparsity::kEnable;
+    else if (s == "force")
+      c.sparsity = Sparsity::kForce;
+    else if (s != "disable")
+      throw InputError("sparsity: '" + s + "' is not one of disable, enable, force");
+  }
+  c.minShapes = toShapeMap(a.minShapes, "min_shapes");
+  c.maxShapes = toShapeMap(a.maxShapes, "max_shapes");
+  if (c.minShapes.empty() != c.maxShapes.empty())
+    throw InputError("min_shapes and max_shapes must be given together");
+  c.calibration = calibrationOf(a.calib);
+  return c;
+}
+
+LoadOptions loadOptions(py::handle shapes, py::handle constantInputs) {
+  LoadOptions o;
+  o.shapes = toShapeMap(shapes, "shapes");
+  o.constantInputs = toTensorMap(constantInputs, "constant_inputs");
+  return o;
+}
+
+// Runs `f` without the GIL: the library's calls are long and touch no Python object.
+template <class F>
+auto unlocked(F&& f) {
+  py::gil_scoped_release release;
+  return f();
+}
+
+Model loadModel(py::handle path, py::handle shapes, py::handle constantInputs) {
+  std::string file = pathOf(path);
+  LoadOptions o = loadOptions(shapes, constantInputs);
+  return unlocked([&] { return Model::load(file, o); });
+}
+
+Plan loadEngine(py::handle path) {
+  std::string file = pathOf(path);
+  return unlocked([&] { return Plan::load(file); });
+}
+
+const char* kLoadDoc =
+    "Imports an ONNX file. shapes {input: (N, C, H, W)} fixes dynamic dimensions (trtexec's\n"
+    "--shapes); constant_inputs {input: array} makes inputs that feed shape-like parameters\n"
+    "constants. Raises InputError naming the file, node and value.";
+const char* kLoadEngineDoc = "Loads an engine file; InputError naming the file and what is wrong.";
+
+const char* kBuildDoc =
+    "Builds a plan as trtexec would: platform id; precision 'fp32', 'fp16', 'int8' or 'best';\n"
+    "dla_core N (None: GPU only); allow_gpu_fallback; standalone (DLA standalone loadable);\n"
+    "power_mode; layer_precisions {name: 'fp16'}; layer_devices {name: 'GPU'|'DLA'};\n"
+    "input_formats / output_formats ['int8:dla_hwc4', ...]; mem_pool {'dlaSRAM': MiB};\n"
+    "sparsity 'disable'|'enable'|'force'; min_shapes / max_shapes {input: shape};\n"
+    "calib: a cache file, a dict {tensor: scale} or a CalibrationCache.\n"
+    "Raises InputError for bad values, VerdictError when the build is impossible.";
+
+}  // namespace
+
+void bindModelPlan(py::module_& m) {
+  py::class_<Plan>(m, "Plan", "A built plan: layers placed on the DLA or GPU, runnable.")
+      .def_property_readonly("layers", [](const Plan& p) { return p.layers(); })
+      .def_property_readonly("loadables", [](const Plan& p) { return p.loadables(); })
+      .def_property_readonly("settings", [](const Plan& p) { return p.settings(); })
+      .def_property_readonly("inputs", &Plan::inputs)
+      .def_property_readonly("outputs", &Plan::outputs)
+      .def_property_readonly("warnings", [](const Plan& p) { return p.warnings(); })
+      .def_property_readonly("total_macs", &Plan::totalMacs)
+      .def_property_readonly("dla_macs", &Plan::dlaMacs)
+      .def_property_readonly("sparsity", &Plan::sparsity)
+      .def(
+          "performance",
+          [](const Plan& p, py::object powerMode, double dlaClock, double gpuClock, double emcClock,
+             int64_t batchScale, bool dataTransfers) {
+            PerformanceOptions o;
+            if (!powerMode.is_none()) o.powerMode = text(powerMode, "power_mode");
+            o.dlaClockMHz = dlaClock;
+            o.gpuClockMHz = gpuClock;
+            o.emcClockMHz = emcClock;
+            o.batchScale = batchScale;
+            o.dataTransfers = dataTransfers;
+            return unlocked([&] { return p.performance(o); });
+          },
+          py::kw_only(), "power_mode"_a = py::none(), "dla_clock_mhz"_a = 0.0,
+          "gpu_clock_mhz"_a = 0.0, "emc_clock_mhz"_a = 0.0, "batch_scale"_a = 1,
+          "data_transfers"_a = true,
+          "Modelled latency, throughput, per-layer timeline and engine size on the plan's\n"
+          "platform (docs/cost-model.md); clocks in MHz, 0 = the power mode's.")
+      .def("memory", &Plan::memory, "Loadable and engine sizes and the memory pools they need.")
+      .def_property_readonly("uses_dynamic_scales", &Plan::usesDynamicScales,
+                             "INT8 layers whose scales come from the first run's inputs.")
+      .def(
+          "dla_layers",
+          [](const Plan& p, const std::string& precision) {
+            Precision prec;
+            if (!parsePrecision(precision, &prec))
+              throw InputError("dla_layers: '" + precision + "' is not a precision");
+            return p.dlaLayers(prec);
+          },
+          "precision"_a, "How many DLA layers compute in `precision` ('fp16', 'int8').")
+      .def(
+          "run",
+          [](const Plan& p, py::handle inputs) {
+            TensorMap in = runInputs(inputs, p.inputs());
+            return toDict(unlocked([&] { return p.run(in); }), p.outputs());
+          },
+          "inputs"_a,
+          "Runs with emulated DLA numerics: {name: array} (or one array) -> {name: array}.")
+      .def(
+          "run_reference",
+          [](const Plan& p, py::handle inputs) {
+            TensorMap in = runInputs(inputs, p.inputs());
+            return toDict(unlocked([&] { return p.runReference(in); }), p.outputs());
+          },
+          "inputs"_a, "Runs every layer in FP32.")
+      .def(
+          "random_inputs",
+          [](const Plan& p, unsigned seed) {
+            return toDict(prepareInputs(p.inputs(), {}, seed, p.settings().sourceModel),
+                          p.inputs());
+          },
+          "seed"_a = 1, "The seeded random inputs the dlasim command uses (--seed).")
+      .def("release_host_weights", &Plan::releaseHostWeights,
+           "Frees the plan's copy of weights the kernels hold; save() fails afterwards.")
+      .def("layer_info_json", &Plan::layerInfoJson, "detailed"_a = false,
+           "trtexec's --exportLayerInfo JSON (detailed as --profilingVerbosity=detailed).")
+      .def(
+          "serialize",
+          [](const Plan& p) { return py::bytes(unlocked([&] { return p.serialize(); })); },
+          "The engine file's bytes.")
+      .def(
+          "save",
+          [](const Plan& p, py::handle path) {
+            std::string file = pathOf(path);
+            py::gil_scoped_release release;
+            p.save(file);
+          },
+          "path"_a, "Writes the engine file (dlasim's versioned, checksummed format).")
+      .def_static("load", &loadEngine, "path"_a, kLoadEngineDoc)
+      .def("__repr__", [](const Plan& p) {
+        const PlanSettings& s = p.settings();
+        return "<Plan for " + s.platform +
+               (s.dlaCore >= 0 ? " DLA core " + std::to_string(s.dlaCore) : " GPU only") + ": " +
+               std::to_string(p.layers().size()) + " layers, " +
+               std::to_string(p.loadables().size()) + " DLA loadables>";
+      });
+  m.def("load_engine", &loadEngine, "path"_a, kLoadEngineDoc);
+
+  m.def(
+      "capacity_plan",
+      [](py::handle path, py::object shapes, const std::string& platform,
+         const std::string& precision, py::object batches, py::object powerModes,
+         py::object placements, double latencyBudgetMs, py::object inputFormats,
+         py::object outputFormats, py::object memPool, py::object sparsity, py::object calib) {
+        std::string file = pathOf(path);
+        CapacityPlanOptions o;
+        o.build = buildConfig({platform, precision, py::none(), true, false, py::none(), py::none(),
+                               py::none(), inputFormats, outputFormats, memPool, sparsity,
+                               py::none(), py::none(), calib});
+        o.shapes = toShapeMap(shapes, "shapes");
+        if (!batches.is_none())
+          for (py::handle b : batches) o.batches.push_back(b.cast<int64_t>());
+        if (!powerModes.is_none())
+          for (py::handle m : powerModes) o.powerModes.push_back(text(m, "power_modes"));
+        if (!placements.is_none())
+          for (py::handle pl : placements) {
+            std::string name = text(pl, "placements");
+            Placement x;
+            if (!parsePlacement(name, &x))
+              throw InputError("placements: '" + name + "' is not one of GPU, DLA0, DLA0+DLA1, " +
+                               "DLA0+DLA1+GPU");
+            o.placements.push_back(x);
+          }
+        o.latencyBudgetMs = latencyBudgetMs;
+        return unlocked([&] { return capacityPlan(file, o); });
+      },
+      "path"_a, py::kw_only(), "shapes"_a = py::none(), "platform"_a = "orin-agx",
+      "precision"_a = "int8", "batches"_a = py::none(), "power_modes"_a = py::none(),
+      "placements"_a = py::none(), "latency_budget_ms"_a = 0.0, "input_formats"_a = py::none(),
+      "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
+      "calib"_a = py::none(),
+      "Capacity planning (dlasim plan): sweeps batch sizes, power modes and placements (GPU,\n"
+      "DLA0, DLA0+DLA1, DLA0+DLA1+GPU) and marks the best configuration for the target\n"
+      "(throughput, or the most throughput within latency_budget_ms).");
+
+  py::class_<Model>(m, "Model", "An imported ONNX model.")
+      .def_static("load", &loadModel, "path"_a, "shapes"_a = py::none(),
+                  "constant_inputs"_a = py::none(), kLoadDoc)
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data, py::handle shapes, py::handle constantInputs,
+             py::handle baseDir) {
+            std::string bytes = data, dir = pathOf(baseDir);
+            LoadOptions o = loadOptions(shapes, constantInputs);
+            return unlocked([&] { return Model::fromBytes(bytes, o, dir); });
+          },
+          "data"_a, "shapes"_a = py::none(), "constant_inputs"_a = py::none(), "base_dir"_a = ".",
+          "Imports a model in memory; base_dir resolves external data.")
+      .def_property_readonly("info", &Model::info)
+      .def_property_readonly("inputs", [](const Model& x) { return x.info().inputs; })
+      .def_property_readonly("outputs", [](const Model& x) { return x.info().outputs; })
+      .def_property_readonly("warnings", [](const Model& x) { return x.warnings(); })
+      .def_property_readonly("tensor_names", &Model::tensorNames)
+      .def(
+          "build",
+          [](const Model& x, const std::string& platform, const std::string& precision,
+             py::object dlaCore, bool allowGpuFallback, bool standalone, py::object powerMode,
+             py::object layerPrecisions, py::object layerDevices, py::object inputFormats,
+             py::object outputFormats, py::object memPool, py::object sparsity,
+             py::object minShapes, py::object maxShapes, py::object calib) {
+            BuildConfig c =
+                buildConfig({platform, precision, dlaCore, allowGpuFallback, standalone, powerMode,
+                             layerPrecisions, layerDevices, inputFormats, outputFormats, memPool,
+                             sparsity, minShapes, maxShapes, calib});
+            return unlocked([&] { return x.build(c); });
+          },
+          py::kw_only(), "platform"_a = "orin-agx", "precision"_a = "fp32",
+          "dla_core"_a = py::none(), "allow_gpu_fallback"_a = false, "standalone"_a = false,
+          "power_mode"_a = py::none(), "layer_precisions"_a = py::none(),
+          "layer_devices"_a = py::none(), "input_formats"_a = py::none(),
+          "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
+          "min_shapes"_a = py::none(), "max_shapes"_a = py::none(), "calib"_a = py::none(),
+          kBuildDoc)
+      .def(
+          "run",
+          [](const Model& x, py::handle inputs) {
+            TensorMap in = runInputs(inputs, x.info().inputs);
+            return toDict(unlocked([&] { return x.run(in); }), x.info().outputs);
+          },
+          "inputs"_a, "The FP32 reference run: {name: array} (or one array) -> {name: array}.")
+      .def(
+          "calibrate",
+          [](const Model& x, py::handle inputs) {
+            TensorMap in = runInputs(inputs, x.info().inputs);
+            // Model::calibrate expects every input (the command always fills them all).
+            for (const auto& s : x.info().inputs)
+              if (!in.count(s.name)) throw InputError("no data for input '" + s.name + "'");
+            return Calibration::from(unlocked([&] { return x.calibrate(in); }));
+          },
+          "inputs"_a, "MinMax INT8 calibration over one batch -> CalibrationCache.")
+      .def(
+          "random_inputs",
+          [](const Model& x, unsigned seed) {
+            return toDict(prepareInputs(x.info().inputs, {}, seed, x.info().path), x.info().inputs);
+          },
+          "seed"_a = 1, "The seeded random inputs the dlasim command uses (--seed).")
+      .def("__repr__", [](const Model& x) {
+        const ModelInfo& i = x.info();
+        return "<Model " + (i.path.empty() ? std::string("(bytes)") : i.path) + ": " +
+               std::to_string(i.layers) + " layers>";
+      });
+  m.def("load", &loadModel, "path"_a, "shapes"_a = py::none(), "constant_inputs"_a = py::none(),
+        kLoadDoc);
+}
+
+}  // namespace dlasim::python
