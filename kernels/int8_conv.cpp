@@ -17,26 +17,57 @@ namespace kern::int8 {
 
 namespace {
 
-// q = sat8(rna(w / s)) with the quotient in double, as kern::numeric::quantizeInt8, in a form
-// the compiler vectorises: rna from the exact fraction x - int(x). Needs |w / s| < 2^31, true
-// for finite rows since s = max|w| / 127; rows with a NaN or Inf take quantizeInt8 itself.
-__attribute__((target_clones("avx2", "default"))) void quantizeRow(const float* __restrict w,
-                                                                   int64_t n, float scale,
-                                                                   int8_t* __restrict q) {
-  const double s = scale;
+// Weight preparation runs over every weight of the model once per process: its loops are
+// written so that the compiler vectorises them.
+
+// max |w| over finite values (NaN is ignored, as std::max ignores it) via the bit patterns:
+// for non-negative floats the integer order is the numeric order. Also reports non-finite
+// values.
+__attribute__((target_clones("avx2", "default"))) float absMax(const float* __restrict w,
+                                                                int64_t n, bool* finite) {
+  int32_t best = 0, worst = 0;  // signed: the patterns of |w| are non-negative
   for (int64_t i = 0; i < n; ++i) {
-    double x = double(w[i]) / s;
-    int r = int(x);            // truncation toward zero
-    double d = x - double(r);  // exact
-    r += int(d >= 0.5) - int(d <= -0.5);
-    q[i] = int8_t(std::min(std::max(r, -128), 127));
+    int32_t u;
+    std::memcpy(&u, &w[i], 4);
+    u &= 0x7fffffff;
+    worst = std::max(worst, u);
+    best = std::max(best, u > 0x7f800000 ? 0 : u);  // NaN -> 0
   }
+  *finite = worst < 0x7f800000;
+  float f;
+  std::memcpy(&f, &best, 4);
+  return f;
 }
 
-bool allFinite(const float* w, int64_t n) {
-  bool ok = true;
-  for (int64_t i = 0; i < n; ++i) ok &= std::isfinite(w[i]);
-  return ok;
+// q = sat8(rna(w / s)) with the quotient in double, as kern::numeric::quantizeInt8. The loop
+// works in FP32 lanes: x' = w * (1/s) is within 2^-22 |x| <= 2^-15 of x = w / s (|x| <= 128),
+// and rounds half away from the exact fraction x' - int(x'); values whose fraction lies within
+// 2^-12 of one half are marked, and the division itself decides them (second pass, rare).
+// Needs |w / s| < 2^31, true for finite rows since s = max|w| / 127.
+__attribute__((target_clones("avx2", "default"))) int quantizeRowFast(const float* __restrict w,
+                                                                      int64_t n, float r,
+                                                                      int8_t* __restrict q) {
+  int nearTie = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    float x = w[i] * r;
+    int t = int(x);          // truncation toward zero
+    float d = x - float(t);  // exact
+    float a = std::abs(d);
+    nearTie |= int(a > 0.5f - 0x1p-12f) & int(a < 0.5f + 0x1p-12f);
+    t += int(d >= 0.5f) - int(d <= -0.5f);
+    q[i] = int8_t(std::min(std::max(t, -128), 127));
+  }
+  return nearTie;
+}
+
+void quantizeRow(const float* w, int64_t n, float scale, int8_t* q) {
+  const float r = 1.f / scale;
+  if (!quantizeRowFast(w, n, r, q)) return;
+  for (int64_t i = 0; i < n; ++i) {  // the marked values, by the division
+    float x = w[i] * r;
+    float a = std::fabs(x - std::trunc(x));
+    if (a > 0.5f - 0x1p-12f && a < 0.5f + 0x1p-12f) q[i] = numeric::quantizeInt8(w[i], scale);
+  }
 }
 
 }  // namespace
@@ -44,12 +75,12 @@ bool allFinite(const float* w, int64_t n) {
 void quantizeWeights(const float* w, int64_t channels, int64_t per, int8_t* q, float* scales) {
   for (int64_t k = 0; k < channels; ++k) {
     const float* c = w + k * per;
-    float amax = 0;
-    for (int64_t i = 0; i < per; ++i) amax = std::max(amax, std::fabs(c[i]));
+    bool finite;
+    float amax = absMax(c, per, &finite);
     scales[k] = amax / 127.f;
     if (!(scales[k] > 0))
       std::fill(q + k * per, q + (k + 1) * per, int8_t(0));
-    else if (!allFinite(c, per) || !std::isfinite(scales[k]))
+    else if (!finite || !std::isfinite(scales[k]))
       for (int64_t i = 0; i < per; ++i) q[k * per + i] = numeric::quantizeInt8(c[i], scales[k]);
     else
       quantizeRow(c, per, scales[k], q + k * per);
@@ -91,13 +122,19 @@ int64_t weightsPerKernel(const ConvParams& p) {
 }
 
 // oneDNN's int32 accumulator is exact when no sum of |products| reaches 2^31.
+// (A kernel has at most 2^31 / 128 taps for its sum of |w| to fit int32; longer ones fail.)
+__attribute__((target_clones("avx2", "default"))) int32_t absSum(const int8_t* __restrict w,
+                                                                 int64_t n) {
+  int32_t sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += w[i] < 0 ? -int32_t(w[i]) : int32_t(w[i]);
+  return sum;
+}
+
 bool fitsInt32(const ConvParams& p, const int8_t* w) {
   const int64_t per = weightsPerKernel(p);
-  for (int64_t k = 0; k < p.outChannels; ++k) {
-    int64_t sum = 0;
-    for (int64_t i = 0; i < per; ++i) sum += std::abs(int(w[k * per + i]));
-    if (sum * 128 >= (int64_t(1) << 31)) return false;
-  }
+  if (per >= (int64_t(1) << 24)) return false;  // 2^24 * 128 = 2^31: absSum could overflow
+  for (int64_t k = 0; k < p.outChannels; ++k)
+    if (int64_t(absSum(w + k * per, per)) * 128 >= (int64_t(1) << 31)) return false;
   return true;
 }
 

@@ -10,8 +10,10 @@
 #include <random>
 
 #include "kernels/fp16_array.h"
+#include "kernels/int8_conv.h"
 #include "kernels/int8_requant.h"
 #include "kernels/numeric/fp16.h"
+#include "kernels/numeric/int8.h"
 
 namespace {
 
@@ -46,6 +48,36 @@ TEST(Fp16Array, MatchesTheScalarRuleOnSampledPatternsAndEdges) {
     }
     ASSERT_EQ(std::memcmp(&fast[i], &want, 4), 0)
         << "input " << v[i] << " got " << fast[i] << " want " << want;
+  }
+}
+
+// Weight quantisation (vectorised, with a division only near ties) against the rule
+// q = sat8(rna(w / s)), s = max|w| / 127: exact ties, their float neighbours, random values,
+// several scales, NaN and Inf rows.
+TEST(Int8FastPaths, WeightQuantisationEqualsTheRule) {
+  std::mt19937 rng(19);
+  for (int k = 0; k < 300; ++k) {
+    const int64_t per = 1 + int64_t(rng() % 700);
+    std::vector<float> w(static_cast<size_t>(per));
+    float amax = std::ldexp(float(1 + rng() % 127), int(rng() % 20) - 10);
+    float s = amax / 127.f;
+    for (auto& v : w) {
+      float code = float(int(rng() % 256) - 128) + ((rng() % 2) ? 0.5f : 0.f);  // ties
+      v = code * s;
+      if (rng() % 3 == 0) v = std::nextafter(v, (rng() % 2) ? 1e9f : -1e9f);
+      if (rng() % 5 == 0) v = std::uniform_real_distribution<float>(-amax, amax)(rng);
+      v = std::max(-amax, std::min(amax, v));
+    }
+    w[0] = amax;
+    if (k % 50 == 7) w[1] = NAN;
+    if (k % 50 == 8) w[1] = INFINITY;
+    std::vector<int8_t> q(w.size());
+    float scale;
+    kern::int8::quantizeWeights(w.data(), 1, per, q.data(), &scale);
+    ASSERT_EQ(scale, k % 50 == 8 ? INFINITY : amax / 127.f);
+    for (int64_t i = 0; i < per; ++i)
+      ASSERT_EQ(q[size_t(i)], kern::numeric::quantizeInt8(w[size_t(i)], scale))
+          << "row " << k << " value " << w[size_t(i)] << " scale " << scale;
   }
 }
 
