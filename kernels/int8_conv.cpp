@@ -46,14 +46,17 @@ __attribute__((target_clones("avx2", "default"))) float absMax(const float* __re
 // Needs |w / s| < 2^31, true for finite rows since s = max|w| / 127.
 __attribute__((target_clones("avx2", "default"))) int quantizeRowFast(const float* __restrict w,
                                                                       int64_t n, float r,
-                                                                      int8_t* __restrict q) {
+                                                                      int8_t* __restrict q,
+                                                                      int8_t* __restrict mark) {
   int nearTie = 0;
   for (int64_t i = 0; i < n; ++i) {
     float x = w[i] * r;
     int t = int(x);          // truncation toward zero
     float d = x - float(t);  // exact
     float a = std::abs(d);
-    nearTie |= int(a > 0.5f - 0x1p-12f) & int(a < 0.5f + 0x1p-12f);
+    int near = int(a > 0.5f - 0x1p-12f) & int(a < 0.5f + 0x1p-12f);
+    mark[i] = int8_t(near);
+    nearTie |= near;
     t += int(d >= 0.5f) - int(d <= -0.5f);
     q[i] = int8_t(std::min(std::max(t, -128), 127));
   }
@@ -61,13 +64,10 @@ __attribute__((target_clones("avx2", "default"))) int quantizeRowFast(const floa
 }
 
 void quantizeRow(const float* w, int64_t n, float scale, int8_t* q) {
-  const float r = 1.f / scale;
-  if (!quantizeRowFast(w, n, r, q)) return;
-  for (int64_t i = 0; i < n; ++i) {  // the marked values, by the division
-    float x = w[i] * r;
-    float a = std::fabs(x - std::trunc(x));
-    if (a > 0.5f - 0x1p-12f && a < 0.5f + 0x1p-12f) q[i] = numeric::quantizeInt8(w[i], scale);
-  }
+  std::vector<int8_t> mark(static_cast<size_t>(n));
+  if (!quantizeRowFast(w, n, 1.f / scale, q, mark.data())) return;
+  for (int64_t i = 0; i < n; ++i)  // the marked values, by the division
+    if (mark[size_t(i)]) q[i] = numeric::quantizeInt8(w[i], scale);
 }
 
 }  // namespace
