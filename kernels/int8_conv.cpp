@@ -23,8 +23,8 @@ namespace {
 // max |w| over finite values (NaN is ignored, as std::max ignores it) via the bit patterns:
 // for non-negative floats the integer order is the numeric order. Also reports non-finite
 // values.
-__attribute__((target_clones("avx2", "default"))) float absMax(const float* __restrict w,
-                                                                int64_t n, bool* finite) {
+__attribute__((target_clones("avx2", "default"))) float absMax(const float* __restrict w, int64_t n,
+                                                               bool* finite) {
   int32_t best = 0, worst = 0;  // signed: the patterns of |w| are non-negative
   for (int64_t i = 0; i < n; ++i) {
     int32_t u;
@@ -122,20 +122,31 @@ int64_t weightsPerKernel(const ConvParams& p) {
 }
 
 // oneDNN's int32 accumulator is exact when no sum of |products| reaches 2^31.
-// (A kernel has at most 2^31 / 128 taps for its sum of |w| to fit int32; longer ones fail.)
+// sum |w| of one kernel (below 2^31 for fewer than 2^24 taps), and whether a weight is -128.
 __attribute__((target_clones("avx2", "default"))) int32_t absSum(const int8_t* __restrict w,
-                                                                 int64_t n) {
-  int32_t sum = 0;
-  for (int64_t i = 0; i < n; ++i) sum += w[i] < 0 ? -int32_t(w[i]) : int32_t(w[i]);
+                                                                 int64_t n, bool* hasMin) {
+  int32_t sum = 0, low = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    sum += w[i] < 0 ? -int32_t(w[i]) : int32_t(w[i]);
+    low = std::min(low, int32_t(w[i]));
+  }
+  *hasMin = low == -128;
   return sum;
 }
 
-bool fitsInt32(const ConvParams& p, const int8_t* w) {
+// Whether every kernel's sum fits int32 (then oneDNN's accumulator is exact); `hasMin`: some
+// weight is -128.
+bool fitsInt32(const ConvParams& p, const int8_t* w, bool* hasMin) {
   const int64_t per = weightsPerKernel(p);
-  if (per >= (int64_t(1) << 24)) return false;  // 2^24 * 128 = 2^31: absSum could overflow
-  for (int64_t k = 0; k < p.outChannels; ++k)
-    if (int64_t(absSum(w + k * per, per)) * 128 >= (int64_t(1) << 31)) return false;
-  return true;
+  bool fits = per < (int64_t(1) << 24);  // 2^24 * 128 = 2^31: absSum could overflow
+  *hasMin = false;
+  for (int64_t k = 0; k < p.outChannels; ++k) {
+    bool m = false;
+    if (fits && int64_t(absSum(w + k * per, per, &m)) * 128 >= (int64_t(1) << 31)) fits = false;
+    if (!fits) m = std::find(w + k * per, w + (k + 1) * per, int8_t(-128)) != w + (k + 1) * per;
+    *hasMin |= m;
+  }
+  return fits;
 }
 
 struct Primitive {
@@ -212,9 +223,10 @@ std::shared_ptr<ConvInt8Plan> prepareConvInt8(const ConvParams& p, const int8_t*
   auto plan = std::make_shared<ConvInt8Plan>();
   plan->p = p;
   plan->w.assign(w, w + p.outChannels * weightsPerKernel(p));
-  plan->splitAllowed = std::find(plan->w.begin(), plan->w.end(), int8_t(-128)) == plan->w.end();
-  if (fitsInt32(p, w))
-    plan->onednn = makePrimitive(p, p.inChannels / p.group, plan->w, &plan->plain);
+  bool hasMin = false;
+  bool fits = fitsInt32(p, w, &hasMin);
+  plan->splitAllowed = !hasMin;
+  if (fits) plan->onednn = makePrimitive(p, p.inChannels / p.group, plan->w, &plan->plain);
   return plan;
 }
 
