@@ -144,8 +144,8 @@ TEST(Int8Emulation, IntegerConvolutionWithEachPlatformsRequantisation) {
   for (int i = 0; i < 3; ++i)
     acc.push_back(int8ref::quantize(x[i], sx) * w0 + int8ref::quantize(x[3 + i], sx) * w1);
   int8ref::Affine a;
-  a.factor = {double(sx) * sw / sy};
-  a.preBias = {double(t.b[0]) / (double(sx) * sw)};
+  a.factor.assign(1, double(sx) * sw / sy);
+  a.preBias.assign(1, double(t.b[0]) / (double(sx) * sw));
   a.act = int8ref::Act::kRelu;
   for (auto p : {kern::int8::Policy::kOrinFp19, kern::int8::Policy::kXavierFixedPoint}) {
     std::vector<float> y = t.run(x, sim::Precision::kINT8, p);

@@ -155,7 +155,7 @@ ConstOperand constOperand(const std::vector<float>& c, const Shape& cs, const Sh
   Shape c4 = cs;
   while (c4.size() < 4) c4.insert(c4.begin(), 1);
   bool scalar = c.size() == 1, channel = !scalar && c4[2] == 1 && c4[3] == 1;
-  if (scalar) o.values = {f(c[0], s1, s2)};
+  if (scalar) o.values.assign(1, f(c[0], s1, s2));
   if (channel)
     for (int64_t k = 0; k < ys[1]; ++k)
       o.values.push_back(f(c[size_t(c4[1] == 1 ? 0 : k)], s1, s2));
@@ -194,7 +194,7 @@ TEST(Int8Layers, ElementWiseWithConstantsAsAffinePrograms) {
         constFirst ? std::vector<TensorId>{tc, tx} : std::vector<TensorId>{tx, tc};
     TensorId out = net.layer(sim::OpKind::kElementWise, sim::EltAttrs{op}, in, sy);
     ref::Affine a;
-    a.factor = {double(sx) / sy};
+    a.factor.assign(1, double(sx) / sy);
     ConstOperand o;
     const Shape& ys = net.g.desc(out).shape;
     auto div = [](double v, double, double s) { return v / s; };
@@ -213,7 +213,7 @@ TEST(Int8Layers, ElementWiseWithConstantsAsAffinePrograms) {
         o = constOperand(c, cs, ys, div, 0, sy);
         for (auto& v : o.values) v = constFirst ? v : -v;
         a.post = o.values;
-        if (constFirst) a.factor = {-(double(sx) / sy)};
+        if (constFirst) a.factor.assign(1, -(double(sx) / sy));
         break;
       case sim::EltOp::kProd:
         o = constOperand(
@@ -245,7 +245,7 @@ TEST(Int8Layers, ScaleActivationsPReluAbsAndIdentity) {
     Net net;
     TensorId tx = net.input("x", xs, sx), out;
     ref::Affine a;
-    a.factor = {double(sx) / sy};
+    a.factor.assign(1, double(sx) / sy);
     std::vector<size_t> idx;
     for (int64_t n = 0; n < xs[0]; ++n)
       for (int64_t k = 0; k < C; ++k)
@@ -283,7 +283,7 @@ TEST(Int8Layers, ScaleActivationsPReluAbsAndIdentity) {
       out = net.layer(sim::OpKind::kActivation,
                       sim::ActivationAttrs{sim::ActType::kLeakyRelu, alpha}, {tx}, sy);
       a.act = ref::Act::kLeaky;
-      a.slope = {alpha};
+      a.slope.assign(1, alpha);
     } else if (kind == 5) {  // PReLU, slopes per channel
       std::vector<float> sl(static_cast<size_t>(C));
       for (auto& v : sl) v = float(u(rng, 0, 90)) / 100;
@@ -331,7 +331,7 @@ TEST(Int8Layers, ConcatenationCopiesCodesOrRequantises) {
           std::vector<int64_t> part(q.begin() + b * s[1] * h * w,
                                     q.begin() + (b + 1) * s[1] * h * w);
           ref::Affine a;
-          a.factor = {double(scales[size_t(k)]) / sy};
+          a.factor.assign(1, double(scales[size_t(k)]) / sy);
           std::vector<int8_t> r = scales[size_t(k)] == sy
                                       ? std::vector<int8_t>(part.begin(), part.end())
                                       : ref::runAffine(a, part, std::vector<size_t>(part.size(), 0),
