@@ -36,6 +36,14 @@ struct Plan::Impl {
 
   /// Fills layers, loadables and costFacts from graph, build and settings.
   void describe();
+  /// Computes dynamic INT8 scales (MinMax over `inputs`) on the first run of a plan without a
+  /// calibration cache; the caller holds runMutex.
+  void prepareScales(const TensorMap& inputs);
+};
+
+/// The state behind a Plan handle.
+struct PlanAccess {
+  static Plan::Impl& of(const Plan& p) { return *p.impl_; }
 };
 
 /// The specs of a graph's inputs / outputs.

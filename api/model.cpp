@@ -90,7 +90,8 @@ Plan Model::build(const BuildConfig& config) const {
   s.powerMode = config.powerMode;
   s.dlaCore = config.dlaCore;
   s.sourceModel = impl_->info.path;
-  s.calibrated = config.calibration.has_value();
+  s.calibrated =
+      config.calibration.has_value() || builder::hasExplicitScales(impl_->imported.graph);
   s.standalone = config.standalone;
   s.fp16 = config.fp16;
   s.int8 = config.int8;
@@ -112,6 +113,10 @@ TensorMap Model::run(const TensorMap& inputs) const {
 
 CalibrationCache Model::calibrate(const TensorMap& inputs) const {
   return builder::minMaxCalibration(impl_->imported.graph, inputs);
+}
+
+CalibrationCache Model::calibrate(const Dataset& data, const CalibrationOptions& options) const {
+  return builder::calibrateDataset(impl_->imported.graph, data, options);
 }
 
 }  // namespace dlasim

@@ -129,16 +129,21 @@ bool Plan::usesDynamicScales() const {
   return !impl_->settings.calibrated && dlaLayers(Precision::kINT8) > 0;
 }
 
+void Plan::Impl::prepareScales(const TensorMap& inputs) {
+  if (scalesReady) return;
+  // No calibration cache (trtexec's "Calibration: Dynamic"): MinMax scales from this run's
+  // inputs for the tensors that have none.
+  bool int8 = false;
+  for (const auto& l : layers) int8 |= l.device == Device::kDLA && l.precision == Precision::kINT8;
+  if (!settings.calibrated && int8)
+    builder::applyCalibration(graph, builder::minMaxCalibration(graph, inputs), true);
+  scalesReady = true;
+}
+
 TensorMap Plan::run(const TensorMap& inputs) const {
   Impl& p = *impl_;
   std::lock_guard<std::mutex> lock(p.runMutex);
-  if (!p.scalesReady) {
-    // No calibration cache (trtexec's "Calibration: Dynamic"): MinMax scales from this run's
-    // inputs for the tensors that have none.
-    if (usesDynamicScales())
-      builder::applyCalibration(p.graph, builder::minMaxCalibration(p.graph, inputs), true);
-    p.scalesReady = true;
-  }
+  p.prepareScales(inputs);
   if (!p.exec) {
     p.exec = std::make_unique<sim::Executor>(p.graph);
     if (p.build.platform) p.exec->setNumerics(runtimeNumerics(p.build.platform->numerics));

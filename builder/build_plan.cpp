@@ -148,7 +148,14 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   for (const auto& [name, v] : o.layerDevices)
     if (!layerOf.count(name)) fail("--layerDeviceTypes: no layer named '", name, "'");
   std::vector<std::string> ioProblems = ioFormatProblems(g, o);
-  if (o.calibration) applyCalibration(g, *o.calibration);
+  // A Q/DQ model brings its own scales (explicit quantisation): it counts as calibrated, and a
+  // cache only fills the tensors it leaves without one.
+  const bool explicitScales = hasExplicitScales(g);
+  if (o.calibration) applyCalibration(g, *o.calibration, /*onlyMissing=*/explicitScales);
+  if (o.calibration && explicitScales)
+    b.warnings.push_back(
+        "the model is quantised explicitly (QuantizeLinear/DequantizeLinear): its own scales "
+        "are kept and the calibration cache only fills tensors without one");
 
   b.dla = o.dlaCore >= 0;
   b.forcedGpu.assign(g.nodes.size(), "");
@@ -162,7 +169,7 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     cfg.int8 = o.int8;
     for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[layerOf[name]] = prec;
     cfg.dynamicTensors = dynamicTensors(g, dynamicInputs, o);
-    cfg.calibrated = o.calibration.has_value() && cfg.int8;
+    cfg.calibrated = (o.calibration.has_value() || explicitScales) && cfg.int8;
     std::map<std::string, dlasim::Device> device;
     for (const auto& [name, d] : o.layerDevices) device[layerOf[name]] = d;  // later ones override
     for (size_t i = 0; i < g.nodes.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "sim/ir/error.h"
 #include "sim/runtime/executor.h"
@@ -14,20 +15,51 @@ namespace dlasim {
 
 using sim::fail;
 
+namespace {
+
+// TensorRT's calibrator algorithm names, as its caches' headers spell them.
+const char* const kAlgorithms[] = {"EntropyCalibration2", "EntropyCalibration", "MinMaxCalibration",
+                                   "LegacyCalibration"};
+// The TensorRT version written into headers: 8.5.2, JetPack 5.1's (the DLA 3.12 stack).
+const char* const kTrtVersion = "8502";
+
+}  // namespace
+
 CalibrationCache CalibrationCache::read(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) fail(path, ": no such calibration cache");
-  std::ifstream f(path);
+  if (std::filesystem::file_size(path, ec) > (uint64_t(256) << 20))
+    fail(path, ": larger than 256 MiB, not a calibration cache");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, ": cannot open");
+  std::ostringstream all;
+  all << in.rdbuf();
+  const std::string text = all.str();
+  // A foreign file (an engine, an image, ONNX Runtime's flatbuffer table) is binary.
+  for (unsigned char ch : text)
+    if (ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n')
+      fail(path, ": binary data, not a TensorRT calibration cache (text)");
+  std::istringstream f(text);
   CalibrationCache c;
   std::string line;
   int n = 0;
   while (std::getline(f, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() > 4096) fail(path, ":", n, ": line of ", line.size(), " characters");
     if (n == 1) {
-      if (line.rfind("TRT-", 0) != 0 || line.find('-', 4) == std::string::npos)
+      // TRT-<version digits>-<Algorithm>
+      size_t dash = line.find('-', 4);
+      std::string version = dash == std::string::npos ? "" : line.substr(4, dash - 4);
+      std::string algo = dash == std::string::npos ? "" : line.substr(dash + 1);
+      if (line.rfind("TRT-", 0) != 0 || version.empty() ||
+          version.find_first_not_of("0123456789") != std::string::npos)
         fail(path, ":1: not a TensorRT calibration cache (header '", line.substr(0, 60),
              "', expected TRT-<version>-<Algorithm>)");
+      if (std::find(std::begin(kAlgorithms), std::end(kAlgorithms), algo) == std::end(kAlgorithms))
+        fail(path, ":1: unknown calibration algorithm '", line.substr(dash + 1, 40),
+             "' (TensorRT writes EntropyCalibration2, EntropyCalibration, MinMaxCalibration or "
+             "LegacyCalibration)");
       c.header = line;
       continue;
     }
@@ -54,6 +86,35 @@ CalibrationCache CalibrationCache::read(const std::string& path) {
   return c;
 }
 
+bool parseCalibrationAlgorithm(const std::string& s, CalibrationAlgorithm* out) {
+  for (auto a : {CalibrationAlgorithm::kEntropy, CalibrationAlgorithm::kMinMax,
+                 CalibrationAlgorithm::kPercentile})
+    if (s == calibrationAlgorithmName(a)) {
+      *out = a;
+      return true;
+    }
+  return false;
+}
+
+const char* calibrationAlgorithmName(CalibrationAlgorithm a) {
+  switch (a) {
+    case CalibrationAlgorithm::kMinMax:
+      return "minmax";
+    case CalibrationAlgorithm::kPercentile:
+      return "percentile";
+    case CalibrationAlgorithm::kEntropy:
+      break;
+  }
+  return "entropy";
+}
+
+std::string calibrationHeader(CalibrationAlgorithm a) {
+  const char* name = a == CalibrationAlgorithm::kMinMax       ? kAlgorithms[2]
+                     : a == CalibrationAlgorithm::kPercentile ? kAlgorithms[3]
+                                                              : kAlgorithms[0];
+  return std::string("TRT-") + kTrtVersion + "-" + name;
+}
+
 std::string CalibrationCache::text() const {
   std::string out = header + "\n";
   for (const auto& [name, scale] : scales) {
@@ -72,6 +133,12 @@ namespace builder {
 
 using namespace sim;
 
+bool hasExplicitScales(const Graph& g) {
+  for (const auto& t : g.tensors)
+    if (!t.isConstant() && t.quant.has()) return true;
+  return false;
+}
+
 std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c, bool onlyMissing) {
   std::vector<std::string> unknown;
   for (const auto& [name, scale] : c.scales) {
@@ -86,7 +153,7 @@ std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c, b
 
 CalibrationCache minMaxCalibration(const Graph& g, const std::map<std::string, Tensor>& inputs) {
   CalibrationCache cache;
-  cache.header = "TRT-8502-MinMaxCalibration";
+  cache.header = calibrationHeader(dlasim::CalibrationAlgorithm::kMinMax);
   auto record = [&](TensorId t, const Tensor& v) {
     if (v.dtype() != DType::kFloat || g.tensor(t).isConstant()) return;
     float amax = 0;

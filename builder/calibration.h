@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dlasim/calibration.h"
+#include "dlasim/dataset.h"
 #include "sim/ir/graph.h"
 
 namespace builder {
@@ -16,6 +17,19 @@ using dlasim::CalibrationCache;
 /// inputs and every float layer output.
 CalibrationCache minMaxCalibration(const sim::Graph& g,
                                    const std::map<std::string, sim::Tensor>& inputs);
+
+/// Calibration over a data set (docs/numerics.md "Calibration"): the samples run through `g`
+/// (FP32, unfused, so every layer's output is seen) in batches of the graph's batch size (its
+/// input's first dimension); a short last batch is padded with repeats of its own samples,
+/// which are not counted in tensors whose first dimension is the batch. For the graph input
+/// and every float layer output, the algorithm's threshold T gives scale T / 127. Throws
+/// InputError when the data does not fit the graph's single input.
+CalibrationCache calibrateDataset(const sim::Graph& g, const dlasim::Dataset& data,
+                                  const dlasim::CalibrationOptions& options);
+
+/// True when activations of `g` carry INT8 scales before any calibration: the model was
+/// quantised explicitly (QuantizeLinear / DequantizeLinear pairs).
+bool hasExplicitScales(const sim::Graph& g);
 
 /// Sets TensorInfo::quant for every graph tensor the cache names (with `onlyMissing`, only where
 /// none is set yet); returns the cache's names that match no tensor.

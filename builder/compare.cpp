@@ -35,6 +35,43 @@ DifferenceStats stats(std::vector<double> v, const Shape& shape) {
   return s;
 }
 
+// Looks like class scores: float, rank >= 2, and after the first (row) dimension exactly one
+// dimension above 1 (the classes), at least 2 of them.
+bool classScoresShape(const Tensor& t, int64_t* rows, int64_t* classes) {
+  const Shape& s = t.shape();
+  if (!(t.dtype() == DataType::kFloat || t.dtype() == DataType::kDouble) || s.size() < 2)
+    return false;
+  int64_t c = 1, wide = 0;
+  for (size_t d = 1; d < s.size(); ++d)
+    if (s[d] > 1) {
+      c = s[d];
+      ++wide;
+    }
+  if (wide != 1 || c < 2 || s[0] < 1) return false;
+  *rows = s[0];
+  *classes = c;
+  return true;
+}
+
+// The index of the largest value of row r (NaN never wins; the first of equal values).
+int64_t argmaxRow(const std::vector<double>& v, int64_t r, int64_t c) {
+  int64_t best = 0;
+  for (int64_t k = 1; k < c; ++k)
+    if (v[size_t(r * c + k)] > v[size_t(r * c + best)]) best = k;
+  return best;
+}
+
+// Is class k among the 5 largest of row r (ties broken by index, as a stable sort would)?
+bool inTop5(const std::vector<double>& v, int64_t r, int64_t c, int64_t k) {
+  double x = v[size_t(r * c + k)];
+  int64_t above = 0;
+  for (int64_t j = 0; j < c; ++j) {
+    double y = v[size_t(r * c + j)];
+    above += y > x || (y == x && j < k);
+  }
+  return above < 5;
+}
+
 }  // namespace
 
 bool parseErrorStat(const std::string& s, ErrorStat* out) {
@@ -89,6 +126,25 @@ CompareResult compare(const TensorMap& reference, const TensorMap& actual,
     OutputComparison c;
     c.name = name;
     c.shape = act.shape();
+    double dot = 0, nx = 0, ny = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      dot += x[i] * y[i];
+      nx += x[i] * x[i];
+      ny += y[i] * y[i];
+    }
+    c.cosine = nx == 0 && ny == 0 ? 1.0 : nx == 0 || ny == 0 ? 0.0 : dot / std::sqrt(nx * ny);
+    int64_t classes = 0;
+    if (classScoresShape(ref, &c.rows, &classes)) {
+      c.classScores = true;
+      int64_t same1 = 0, in5 = 0;
+      for (int64_t r = 0; r < c.rows; ++r) {
+        int64_t want = argmaxRow(y, r, classes);
+        same1 += argmaxRow(x, r, classes) == want;
+        in5 += inTop5(x, r, classes, want);
+      }
+      c.top1 = double(same1) / double(c.rows);
+      c.top5 = double(in5) / double(c.rows);
+    }
     c.absolute = stats(absd, c.shape);
     c.relative = stats(reld, c.shape);
     const DifferenceStats &sa = c.absolute, &sr = c.relative;

@@ -1,5 +1,6 @@
 #include "builder/engine_file.h"
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +124,10 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
                {"dtype", int(t.desc.dtype)},
                {"shape", t.desc.shape},
                {"producer", t.producer}};
+    if (!t.quant.channelScales.empty()) {  // weights quantised by the model (Q/DQ)
+      tj["quantChannelScales"] = t.quant.channelScales;
+      tj["quantAxis"] = t.quant.axis;
+    }
     if (t.isConstant()) {
       tj["offset"] = blob.size();
       tj["bytes"] = t.value.bytes();
@@ -256,6 +261,15 @@ EngineContents loadEngine(const std::string& path) {
       }
       g.tensors[id].producer = tj.at("producer").get<int>();
       g.tensors[id].quant.scale = tj.at("quantScale").get<float>();
+      if (tj.contains("quantChannelScales")) {
+        Quantization& q = g.tensors[id].quant;
+        q.channelScales = tj.at("quantChannelScales").get<std::vector<float>>();
+        q.axis = tj.at("quantAxis").get<int>();
+        bool ok = q.axis >= 0 && size_t(q.axis) < d.shape.size() &&
+                  int64_t(q.channelScales.size()) == d.shape[size_t(q.axis)];
+        for (float c : q.channelScales) ok &= std::isfinite(c) && c >= 0;
+        if (!ok) bad(cat("per-channel scales of '", tj.at("name").get<std::string>(), "'"));
+      }
     }
     auto checkId = [&](int64_t t, bool optional) {
       if ((t == kNoTensor && optional) || (t >= 0 && size_t(t) < g.tensors.size()))

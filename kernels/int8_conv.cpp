@@ -72,6 +72,22 @@ void quantizeRow(const float* w, int64_t n, float scale, int8_t* q) {
 
 }  // namespace
 
+void quantizeWithScales(const float* w, int64_t channels, int64_t per, const float* scales,
+                        int8_t* q) {
+  for (int64_t k = 0; k < channels; ++k) {
+    const float* c = w + k * per;
+    bool finite;
+    float amax = absMax(c, per, &finite);
+    // The vectorised row needs |w / s| < 2^31; a Q/DQ scale may be smaller than max|w| / 127.
+    if (!(scales[k] > 0))
+      std::fill(q + k * per, q + (k + 1) * per, int8_t(0));
+    else if (finite && std::isfinite(scales[k]) && double(amax) / scales[k] < 1e9)
+      quantizeRow(c, per, scales[k], q + k * per);
+    else
+      for (int64_t i = 0; i < per; ++i) q[k * per + i] = numeric::quantizeInt8(c[i], scales[k]);
+  }
+}
+
 void quantizeWeights(const float* w, int64_t channels, int64_t per, int8_t* q, float* scales) {
   for (int64_t k = 0; k < channels; ++k) {
     const float* c = w + k * per;

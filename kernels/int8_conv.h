@@ -25,6 +25,11 @@ namespace kern::int8 {
 /// all-zero channel gets scale 0 and q = 0.
 void quantizeWeights(const float* w, int64_t channels, int64_t per, int8_t* q, float* scales);
 
+/// Quantisation with given per-output-channel scales (a Q/DQ model's own): q = sat8(rna(w /
+/// scale_k)) for channel k of `channels` (each `per` values long); a scale <= 0 gives 0.
+void quantizeWithScales(const float* w, int64_t channels, int64_t per, const float* scales,
+                        int8_t* q);
+
 /// The same for deconvolution weights [C, K/group, kH, kW] (ONNX layout), whose output
 /// channel of element (c, j) is (c / (C/group)) * (K/group) + j; scales has K entries.
 void quantizeDeconvWeights(const ConvParams& p, const float* w, int8_t* q, float* scales);

@@ -54,6 +54,12 @@ class NodeContext {
   /// A float32 scalar constant (shape [] or broadcastable `shape`).
   sim::TensorId scalar(float v, const std::string& hint);
 
+  /// Explicit quantisation (QuantizeLinear / DequantizeLinear): a tensor's info, to record
+  /// its INT8 scale, and the scales QuantizeLinear nodes gave their outputs, by ONNX name, for
+  /// the DequantizeLinear that follows each.
+  sim::TensorInfo& tensorInfo(sim::TensorId t);
+  std::unordered_map<std::string, float>& quantizedOutputs();
+
   [[noreturn]] void error(const std::string& msg) const;
   const onnx::NodeProto& proto() const { return node_; }
   const sim::Graph& graph() const;

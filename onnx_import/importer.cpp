@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "onnx_import/context.h"
+#include "onnx_import/ops/quantize.h"
 #include "sim/ops/op_def.h"
 
 namespace onnx_import {
@@ -22,7 +23,8 @@ using sim::TensorId;
 class GraphBuilder {
  public:
   sim::Graph g;
-  std::unordered_map<std::string, TensorId> names;  // ONNX tensor name -> IR tensor
+  std::unordered_map<std::string, TensorId> names;   // ONNX tensor name -> IR tensor
+  std::unordered_map<std::string, float> quantized;  // QuantizeLinear output -> its scale
 
   TensorId lookup(const std::string& name) const {
     auto it = names.find(name);
@@ -34,6 +36,14 @@ class GraphBuilder {
 
 const sim::Graph& NodeContext::graph() const {
   return b_.g;
+}
+
+sim::TensorInfo& NodeContext::tensorInfo(TensorId t) {
+  return b_.g.tensors[t];
+}
+
+std::unordered_map<std::string, float>& NodeContext::quantizedOutputs() {
+  return b_.quantized;
 }
 
 void NodeContext::error(const std::string& msg) const {
@@ -318,6 +328,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     nodeNames.push_back(nd.name().empty() ? nd.op_type() + "_" + std::to_string(i) : nd.name());
   }
   res.onnxNodeCount = size_t(graph.node_size());
+  checkQuantizeConsumers(graph, nodeNames);
   for (int i : topoOrder(graph, available, nodeNames)) {
     const auto& nd = graph.node(i);
     if (!nd.domain().empty() && nd.domain() != "ai.onnx")
@@ -344,9 +355,14 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
   for (const auto& vi : graph.output()) {
     TensorId t = b.lookup(vi.name());
     if (t == sim::kNoTensor) fail("graph output '", vi.name(), "' is not produced by any node");
+    // An output a Q/DQ pair passes through keeps the pair's output name, as TensorRT's binding.
+    if (!b.quantized.empty() && b.g.tensor(t).name != vi.name() &&
+        b.g.find(vi.name()) == sim::kNoTensor && b.g.tensor(t).producer >= 0)
+      b.g.rename(t, vi.name());
     b.g.outputs.push_back(t);
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
+  propagateQuantization(b.g);
   res.graph = std::move(b.g);
   return res;
 }

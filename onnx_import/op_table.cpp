@@ -5,6 +5,8 @@
 
 namespace onnx_import {
 
+// A hand-laid table: formatting it would reflow every line.
+// clang-format off
 #define IMPORTERS(X)                                                                               \
   X(Conv)                                                                                          \
   X(ConvTranspose)                                                                                 \
@@ -22,7 +24,9 @@ namespace onnx_import {
                                               X(Unsqueeze) X(DepthToSpace) X(SpaceToDepth)         \
                                                   X(Shape) X(Constant) X(ConstantOfShape)          \
                                                       X(Identity) X(Dropout) X(Cast) X(Resize)     \
-                                                          X(Upsample) X(Gemm) X(MatMul)
+                                                          X(Upsample) X(Gemm) X(MatMul)            \
+                                                              X(QuantizeLinear) X(DequantizeLinear)
+// clang-format on
 
 #define DECLARE(Op) std::vector<sim::TensorId> import##Op(NodeContext&);
 IMPORTERS(DECLARE)

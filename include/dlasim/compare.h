@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "dlasim/plan.h"
 #include "dlasim/tensor.h"
 
 namespace dlasim {
@@ -14,6 +15,9 @@ struct CompareOptions {
   /// default here.
   double rtol = 1e-2, atol = 1e-3;
   ErrorStat checkErrorStat = ErrorStat::kElemwise;
+  /// comparePerLayer: a layer "jumps" when its relative error exceeds the largest of its
+  /// inputs' by at least this much (and at least doubles it).
+  double jumpThreshold = 0.05;
 };
 
 struct DifferenceStats {
@@ -26,6 +30,15 @@ struct OutputComparison {
   Shape shape;
   DifferenceStats absolute, relative;
   bool passed = false;
+  /// Cosine similarity of the two outputs as vectors (1 = same direction; 1 when both are
+  /// zero, 0 when only one is).
+  double cosine = 1;
+  /// When the output looks like class scores (float [N, C], or [N, C, 1, 1] and alike, C >= 2):
+  /// over its N rows, the share whose top-1 class agrees with the reference's, and the share
+  /// whose reference top-1 class is among the run's top 5.
+  bool classScores = false;
+  int64_t rows = 0;
+  double top1 = 0, top5 = 0;
 };
 
 struct CompareResult {
@@ -43,5 +56,42 @@ CompareResult compare(const TensorMap& reference, const TensorMap& actual,
 /// "elemwise", "max", "mean", "median" -> ErrorStat; false if unknown.
 bool parseErrorStat(const std::string& s, ErrorStat* out);
 const char* errorStatName(ErrorStat s);
+
+/// One layer of a per-layer comparison: its output in the emulated run against the FP32
+/// reference, both runs fed the same inputs (so errors accumulate along the network, as on
+/// the device).
+struct LayerComparison {
+  std::string name, type;  // as in Plan::layers()
+  std::string output;      // the tensor compared (the layer's first float output)
+  Device device = Device::kGPU;
+  Precision precision = Precision::kFP32;
+  /// False when the layer's output exists only inside a fused group (`fusedInto`, e.g. a
+  /// convolution fused with the residual Add after it) or is not a float tensor.
+  bool compared = false;
+  std::string fusedInto;
+  double relativeError = 0;  // ||emulated - reference||_2 / ||reference||_2 (0/0 = 0)
+  double cosine = 1;         // cosine similarity, as in OutputComparison
+  double maxAbs = 0, meanAbs = 0;
+  double inputError = 0;  // the largest relative error among the tensors the layer reads
+  double increase = 0;    // relativeError - inputError: the error this layer adds
+  /// increase >= jumpThreshold and relativeError >= 2 x inputError, in a layer computing in
+  /// reduced precision (an FP32 layer only amplifies its inputs' error).
+  bool jump = false;
+};
+
+struct PerLayerReport {
+  std::vector<LayerComparison> layers;  // one per Plan::layers() entry, same order
+  int firstJump = -1;                   // index of the first layer that jumps (-1: none)
+  int largestIncrease = -1;             // the reduced-precision layer adding the most error
+  CompareResult outputs;                // the graph outputs, as compare() reports them
+  TensorMap reference, emulated;        // the two runs' outputs
+};
+
+/// Runs `plan` in its emulated precisions and in FP32 on the same inputs, layer by layer in
+/// lock step (memory stays bounded), and compares every layer's output: where along the
+/// network accuracy is lost. The emulated run is the one Plan::run does (fused groups stay
+/// fused). Throws InputError for missing or mis-shaped inputs.
+PerLayerReport comparePerLayer(const Plan& plan, const TensorMap& inputs,
+                               const CompareOptions& options = {});
 
 }  // namespace dlasim

@@ -15,6 +15,7 @@
 #include "dlasim/calibration.h"
 #include "dlasim/capacity.h"
 #include "dlasim/compare.h"
+#include "dlasim/dataset.h"
 #include "dlasim/errors.h"
 #include "dlasim/io.h"
 #include "dlasim/model.h"

@@ -9,6 +9,7 @@
 
 #include "dlasim/build_config.h"
 #include "dlasim/calibration.h"
+#include "dlasim/dataset.h"
 #include "dlasim/plan.h"
 #include "dlasim/tensor.h"
 
@@ -58,6 +59,11 @@ class Model {
   /// MinMax calibration over one batch: scale = max|x| / 127 for the inputs and every float
   /// layer output.
   CalibrationCache calibrate(const TensorMap& inputs) const;
+  /// Calibration over a data set for the model's single input, in batches of the model's batch
+  /// size (load the model with the batch wanted in LoadOptions::shapes), with the algorithm of
+  /// `options` (entropy by default, as TensorRT). Throws InputError when the samples do not fit
+  /// the input. (docs/numerics.md "Calibration")
+  CalibrationCache calibrate(const Dataset& data, const CalibrationOptions& options = {}) const;
 
   struct Impl;
 

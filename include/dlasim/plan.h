@@ -115,6 +115,7 @@ class Plan {
   explicit Plan(std::shared_ptr<Impl> impl);
 
  private:
+  friend struct PlanAccess;  // the library's internals (api/)
   std::shared_ptr<Impl> impl_;
 };
 

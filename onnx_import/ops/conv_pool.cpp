@@ -1,5 +1,6 @@
 // Importers for Conv, ConvTranspose and the pooling family.
 #include "onnx_import/ops/common.h"
+#include "onnx_import/ops/quantize.h"
 
 namespace onnx_import {
 
@@ -22,6 +23,7 @@ static std::vector<TensorId> convCommon(NodeContext& ctx, sim::ConvAttrs& a, boo
 std::vector<TensorId> importConv(NodeContext& ctx) {
   sim::ConvAttrs a;
   std::vector<TensorId> in = convCommon(ctx, a, /*deconv=*/false);
+  checkWeightAxis(ctx, 1, 0, "a convolution");
   return {ctx.add1(OpKind::kConvolution, a, in)};
 }
 
@@ -29,6 +31,7 @@ std::vector<TensorId> importConvTranspose(NodeContext& ctx) {
   const sim::Shape x = ctx.desc(0).shape;
   sim::ConvAttrs a;
   std::vector<TensorId> in = convCommon(ctx, a, /*deconv=*/true);
+  checkWeightAxis(ctx, 1, 1, "a deconvolution");
   const size_t r = a.kernel.size();
   a.outputPadding = ctx.attrInts("output_padding", sim::Ints(r, 0));
   if (a.outputPadding.size() != r) ctx.error("output_padding size does not match the kernel");

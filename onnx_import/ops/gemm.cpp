@@ -1,5 +1,6 @@
 // Importers for Gemm and MatMul.
 #include "onnx_import/ops/common.h"
+#include "onnx_import/ops/quantize.h"
 
 namespace onnx_import {
 
@@ -15,6 +16,7 @@ std::vector<TensorId> importGemm(NodeContext& ctx) {
   if (ctx.desc(0).shape.size() != 2 || ctx.desc(1).shape.size() != 2)
     ctx.error(sim::cat("A ", sim::shapeStr(ctx.desc(0).shape), " and B ",
                        sim::shapeStr(ctx.desc(1).shape), " must be matrices"));
+  checkWeightAxis(ctx, 1, m.transB ? 0 : 1, "a fully connected layer");
   TensorId y = ctx.add1(OpKind::kMatrixMultiply, m, {ctx.input(0), ctx.input(1)});
   sim::EltAttrs prod{sim::EltOp::kProd}, sum{sim::EltOp::kSum};
   if (alpha != 1.f)
@@ -29,6 +31,7 @@ std::vector<TensorId> importGemm(NodeContext& ctx) {
 }
 
 std::vector<TensorId> importMatMul(NodeContext& ctx) {
+  checkWeightAxis(ctx, 1, int64_t(ctx.desc(1).shape.size()) - 1, "a matrix multiply");
   return {ctx.add1(OpKind::kMatrixMultiply, sim::MatMulAttrs{}, {ctx.input(0), ctx.input(1)})};
 }
 

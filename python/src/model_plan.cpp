@@ -166,6 +166,38 @@ auto unlocked(F&& f) {
   return f();
 }
 
+// A calibration data set: N samples stacked in an array, a dict {input: samples}, or a path.
+Dataset datasetOf(const Model& m, py::handle data, py::object input) {
+  const auto& specs = m.info().inputs;
+  py::object samples = py::reinterpret_borrow<py::object>(data);
+  std::string name;
+  if (py::isinstance<py::dict>(data)) {
+    py::dict d = py::reinterpret_borrow<py::dict>(data);
+    if (d.size() != 1)
+      throw InputError("calibrate: a data set feeds one input, got " + std::to_string(d.size()));
+    for (auto item : d) {
+      name = py::str(item.first).cast<std::string>();
+      samples = py::reinterpret_borrow<py::object>(item.second);
+    }
+  } else if (!input.is_none()) {
+    name = text(input, "input");
+  } else if (specs.size() == 1) {
+    name = specs[0].name;
+  } else {
+    throw InputError("calibrate: the model has several inputs; name the one the samples feed");
+  }
+  const TensorSpec* spec = nullptr;
+  for (const auto& s : specs)
+    if (s.name == name) spec = &s;
+  if (!spec) throw InputError("calibrate: '" + name + "' is not an input of the model");
+  if (py::isinstance<py::str>(samples) || py::hasattr(samples, "__fspath__")) {
+    std::string file = pathOf(samples);
+    TensorSpec s = *spec;
+    return unlocked([&] { return Dataset::load(file, s); });
+  }
+  return Dataset::fromTensor(name, toTensor(samples, "calibrate: samples for '" + name + "'"));
+}
+
 Model loadModel(py::handle path, py::handle shapes, py::handle constantInputs) {
   std::string file = pathOf(path);
   LoadOptions o = loadOptions(shapes, constantInputs);
@@ -367,14 +399,31 @@ void bindModelPlan(py::module_& m) {
           "inputs"_a, "The FP32 reference run: {name: array} (or one array) -> {name: array}.")
       .def(
           "calibrate",
-          [](const Model& x, py::handle inputs) {
-            TensorMap in = runInputs(inputs, x.info().inputs);
-            // Model::calibrate expects every input (the command always fills them all).
-            for (const auto& s : x.info().inputs)
-              if (!in.count(s.name)) throw InputError("no data for input '" + s.name + "'");
-            return Calibration::from(unlocked([&] { return x.calibrate(in); }));
+          [](const Model& x, py::handle data, py::object algo, double percentile,
+             py::object input) -> Calibration {
+            if (py::isinstance<py::dict>(data) && algo.is_none()) {
+              TensorMap in = runInputs(data, x.info().inputs);
+              // Model::calibrate expects every input (the command always fills them all).
+              for (const auto& s : x.info().inputs)
+                if (!in.count(s.name)) throw InputError("no data for input '" + s.name + "'");
+              return Calibration::from(unlocked([&] { return x.calibrate(in); }));
+            }
+            CalibrationOptions o;
+            if (!algo.is_none() && !parseCalibrationAlgorithm(text(algo, "algo"), &o.algorithm))
+              throw InputError("algo: '" + text(algo, "algo") +
+                               "' is not one of entropy, minmax, percentile");
+            o.percentile = percentile;
+            Dataset d = datasetOf(x, data, input);
+            return Calibration::from(unlocked([&] { return x.calibrate(d, o); }));
           },
-          "inputs"_a, "MinMax INT8 calibration over one batch -> CalibrationCache.")
+          "data"_a, py::kw_only(), "algo"_a = py::none(), "percentile"_a = 99.99,
+          "input"_a = py::none(),
+          "INT8 calibration -> CalibrationCache. data: a dict {input: array} (one batch; MinMax\n"
+          "unless algo is given), an array of N samples stacked on the first axis, or a path to\n"
+          "a .npy of samples or a folder of .npy / raw files (as dlasim calibrate --data).\n"
+          "algo: 'entropy' (TensorRT's EntropyCalibration2, the default for data sets),\n"
+          "'minmax' or 'percentile' (with `percentile`). input: the model input the samples\n"
+          "feed (default: the only one).")
       .def(
           "random_inputs",
           [](const Model& x, unsigned seed) {

@@ -154,6 +154,11 @@ void bindCompare(py::module_& m) {
       .def_readonly("absolute", &OutputComparison::absolute)
       .def_readonly("relative", &OutputComparison::relative)
       .def_readonly("passed", &OutputComparison::passed)
+      .def_readonly("cosine", &OutputComparison::cosine)
+      .def_readonly("class_scores", &OutputComparison::classScores)
+      .def_readonly("rows", &OutputComparison::rows)
+      .def_readonly("top1", &OutputComparison::top1)
+      .def_readonly("top5", &OutputComparison::top5)
       .def("__repr__", [](const OutputComparison& c) {
         return "<" + quoted(c.name) + (c.passed ? " PASSED" : " FAILED") + ": absolute " +
                reprOf(c.absolute) + "; relative " + reprOf(c.relative) + ">";
@@ -208,6 +213,63 @@ void bindCompare(py::module_& m) {
       "Compares `actual` against `reference` ({name: array}) output by output, as Polygraphy:\n"
       "an element passes within atol or rtol; check_error_stat 'max', 'mean' or 'median'\n"
       "checks that statistic instead. Raises InputError for a missing or mis-shaped output.");
+
+  py::class_<LayerComparison>(m, "LayerComparison", "One layer's output, emulated vs FP32.")
+      .def_readonly("name", &LayerComparison::name)
+      .def_readonly("type", &LayerComparison::type)
+      .def_readonly("output", &LayerComparison::output)
+      .def_property_readonly("device",
+                             [](const LayerComparison& l) { return deviceName(l.device); })
+      .def_property_readonly("precision",
+                             [](const LayerComparison& l) { return precisionName(l.precision); })
+      .def_readonly("compared", &LayerComparison::compared)
+      .def_readonly("fused_into", &LayerComparison::fusedInto)
+      .def_readonly("relative_error", &LayerComparison::relativeError)
+      .def_readonly("cosine", &LayerComparison::cosine)
+      .def_readonly("max_abs", &LayerComparison::maxAbs)
+      .def_readonly("mean_abs", &LayerComparison::meanAbs)
+      .def_readonly("input_error", &LayerComparison::inputError)
+      .def_readonly("increase", &LayerComparison::increase)
+      .def_readonly("jump", &LayerComparison::jump)
+      .def("__repr__", [](const LayerComparison& l) {
+        return "<LayerComparison " + quoted(l.name) + " rel=" + std::to_string(l.relativeError) +
+               (l.jump ? " JUMP" : "") + ">";
+      });
+  py::class_<PerLayerReport>(m, "PerLayerReport",
+                             "Where along the network accuracy is lost (compare --per-layer).")
+      .def_readonly("layers", &PerLayerReport::layers)
+      .def_property_readonly("first_jump",
+                             [](const PerLayerReport& r) -> py::object {
+                               if (r.firstJump < 0) return py::none();
+                               return py::cast(r.layers[size_t(r.firstJump)]);
+                             })
+      .def_property_readonly("largest_increase",
+                             [](const PerLayerReport& r) -> py::object {
+                               if (r.largestIncrease < 0) return py::none();
+                               return py::cast(r.layers[size_t(r.largestIncrease)]);
+                             })
+      .def_readonly("outputs", &PerLayerReport::outputs)
+      .def_property_readonly("reference",
+                             [](const PerLayerReport& r) { return toDict(r.reference, {}); })
+      .def_property_readonly("emulated",
+                             [](const PerLayerReport& r) { return toDict(r.emulated, {}); });
+
+  m.def(
+      "compare_per_layer",
+      [](const Plan& plan, py::handle inputs, double rtol, double atol, double jumpThreshold) {
+        CompareOptions o;
+        o.rtol = rtol;
+        o.atol = atol;
+        o.jumpThreshold = jumpThreshold;
+        TensorMap in = runInputs(inputs, plan.inputs());
+        py::gil_scoped_release unlocked;
+        return comparePerLayer(plan, in, o);
+      },
+      "plan"_a, "inputs"_a, py::kw_only(), "rtol"_a = 1e-2, "atol"_a = 1e-3,
+      "jump_threshold"_a = 0.05,
+      "Runs the plan emulated and in FP32 on the same inputs, layer by layer, and reports each\n"
+      "layer's error against FP32 and the first layer where it jumps (dlasim compare\n"
+      "--per-layer).");
 }
 
 void bindPlatforms(py::module_& m) {

@@ -30,7 +30,7 @@ def test_calibrate_minmax(model_bn, x):
 
 def test_cache_text_matches_the_command(tmp_path, model_bn, model_bn_path, x):
     np.save(tmp_path / "x.npy", x)
-    run_cli("calibrate", model_bn_path, "--shapes=input:32x3x32x32",
+    run_cli("calibrate", model_bn_path, "--shapes=input:32x3x32x32", "--algo=minmax",
             f"--loadInputs=input:{tmp_path / 'x.npy'}", f"--out={tmp_path / 'cli.cache'}")
     cache = model_bn.calibrate({"input": x})
     assert cache.text() == (tmp_path / "cli.cache").read_text()
@@ -140,3 +140,28 @@ def test_released_weights_cannot_be_saved(tmp_path, model_bn, x):
     with pytest.raises(dlasim.InputError, match="host weights were released"):
         plan.save(tmp_path / "e.engine")
     assert not (tmp_path / "e.engine").exists()
+
+
+@pytest.mark.parametrize("algo", ["entropy", "minmax", "percentile"])
+def test_data_set_calibration_matches_the_command(tmp_path, model_bn, model_bn_path, algo):
+    """A data set of 40 samples (batches of 32, the last one short), from an array, from a .npy
+    file and through `dlasim calibrate --data`, gives the same cache."""
+    samples = np.random.default_rng(7).uniform(-1, 1, (40, 3, 32, 32)).astype(np.float32)
+    np.save(tmp_path / "data.npy", samples)
+    run_cli("calibrate", model_bn_path, "--shapes=input:32x3x32x32", f"--algo={algo}",
+            f"--data={tmp_path / 'data.npy'}", f"--out={tmp_path / 'cli.cache'}")
+    from_array = model_bn.calibrate(samples, algo=algo)
+    from_file = model_bn.calibrate(tmp_path / "data.npy", algo=algo)
+    assert from_array.text() == from_file.text() == (tmp_path / "cli.cache").read_text()
+    assert algo.replace("percentile", "legacy") in from_array.header.lower()
+
+
+def test_data_set_errors(tmp_path, model_bn):
+    with pytest.raises(dlasim.InputError, match="algo"):
+        model_bn.calibrate(np.zeros((2, 3, 32, 32), np.float32), algo="kl")
+    np.save(tmp_path / "bad.npy", np.zeros((2, 3, 16, 16), np.float32))
+    with pytest.raises(dlasim.InputError, match="bad.npy"):
+        model_bn.calibrate(tmp_path / "bad.npy", algo="minmax")
+    with pytest.raises(dlasim.InputError, match="not an input"):
+        model_bn.calibrate({"nope": np.zeros((2, 3, 32, 32), np.float32)}, algo="minmax")
+

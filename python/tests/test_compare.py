@@ -99,3 +99,29 @@ def test_emulated_against_reference(model_bn, x):
     tight = dlasim.compare(ref, out, rtol=0, atol=absd.max() / 2)
     assert not tight.passed
     assert dlasim.compare(ref, out, rtol=0, atol=absd.max()).passed
+
+
+def test_compare_per_layer_points_at_the_ruined_layer(model_bn, x):
+    """An FP16 build with one convolution forced to INT8 with a scale 100x too small on its
+    input: the per-layer report marks that layer as the first jump."""
+    plan16 = model_bn.build(precision="fp16", dla_core=0, allow_gpu_fallback=True)
+    victim = plan16.layers[1]
+    assert victim.type == "CONVOLUTION"
+    cache = model_bn.calibrate({"input": x})
+    cache.scales[victim.inputs[0]] /= 100
+    ruined = model_bn.build(precision="best", dla_core=0, allow_gpu_fallback=True, calib=cache,
+                            layer_precisions={l.name: "fp16" for l in plan16.layers
+                                              if l.name != victim.name and l.device == "DLA"})
+    report = dlasim.compare_per_layer(ruined, {"input": x})
+    assert len(report.layers) == len(ruined.layers)
+    assert report.first_jump is not None and report.first_jump.name == victim.name
+    assert report.first_jump.precision == "INT8" and report.first_jump.jump
+    assert all(not l.jump for l in report.layers[:1])
+    assert set(report.reference) == set(report.emulated) == {"output"}
+    clean = dlasim.compare_per_layer(plan16, {"input": x})
+    assert clean.first_jump is None
+    # The whole-output statistics come with cosine similarity and top-1 / top-5 agreement.
+    out = report.outputs["output"]
+    assert out.class_scores and out.rows == x.shape[0]
+    assert 0 <= out.top1 <= 1 and out.top5 >= out.top1 and -1 <= out.cosine <= 1
+

@@ -29,8 +29,13 @@ struct TensorDesc {
 
 /// A tensor's INT8 quantisation (design §4): symmetric, q = round(x / scale) saturated to
 /// [-128, 127]; scale = dynamic range / 127, from a calibration cache, a MinMax pass or Q/DQ.
+/// Weights dequantised from an ONNX DequantizeLinear keep their per-channel scales (one per
+/// index of `axis`) so that INT8 layers re-quantise them exactly as the model defines.
 struct Quantization {
   float scale = 0;  // 0 = none
+  /// Weights only: one scale per index of dimension `axis`; empty = per tensor (or computed).
+  std::vector<float> channelScales;
+  int axis = 0;
   bool has() const { return scale > 0; }
 };
 

@@ -62,7 +62,17 @@ void fuseLikeTensorRT(sim::Graph& g) {
         float b = hasBias ? g.tensor(conv.inputs[2]).value.data<float>()[o] : 0.f;
         nb.data<float>()[o] = b * sc + t.data<float>()[o];
       }
+      // Weights quantised by the model (Q/DQ) keep their grid: channel k scales by |s[k]|.
+      sim::Quantization wq = w.quant;
+      if (!wq.channelScales.empty() || wq.has()) {
+        if (wq.channelScales.empty()) wq.channelScales.assign(size_t(k), wq.scale);
+        for (int64_t o = 0; o < k; ++o)
+          wq.channelScales[size_t(o)] *= std::fabs(s.data<float>()[o]);
+        wq.scale = 0;
+        wq.axis = 0;
+      }
       conv.inputs[1] = g.addConstant(g.uniqueName(conv.name + "_fused_weights"), std::move(nw));
+      g.tensors[conv.inputs[1]].quant = std::move(wq);
       sim::TensorId bias = g.addConstant(g.uniqueName(conv.name + "_fused_bias"), std::move(nb));
       if (hasBias)
         conv.inputs[2] = bias;

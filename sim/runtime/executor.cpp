@@ -175,6 +175,12 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
                                                                     : fusion_.groups[group].pool];
         fail("node '", head.name, "' (", head.onnxOp, "): ", e.what());
       }
+      if (afterLayer) {
+        std::vector<Tensor*> outs;
+        for (TensorId t : n.outputs)
+          outs.push_back(t == kNoTensor || fusion_.blocked[t] ? nullptr : &live[t]);
+        afterLayer(NodeId(i), outs);
+      }
     } else {
       OpIO io;
       io.state = &state_[i];

@@ -40,8 +40,17 @@ class Executor {
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
-  /// Called after each layer runs (e.g. to time or inspect it).
+  /// Called after each layer runs (e.g. to time or inspect it); a fused group calls it once,
+  /// for its last layer (runsWith), with nullptr for an output kept in a blocked layout.
   std::function<void(NodeId, const std::vector<Tensor*>& outputs)> afterLayer;
+  /// The layer whose turn runs node n: the last layer of n's fused group, or n itself.
+  NodeId runsWith(NodeId n) const {
+    int k = fusion_.groupOf[size_t(n)];
+    return k >= 0 ? fusion_.groups[size_t(k)].last : n;
+  }
+  /// Keeps every tensor in plain NCHW (no oneDNN blocked layouts between fused groups), so that
+  /// afterLayer sees every group's output; call before the first run.
+  void keepPlainLayouts() { fusion_.blocked.assign(fusion_.blocked.size(), false); }
   /// Builds every prepared kernel (oneDNN plans with their own copy of the weights) now
   /// rather than on the first run.
   void prepare();

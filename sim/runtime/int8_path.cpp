@@ -38,10 +38,10 @@ Int8Path::Int8Path(const Graph& g, k8::Policy policy, std::vector<bool> runsHere
     : g_(g),
       policy_(policy),
       runsHere_(std::move(runsHere)),
-      scale_(g.tensors.size(), 0.f),
-      prep_(g.nodes.size()),
       fusedAct_(g.nodes.size(), -1),
       absorbed_(g.nodes.size(), false),
+      scale_(g.tensors.size(), 0.f),
+      prep_(g.nodes.size()),
       floatViews_(g.tensors.size()),
       quantized_(g.tensors.size()) {
   runsHere_.resize(g.nodes.size(), false);

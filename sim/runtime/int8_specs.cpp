@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "kernels/int8_conv.h"
+#include "kernels/numeric/int8.h"
 #include "sim/ops/kernel_params.h"
 
 namespace sim {
@@ -97,11 +98,37 @@ Int8Layer convolution(const Graph& g, const Node& n, const std::vector<float>& s
   const Tensor& w = g.tensor(n.inputs[1]).value;
   l.weights.resize(size_t(w.size()));
   l.weightScales.resize(size_t(l.conv.outChannels));
-  if (deconv)
+  const Quantization& wq = g.tensor(n.inputs[1]).quant;
+  const int64_t kPerG = l.conv.outChannels / l.conv.group;
+  const bool own = (!wq.channelScales.empty() && wq.axis == (deconv ? 1 : 0) &&
+                    int64_t(wq.channelScales.size()) == (deconv ? kPerG : l.conv.outChannels)) ||
+                   (wq.channelScales.empty() && wq.has());
+  if (own) {
+    // A Q/DQ model's own weight scales (per output channel, or one per tensor): its float
+    // weights are q * s_k, so quantising with exactly those scales gives its codes back.
+    for (int64_t k = 0; k < l.conv.outChannels; ++k)
+      l.weightScales[size_t(k)] =
+          wq.channelScales.empty() ? wq.scale : wq.channelScales[size_t(deconv ? k % kPerG : k)];
+    if (!deconv) {
+      k8::quantizeWithScales(w.data<float>(), l.conv.outChannels, w.size() / l.conv.outChannels,
+                             l.weightScales.data(), l.weights.data());
+    } else {  // [C, K/group, kH, kW]: element (c, j) belongs to output channel (c / C_g) K_g + j
+      const int64_t cPerG = l.conv.inChannels / l.conv.group,
+                    taps = w.size() / (l.conv.inChannels * kPerG);
+      for (int64_t c = 0; c < l.conv.inChannels; ++c)
+        for (int64_t j = 0; j < kPerG; ++j)
+          for (int64_t t = 0; t < taps; ++t) {
+            int64_t i = (c * kPerG + j) * taps + t;
+            float s = l.weightScales[size_t((c / cPerG) * kPerG + j)];
+            l.weights[size_t(i)] = kern::numeric::quantizeInt8(w.data<float>()[i], s);
+          }
+    }
+  } else if (deconv) {
     k8::quantizeDeconvWeights(l.conv, w.data<float>(), l.weights.data(), l.weightScales.data());
-  else
+  } else {
     k8::quantizeWeights(w.data<float>(), l.conv.outChannels, w.size() / l.conv.outChannels,
                         l.weights.data(), l.weightScales.data());
+  }
   const float* b = hasBias ? g.tensor(n.inputs[2]).value.data<float>() : nullptr;
   l.affine =
       convOutputSpec(scale[n.inputs[0]], l.weightScales, scale[n.outputs[0]], b, a.fusedRelu);

@@ -223,6 +223,38 @@ TEST(Int8Reference, OrinAndXavierDifferOnlyNearRoundingBoundaries) {
   EXPECT_LT(differ * 50, compared) << "more than 2% of the codes differ";
 }
 
+// Weights from a Q/DQ model keep the model's own per-channel scales (sim::Quantization
+// channelScales along the output channels): the pipeline quantises with exactly those, which
+// gives the model's codes back, where its own max|w| / 127 scales would not.
+TEST(Int8Reference, QdqWeightScalesGiveTheModelsCodesBack) {
+  std::mt19937 rng(31);
+  for (int i = 0; i < 10; ++i) {
+    ConvCase p = randomConv(rng, false);
+    ConvProblem pr = makeConv(rng, p);
+    const int64_t per = int64_t(pr.w.size()) / p.k;
+    std::vector<float> scales;
+    std::vector<int8_t> codes8(pr.w.size());
+    for (int64_t k = 0; k < p.k; ++k) {
+      scales.push_back(std::ldexp(1.f + float(rng() % 100) / 100, -int(rng() % 8)));
+      for (int64_t j = 0; j < per; ++j) {  // codes within [-100, 100]: max|w| / 127 differs
+        codes8[size_t(k * per + j)] = int8_t(int(rng() % 201) - 100);
+        pr.w[size_t(k * per + j)] = float(codes8[size_t(k * per + j)]) * scales.back();
+      }
+    }
+    sim::TensorId wt = pr.net.g.nodes[0].inputs[1];
+    pr.net.g.tensors[size_t(wt)].value =
+        Tensor::fromVector(DType::kFloat, pr.net.g.desc(wt).shape, pr.w);
+    pr.net.g.tensors[size_t(wt)].quant.channelScales = scales;
+    pr.net.g.tensors[size_t(wt)].quant.axis = 0;
+    for (Policy pol : kPolicies) {
+      std::vector<int8_t> want = refConv(p, codes(pr.x, pr.sIn), codes8, scales, pr.b, pr.sIn,
+                                         pr.sOut, pr.oh, pr.ow, pol == Policy::kXavierFixedPoint);
+      expectSame(pr.net.run({pr.x}, pr.out, pol), want, pr.sOut,
+                 "qdq " + std::to_string(i) + " " + name(pol));
+    }
+  }
+}
+
 // The 34-bit accumulator saturates in the hardware's order: 8192 channels x 9 x 9 taps of
 // +127 * 127 first (1.07e10 > 2^33 - 1), then as many of -127 * 127. Saturating, the sum ends at
 // 2^33 - 1 - 1.07e10 = -2112495617; exact it would be 0. The plain loops run (the sums do not

@@ -123,9 +123,10 @@ TEST_P(Int8Zoo, RunsEndToEndThroughTheIntegerPipelineOnBothPlatforms) {
       bool modelled = node->kind == sim::OpKind::kConvolution ||
                       node->kind == sim::OpKind::kPooling ||
                       node->kind == sim::OpKind::kConcatenation;
-      if (modelled)
+      if (modelled) {
         EXPECT_NE(layer.kind, sim::Int8Layer::Kind::kFallback)
             << platform << " " << node->name << ": " << layer.why;
+      }
       integer += layer.kind != sim::Int8Layer::Kind::kFallback;
     }
     EXPECT_GT(integer, 0) << platform;
