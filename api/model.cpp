@@ -33,6 +33,7 @@ std::shared_ptr<Model::Impl> imported(
   };
   impl->imported = import(io);
   sim::Graph& g = impl->imported.graph;
+  sim::passes::fuseShuffles(g);
   sim::passes::markPatterns(g);
   sim::passes::fuseLikeTensorRT(g);
   ModelInfo& info = impl->info;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "api/impl.h"
+#include "builder/bindings.h"
 #include "builder/calibration.h"
 #include "builder/engine_file.h"
 #include "builder/layer_info.h"
@@ -35,16 +36,19 @@ void Plan::Impl::describe() {
     const sim::Node& n = g.nodes[i];
     LayerInfo l;
     l.name = n.name;
-    l.onnxNodes.push_back({n.firstName(), n.onnxOp});
-    for (const auto& f : n.fused) l.onnxNodes.push_back({f.first, f.second});
+    l.onnxNodes.push_back({n.onnxName.empty() ? n.firstName() : n.onnxName, n.onnxOp});
+    // Layers TensorRT's parser adds ("(Unnamed Layer* 7) [Shuffle]") are not ONNX nodes.
+    for (const auto& f : n.fused)
+      if (f.first.rfind("(Unnamed Layer* ", 0) != 0) l.onnxNodes.push_back({f.first, f.second});
     l.onnxOp = n.onnxOp;
     l.loadable = b.partition.loadableOf[i];
     l.device = l.loadable >= 0 ? Device::kDLA : Device::kGPU;
-    l.type = l.loadable >= 0 ? sim::trtLayerType(n.kind) : builder::gpuLayerType(n);
-    l.precision = n.precision;
+    l.type = builder::gpuLayerType(n);
+    // GPU layers report TensorRT's pick (their emulated numerics stay FP32, design §4).
+    l.precision = builder::reportedPrecision(g, b, i);
     for (const auto& v : builder::fallbackReasons(g, b, i))
       l.reasons.push_back({v.rule, v.message, v.value, v.limit, v.fix});
-    l.work = sim::layerWork(g, n);
+    l.work = builder::reportedWork(g, b, i);
     for (sim::TensorId t : n.inputs)
       if (t != sim::kNoTensor) l.inputs.push_back(g.tensor(t).name);
     for (sim::TensorId t : n.outputs)
@@ -86,6 +90,11 @@ std::vector<TensorSpec> Plan::inputs() const {
 std::vector<TensorSpec> Plan::outputs() const {
   return specsOf(impl_->graph, impl_->graph.outputs);
 }
+std::vector<BindingInfo> Plan::bindings() const {
+  std::lock_guard<std::mutex> lock(impl_->runMutex);  // scales may be set by a run
+  return builder::bindingInfos(impl_->graph, impl_->build);
+}
+
 const std::vector<std::string>& Plan::warnings() const {
   return impl_->build.warnings;
 }
@@ -126,7 +135,17 @@ SparsityReport Plan::sparsity() const {
 }
 
 bool Plan::usesDynamicScales() const {
-  return !impl_->settings.calibrated && dlaLayers(Precision::kINT8) > 0;
+  if (impl_->settings.calibrated) return false;
+  if (dlaLayers(Precision::kINT8) > 0) return true;
+  // An INT8 output binding needs a scale too: MinMax of the run, as for the DLA's tensors.
+  const auto& f = impl_->build.bindingFormats;
+  for (size_t k = 0; k < impl_->graph.outputs.size(); ++k) {
+    size_t at = impl_->graph.inputs.size() + k;
+    if (at < f.size() && f[at].type == "int8" &&
+        !impl_->graph.tensor(impl_->graph.outputs[k]).quant.has())
+      return true;
+  }
+  return false;
 }
 
 void Plan::Impl::prepareScales(const TensorMap& inputs) {

@@ -3,8 +3,13 @@
 #include <cmath>
 #include <set>
 
+#include "builder/bindings.h"
 #include "builder/calibration.h"
 #include "hwmodels/cost/perf_model.h"
+#include "builder/gpu_precision.h"
+#include "builder/layer_flags.h"
+#include "builder/sparsity.h"
+#include "sim/ops/op_def.h"
 
 namespace builder {
 
@@ -57,47 +62,69 @@ void checkMemPools(const dlasim::BuildConfig& o, const hw::Platform& p,
   }
 }
 
-// I/O formats: the number must match the inputs/outputs (or be one, broadcast); for DLA
-// standalone each must be a DLA format.
-std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildConfig& o) {
-  using dlasim::IOFormat;
+// Bindings whose format is not a DLA format: a reformat layer runs on the GPU (a standalone
+// build fails). `spec` keeps the formats as given for the message.
+std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildConfig& o,
+                                          const std::vector<dlasim::IOFormat>& chosen) {
   std::vector<std::string> problems;
-  auto check = [&](const std::vector<IOFormat>& fmts, const std::vector<TensorId>& ts, bool input) {
-    const char* flag = input ? "--inputIOFormats" : "--outputIOFormats";
-    if (!fmts.empty() && fmts.size() != 1 && fmts.size() != ts.size())
-      fail(flag, ": ", fmts.size(), " formats for ", ts.size(), input ? " inputs" : " outputs");
-    for (size_t i = 0; i < ts.size(); ++i) {
-      IOFormat f = fmts.empty() ? IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
-      const std::string& name = g.tensor(ts[i]).name;
-      const Shape& s = g.desc(ts[i]).shape;
-      // A spec may allow several formats ("int8:dla_hwc4+chw32"); one DLA format is enough.
-      bool ok = false, hwc4 = false;
-      std::string rest = f.format;
-      while (!rest.empty()) {
-        size_t plus = rest.find('+');
-        std::string fmt = rest.substr(0, plus);
-        rest = plus == std::string::npos ? "" : rest.substr(plus + 1);
-        bool thisOk = (fmt == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
-                      (fmt == "chw16" && f.type == "fp16") ||
-                      (fmt == "chw32" && f.type == "int8") ||
-                      (input && fmt == "dla_hwc4" && (f.type == "fp16" || f.type == "int8"));
-        ok |= thisOk;
-        hwc4 |= thisOk && fmt == "dla_hwc4";
-      }
-      if (!ok)
-        problems.push_back(cat(input ? "input '" : "output '", name, "' format ", f.type, ":",
-                               f.format, " is not a DLA ", input ? "input" : "output", " format (",
-                               input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32"
-                                     : "dla_linear, fp16:chw16, int8:chw32",
-                               ")"));
-      else if (hwc4 && (s.size() < 3 ||
-                        (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
-        problems.push_back(
-            cat("input '", name, "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    bool input = k < g.inputs.size();
+    const auto& fmts = input ? o.inputFormats : o.outputFormats;
+    size_t i = input ? k : k - g.inputs.size();
+    dlasim::IOFormat spec =
+        fmts.empty() ? dlasim::IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
+    TensorId t = input ? g.inputs[i] : g.outputs[i];
+    const Shape& s = g.desc(t).shape;
+    if (!isDlaFormat(chosen[k], input))
+      problems.push_back(cat(input ? "input '" : "output '", g.tensor(t).name, "' format ",
+                             spec.type, ":", spec.format, " is not a DLA ",
+                             input ? "input" : "output", " format (",
+                             input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32"
+                                   : "dla_linear, fp16:chw16, int8:chw32",
+                             ")"));
+    else if (chosen[k].format == "dla_hwc4" &&
+             (s.size() < 3 ||
+              (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
+      problems.push_back(cat("input '", g.tensor(t).name,
+                             "' uses dla_hwc4, which needs C in {1,3,4}; shape ", shapeStr(s)));
+  }
+  return problems;
+}
+
+// The precision of each GPU layer (TensorRT's pick, BuildResult::gpuPrecision), and what
+// --precisionConstraints makes of the requests: an obeyed request no kernel meets is a problem
+// that fails the build (returned, one line per layer); a preferred one falls back with a
+// warning.
+std::vector<std::string> choosePrecisions(const Graph& g, const dlasim::BuildConfig& o,
+                                          const LayerRequests& req, BuildResult& b) {
+  std::vector<std::string> problems;
+  const bool obey = o.precisionConstraints == dlasim::PrecisionConstraints::kObey;
+  b.gpuPrecision.assign(g.nodes.size(), Precision::kFP32);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    bool dla = b.dla && b.partition.loadableOf[i] >= 0;
+    bool scaled = !o.calibration;  // "Calibration: Dynamic" gives every tensor a range
+    if (!scaled) {
+      scaled = true;
+      for (TensorId t : n.inputs)
+        if (t != kNoTensor && !g.tensor(t).isConstant() && !g.tensor(t).quant.has()) scaled = false;
+      for (TensorId t : n.outputs)
+        if (t != kNoTensor && !g.tensor(t).quant.has()) scaled = false;
     }
-  };
-  check(o.inputFormats, g.inputs, true);
-  check(o.outputFormats, g.outputs, false);
+    std::optional<Precision> asked = req.precision[i] ? req.precision[i] : req.outputType[i];
+    Precision got = dla ? n.precision : gpuPrecision(g, n, o.fp16, o.int8, scaled, asked);
+    if (!dla) b.gpuPrecision[i] = got;
+    if (!asked || got == *asked) continue;
+    std::string what = cat("Layer '", n.name, "' (", gpuLayerType(n),
+                           "): ", req.precision[i] ? "--layerPrecisions" : "--layerOutputTypes",
+                           " asks for ", dlasim::precisionName(*asked), ", ",
+                           dla ? "the DLA runs it in " : "TensorRT's GPU kernels run it in ",
+                           dlasim::precisionName(got));
+    if (obey && !dla)
+      problems.push_back(what + "; --precisionConstraints=obey cannot be met [general.precision]");
+    else if (!obey)
+      b.warnings.push_back(what + " (--precisionConstraints=prefer falls back)");
+  }
   return problems;
 }
 
@@ -113,6 +140,9 @@ std::string gpuLayerType(const Node& n) {
   // TensorRT's ONNX parser imports InstanceNormalization as a plugin.
   if (n.kind == OpKind::kNormalization && n.get<NormAttrs>().type == NormType::kInstance)
     return "PLUGIN_V2";
+  // A Gemm / MatMul the parser built as a fully connected layer (held as a 1x1 convolution).
+  if (n.kind == OpKind::kConvolution && (n.onnxOp == "Gemm" || n.onnxOp == "MatMul"))
+    return "FULLY_CONNECTED";
   return trtLayerType(n.kind);
 }
 
@@ -136,18 +166,23 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
          p.dlaCores > 1 ? "s" : "", " (0..", p.dlaCores - 1, ")");
   if (o.standalone && o.dlaCore < 0) fail("--buildDLAStandalone needs --useDLACore=N");
   checkMemPools(o, p, b.warnings);
-  // Per-layer flags may name a layer or any ONNX node fused into one.
-  std::map<std::string, std::string> layerOf;
-  for (const auto& n : g.nodes) {
-    layerOf[n.name] = n.name;
-    layerOf[n.firstName()] = n.name;
-    for (const auto& f : n.fused) layerOf[f.first] = n.name;
+  if (o.stronglyTyped && (o.fp16 || o.int8))
+    fail(
+        "--stronglyTyped: precisions come from the network's types; --fp16, --int8 and --best "
+        "are not allowed with it");
+  if (o.sparsity == dlasim::Sparsity::kForce) {
+    int pruned = forceSparsity(g);
+    b.warnings.push_back(cat("--sparsity=force: the weights of ", pruned,
+                             " convolution / fully connected layer(s) were overwritten to be 2:4 "
+                             "sparse along C (as trtexec does, to time sparse kernels): outputs "
+                             "lose accuracy"));
   }
-  for (const auto& [name, v] : o.layerPrecisions)
-    if (!layerOf.count(name)) fail("--layerPrecisions: no layer named '", name, "'");
-  for (const auto& [name, v] : o.layerDevices)
-    if (!layerOf.count(name)) fail("--layerDeviceTypes: no layer named '", name, "'");
-  std::vector<std::string> ioProblems = ioFormatProblems(g, o);
+  // Per-layer flags, resolved with trtexec's semantics (wildcards, warnings, constraints).
+  LayerRequests req = resolveLayerFlags(g, o);
+  for (auto& w : req.warnings) b.warnings.push_back(std::move(w));
+  const bool obey = o.precisionConstraints == dlasim::PrecisionConstraints::kObey;
+  b.bindingFormats = chooseBindingFormats(g, o, o.dlaCore >= 0);
+  std::vector<std::string> ioProblems = ioFormatProblems(g, o, b.bindingFormats);
   // A Q/DQ model brings its own scales (explicit quantisation): it counts as calibrated, and a
   // cache only fills the tensors it leaves without one.
   const bool explicitScales = hasExplicitScales(g);
@@ -156,6 +191,15 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     b.warnings.push_back(
         "the model is quantised explicitly (QuantizeLinear/DequantizeLinear): its own scales "
         "are kept and the calibration cache only fills tensors without one");
+  // An INT8 input binding needs its scale before any run: without a cache, trtexec's dynamic
+  // range for network inputs ([-2, 2], its "Calibration: Dynamic" default).
+  for (size_t k = 0; k < g.inputs.size(); ++k)
+    if (b.bindingFormats[k].type == "int8" && !g.tensor(g.inputs[k]).quant.has()) {
+      g.tensors[g.inputs[k]].quant.scale = 2.f / 127.f;
+      b.warnings.push_back(cat("input '", g.tensor(g.inputs[k]).name,
+                               "' is an INT8 binding without a calibration scale: dynamic range "
+                               "[-2, 2] as trtexec's default (scale 2/127)"));
+    }
 
   b.dla = o.dlaCore >= 0;
   b.forcedGpu.assign(g.nodes.size(), "");
@@ -167,16 +211,17 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     hw::RuleConfig cfg;
     cfg.fp16 = o.fp16;
     cfg.int8 = o.int8;
-    for (const auto& [name, prec] : o.layerPrecisions) cfg.layerPrecisions[layerOf[name]] = prec;
+    cfg.obey = obey;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (req.precision[i]) cfg.layerPrecisions[g.nodes[i].name] = *req.precision[i];
+      if (req.outputType[i]) cfg.layerOutputTypes[g.nodes[i].name] = *req.outputType[i];
+    }
     cfg.dynamicTensors = dynamicTensors(g, dynamicInputs, o);
     cfg.calibrated = (o.calibration.has_value() || explicitScales) && cfg.int8;
-    std::map<std::string, dlasim::Device> device;
-    for (const auto& [name, d] : o.layerDevices) device[layerOf[name]] = d;  // later ones override
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       b.verdicts.push_back(hw::checkLayer(g, n, p, cfg));
-      auto it = device.find(n.name);
-      if (it != device.end() && it->second == dlasim::Device::kGPU)
+      if (req.device[i] == dlasim::Device::kGPU)
         b.forcedGpu[i] = "placed on the GPU by --layerDeviceTypes";
       in.dlaCapable[i] = b.verdicts.back().ok() && b.forcedGpu[i].empty();
     }
@@ -190,11 +235,11 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   }
   b.partition = partition(g, in);
   assignPrecisions(g, b);
+  std::vector<std::string> fatal = choosePrecisions(g, o, req, b);
 
-  if (!b.dla) return b;
+  if (!b.dla && fatal.empty()) return b;
   // Verdicts that make the build impossible (exit 1), each layer with its reasons.
-  std::vector<std::string> fatal;
-  if (!o.allowGpuFallback || o.standalone)
+  if (b.dla && (!o.allowGpuFallback || o.standalone))
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (b.partition.loadableOf[i] < 0) {
         const Node& n = g.nodes[i];
@@ -206,6 +251,12 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
       }
   if (o.standalone)
     for (const auto& pr : ioProblems) fatal.push_back(pr + " [io.format]");
+  if (!fatal.empty() && !b.dla)
+    throw VerdictError(cat(fatal.size(),
+                           " problem(s) prevent the build with "
+                           "--precisionConstraints=obey; first: ",
+                           fatal.front()),
+                       fatal);
   if (!fatal.empty())
     throw VerdictError(
         cat(fatal.size(), " problem(s) prevent ",
@@ -219,6 +270,19 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   if (!pools.empty())
     throw VerdictError(cat(pools.size(), " memory pool problem(s); first: ", pools.front()), pools);
   return b;
+}
+
+Precision reportedPrecision(const Graph& g, const BuildResult& b, size_t i) {
+  bool gpu = !(b.dla && b.partition.loadableOf[i] >= 0);
+  return gpu && i < b.gpuPrecision.size() ? b.gpuPrecision[i] : g.nodes[i].precision;
+}
+
+dlasim::LayerWork reportedWork(const Graph& g, const BuildResult& b, size_t i) {
+  Precision p = reportedPrecision(g, b, i);
+  if (p == g.nodes[i].precision) return layerWork(g, g.nodes[i]);
+  Node n = g.nodes[i];  // the work of the GPU kernel TensorRT picks
+  n.precision = p;
+  return layerWork(g, n);
 }
 
 void assignPrecisions(Graph& g, const BuildResult& b) {

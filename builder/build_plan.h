@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dlasim/build_config.h"
+#include "dlasim/work.h"
 #include "hwmodels/dla_rules.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
@@ -17,6 +18,11 @@ struct BuildResult {
   bool dla = false;                        // built for a DLA core
   std::vector<hw::LayerVerdict> verdicts;  // per node (empty without DLA)
   std::vector<std::string> forcedGpu;      // per node: reason when --layerDeviceTypes forces GPU
+  /// Per node: the precision TensorRT picks for it on the GPU (reported; GPU numerics stay
+  /// FP32). FP32 for DLA layers.
+  std::vector<dlasim::Precision> gpuPrecision;
+  /// The format of each binding, inputs then outputs (one format each, no alternatives).
+  std::vector<dlasim::IOFormat> bindingFormats;
   sim::Partition partition;
   std::vector<std::string> warnings;  // TensorRT-style lines, without the level
 };
@@ -32,6 +38,11 @@ BuildResult buildPlan(sim::Graph& g, const std::map<std::string, sim::Shape>& dy
 
 /// Node::precision from a build: DLA layers in their placed precision, GPU layers in FP32.
 void assignPrecisions(sim::Graph& g, const BuildResult& b);
+
+/// The precision node i reports: its DLA precision, or TensorRT's pick on the GPU.
+dlasim::Precision reportedPrecision(const sim::Graph& g, const BuildResult& b, size_t i);
+/// Node i's work in its reported precision.
+dlasim::LayerWork reportedWork(const sim::Graph& g, const BuildResult& b, size_t i);
 
 /// The layer type TensorRT prints in [GpuLayer] lines.
 std::string gpuLayerType(const sim::Node& n);

@@ -116,6 +116,9 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
     j[io == &st.inputFormats ? "inputFormats" : "outputFormats"] = fmts;
   }
   j["opset"] = opset;
+  json formats = json::array();
+  for (const auto& f : b.bindingFormats) formats.push_back({f.type, f.format});
+  j["bindingFormats"] = std::move(formats);
   std::string blob;
   json tensors = json::array();
   for (const auto& t : g.tensors) {
@@ -141,17 +144,20 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
   json nodes = json::array();
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    json nj = {{"kind", int(n.kind)},
-               {"name", n.name},
-               {"onnxOp", n.onnxOp},
-               {"pattern", n.pattern},
-               {"originalName", n.originalName},
-               {"fused", n.fused},
-               {"inputs", n.inputs},
-               {"outputs", n.outputs},
-               {"attrsIndex", n.attrs.index()},
-               {"attrs", attrsToJson(n.attrs)},
-               {"loadable", b.partition.loadableOf[i]}};
+    json nj = {
+        {"kind", int(n.kind)},
+        {"name", n.name},
+        {"onnxOp", n.onnxOp},
+        {"onnxName", n.onnxName},
+        {"pattern", n.pattern},
+        {"originalName", n.originalName},
+        {"fused", n.fused},
+        {"inputs", n.inputs},
+        {"outputs", n.outputs},
+        {"attrsIndex", n.attrs.index()},
+        {"attrs", attrsToJson(n.attrs)},
+        {"loadable", b.partition.loadableOf[i]},
+        {"gpuPrecision", int(i < b.gpuPrecision.size() ? b.gpuPrecision[i] : Precision::kFP32)}};
     if (b.dla) {
       nj["precision"] = int(b.verdicts[i].precision);
       json reasons = json::array();
@@ -244,6 +250,9 @@ EngineContents loadEngine(const std::string& path) {
            j.value(io == &st.inputFormats ? "inputFormats" : "outputFormats", json::array()))
         io->push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
     e.opset = j.at("opset").get<int>();
+    if (j.contains("bindingFormats"))
+      for (const auto& f : j.at("bindingFormats"))
+        e.build.bindingFormats.push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
     Graph& g = e.graph;
     for (const auto& tj : j.at("tensors")) {
       int dt = tj.at("dtype").get<int>();
@@ -289,6 +298,7 @@ EngineContents loadEngine(const std::string& path) {
       n.kind = OpKind(kind);
       n.name = nj.at("name").get<std::string>();
       n.onnxOp = nj.at("onnxOp").get<std::string>();
+      n.onnxName = nj.value("onnxName", n.name);
       n.pattern = nj.at("pattern").get<std::string>();
       n.originalName = nj.at("originalName").get<std::string>();
       n.fused = nj.at("fused").get<std::vector<std::pair<std::string, std::string>>>();
@@ -304,6 +314,10 @@ EngineContents loadEngine(const std::string& path) {
             descs[k].dtype != g.desc(n.outputs[k]).dtype)
           bad(cat("layer '", n.name, "' output ", k, " disagrees with its inputs"));
       b.partition.loadableOf.push_back(nj.at("loadable").get<int>());
+      int gp = nj.value("gpuPrecision", int(Precision::kFP32));
+      if (gp < 0 || gp > int(Precision::kBF16))
+        bad(cat("GPU precision ", gp, " of '", n.name, "'"));
+      b.gpuPrecision.push_back(Precision(gp));
       if (b.dla) {
         hw::LayerVerdict v;
         int prec = nj.at("precision").get<int>();
@@ -336,6 +350,9 @@ EngineContents loadEngine(const std::string& path) {
     for (const auto& ej : j.at("evicted"))
       b.partition.evicted.push_back({ej.at("node").get<int>(), ej.at("rule").get<std::string>(),
                                      ej.at("message").get<std::string>()});
+    if (!b.bindingFormats.empty() && b.bindingFormats.size() != g.inputs.size() + g.outputs.size())
+      bad(cat(b.bindingFormats.size(), " binding formats for ", g.inputs.size() + g.outputs.size(),
+              " bindings"));
     b.platform = &hw::platformById(st.platform);
     st.platformName = b.platform->name;
     assignPrecisions(g, b);

@@ -203,9 +203,13 @@ std::string outputJson(const std::vector<std::string>& names, const std::vector<
     o["name"] = names[i];
     o["dimensions"] = shapeStr(values[i].shape()) == "scalar" ? "" : shapeStr(values[i].shape());
     nlohmann::ordered_json v = nlohmann::ordered_json::array();
+    DType t = values[i].dtype();
+    bool integral = t != DType::kFloat && t != DType::kDouble && t != DType::kHalf;
     for (double x : values[i].asDouble()) {
-      if (values[i].dtype() == DType::kFloat)
+      if (t == DType::kFloat)
         v.push_back(static_cast<float>(x));
+      else if (integral)  // trtexec prints integer bindings as integers
+        v.push_back(static_cast<int64_t>(x));
       else
         v.push_back(x);
     }

@@ -1,8 +1,13 @@
+// trtexec's --exportLayerInfo: IEngineInspector's JSON. Names only, or (detailed) one object
+// per engine layer with TensorRT's keys (Name, LayerType, Inputs, Outputs, ParameterType, the
+// layer's parameters, TacticName / TacticValue) plus dlasim's (Device, Origin, Precision, the
+// work, DLAReasons). The reformat layers TensorRT inserts appear where it runs them.
 #include "builder/layer_info.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "builder/bindings.h"
 #include "sim/ops/op_def.h"
 
 namespace builder {
@@ -13,21 +18,15 @@ using nlohmann::ordered_json;
 
 namespace {
 
-ordered_json tensorsJson(const Graph& g, const std::vector<TensorId>& ids, const char* type) {
-  ordered_json a = ordered_json::array();
-  for (TensorId t : ids) {
-    if (t == kNoTensor || g.tensor(t).isConstant()) continue;
-    a.push_back({{"Name", g.tensor(t).name},
-                 {"Location", "Device"},
-                 {"Dimensions", g.desc(t).shape},
-                 {"Format/Datatype", std::string("Row major linear ") + type}});
-  }
-  return a;
+ordered_json tensorJson(const Graph& g, TensorId t, const dlasim::IOFormat& f) {
+  return {{"Name", g.tensor(t).name},
+          {"Location", "Device"},
+          {"Dimensions", g.desc(t).shape},
+          {"Format/Datatype", formatDescription(f)}};
 }
 
 // A layer's work record, added to its detailed entry.
-void addWork(ordered_json& j, const Graph& g, const Node& n) {
-  LayerWork w = layerWork(g, n);
+void addWork(ordered_json& j, const LayerWork& w) {
   j["MACs"] = w.macs;
   j["ElementOps"] = w.eltOps;
   j["InputBytes"] = w.inputBytes;
@@ -36,56 +35,186 @@ void addWork(ordered_json& j, const Graph& g, const Node& n) {
   j["EngineUnit"] = dlasim::engineUnitName(w.unit);
 }
 
+const char* weightsType(Precision p) {
+  return p == Precision::kINT8 ? "Int8" : p == Precision::kFP16 ? "Half" : "Float";
+}
+
+ordered_json count(const Graph& g, const Node& n, size_t input, Precision p) {
+  bool has = input < n.inputs.size() && n.inputs[input] != kNoTensor;
+  return {{"Type", weightsType(p)}, {"Count", has ? volume(g.desc(n.inputs[input]).shape) : 0}};
+}
+
+// TensorRT's ParameterType and the parameters its inspector prints for the layer kind.
+void addParameters(ordered_json& j, const Graph& g, const Node& n, Precision p) {
+  std::string type = gpuLayerType(n);
+  switch (n.kind) {
+    case OpKind::kConvolution:
+    case OpKind::kDeconvolution: {
+      const auto& a = n.get<ConvAttrs>();
+      bool fc = type == "FULLY_CONNECTED";
+      j["ParameterType"] = fc                               ? "FullyConnected"
+                           : n.kind == OpKind::kConvolution ? "Convolution"
+                                                            : "Deconvolution";
+      if (!fc) {
+        j["Kernel"] = a.kernel;
+        j["PaddingMode"] = "kEXPLICIT_ROUND_DOWN";
+        j["PrePadding"] = a.padsBegin;
+        j["PostPadding"] = a.padsEnd;
+        j["Stride"] = a.strides;
+        j["Dilation"] = a.dilations;
+      }
+      j["OutMaps"] = g.desc(n.outputs[0]).shape.at(1);
+      if (!fc) j["Groups"] = a.group;
+      j["Weights"] = count(g, n, 1, p);
+      j["Bias"] = count(g, n, 2, Precision::kFP32);
+      j["HasBias"] = n.inputs.size() > 2 && n.inputs[2] != kNoTensor ? 1 : 0;
+      j["HasSparseWeights"] = 0;
+      j["HasReLU"] = a.fusedRelu ? 1 : 0;
+      j["Activation"] = a.fusedRelu ? "RELU" : "NONE";
+      return;
+    }
+    case OpKind::kPooling: {
+      const auto& a = n.get<PoolAttrs>();
+      j["ParameterType"] = "Pooling";
+      j["PoolingType"] = a.type == PoolType::kMax ? "MAX" : "AVERAGE";
+      j["WindowSize"] = a.kernel;
+      j["PaddingMode"] = a.ceilMode ? "kEXPLICIT_ROUND_UP" : "kEXPLICIT_ROUND_DOWN";
+      j["PrePadding"] = a.padsBegin;
+      j["PostPadding"] = a.padsEnd;
+      j["Stride"] = a.strides;
+      j["BlendFactor"] = 0;
+      j["AverageCountExcludesPadding"] = a.countIncludePad ? 0 : 1;
+      return;
+    }
+    case OpKind::kShuffle: {
+      const auto& a = n.get<ShuffleAttrs>();
+      j["ParameterType"] = "Shuffle";
+      j["FirstTranspose"] = a.firstPerm;
+      if (a.doReshape) j["Reshape"] = a.reshape;
+      j["SecondTranspose"] = a.secondPerm;
+      j["ZeroIsPlaceholder"] = 0;
+      return;
+    }
+    case OpKind::kScale:
+      j["ParameterType"] = "Scale";
+      j["Mode"] = "CHANNEL";
+      j["Shift"] = count(g, n, 2, Precision::kFP32);
+      j["Scale"] = count(g, n, 1, Precision::kFP32);
+      j["Power"] = {{"Type", "Float"}, {"Count", 0}};
+      return;
+    case OpKind::kMatrixMultiply: {
+      const auto& a = n.get<MatMulAttrs>();
+      j["ParameterType"] = "MatrixMultiply";
+      j["MatrixOpA"] = a.transA ? "TRANSPOSE" : "NONE";
+      j["MatrixOpB"] = a.transB ? "TRANSPOSE" : "NONE";
+      return;
+    }
+    case OpKind::kNormalization:
+      j["ParameterType"] = type == "PLUGIN_V2" ? "PluginV2" : "Normalization";
+      if (type == "PLUGIN_V2") j["PluginName"] = "InstanceNormalization_TRT";
+      return;
+    default:
+      j["ParameterType"] = opKindName(n.kind);
+  }
+}
+
+// The format of tensor t where layer i reads or writes it: a loadable reads a binding in a DLA
+// format as it is; otherwise the layer's own format.
+dlasim::IOFormat formatAt(const Graph& g, const BuildResult& b, size_t i, TensorId t) {
+  bool dla = b.dla && b.partition.loadableOf[i] >= 0;
+  dlasim::IOFormat own = layerFormat(g, b, i);
+  auto binding = [&](const std::vector<TensorId>& ts, size_t base) -> const dlasim::IOFormat* {
+    for (size_t k = 0; k < ts.size(); ++k)
+      if (ts[k] == t && base + k < b.bindingFormats.size()) return &b.bindingFormats[base + k];
+    return nullptr;
+  };
+  const dlasim::IOFormat* f = binding(g.inputs, 0);
+  if (!f) f = binding(g.outputs, g.inputs.size());
+  if (dla && f && isDlaFormat(*f, f == binding(g.inputs, 0)) && f->type == own.type) return *f;
+  return own;
+}
+
 }  // namespace
 
 std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
+  std::vector<Reformat> reformats = reformatLayers(g, b);
   ordered_json layers = ordered_json::array();
+  auto emitReformat = [&](const Reformat& r) {
+    if (!detailed) {
+      layers.push_back(r.name);
+      return;
+    }
+    ordered_json in = ordered_json::array(), out = ordered_json::array();
+    in.push_back(tensorJson(g, r.tensor, r.from));
+    ordered_json o = tensorJson(g, r.tensor, r.to);
+    o["Name"] = g.tensor(r.tensor).name + " (reformatted)";
+    out.push_back(std::move(o));
+    layers.push_back({{"Name", r.name},
+                      {"LayerType", "Reformat"},
+                      {"Inputs", std::move(in)},
+                      {"Outputs", std::move(out)},
+                      {"ParameterType", "Reformat"},
+                      {"Origin", "REFORMAT"},
+                      {"TacticValue", "0x0000000000000000"},
+                      {"Device", "GPU"}});
+  };
+  auto reformatsAt = [&](size_t node, bool before) {
+    for (const auto& r : reformats)
+      if (r.beforeNode == before && r.node == node) emitReformat(r);
+  };
   std::vector<bool> emitted(b.partition.loadables.size(), false);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    int l = b.partition.loadableOf[i];
+    int l = b.dla ? b.partition.loadableOf[i] : -1;
     if (l >= 0) {
       if (emitted[l]) continue;
       emitted[l] = true;
       const Loadable& ld = b.partition.loadables[l];
+      for (NodeId id : ld.nodes) reformatsAt(size_t(id), true);
       std::string name = foreignNodeName(g, ld);
       if (!detailed) {
         layers.push_back(name);
+        for (NodeId id : ld.nodes) reformatsAt(size_t(id), false);
         continue;
       }
       ordered_json inner = ordered_json::array();
-      std::vector<TensorId> ins, outs;
+      ordered_json ins = ordered_json::array(), outs = ordered_json::array();
       for (NodeId id : ld.nodes) {
         const Node& m = g.nodes[id];
         ordered_json lj = {{"Name", m.name},
-                           {"LayerType", trtLayerType(m.kind)},
+                           {"LayerType", gpuLayerType(m)},
                            {"Origin", m.onnxOp},
                            {"Precision", precisionName(m.precision)}};
-        addWork(lj, g, m);
+        addWork(lj, layerWork(g, m));
         inner.push_back(std::move(lj));
         for (TensorId t : m.inputs)
-          if (t != kNoTensor &&
+          if (t != kNoTensor && !g.tensor(t).isConstant() &&
               (g.tensor(t).producer < 0 || b.partition.loadableOf[g.tensor(t).producer] != l))
-            ins.push_back(t);
+            ins.push_back(tensorJson(g, t, formatAt(g, b, size_t(id), t)));
         for (TensorId t : m.outputs) {
           bool external = std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
           for (size_t k = 0; k < g.nodes.size() && !external; ++k)
             for (TensorId u : g.nodes[k].inputs)
               if (u == t && b.partition.loadableOf[k] != l) external = true;
-          if (external) outs.push_back(t);
+          if (external) outs.push_back(tensorJson(g, t, formatAt(g, b, size_t(id), t)));
         }
       }
       layers.push_back({{"Name", name},
                         {"LayerType", "ForeignNode"},
+                        {"Inputs", std::move(ins)},
+                        {"Outputs", std::move(outs)},
+                        {"ParameterType", "ForeignNode"},
+                        {"TacticValue", "0x0000000000000000"},
                         {"Device", "DLA"},
                         {"Loadable", l},
-                        {"Inputs", tensorsJson(g, ins, "FP32")},
-                        {"Outputs", tensorsJson(g, outs, "FP32")},
                         {"Layers", std::move(inner)}});
+      for (NodeId id : ld.nodes) reformatsAt(size_t(id), false);
       continue;
     }
+    reformatsAt(i, true);
     if (!detailed) {
       layers.push_back(n.name);
+      reformatsAt(i, false);
       continue;
     }
     ordered_json reasons = ordered_json::array();
@@ -96,16 +225,28 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
                          {"limit", v.limit},
                          {"fix", v.fix}});
     }
+    Precision p = reportedPrecision(g, b, i);
+    ordered_json ins = ordered_json::array(), outs = ordered_json::array();
+    for (TensorId t : n.inputs)
+      if (t != kNoTensor && !g.tensor(t).isConstant())
+        ins.push_back(tensorJson(g, t, formatAt(g, b, i, t)));
+    for (TensorId t : n.outputs)
+      if (t != kNoTensor) outs.push_back(tensorJson(g, t, formatAt(g, b, i, t)));
     ordered_json lj = {{"Name", n.name},
                        {"LayerType", gpuLayerType(n)},
-                       {"Device", "GPU"},
-                       {"Origin", n.onnxOp},
-                       {"Precision", precisionName(n.precision)},
-                       {"Inputs", tensorsJson(g, n.inputs, "FP32")},
-                       {"Outputs", tensorsJson(g, n.outputs, "FP32")}};
-    addWork(lj, g, n);
+                       {"Inputs", std::move(ins)},
+                       {"Outputs", std::move(outs)}};
+    addParameters(lj, g, n, p);
+    // dlasim selects no GPU kernel: TensorRT's keys are there, the tactic is none.
+    lj["TacticName"] = "";
+    lj["TacticValue"] = "0x0000000000000000";
+    lj["Device"] = "GPU";
+    lj["Origin"] = n.onnxOp;
+    lj["Precision"] = precisionName(p);
+    addWork(lj, reportedWork(g, b, i));
     lj["DLAReasons"] = std::move(reasons);
     layers.push_back(std::move(lj));
+    reformatsAt(i, false);
   }
   ordered_json bindings = ordered_json::array();
   for (TensorId t : g.inputs) bindings.push_back(g.tensor(t).name);

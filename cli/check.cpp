@@ -59,27 +59,34 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
   int onDla = 0;
   std::map<std::string, OpRow> rows;
   std::vector<std::string> order;
+  // Each ONNX node counts once, on the DLA when any layer made of it is (a Gemm whose fully
+  // connected layer runs on the DLA and whose squeeze runs on the GPU counts on the DLA).
+  std::map<std::string, std::pair<std::string, bool>> nodes;  // name -> (op, on DLA)
+  std::vector<std::string> nodeOrder;
   for (const LayerInfo& l : layers) {
     bool dla = l.device == Device::kDLA;
     onDla += dla;
-    // A fused layer counts once for each ONNX node in it.
-    for (size_t k = 1; k < l.onnxNodes.size(); ++k) {
-      const std::string& op = l.onnxNodes[k].op;
-      if (!rows.count(op)) order.push_back(op);
-      ++rows[op].count;
-      rows[op].dla += dla;
+    for (const auto& node : l.onnxNodes) {
+      auto [it, added] = nodes.insert({node.name, {node.op, false}});
+      if (added) nodeOrder.push_back(node.name);
+      it->second.second |= dla;
     }
-    if (!rows.count(l.onnxOp)) order.push_back(l.onnxOp);
-    OpRow& r = rows[l.onnxOp];
-    ++r.count;
-    r.dla += dla;
     if (dla) continue;
+    OpRow& r = rows[l.onnxOp];
     for (const auto& v : l.reasons) {
       auto& e = r.reasons[v.rule];
       if (e.first.empty()) e.first = v.message;
       if (e.second.empty() || e.second.back() != l.name) e.second.push_back(l.name);
     }
   }
+  for (const auto& name : nodeOrder) {
+    const auto& [op, dla] = nodes[name];
+    if (std::find(order.begin(), order.end(), op) == order.end()) order.push_back(op);
+    ++rows[op].count;
+    rows[op].dla += dla;
+  }
+  for (const auto& [op, row] : rows)
+    if (std::find(order.begin(), order.end(), op) == order.end()) order.push_back(op);
   int64_t macs = plan.totalMacs(), dlaMacs = plan.dlaMacs();
   out << "Layers: " << layers.size() << " (" << onDla << " on DLA, " << layers.size() - onDla
       << " on GPU); loadables: " << plan.loadables().size() << " of " << p.maxLoadablesPerCore

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/flags_trtexec.h"
 #include "cli/util.h"
 
 namespace dlasim::cli {
@@ -103,23 +104,24 @@ std::map<std::string, double> parseMemPools(const std::string& spec) {
     if (std::find(std::begin(kPools), std::end(kPools), pool) == std::end(kPools))
       fail("--memPoolSize: unknown pool '", pool,
            "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
+    // trtexec 10's base-2 suffixes B, K, M, G; KiB, MiB, GiB (and KB, MB, GB, base 2 as in
+    // trtexec's scripts) are read the same. A unit only follows a number ("512K").
     double scale = 1;  // MiB
-    // A unit letter only after a number ("512K"); "foo" is reported as not a number.
-    if (size.size() > 1 && std::isalpha(static_cast<unsigned char>(size.back())) &&
-        (std::isdigit(static_cast<unsigned char>(size[size.size() - 2])) ||
-         size[size.size() - 2] == '.')) {
-      char u = size.back();
-      size.pop_back();
-      if (u == 'B')
+    size_t digits = size.find_last_of("0123456789.");
+    if (digits != std::string::npos && digits + 1 < size.size()) {
+      std::string unit = size.substr(digits + 1);
+      size = size.substr(0, digits + 1);
+      if (unit == "B")
         scale = 1.0 / (1 << 20);
-      else if (u == 'K')
+      else if (unit == "K" || unit == "KiB" || unit == "KB")
         scale = 1.0 / 1024;
-      else if (u == 'M')
+      else if (unit == "M" || unit == "MiB" || unit == "MB")
         scale = 1;
-      else if (u == 'G')
+      else if (unit == "G" || unit == "GiB" || unit == "GB")
         scale = 1024;
       else
-        fail("--memPoolSize: unknown unit '", u, "' in '", item, "' (B, K, M, G)");
+        fail("--memPoolSize: unknown unit '", unit, "' in '", item,
+             "' (B, K, M, G, KiB, MiB, GiB)");
     }
     double v = parseNumber("memPoolSize", size) * scale;
     if (v <= 0) fail("--memPoolSize: pool ", pool, " size must be positive, got '", item, "'");
@@ -128,12 +130,14 @@ std::map<std::string, double> parseMemPools(const std::string& spec) {
   return out;
 }
 
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> parseLayerSpec(
     const std::string& flag, const std::string& spec, const std::vector<std::string>& allowed) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& item : splitList(spec, ',')) {
     auto nv = splitNameValue(flag, item);
-    if (std::find(allowed.begin(), allowed.end(), nv.second) == allowed.end()) {
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), nv.second) == allowed.end()) {
       std::ostringstream os;
       for (size_t i = 0; i < allowed.size(); ++i) os << (i ? ", " : "") << allowed[i];
       fail("--", flag, ": '", nv.second, "' for layer '", nv.first, "' is not one of ", os.str());
@@ -142,8 +146,6 @@ std::vector<std::pair<std::string, std::string>> parseLayerSpec(
   }
   return out;
 }
-
-}  // namespace
 
 std::map<std::string, Shape> parseShapeSpec(const std::string& flag, const std::string& spec) {
   std::map<std::string, Shape> out;
@@ -288,20 +290,16 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   std::map<std::string, bool> deviceFlags;
   for (const char* f : kDeviceFlags)
     app.add_flag(f, deviceFlags[f], "(device only; ignored)")->group("Ignored in simulation");
-  static const char* kDeviceOptions[] = {"--threads",
-                                         "--streams",
-                                         "--infStreams",
-                                         "--sleepTime",
-                                         "--idleTime",
-                                         "--workspace",
-                                         "--timingCacheFile",
-                                         "--builderOptimizationLevel",
-                                         "--precisionConstraints",
-                                         "--device",
-                                         "--tacticSources"};
+  static const char* kDeviceOptions[] = {"--streams",   "--infStreams",
+                                         "--sleepTime", "--idleTime",
+                                         "--workspace", "--builderOptimizationLevel",
+                                         "--device",    "--tacticSources"};
   std::map<std::string, std::string> deviceOptions;
   for (const char* f : kDeviceOptions)
     app.add_option(f, deviceOptions[f], "(device only; ignored)")->group("Ignored in simulation");
+
+  CompatFlags compat;
+  addCompatFlags(app, compat);
 
   try {
     app.parse(argc, argv);
@@ -341,6 +339,17 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   if ((o.minShapes.empty() + o.optShapes.empty() + o.maxShapes.empty()) % 3 != 0)
     fail("--minShapes, --optShapes and --maxShapes must be given together (or --optShapes alone)");
   if (o.shapes.empty() && !o.optShapes.empty()) o.shapes = o.optShapes;
+  // As trtexec: the inference shapes must lie inside the build profile.
+  for (const auto& [name, s] : o.shapes) {
+    auto mn = o.minShapes.find(name), mx = o.maxShapes.find(name);
+    if (mn == o.minShapes.end() || mx == o.maxShapes.end()) continue;
+    bool inside = s.size() == mn->second.size() && s.size() == mx->second.size();
+    for (size_t d = 0; inside && d < s.size(); ++d)
+      inside = s[d] >= mn->second[d] && s[d] <= mx->second[d];
+    if (!inside)
+      fail("--shapes: input '", name, "' shape ", shapeStr(s), " is outside the profile ",
+           shapeStr(mn->second), " (--minShapes) .. ", shapeStr(mx->second), " (--maxShapes)");
+  }
   if (!useDLACore.empty()) o.useDLACore = parseInt("useDLACore", useDLACore, -1, 15);
   if (!iterations.empty()) o.iterations = parseInt("iterations", iterations, 1, 1 << 30);
   if (!warmUp.empty()) o.warmUp = parseInt("warmUp", warmUp, 0, 1 << 30);
@@ -372,6 +381,7 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       o.loadInputs[name] = file;
     }
   o.platform = platform;
+  applyCompatFlags(app, compat, o);
   if (o.buildDLAStandalone && o.allowGPUFallback)
     fail("--buildDLAStandalone and --allowGPUFallback exclude each other");
   if (o.buildDLAStandalone && o.useDLACore < 0) fail("--buildDLAStandalone needs --useDLACore=N");
@@ -393,8 +403,17 @@ BuildConfig buildConfig(const Options& o) {
     if (!parsePrecision(p, &prec)) fail("--layerPrecisions: '", p, "' is not a precision");
     c.layerPrecisions.push_back({name, prec});
   }
+  for (const auto& [name, p] : o.layerOutputTypes) {
+    Precision prec;
+    if (!parsePrecision(p, &prec)) fail("--layerOutputTypes: '", p, "' is not a type");
+    c.layerOutputTypes.push_back({name, prec});
+  }
   for (const auto& [name, d] : o.layerDeviceTypes)
     c.layerDevices.push_back({name, d == "DLA" ? Device::kDLA : Device::kGPU});
+  c.precisionConstraints = o.precisionConstraints == "obey"     ? PrecisionConstraints::kObey
+                           : o.precisionConstraints == "prefer" ? PrecisionConstraints::kPrefer
+                                                                : PrecisionConstraints::kNone;
+  c.stronglyTyped = o.stronglyTyped;
   c.inputFormats = o.inputIOFormats;
   c.outputFormats = o.outputIOFormats;
   c.memPoolMiB = o.memPoolSizeMiB;

@@ -25,6 +25,11 @@ struct Options {
   std::map<std::string, double> memPoolSizeMiB;  // pool -> MiB
   std::string sparsity = "disable";
   std::vector<std::pair<std::string, std::string>> layerPrecisions, layerDeviceTypes;
+  std::vector<std::pair<std::string, std::string>> layerOutputTypes;
+  std::string precisionConstraints = "none";
+  bool stronglyTyped = false;
+  std::map<std::string, Shape> minShapesCalib, optShapesCalib, maxShapesCalib;
+  std::string timingCacheFile;
   std::string profilingVerbosity = "layer_names_only";
   // Inference and reporting.
   std::map<std::string, std::string> loadInputs;  // input name -> file
@@ -34,6 +39,7 @@ struct Options {
   std::vector<double> percentiles = {90, 95, 99};
   bool verbose = false, skipInference = false, dumpOutput = false, dumpLayerInfo = false;
   bool dumpProfile = false, separateProfileRun = false, noDataTransfers = false;
+  bool buildOnly = false, dumpRawBindings = false;
   // dlasim's own.
   std::string platform = "orin-agx", powerMode;
   double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0;  // 0 = the power mode's
@@ -41,6 +47,8 @@ struct Options {
 
   /// Flags given that only mean something on a device (timing loops, CUDA options).
   std::vector<std::string> ignoredFlags;
+  /// Flags given that trtexec accepts but that change nothing dlasim models: (flag, why).
+  std::vector<std::pair<std::string, std::string>> noEffect;
   /// The command line as typed, for the log.
   std::string commandLine;
 };
@@ -51,6 +59,11 @@ BuildConfig buildConfig(const Options& o);
 /// Parses argv. Throws sim::Error (exit 2) with one line naming the flag and value.
 /// Returns nullopt when --help was printed.
 std::optional<Options> parseOptions(int argc, const char* const* argv);
+
+/// "conv1:fp16,conv2:int8" -> (name, value) pairs; each value must be one of `allowed` (when
+/// not empty). Throws InputError naming `flag`.
+std::vector<std::pair<std::string, std::string>> parseLayerSpec(
+    const std::string& flag, const std::string& spec, const std::vector<std::string>& allowed);
 
 /// "input:1x3x224x224,'x:0':1x2" -> map. Throws sim::Error naming `flag`.
 std::map<std::string, Shape> parseShapeSpec(const std::string& flag, const std::string& spec);

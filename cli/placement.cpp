@@ -17,10 +17,10 @@ std::string reasonsText(const LayerInfo& l) {
   return s;
 }
 
-void printPlacement(const Plan& plan, Log& log) {
+void printPlacement(const Plan& plan, Log& log, bool warnings) {
   if (plan.settings().dlaCore < 0) return;
   for (const auto& l : plan.layers())
-    if (l.device == Device::kGPU)
+    if (warnings && l.device == Device::kGPU)
       log.warn("[TRT] Layer '" + l.name + "' (" + l.type +
                "): Unsupported on DLA. Switching this layer's device type to GPU. Reason: " +
                reasonsText(l));

@@ -6,7 +6,8 @@
 
 namespace dlasim::cli {
 
-void printPlacement(const Plan& plan, Log& log);
+/// `warnings`: the fallback warnings of the build (a loaded engine does not repeat them).
+void printPlacement(const Plan& plan, Log& log, bool warnings = true);
 void printSparsity(const Plan& plan, Log& log);
 
 /// "message [rule]; message [rule]" as the fallback warnings and errors list them.

@@ -1,10 +1,12 @@
 #include "cli/run.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <sstream>
 
+#include "cli/bindings_io.h"
 #include "cli/calibrate.h"
 #include "cli/check.h"
 #include "cli/compare.h"
@@ -22,15 +24,6 @@ namespace {
 
 const std::string kVersion = dlasim::version();
 
-// Flags dlasim accepts with trtexec's meaning but whose effect is not built yet. Each is named
-// in the log so nothing is silently ignored.
-std::vector<std::string> pendingFeatures(const Options& o) {
-  std::vector<std::string> v;
-  if (o.sparsity == "force")
-    v.push_back("--sparsity=force weight pruning (eligibility is reported as for enable)");
-  return v;
-}
-
 void printOptions(Log& log, const Options& o) {
   log.info("=== Model Options ===");
   log.info(o.loadEngine.empty() ? "Format: ONNX" : "Format: dlasim engine");
@@ -46,6 +39,9 @@ void printOptions(Log& log, const Options& o) {
   log.info("Precision: " + prec);
   log.info(std::string("Calibration: ") +
            (o.int8 || o.best ? (o.calib.empty() ? "Dynamic" : o.calib) : ""));
+  std::string constraints = o.precisionConstraints;
+  if (!constraints.empty()) constraints[0] = char(std::toupper(constraints[0]));
+  log.info("Precision constraints: " + constraints);
   log.info(std::string("Build DLA standalone loadable: ") +
            (o.buildDLAStandalone ? "Enabled" : "Disabled"));
   log.info(std::string("Allow GPU fallback for DLA: ") +
@@ -73,6 +69,37 @@ void printOptions(Log& log, const Options& o) {
            (shapes.str().empty() ? std::string("model") : shapes.str()));
 }
 
+// trtexec saves the builder's kernel timings here; scripts expect the file to exist afterwards.
+// dlasim times no kernels: the file says so.
+void writeTimingCache(const Options& o, Log& log) {
+  std::vector<std::string> inputs = {o.onnx, o.loadEngine, o.calib, o.saveEngine};
+  for (const auto& [n, f] : o.loadInputs) inputs.push_back(f);
+  writeFileSafely(o.timingCacheFile,
+                  "DLASIM-TIMING-CACHE 1\n# dlasim selects no GPU kernels, so this cache holds no "
+                  "timings; trtexec would store its tactic timings here.\n",
+                  inputs);
+  log.info("Timing cache written to " + o.timingCacheFile + " (no kernel timings in simulation)");
+}
+
+// A loaded engine runs at its build shapes: the DLA cannot run other shapes (seed §3.1), and
+// dlasim's engines hold static shapes.
+void checkEngineShapes(const Plan& plan, const Options& o) {
+  for (const auto& [name, shape] : o.shapes) {
+    auto specs = plan.inputs();
+    auto it = std::find_if(specs.begin(), specs.end(),
+                           [&](const TensorSpec& s) { return s.name == name; });
+    if (it == specs.end())
+      fail("--shapes names '", name, "', which is not an input of ", o.loadEngine);
+    if (it->shape == shape) continue;
+    bool dla = plan.settings().dlaCore >= 0 && !plan.loadables().empty();
+    fail("--shapes ", name, ":", shapeStr(shape), " differs from ", o.loadEngine, "'s build shape ",
+         shapeStr(it->shape),
+         dla ? ": on the DLA the runtime shapes must equal the build shapes (seed §3.1); "
+               "rebuild the engine for these shapes"
+             : ": dlasim engines hold the shapes they were built for; rebuild from the ONNX model");
+  }
+}
+
 std::vector<std::string> inputFilesOf(const Options& o) {
   std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
   for (const auto& [n, f] : o.loadInputs) v.push_back(f);
@@ -87,7 +114,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   printOptions(log, o);
   for (const auto& f : o.ignoredFlags)
     log.warn(f + " only matters on a device: ignored in simulation");
-  for (const auto& f : pendingFeatures(o)) log.warn("Not implemented yet, ignored: " + f);
+  for (const auto& [flag, why] : o.noEffect)
+    log.warn(flag + " has no effect in simulation: " + why);
   std::optional<Model> model;  // kept for nothing but the plan: freed when the plan is built
   std::optional<Plan> built;
   std::string source = o.onnx.empty() ? o.loadEngine : o.onnx;
@@ -100,6 +128,23 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
         ")");
     if (e.platform != o.platform && o.platform != "orin-agx")
       log.warn("--platform=" + o.platform + " ignored: the engine was built for " + e.platform);
+    checkEngineShapes(*built, o);
+    if (e.standalone) {
+      // trtexec cannot deserialize a kDLA_STANDALONE engine (cuDLA runs it): dlasim runs its
+      // DLA loadable alone, reading and writing the bindings in their DLA formats.
+      for (const auto& l : built->layers())
+        if (l.device == Device::kGPU)
+          fail(o.loadEngine, ": DLA standalone engine with GPU layer '", l.name,
+               "': a standalone loadable cannot run GPU layers");
+      std::string formats;
+      for (const auto& b : built->bindings())
+        formats += cat(formats.empty() ? "" : ", ", b.isInput ? "input '" : "output '", b.name,
+                       "' ", b.format.type, ":", b.format.format);
+      log.info(
+          "Engine is a DLA standalone loadable (--buildDLAStandalone): trtexec cannot run it "
+          "(cuDLA does); dlasim runs only its DLA loadable, with its DLA I/O formats (" +
+          formats + ")");
+    }
   } else {
     LoadOptions lo;
     lo.shapes = o.shapes;
@@ -137,7 +182,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   Plan& plan = *built;
   if (o.verbose)
     for (const auto& l : plan.layers()) log.verbose("Layer " + l.type + ": " + l.name);
-  printPlacement(plan, log);
+  printPlacement(plan, log, o.loadEngine.empty());  // a loaded engine repeats no build warnings
+  for (const auto& n : bindingNotes(plan)) log.info(n);
   if (o.sparsity != "disable" && plan.settings().dlaCore >= 0) printSparsity(plan, log);
   Performance perf = modelRun(plan, o);  // checks --powerMode and the clocks (exit 2)
   printEngineSize(perf, log);
@@ -145,6 +191,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     plan.save(o.saveEngine, inputFilesOf(o));
     log.info("Engine saved to " + o.saveEngine);
   }
+  if (!o.timingCacheFile.empty() && o.loadEngine.empty()) writeTimingCache(o, log);
   if (o.dumpLayerInfo) {
     log.info("Layer Information:");
     std::istringstream lines(plan.layerInfoJson(o.profilingVerbosity == "detailed"));
@@ -157,10 +204,11 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   }
 
   std::vector<std::string> notes;
-  TensorMap inputs = prepareInputs(plan.inputs(), o.loadInputs, o.seed, source, &notes);
+  TensorMap inputs = bindingInputs(plan, o, source, &notes);
   for (const auto& n : notes) log.info(n);
   if (o.skipInference) {
-    log.info("Skipped inference (--skipInference)");
+    log.info(o.buildOnly ? "Skipped inference (--buildOnly)"
+                         : "Skipped inference (--skipInference)");
     log.raw("&&&& PASSED dlasim [dlasim v" + kVersion + "] # " + o.commandLine);
     return 0;
   }
@@ -189,6 +237,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     names.push_back(spec.name);
     outputs.push_back(results.at(spec.name));
   }
+  if (o.dumpRawBindings) dumpRawBindings(plan, inputs, results, o, log);
+  outputs = bindingOutputs(plan, outputs);  // what the output bindings hold
   if (!o.exportOutput.empty()) {
     writeFileSafely(o.exportOutput, outputJson(names, outputs), inputFilesOf(o));
     log.info("Output written to " + o.exportOutput);

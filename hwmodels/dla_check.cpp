@@ -90,17 +90,39 @@ void precisionRules(Ctx& c) {
     default:
       break;
   }
-  auto it = c.cfg.layerPrecisions.find(c.n.name);
-  if (it != c.cfg.layerPrecisions.end()) {
-    if (it->second == Precision::kINT8)
-      c.v.precision = int8Capable ? Precision::kINT8 : Precision::kFP16;
-    else if (it->second == Precision::kFP16)
-      c.v.precision = Precision::kFP16;
-    else
-      c.fail("general.precision", lowerName(it->second), "fp16 or int8",
-             sim::cat("--layerPrecisions asks for ", lowerName(it->second),
-                      "; DLA only supports FP16 and INT8"));
-    return;
+  // A per-layer request (--layerPrecisions / --layerOutputTypes with --precisionConstraints):
+  // the DLA computes and writes FP16 or INT8 only, INT8 only where the layer kind has it.
+  auto asked = [&](const std::map<std::string, Precision>& m) -> const Precision* {
+    auto it = m.find(c.n.name);
+    return it == m.end() ? nullptr : &it->second;
+  };
+  const Precision* prec = asked(c.cfg.layerPrecisions);
+  const Precision* out = asked(c.cfg.layerOutputTypes);
+  const Precision* want = prec ? prec : out;
+  if (want && c.cfg.obey) {
+    for (const Precision* p : {prec, out}) {
+      if (!p) continue;
+      const char* f = p == prec ? "--layerPrecisions" : "--layerOutputTypes";
+      if (*p != Precision::kFP16 && *p != Precision::kINT8) {
+        c.fail("general.precision", lowerName(*p), "fp16 or int8",
+               sim::cat(f, " asks for ", lowerName(*p), "; DLA only supports FP16 and INT8"));
+        return;
+      }
+      if (*p == Precision::kINT8 && !int8Capable) {
+        c.fail("general.precision", "int8", "fp16",
+               sim::cat(f, " asks for int8; the DLA runs ", c.n.onnxOp, " in FP16 only"));
+        return;
+      }
+    }
+  }
+  if (want) {
+    // Obeyed (checked above) or preferred: INT8 where the layer has it, else FP16; a
+    // preference the DLA cannot meet keeps the layer in its usual precision (the builder warns).
+    if (*want == Precision::kINT8 || *want == Precision::kFP16) {
+      c.v.precision =
+          *want == Precision::kINT8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
+      return;
+    }
   }
   if (!c.cfg.int8 && !c.cfg.fp16) {
     c.fail("general.precision", "FP32", "FP16 or INT8",
@@ -259,6 +281,31 @@ std::string rulesMarkdown() {
         "platform data (hwmodels/platforms.cpp); do not edit by hand. `seed` is "
         "shared/dla-tutorial.md, "
         "`design` is shared/design.md.\n\n"
+     << "## TensorRT version modelled\n\n"
+        "TensorRT 8.4 / 8.5 (JetPack 5.0 / 5.1; the seed's log is from TensorRT 8.4), its ONNX "
+        "parser (onnx-tensorrt release/8.4-8.5) and its builder's fusions:\n\n"
+        "- Gemm (and MatMul) with 2-D constant weights, a 1-D constant bias or none, alpha = beta "
+        "= 1 and a 2-D input whose second dimension the parser knows become a FullyConnected "
+        "layer over N x K x 1 x 1 (the bias inside it): an unnamed Shuffle unsqueezes the input, "
+        "another squeezes the N x M x 1 x 1 output back to N x M. The fully connected layer runs "
+        "on the DLA under the convolution rules (`conv.fully_connected`); the squeeze runs on the "
+        "GPU (`shuffle.unsupported`). A Flatten or constant Reshape from N x K x 1 x 1 merges with "
+        "the unsqueeze into a no-op Shuffle that the builder removes.\n"
+        "- Assumption, from the seed: when the input's second dimension comes from a reshape to a "
+        "shape computed at run time (PyTorch's `x.view(x.shape[0], -1)` on a dynamic batch: "
+        "Shape -> Gather -> Unsqueeze -> Concat -> Reshape), the parser does not know K and builds "
+        "MatrixMultiply + a bias ElementWise, which stay on the GPU (`matmul.unsupported`). The "
+        "seed's ModelGN has exactly 5 loadables: its Gemm_52 is not on the DLA.\n"
+        "- Layer names: layers the parser adds are `(Unnamed Layer* N) [Type]`, N counting every "
+        "layer of its network including shape computations; the builder merges consecutive "
+        "Shuffles (`Reshape_2 + (Unnamed Layer* 7) [Shuffle]`) and folds a constant and its "
+        "broadcast Shuffle into the layer using it (`71 + (Unnamed Layer* 16) [Shuffle] + "
+        "Mul_8`). The numbering reproduces the seed log; for other ops it follows the importers' "
+        "structure and is not checked against a device.\n"
+        "- Not modelled: TensorRT 8.6 and later build Gemm as MatrixMultiply and convert it for "
+        "the DLA in the builder (public logs show `{ForeignNode[Gemm_15 + linear.bias + ...]}` "
+        "with `copied_squeeze_after_...` on the GPU), so there the `view` classifier also runs on "
+        "the DLA; TensorRT 8.6's DLA Shuffle support is not modelled either.\n\n"
      << "| rule | layer | Orin | Xavier | source |\n|---|---|---|---|---|\n";
   for (const auto& r : ruleCatalogue()) {
     std::string o = render(orin, r.text), x = render(xavier, r.text);

@@ -320,6 +320,11 @@ void catalogueConvolution(std::vector<RuleInfo>& v) {
            "groups in {convGroups} (linear/CHW16/CHW32; {convGroupsHwc4} for DLA_HWC4)",
            "seed §3.2.1"},
           {"conv.output_maps", "Convolution", "output maps in {convOutputMaps}", "seed §3.2.1"},
+          {"conv.fully_connected", "Convolution (FullyConnected)",
+           "a Gemm / MatMul with 2-D constant weights, a 1-D constant bias (or none), alpha = beta "
+           "= 1 and a 2-D input whose second dimension the parser knows is a fully connected "
+           "layer over N x K x 1 x 1, run as a 1x1 convolution under the rules above",
+           "seed §3.2.1; onnx-tensorrt 8.4/8.5 Gemm importer"},
       });
 }
 void ruleDeconvolution(Ctx& c) {

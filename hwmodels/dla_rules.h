@@ -16,7 +16,11 @@ using sim::precisionName;
 /// What the rules need of the build request (trtexec's precision flags and per-layer overrides).
 struct RuleConfig {
   bool fp16 = false, int8 = false;
-  std::map<std::string, Precision> layerPrecisions;  // layer name -> asked precision
+  std::map<std::string, Precision> layerPrecisions;   // layer name -> asked precision
+  std::map<std::string, Precision> layerOutputTypes;  // layer name -> asked output type
+  /// --precisionConstraints=obey: a request the DLA cannot meet breaks general.precision (the
+  /// layer leaves the DLA); prefer: the layer stays in the precision the DLA can run.
+  bool obey = true;
   std::vector<bool> dynamicTensors;  // per tensor: shape differs between min and max profile
   /// A calibration cache was given: INT8 layers then need a scale (TensorInfo::quant) on
   /// every activation they read and write, else they run in FP16 (DLA-SW FAQ). Without one

@@ -139,15 +139,28 @@ void catalogueSlice(std::vector<RuleInfo>& v) {
 
 void ruleShuffle(Ctx& c) {
   std::string fix;
+  // Layers TensorRT's parser adds around an op are named "(Unnamed Layer* N) [Shuffle]".
+  bool parserAdded = c.n.name.rfind("(Unnamed Layer* ", 0) == 0;
   if (c.n.pattern == "GroupNormalization")
     fix =
         "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA";
+  else if (parserAdded && (c.n.onnxOp == "Gemm" || c.n.onnxOp == "MatMul"))
+    fix =
+        "the parser squeezes the fully connected output back to 2-D; reshaping it to N x M x 1 x 1 "
+        "right after cancels the squeeze, or end the network there";
+  else if (c.out().size() == 2 && c.n.onnxOp == "Reshape")
+    fix =
+        "flatten with ONNX Flatten (torch.flatten(x, 1)) or a Reshape to constant dims instead of "
+        "x.view(x.shape[0], -1): TensorRT then builds a fully connected layer (DLA) and absorbs "
+        "the reshape";
   else if (c.out().size() == 2)
     fix =
         "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of "
         "Flatten/Reshape + Gemm";
+  std::string what = parserAdded ? "a reshape TensorRT's parser adds for " + c.n.onnxName
+                                 : std::string(c.n.onnxOp);
   c.fail("shuffle.unsupported", c.n.onnxOp, "unsupported",
-         sim::cat("shuffle (", c.n.onnxOp, ") is not supported on the DLA by TensorRT 8.x"), fix);
+         sim::cat("shuffle (", what, ") is not supported on the DLA by TensorRT 8.x"), fix);
 }
 
 void catalogueShuffle(std::vector<RuleInfo>& v) {
@@ -242,16 +255,24 @@ void catalogueSoftMax(std::vector<RuleInfo>& v) {
 }
 
 void ruleMatrixMultiply(Ctx& c) {
+  // A constant-weight Gemm / MatMul that did not become a fully connected layer: say why.
   c.fail("matmul.unsupported", c.n.onnxOp, "unsupported",
          sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
-                  ") is not supported on the DLA; TensorRT builds it for 2-D Gemm/MatMul inputs"),
-         c.constant(1) ? "express it as a 1x1 Convolution on an Nx Kx1x1 tensor" : "");
+                  ") is not supported on the DLA; TensorRT's parser builds a fully connected "
+                  "layer instead only for a 2-D input whose second dimension it knows, 2-D "
+                  "constant weights, a 1-D constant bias and alpha = beta = 1"),
+         c.constant(1) ? "flatten with ONNX Flatten (torch.flatten(x, 1)) or a Reshape to constant "
+                         "dims instead of x.view(x.shape[0], -1), keep alpha = beta = 1 and a 1-D "
+                         "bias: the parser then builds a fully connected layer that runs on the DLA"
+                       : "");
 }
 
 void catalogueMatrixMultiply(std::vector<RuleInfo>& v) {
   v.insert(v.end(), {
                         {"matmul.unsupported", "MatrixMultiply",
-                         "no MatrixMultiply (fully connected only)", "TensorRT DLA docs; seed log"},
+                         "no MatrixMultiply: a Gemm / MatMul the parser did not build as a fully "
+                         "connected layer (see conv.fully_connected) stays on the GPU",
+                         "TensorRT DLA docs; seed log (ModelGN's Gemm_52 on the GPU)"},
                     });
 }
 

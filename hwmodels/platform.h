@@ -31,6 +31,8 @@ struct DlaLimits {
   bool eltwiseDivPow;           // newer TensorRT
   bool sparsity;                // structured 2:4 INT8 sparsity (Orin)
   int64_t sparsityMinChannels;  // sparse convolutions need more input channels than this
+  int64_t dlaLinearRowAlign;    // bytes a row (W) of a dla_linear binding is padded to
+  int64_t dlaHwc4RowAlign;      // bytes a row of a dla_hwc4 binding is padded to
 };
 
 struct PowerMode {

@@ -40,6 +40,10 @@ DlaLimits commonLimits() {
   l.eltwiseDivPow = true;  // design §3 (newer TensorRT)
   l.sparsity = false;
   l.sparsityMinChannels = 64;  // design §3: C > 64
+  // TensorRT DLA docs (dla-runtime-configuration, in shared/reference/trt-tools-conventions.md
+  // §1.1): kDLA_LINEAR pads the W stride to 64 bytes; kDLA_HWC4 to 32 B (Xavier), 64 B (Orin).
+  l.dlaLinearRowAlign = 64;
+  l.dlaHwc4RowAlign = 64;
   return l;
 }
 
@@ -54,6 +58,7 @@ DlaLimits xavierLimits() {
   DlaLimits l = commonLimits();
   l.softmax = false;                      // seed §3.2.13: not on Xavier
   l.avgPoolNeedsInclusivePadding = true;  // design §3 (NvInfer)
+  l.dlaHwc4RowAlign = 32;                 // TensorRT DLA docs: 32-byte rows on Xavier
   return l;
 }
 

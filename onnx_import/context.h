@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "onnx_import/trt_parse.h"
 #include "sim/ir/graph.h"
 
 namespace onnx_import {
@@ -14,8 +15,9 @@ class GraphBuilder;
 
 class NodeContext {
  public:
-  NodeContext(GraphBuilder& b, const onnx::NodeProto& node, std::string name, int opset)
-      : b_(b), node_(node), name_(std::move(name)), opset_(opset) {}
+  NodeContext(GraphBuilder& b, const onnx::NodeProto& node, std::string name, int opset,
+              int trtBase = 0)
+      : b_(b), node_(node), name_(std::move(name)), opset_(opset), trtBase_(trtBase) {}
 
   const std::string& name() const { return name_; }
   const std::string& opType() const { return node_.op_type(); }
@@ -50,6 +52,10 @@ class NodeContext {
                      const std::string& suffix = "") {
     return add(kind, std::move(attrs), std::move(inputs), 1, suffix)[0];
   }
+  /// Adds a layer with the names TensorRT gives it: `layerName` ("Gemm_8", "(Unnamed Layer* 18)
+  /// [Shuffle]") and its output tensor's (empty: "<layerName>_out").
+  sim::TensorId addNamed(sim::OpKind kind, sim::Attrs attrs, std::vector<sim::TensorId> inputs,
+                         const std::string& layerName, const std::string& outputName = "");
   sim::TensorId addConstant(sim::Tensor value, const std::string& hint);
   /// A float32 scalar constant (shape [] or broadcastable `shape`).
   sim::TensorId scalar(float v, const std::string& hint);
@@ -59,6 +65,15 @@ class NodeContext {
   /// the DequantizeLinear that follows each.
   sim::TensorInfo& tensorInfo(sim::TensorId t);
   std::unordered_map<std::string, float>& quantizedOutputs();
+  // TensorRT's parser's view (trt_parse.h): of input i, of any tensor, and the index of the
+  // first network layer it adds for this node. Importers that model the parser's layers set
+  // how many it adds (else defaultParserLayers) and mark reshapes that hide dimensions.
+  const TrtValue& trt(int i) const { return trtOf(input(i)); }
+  const TrtValue& trtOf(sim::TensorId t) const;
+  void setHiddenDims(sim::TensorId t, bool hidden);
+  int trtBase() const { return trtBase_; }
+  void setTrtLayers(int n) { trtLayers_ = n; }
+  int trtLayers() const { return trtLayers_; }
 
   [[noreturn]] void error(const std::string& msg) const;
   const onnx::NodeProto& proto() const { return node_; }
@@ -71,6 +86,8 @@ class NodeContext {
   std::string name_;
   int opset_;
   int layerCount_ = 0;
+  int trtBase_ = 0, trtLayers_ = -1;
+  std::vector<sim::TensorId> addLayer(sim::Node n, int numOutputs, const std::string& outputName);
 };
 
 using ImportFn = std::vector<sim::TensorId> (*)(NodeContext&);

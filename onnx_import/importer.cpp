@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <queue>
 #include <sstream>
 #include <unordered_set>
@@ -25,10 +26,16 @@ class GraphBuilder {
   sim::Graph g;
   std::unordered_map<std::string, TensorId> names;   // ONNX tensor name -> IR tensor
   std::unordered_map<std::string, float> quantized;  // QuantizeLinear output -> its scale
+  std::vector<TrtValue> trt;                         // per IR tensor: the parser's view
+  int trtNext = 0;                                   // index of the parser's next layer
 
   TensorId lookup(const std::string& name) const {
     auto it = names.find(name);
     return it == names.end() ? sim::kNoTensor : it->second;
+  }
+  TrtValue& trtOf(TensorId t) {
+    if (trt.size() < g.tensors.size()) trt.resize(g.tensors.size());
+    return trt[size_t(t)];
   }
 };
 
@@ -120,19 +127,55 @@ std::vector<TensorId> NodeContext::add(sim::OpKind kind, sim::Attrs attrs,
   n.name = suffix.empty() && layerCount_ == 0
                ? name_
                : name_ + (suffix.empty() ? "_" + std::to_string(layerCount_) : "_" + suffix);
-  ++layerCount_;
-  n.onnxOp = opType();
   n.inputs = std::move(inputs);
   n.attrs = std::move(attrs);
+  return addLayer(std::move(n), numOutputs, "");
+}
+
+TensorId NodeContext::addNamed(sim::OpKind kind, sim::Attrs attrs, std::vector<TensorId> inputs,
+                               const std::string& layerName, const std::string& outputName) {
+  sim::Node n;
+  n.kind = kind;
+  n.name = layerName;
+  n.inputs = std::move(inputs);
+  n.attrs = std::move(attrs);
+  return addLayer(std::move(n), 1, outputName)[0];
+}
+
+const TrtValue& NodeContext::trtOf(TensorId t) const {
+  return b_.trtOf(t);
+}
+
+void NodeContext::setHiddenDims(TensorId t, bool hidden) {
+  b_.trtOf(t).hiddenDims = hidden;
+}
+
+std::vector<TensorId> NodeContext::addLayer(sim::Node n, int numOutputs,
+                                            const std::string& outputName) {
+  ++layerCount_;
+  n.onnxOp = opType();
+  n.onnxName = name_;
   auto& g = b_.g;
   std::vector<sim::TensorDesc> outs = sim::inferNode(g, n);
   bool allConst = true;
-  for (TensorId t : n.inputs)
-    if (t != sim::kNoTensor && !g.tensor(t).isConstant()) allConst = false;
+  // The parser's view of the outputs: computed from run-time shapes, dynamic, hidden.
+  TrtValue view;
+  for (TensorId t : n.inputs) {
+    if (t == sim::kNoTensor) continue;
+    const TrtValue& v = b_.trtOf(t);
+    view.runtimeValues |= v.runtimeValues;
+    if (g.tensor(t).isConstant()) continue;
+    allConst = false;
+    view.dynamicDims |= v.dynamicDims;
+    view.hiddenDims |= v.hiddenDims;
+  }
+  if (allConst) view.dynamicDims = view.hiddenDims = false;  // a shape computation's result
   for (int k = 0; k < numOutputs; ++k) {
     if (size_t(k) >= outs.size()) error("internal: layer produced fewer outputs than requested");
-    n.outputs.push_back(
-        g.addTensor(g.uniqueName(n.name + "_out" + (k ? std::to_string(k) : "")), outs[k]));
+    std::string name =
+        !outputName.empty() && k == 0 ? outputName : n.name + "_out" + (k ? std::to_string(k) : "");
+    n.outputs.push_back(g.addTensor(g.uniqueName(name), outs[k]));
+    b_.trtOf(n.outputs.back()) = view;
   }
   if (allConst) {
     // Fold: run the layer now and keep its outputs as constants.
@@ -146,7 +189,7 @@ std::vector<TensorId> NodeContext::add(sim::OpKind kind, sim::Attrs attrs,
     for (TensorId t : n.outputs) results.emplace_back(g.desc(t).dtype, g.desc(t).shape);
     for (auto& r : results) io.out.push_back(&r);
     try {
-      sim::opDef(kind).run(n, io);
+      sim::opDef(n.kind).run(n, io);
     } catch (const sim::Error& e) {
       error(e.what());
     }
@@ -222,11 +265,13 @@ std::vector<int> topoOrder(const onnx::GraphProto& graph,
       users[it->second].push_back(i);
     }
   std::vector<int> order;
-  std::queue<int> ready;
+  // The ready node listed first goes first: a sorted file keeps its order, as TensorRT's
+  // parser reads it (the layer numbers it prints depend on that order).
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   for (int i = 0; i < n; ++i)
     if (!pending[i]) ready.push(i);
   while (!ready.empty()) {
-    int i = ready.front();
+    int i = ready.top();
     ready.pop();
     order.push_back(i);
     for (int u : users[i])
@@ -238,6 +283,26 @@ std::vector<int> topoOrder(const onnx::GraphProto& graph,
         fail("the graph has a cycle through node '", nodeNames[i], "' (", graph.node(i).op_type(),
              ")");
   return order;
+}
+
+// Advances the parser's layer count past this node and marks what the parser knows of its
+// outputs: a Constant node's value is weights; Shape of a tensor with a dynamic dimension gives
+// values known only at run time.
+void trackParserView(GraphBuilder& b, NodeContext& ctx, const onnx::NodeProto& nd,
+                     const std::vector<TensorId>& outs) {
+  std::vector<TrtValue> in;
+  std::vector<size_t> ranks;
+  for (int k = 0; k < nd.input_size(); ++k) {
+    TensorId t = nd.input(k).empty() ? sim::kNoTensor : b.lookup(nd.input(k));
+    in.push_back(t == sim::kNoTensor ? TrtValue{} : b.trtOf(t));
+    ranks.push_back(t == sim::kNoTensor ? 0 : b.g.desc(t).shape.size());
+  }
+  b.trtNext += ctx.trtLayers() >= 0 ? ctx.trtLayers() : defaultParserLayers(nd, in, ranks);
+  for (TensorId t : outs) {
+    if (t == sim::kNoTensor) continue;
+    if (nd.op_type() == "Constant") b.trtOf(t).weights = true;
+    if (nd.op_type() == "Shape" && !in.empty()) b.trtOf(t).runtimeValues = in[0].dynamicDims;
+  }
 }
 
 ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
@@ -257,6 +322,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     if (init.name().empty()) fail("an initializer has no name");
     sim::Tensor t = tensorFromProto(init, baseDir);
     b.names[init.name()] = b.g.addConstant(init.name(), std::move(t));
+    b.trtOf(b.names[init.name()]).weights = true;
     available.insert(init.name());
   }
   for (const auto& vi : graph.input()) {
@@ -314,6 +380,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
         }())
       fail("input '", vi.name(), "' shape ", sim::shapeStr(shape), " is absurdly large");
     TensorId id = b.g.addTensor(vi.name(), {dt, shape});
+    b.trtOf(id).dynamicDims = dynamic;
     b.g.inputs.push_back(id);
     b.names[vi.name()] = id;
     available.insert(vi.name());
@@ -338,9 +405,10 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     if (!fn)
       fail("node '", nodeNames[i], "': operator ", nd.op_type(), " (opset ", res.opset,
            ") is not supported");
-    NodeContext ctx(b, nd, nodeNames[i], res.opset);
+    NodeContext ctx(b, nd, nodeNames[i], res.opset, b.trtNext);
     const size_t before = b.g.tensors.size();
     std::vector<TensorId> outs = fn(ctx);
+    trackParserView(b, ctx, nd, outs);
     for (int k = 0; k < nd.output_size(); ++k) {
       const std::string& name = nd.output(k);
       if (name.empty()) continue;

@@ -21,6 +21,11 @@ struct IOFormat {
 
 enum class Sparsity : uint8_t { kDisable, kEnable, kForce };
 
+/// trtexec's --precisionConstraints: whether per-layer precisions and output types are ignored
+/// (kNone, trtexec's default, with a warning), preferred (fall back with a warning) or obeyed
+/// (the build fails where a layer cannot run in the asked precision).
+enum class PrecisionConstraints : uint8_t { kNone, kPrefer, kObey };
+
 struct BuildConfig {
   /// Platform id: orin-agx (default), orin-agx-32gb, orin-nx-16gb, orin-nx-8gb, xavier-agx,
   /// xavier-nx. Power mode name ("" = the platform's default, MAXN).
@@ -32,10 +37,18 @@ struct BuildConfig {
   bool fp16 = false, int8 = false;
   bool allowGpuFallback = false;  // --allowGPUFallback
   bool standalone = false;        // --buildDLAStandalone
-  /// Per-layer requests (--layerPrecisions, --layerDeviceTypes); a name may be a layer's or any
-  /// ONNX node's fused into one. Later entries override earlier ones.
+  /// Per-layer requests (--layerPrecisions, --layerOutputTypes, --layerDeviceTypes); a name may
+  /// be a layer's, any ONNX node's fused into one or the ONNX node a layer came from; "*" alone
+  /// stands for every layer no other entry names, and a name with one '*' matches as a
+  /// wildcard. Later entries override earlier ones; a name matching no layer is a warning.
+  /// Precisions and output types take effect only with precisionConstraints prefer or obey.
   std::vector<std::pair<std::string, Precision>> layerPrecisions;
+  std::vector<std::pair<std::string, Precision>> layerOutputTypes;
   std::vector<std::pair<std::string, Device>> layerDevices;
+  PrecisionConstraints precisionConstraints = PrecisionConstraints::kNone;
+  /// --stronglyTyped: precisions come from the network's tensor types (fp16 / int8 must not be
+  /// set); an FP32 model builds in FP32.
+  bool stronglyTyped = false;
   /// Binding formats (--inputIOFormats / --outputIOFormats): one per binding, or one for all.
   std::vector<IOFormat> inputFormats, outputFormats;
   /// Memory pools (--memPoolSize) in MiB: workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM.

@@ -11,6 +11,7 @@
 // Errors: dlasim::InputError (bad input; the CLI's exit 2) and dlasim::VerdictError (the build
 // is impossible; exit 1). See docs/api.md.
 #pragma once
+#include "dlasim/bindings.h"
 #include "dlasim/build_config.h"
 #include "dlasim/calibration.h"
 #include "dlasim/capacity.h"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dlasim/bindings.h"
 #include "dlasim/build_config.h"
 #include "dlasim/performance.h"
 #include "dlasim/tensor.h"
@@ -74,6 +75,9 @@ class Plan {
   const PlanSettings& settings() const;
   std::vector<TensorSpec> inputs() const;
   std::vector<TensorSpec> outputs() const;
+  /// The bindings, inputs then outputs, in the formats of the build (--inputIOFormats /
+  /// --outputIOFormats). An INT8 output's scale is known once the plan has run.
+  std::vector<BindingInfo> bindings() const;
   /// Warnings of the build, one line each as TensorRT logs them (without "[W] ").
   const std::vector<std::string>& warnings() const;
   /// Multiply-accumulates of all layers / of those on the DLA.

@@ -1,4 +1,6 @@
 // Importers for element-wise binary ops, their variadic forms, unary math and Where.
+#include <algorithm>
+
 #include "onnx_import/ops/common.h"
 
 namespace onnx_import {
@@ -15,10 +17,36 @@ static TensorId binary(NodeContext& ctx, EltOp op, TensorId a, TensorId b,
   return ctx.add1(OpKind::kElementWise, at, {a, b}, sfx);
 }
 
+// The name TensorRT gives a binary ElementWise, and the count of layers its parser adds: a
+// Constant layer per weights operand (named after the value) and a broadcast Shuffle per
+// lower-rank operand, which its builder fuses into the layer ("71 + (Unnamed Layer* 16)
+// [Shuffle] + Mul_8", seed log).
+static std::string trtElementWiseName(NodeContext& ctx) {
+  size_t maxRank = std::max(ctx.desc(0).shape.size(), ctx.desc(1).shape.size());
+  int next = ctx.trtBase();
+  std::string parts;
+  for (int k = 0; k < 2; ++k) {
+    const TrtValue& v = ctx.trt(k);
+    if (v.weights) {
+      parts += ctx.proto().input(k) + " + ";
+      ++next;
+    }
+    if (ctx.desc(k).shape.size() < maxRank) {
+      next += broadcastLayers(v.dynamicDims);
+      if (v.weights) parts += unnamedLayer(next - 1, "Shuffle") + " + ";
+    }
+  }
+  ctx.setTrtLayers(next - ctx.trtBase() + 1);
+  return parts + ctx.name();
+}
+
 static std::vector<TensorId> binaryNode(NodeContext& ctx, EltOp op) {
   if (ctx.opset() < 7 && ctx.attrInt("broadcast", 0) != 0 && ctx.hasAttr("axis"))
     ctx.error("legacy broadcast with an axis attribute (opset < 7) is not supported");
-  return {binary(ctx, op, ctx.input(0), ctx.input(1))};
+  sim::EltAttrs at;
+  at.op = op;
+  return {ctx.addNamed(OpKind::kElementWise, at, {ctx.input(0), ctx.input(1)},
+                       trtElementWiseName(ctx))};
 }
 
 // Mul / Add of a 4-D tensor with a per-channel or scalar constant becomes a Scale layer, as
@@ -43,7 +71,8 @@ static std::vector<TensorId> scaleOrBinary(NodeContext& ctx, EltOp op) {
         sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? v : ones), "scale");
     TensorId b = ctx.addConstant(
         sim::Tensor::fromVector(sim::DType::kFloat, {channels}, mul ? zeros : v), "shift");
-    return {ctx.add1(OpKind::kScale, sim::ScaleAttrs{}, {ctx.input(1 - k), s, b})};
+    return {ctx.addNamed(OpKind::kScale, sim::ScaleAttrs{}, {ctx.input(1 - k), s, b},
+                         trtElementWiseName(ctx))};
   }
   return binaryNode(ctx, op);
 }

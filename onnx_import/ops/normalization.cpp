@@ -43,11 +43,33 @@ std::vector<TensorId> importBatchNormalization(NodeContext& ctx) {
   return {ctx.add1(OpKind::kScale, sim::ScaleAttrs{}, {ctx.input(0), s, b})};
 }
 
+// TensorRT's parser runs its InstanceNormalization plugin on 4-D data: a 3-D input (PyTorch's
+// GroupNorm export) is unsqueezed to N x C x L x 1 and squeezed back by unnamed Shuffles, which
+// its builder fuses with the Reshapes around them (seed log: "Reshape_2 + (Unnamed Layer* 7)
+// [Shuffle]", "(Unnamed Layer* 12) [Shuffle] + Reshape_7").
 std::vector<TensorId> importInstanceNormalization(NodeContext& ctx) {
   sim::NormAttrs a;
   a.type = sim::NormType::kInstance;
   a.epsilon = ctx.attrFloat("epsilon", 1e-5f);
-  return {ctx.add1(OpKind::kNormalization, a, {ctx.input(0), ctx.input(1), ctx.input(2)})};
+  const sim::Shape x = ctx.desc(0).shape;
+  if (x.size() != 3 || ctx.constant(0))
+    return {ctx.add1(OpKind::kNormalization, a, {ctx.input(0), ctx.input(1), ctx.input(2)})};
+  const bool dyn = ctx.trt(0).dynamicDims;
+  const int unsqueeze = ctx.trtBase() + unsqueezeLayers(dyn) - 1, plugin = unsqueeze + 1;
+  const int squeeze = plugin + squeezeLayers(dyn);
+  ctx.setTrtLayers(squeeze - ctx.trtBase() + 1);
+  auto reshape = [](const sim::Shape& s) {
+    sim::ShuffleAttrs r;
+    r.doReshape = true;
+    r.reshape = s;
+    return r;
+  };
+  std::string up = unnamedLayer(unsqueeze, "Shuffle"), down = unnamedLayer(squeeze, "Shuffle");
+  TensorId x4 = ctx.addNamed(OpKind::kShuffle, reshape({x[0], x[1], x[2], 1}), {ctx.input(0)}, up,
+                             up + "_output");
+  TensorId y4 = ctx.addNamed(OpKind::kNormalization, a, {x4, ctx.input(1), ctx.input(2)},
+                             ctx.name(), unnamedLayer(plugin, "PluginV2") + "_output");
+  return {ctx.addNamed(OpKind::kShuffle, reshape(x), {y4}, down, down + "_output")};
 }
 
 std::vector<TensorId> importLayerNormalization(NodeContext& ctx) {

@@ -96,6 +96,9 @@ struct BuildArgs {
   bool allowGpuFallback, standalone;
   py::object powerMode, layerPrecisions, layerDevices, inputFormats, outputFormats, memPool,
       sparsity, minShapes, maxShapes, calib;
+  // Default to None, not a null handle: callers that leave them out stay safe.
+  py::object precisionConstraints = py::none(), layerOutputTypes = py::none();
+  bool stronglyTyped = false;
 };
 
 BuildConfig buildConfig(const BuildArgs& a) {
@@ -123,6 +126,24 @@ BuildConfig buildConfig(const BuildArgs& a) {
                        "' is not one of fp32, fp16, int8, int32, bf16");
     c.layerPrecisions.push_back({name, prec});
   }
+  for (const auto& [name, value] : namedItems(a.layerOutputTypes, "layer_output_types")) {
+    std::string v = text(value, "layer_output_types");
+    Precision prec;
+    if (!parsePrecision(v, &prec) || prec == Precision::kBF16)
+      throw InputError("layer_output_types: '" + v + "' for layer '" + name +
+                       "' is not one of fp32, fp16, int8, int32");
+    c.layerOutputTypes.push_back({name, prec});
+  }
+  if (!a.precisionConstraints.is_none()) {
+    std::string v = lower(text(a.precisionConstraints, "precision_constraints"));
+    if (v != "none" && v != "prefer" && v != "obey")
+      throw InputError("precision_constraints: '" + text(a.precisionConstraints, "") +
+                       "' is not one of none, prefer, obey");
+    c.precisionConstraints = v == "obey"     ? PrecisionConstraints::kObey
+                             : v == "prefer" ? PrecisionConstraints::kPrefer
+                                             : PrecisionConstraints::kNone;
+  }
+  c.stronglyTyped = a.stronglyTyped;
   for (const auto& [name, value] : namedItems(a.layerDevices, "layer_devices")) {
     std::string v = lower(text(value, "layer_devices"));
     if (v != "gpu" && v != "dla")
@@ -218,7 +239,9 @@ const char* kLoadEngineDoc = "Loads an engine file; InputError naming the file a
 const char* kBuildDoc =
     "Builds a plan as trtexec would: platform id; precision 'fp32', 'fp16', 'int8' or 'best';\n"
     "dla_core N (None: GPU only); allow_gpu_fallback; standalone (DLA standalone loadable);\n"
-    "power_mode; layer_precisions {name: 'fp16'}; layer_devices {name: 'GPU'|'DLA'};\n"
+    "power_mode; layer_precisions {name: 'fp16'} and layer_output_types {name: 'int8'}\n"
+    "(with precision_constraints 'prefer'|'obey', else ignored with a warning, as trtexec);\n"
+    "layer_devices {name: 'GPU'|'DLA'} ('*' = every other layer); strongly_typed;\n"
     "input_formats / output_formats ['int8:dla_hwc4', ...]; mem_pool {'dlaSRAM': MiB};\n"
     "sparsity 'disable'|'enable'|'force'; min_shapes / max_shapes {input: shape};\n"
     "calib: a cache file, a dict {tensor: scale} or a CalibrationCache.\n"
@@ -376,11 +399,13 @@ void bindModelPlan(py::module_& m) {
              py::object dlaCore, bool allowGpuFallback, bool standalone, py::object powerMode,
              py::object layerPrecisions, py::object layerDevices, py::object inputFormats,
              py::object outputFormats, py::object memPool, py::object sparsity,
-             py::object minShapes, py::object maxShapes, py::object calib) {
+             py::object minShapes, py::object maxShapes, py::object calib,
+             py::object precisionConstraints, py::object layerOutputTypes, bool stronglyTyped) {
             BuildConfig c =
                 buildConfig({platform, precision, dlaCore, allowGpuFallback, standalone, powerMode,
                              layerPrecisions, layerDevices, inputFormats, outputFormats, memPool,
-                             sparsity, minShapes, maxShapes, calib});
+                             sparsity, minShapes, maxShapes, calib, precisionConstraints,
+                             layerOutputTypes, stronglyTyped});
             return unlocked([&] { return x.build(c); });
           },
           py::kw_only(), "platform"_a = "orin-agx", "precision"_a = "fp32",
@@ -389,7 +414,8 @@ void bindModelPlan(py::module_& m) {
           "layer_devices"_a = py::none(), "input_formats"_a = py::none(),
           "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
           "min_shapes"_a = py::none(), "max_shapes"_a = py::none(), "calib"_a = py::none(),
-          kBuildDoc)
+          "precision_constraints"_a = py::none(), "layer_output_types"_a = py::none(),
+          "strongly_typed"_a = false, kBuildDoc)
       .def(
           "run",
           [](const Model& x, py::handle inputs) {

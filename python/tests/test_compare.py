@@ -110,6 +110,7 @@ def test_compare_per_layer_points_at_the_ruined_layer(model_bn, x):
     cache = model_bn.calibrate({"input": x})
     cache.scales[victim.inputs[0]] /= 100
     ruined = model_bn.build(precision="best", dla_core=0, allow_gpu_fallback=True, calib=cache,
+                            precision_constraints="obey",
                             layer_precisions={l.name: "fp16" for l in plan16.layers
                                               if l.name != victim.name and l.device == "DLA"})
     report = dlasim.compare_per_layer(ruined, {"input": x})

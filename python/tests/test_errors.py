@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import dlasim
-from conftest import SHAPE, cli_error_line
+from conftest import SHAPE, cli_error_line, run_cli
 
 
 def test_error_classes():
@@ -66,8 +66,6 @@ def test_shapes_must_be_integers(model_gn_path):
     (["--platform=orin-pico"], dict(platform="orin-pico")),
     (["--useDLACore=5", "--int8"], dict(dla_core=5, precision="int8")),
     (["--platform=xavier-nx", "--powerMode=999W"], dict(platform="xavier-nx", power_mode="999W")),
-    (["--layerPrecisions=NoSuchLayer:fp16"], dict(layer_precisions={"NoSuchLayer": "fp16"})),
-    (["--layerDeviceTypes=NoSuchLayer:GPU"], dict(layer_devices={"NoSuchLayer": "GPU"})),
     (["--memPoolSize=dlaSRAM:0.001"], dict(mem_pool={"dlaSRAM": 0.001})),
     (["--useDLACore=0", "--int8", "--inputIOFormats=int8:chw,int8:chw"],
      dict(dla_core=0, precision="int8", input_formats=["int8:chw", "int8:chw"])),
@@ -79,6 +77,19 @@ def test_bad_build_values_match_cli(model_gn, model_gn_path, flags, kwargs):
     with pytest.raises(dlasim.InputError) as e:
         model_gn.build(**kwargs)
     assert str(e.value) == expected
+
+
+def test_unknown_layer_names_warn_like_the_cli(model_gn, model_gn_path):
+    """As trtexec, a per-layer entry naming no layer is skipped with a warning, not an error."""
+    out = run_cli(f"--onnx={model_gn_path}", "--shapes=input:32x3x32x32", "--skipInference",
+                  "--precisionConstraints=obey", "--layerPrecisions=NoSuchLayer:fp16",
+                  "--layerDeviceTypes=NoSuchLayer:GPU").stdout
+    plan = model_gn.build(precision_constraints="obey", layer_precisions={"NoSuchLayer": "fp16"},
+                          layer_devices={"NoSuchLayer": "GPU"})
+    for w in plan.warnings:
+        assert "[W] [TRT] " + w in out
+    assert any("--layerPrecisions: no layer named 'NoSuchLayer'" in w for w in plan.warnings)
+    assert any("--layerDeviceTypes: no layer named 'NoSuchLayer'" in w for w in plan.warnings)
 
 
 def test_bad_calibration_cache_matches_cli(model_gn, model_gn_path, tmp_path):
@@ -99,6 +110,10 @@ def test_bad_calibration_cache_matches_cli(model_gn, model_gn_path, tmp_path):
     (dict(sparsity="maybe"), "sparsity: 'maybe' is not one of disable, enable, force"),
     (dict(layer_precisions={"Conv_0": "fp12"}),
      "layer_precisions: 'fp12' for layer 'Conv_0' is not one of fp32, fp16, int8, int32, bf16"),
+    (dict(precision_constraints="always"),
+     "precision_constraints: 'always' is not one of none, prefer, obey"),
+    (dict(layer_output_types={"Conv_0": "bf16"}),
+     "layer_output_types: 'bf16' for layer 'Conv_0' is not one of fp32, fp16, int8, int32"),
     (dict(layer_devices={"Conv_0": "TPU"}),
      "layer_devices: 'TPU' for layer 'Conv_0' is not one of GPU, DLA"),
     (dict(mem_pool={"dlaSROM": 1}), "mem_pool: unknown pool 'dlaSROM'"),

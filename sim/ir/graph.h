@@ -50,8 +50,10 @@ struct TensorInfo {
 
 struct Node {
   OpKind kind;
-  std::string name;    // layer name: the ONNX node name, suffixed when one node becomes several
-  std::string onnxOp;  // the ONNX op type it came from (for reports)
+  std::string name;      // layer name as TensorRT prints it (ONNX node name, "(Unnamed Layer* 7)
+                         // [Shuffle]" for layers its parser adds, "A + B" once fused)
+  std::string onnxOp;    // the ONNX op type it came from (for reports)
+  std::string onnxName;  // the ONNX node it came from (one node may give several layers)
   std::vector<TensorId> inputs;  // kNoTensor marks an absent optional input
   std::vector<TensorId> outputs;
   Attrs attrs;

@@ -1,4 +1,6 @@
-// MatrixMultiply: numpy matmul semantics (1-D operands promoted, batch dims broadcast).
+// MatrixMultiply: numpy matmul semantics (1-D operands promoted, batch dims broadcast), plus
+// an optional bias (input 2) over the last dimension or the whole output, added as TensorRT's
+// builder fuses a Gemm's bias ElementWise into the multiplication.
 #include "kernels/matmul.h"
 
 #include "sim/ops/op_def.h"
@@ -37,6 +39,12 @@ std::vector<TensorDesc> inferMatrixMultiply(const Node& n,
   Shape out = batch;
   if (a.shape.size() > 1) out.push_back(m);
   if (b.shape.size() > 1) out.push_back(nn);
+  if (in.size() > 2 && in[2]) {
+    int64_t v = volume(in[2]->shape);
+    if (v != nn && v != volume(out))
+      fail("bias ", shapeStr(in[2]->shape), " matches neither the ", nn, " columns nor output ",
+           shapeStr(out));
+  }
   return {{DType::kFloat, out}};
 }
 
@@ -51,6 +59,7 @@ LayerWork workMatrixMultiply(const WorkArgs& a) {
   r.inputBytes = a.activationInputBytes();
   r.outputBytes = a.outputBytes();
   r.weightBytes = a.constantBytes(1);
+  if (a.in.size() > 2 && a.in[2]) r.eltOps = a.outVolume();
   r.unit = EngineUnit::kConvolution;
   return r;
 }
@@ -67,8 +76,13 @@ void runMatrixMultiply(const Node& n, const OpIO& io) {
   Shape pc = batch;
   pc.push_back(at.transA ? pa[ra - 1] : pa[ra - 2]);
   pc.push_back(at.transB ? pb[rb - 2] : pb[rb - 1]);
-  kern::matmulF32(pa, a.data<float>(), at.transA, pb, b.data<float>(), at.transB, pc,
-                  io.out[0]->data<float>());
+  float* y = io.out[0]->data<float>();
+  kern::matmulF32(pa, a.data<float>(), at.transA, pb, b.data<float>(), at.transB, pc, y);
+  if (io.in.size() > 2 && io.in[2]) {
+    const float* bias = io.in[2]->data<float>();
+    int64_t nb = io.in[2]->size(), total = io.out[0]->size();
+    for (int64_t i = 0; i < total; ++i) y[i] += bias[nb == total ? i : i % nb];
+  }
 }
 
 }  // namespace sim

@@ -3,6 +3,10 @@
 
 namespace sim::passes {
 
+/// Merges consecutive reshapes and removes reshapes that change nothing, as TensorRT's builder
+/// does before placement (run first: patterns and fusions see TensorRT's layers).
+void fuseShuffles(sim::Graph& g);
+
 /// Tags layers that belong to patterns TensorRT's parser handles as a unit (Node::pattern).
 void markPatterns(sim::Graph& g);
 

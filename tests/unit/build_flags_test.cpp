@@ -71,13 +71,25 @@ TEST_F(BuildFlags, ConvolutionsAbsorbScaleAndReluAsTensorRTDoes) {
   EXPECT_NE(li.find("\"Name\": \"{ForeignNode[conv0...relu0]}\""), std::string::npos) << li;
 }
 
+// trtexec's semantics: per-layer precisions count only with --precisionConstraints; an obeyed
+// FP32 request takes the layer off the DLA; a name matching no layer is skipped with a warning.
 TEST_F(BuildFlags, LayerPrecisionFp32SendsTheLayerToTheGpu) {
-  Result r = build({"--layerPrecisions=conv1:fp32"});
+  Result r = build({"--layerPrecisions=conv1:fp32", "--precisionConstraints=obey"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("[GpuLayer] CONVOLUTION: conv1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("general.precision"), std::string::npos) << r.out;
-  EXPECT_EQ(build({"--layerPrecisions=conv9:fp16"}).code, 2);
-  EXPECT_EQ(build({"--layerDeviceTypes=nothere:GPU"}).code, 2);
+  Result ignored = build({"--layerPrecisions=conv1:fp32"});
+  ASSERT_EQ(ignored.code, 0) << ignored.err;
+  EXPECT_NE(ignored.out.find("[DlaLayer] {ForeignNode[conv0...relu1]}"), std::string::npos)
+      << ignored.out;
+  EXPECT_NE(ignored.out.find("--layerPrecisions is ignored: set --precisionConstraints"),
+            std::string::npos)
+      << ignored.out;
+  Result unknown = build({"--layerPrecisions=conv9:fp16", "--precisionConstraints=prefer",
+                          "--layerDeviceTypes=nothere:GPU"});
+  EXPECT_EQ(unknown.code, 0) << unknown.err;
+  EXPECT_NE(unknown.out.find("--layerPrecisions: no layer named 'conv9'"), std::string::npos);
+  EXPECT_NE(unknown.out.find("--layerDeviceTypes: no layer named 'nothere'"), std::string::npos);
 }
 
 TEST_F(BuildFlags, Fp32OnlyBuildPutsEverythingOnTheGpu) {

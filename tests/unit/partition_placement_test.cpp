@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/run.h"
 #include "hwmodels/dla_rules.h"
 #include "hwmodels/platform.h"
-#include "cli/run.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
 #include "sim/runtime/executor.h"
@@ -265,14 +265,24 @@ TEST(PlacementEndToEnd, ModelGNSeedPlacement) {
                                 "{ForeignNode[Relu_21...Conv_22]}",
                                 "{ForeignNode[Relu_32...Conv_33]}", "{ForeignNode[Relu_43]}"}))
       << r.out;
+  // The seed log's GPU lines, in its order and with the names TensorRT 8.4's parser gives the
+  // layers it adds ("(Unnamed Layer* N)": N counts every layer of its network).
   std::vector<std::string> gpu = tagged(r.out, "[GpuLayer] ");
-  size_t pos = 0;
-  for (const std::string want : {"SHUFFLE: Reshape_2", "PLUGIN_V2: InstanceNormalization_5",
-                                 "SCALE: Mul_8", "SCALE: Add_9"}) {
-    auto it = std::find(gpu.begin() + std::min(pos, gpu.size()), gpu.end(), want);
-    EXPECT_NE(it, gpu.end()) << "missing (in order) [GpuLayer] " << want << "\n" << r.out;
-    if (it != gpu.end()) pos = size_t(it - gpu.begin()) + 1;
-  }
+  ASSERT_GE(gpu.size(), 6u) << r.out;
+  EXPECT_EQ(std::vector<std::string>(gpu.begin(), gpu.begin() + 6),
+            (std::vector<std::string>{"SHUFFLE: Reshape_2 + (Unnamed Layer* 7) [Shuffle]",
+                                      "PLUGIN_V2: InstanceNormalization_5",
+                                      "SHUFFLE: (Unnamed Layer* 12) [Shuffle] + Reshape_7",
+                                      "SCALE: 71 + (Unnamed Layer* 16) [Shuffle] + Mul_8",
+                                      "SCALE: 72 + (Unnamed Layer* 19) [Shuffle] + Add_9",
+                                      "SHUFFLE: Reshape_13 + (Unnamed Layer* 29) [Shuffle]"}))
+      << r.out;
+  // The classifier: x.view(x.shape[0], -1) on the dynamic batch hides K from the parser, so
+  // Gemm_52 stays a MatrixMultiply on the GPU (the seed has exactly 5 loadables).
+  EXPECT_EQ(gpu.back(),
+            "MATRIX_MULTIPLY: Gemm_52 + linear.bias + (Unnamed Layer* 99) [Shuffle] + (Unnamed "
+            "Layer* 100) [ElementWise]")
+      << r.out;
 }
 
 TEST(PlacementEndToEnd, ModelBNOneLoadable) {

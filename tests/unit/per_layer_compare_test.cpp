@@ -86,6 +86,10 @@ TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
   // With the good cache: the INT8 build follows FP32 closely and no layer jumps.
   std::vector<std::string> good = commonFlags(dir, c.good);
   good.push_back("--atol=100");  // a report, not a gate, here
+  // The classifier's fully connected layer runs on the DLA in INT8 too (as TensorRT 8.4 places
+  // it) and adds ~6% relative error to the logits even with good scales: a looser threshold
+  // here, the default one for the ruined cache below.
+  good.push_back("--jump-threshold=0.1");
   Result ok = runCli(good);
   ASSERT_EQ(ok.code, 0) << ok.err << ok.out;
   EXPECT_NE(ok.out.find("Class scores (16 rows): top-1 agreement"), std::string::npos) << ok.out;
@@ -125,6 +129,7 @@ TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
   cfg.allowGpuFallback = true;
   cfg.calibration = dlasim::CalibrationCache::read(c.ruined);
   cfg.layerPrecisions = {{"/block/conv1/Conv", dlasim::Precision::kINT8}};
+  cfg.precisionConstraints = dlasim::PrecisionConstraints::kObey;  // as trtexec's flag needs
   dlasim::Plan plan = model.build(cfg);
   ASSERT_EQ(plan.dlaLayers(dlasim::Precision::kINT8), 1);
   dlasim::TensorMap in;

@@ -74,10 +74,11 @@ TEST(Work, PoolingActivationAndViews) {
   EXPECT_EQ(sig.work.unit, dlasim::EngineUnit::kSDP);
   EXPECT_EQ(sig.precision, dlasim::Precision::kFP16);  // INT8 Sigmoid runs in FP16 on the DLA
   EXPECT_EQ(sig.work.inputBytes, 8 * 8 * 8 * 2);
-  // The reshape runs on the GPU in FP32 and moves no data (a view).
+  // The reshape runs on the GPU and moves no data (a view). In an INT8 build TensorRT picks
+  // its INT8 kernel (builder/gpu_precision.h); the emulated numerics stay FP32.
   const auto& flat = layer(plan, "flat");
   EXPECT_EQ(flat.device, dlasim::Device::kGPU);
-  EXPECT_EQ(flat.precision, dlasim::Precision::kFP32);
+  EXPECT_EQ(flat.precision, dlasim::Precision::kINT8);
   EXPECT_EQ(flat.work.unit, dlasim::EngineUnit::kNone);
   EXPECT_EQ(plan.totalMacs(), 8 * 16 * 16 * 27);
   EXPECT_EQ(plan.dlaMacs(), plan.totalMacs());
