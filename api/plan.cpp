@@ -13,6 +13,20 @@ namespace dlasim {
 
 using sim::fail;
 
+namespace {
+
+// The platform's DLA arithmetic (hwmodels data) as the runtime's policies.
+sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n) {
+  sim::DlaNumerics r;
+  r.int8 = n.int8Requant == hw::DlaNumerics::Int8Requant::kXavierFixedPoint
+               ? kern::int8::Policy::kXavierFixedPoint
+               : kern::int8::Policy::kOrinFp19;
+  r.fp19Constants = n.fp16Constants == hw::DlaNumerics::Fp16Constants::kFp19;
+  return r;
+}
+
+}  // namespace
+
 void Plan::Impl::describe() {
   const sim::Graph& g = graph;
   const builder::BuildResult& b = build;
@@ -151,6 +165,7 @@ TensorMap Plan::run(const TensorMap& inputs) const {
   p.prepareScales(inputs);
   if (!p.exec) {
     p.exec = std::make_unique<sim::Executor>(p.graph);
+    if (p.build.platform) p.exec->setNumerics(runtimeNumerics(p.build.platform->numerics));
     p.exec->prepare();
   }
   if (p.releaseWeights && !p.weightsReleased) {

@@ -153,6 +153,17 @@ void rulePooling(Ctx& c) {
     c.fail("pool.avg_inclusive", "count_include_pad=0", "count_include_pad=1",
            "average pooling with padding must count the padding (count_include_pad=1) on this DLA",
            "set count_include_pad=1 or remove the padding");
+  // The PDP has no output converter, so INT8 pooling keeps its input's scale; TensorRT requires
+  // equal input and output dynamic ranges for DLA pooling in INT8 (seed §3.2.3) and builds the
+  // layer for the GPU otherwise. Checkable once a calibration cache gives the scales.
+  if (c.v.precision == Precision::kINT8 && c.cfg.calibrated) {
+    float in = c.g.tensor(c.n.inputs[0]).quant.scale, out = c.g.tensor(c.n.outputs[0]).quant.scale;
+    if (in != out)
+      c.fail("pool.int8_scales", sim::cat("input scale ", in, ", output scale ", out),
+             "equal scales",
+             sim::cat("INT8 pooling needs equal input and output scales, got ", in, " and ", out),
+             "give the pooling output the input's scale in the calibration cache");
+  }
 }
 
 void cataloguePooling(std::vector<RuleInfo>& v) {
@@ -166,6 +177,9 @@ void cataloguePooling(std::vector<RuleInfo>& v) {
                {"pool.avg_inclusive", "Pooling",
                 "padded average pooling must include the padding: {avgPoolNeedsInclusivePadding}",
                 "design §3 (NvInfer.h, Xavier)"},
+               {"pool.int8_scales", "Pooling",
+                "INT8: equal input and output scales (checked with a calibration cache)",
+                "seed §3.2.3"},
            });
 }
 

@@ -77,12 +77,33 @@ void ruleConcatenation(Ctx& c) {
            sim::cat("concatenation along axis ", axis, " of a rank-", rank,
                     " tensor; DLA concatenates only along the channel axis"),
            "transpose so the concatenated axis becomes C, or concatenate on the GPU");
+  // The BDMA copies codes without rescaling: in INT8 every input and the output need the same
+  // dynamic range (seed §3.2.9); TensorRT builds the layer for the GPU otherwise.
+  if (c.v.precision == Precision::kINT8 && c.cfg.calibrated) {
+    float out = c.g.tensor(c.n.outputs[0]).quant.scale;
+    for (sim::TensorId t : c.n.inputs) {
+      float in = c.g.tensor(t).quant.scale;
+      if (in != out) {
+        c.fail("concat.int8_scales",
+               sim::cat("input '", c.g.tensor(t).name, "' scale ", in, ", output scale ", out),
+               "equal scales",
+               sim::cat("INT8 concatenation needs equal input and output scales; input '",
+                        c.g.tensor(t).name, "' has ", in, ", the output ", out),
+               "give every concatenated input the output's scale in the calibration cache");
+        break;
+      }
+    }
+  }
 }
 
 void catalogueConcatenation(std::vector<RuleInfo>& v) {
   v.insert(v.end(), {
                         {"concat.axis", "Concatenation", "channel axis only", "seed §3.2.9"},
                         {"concat.inputs", "Concatenation", "at least two inputs", "seed §3.2.9"},
+                        {"concat.int8_scales", "Concatenation",
+                         "INT8: every input and the output have the same scale (checked with a "
+                         "calibration cache)",
+                         "seed §3.2.9"},
                     });
 }
 

@@ -89,6 +89,21 @@ const std::vector<std::pair<std::string, std::string>> kXavierSources = {
      "(design §3), NX 10W 510 MHz (L4T power-mode table, not in shared/; to verify)"},
     {"limits", "seed §3 and design §3"}};
 
+// Xavier's DLA is NVDLA v1 (nv_full): INT8 requantisation in its fixed-point SDP, FP16
+// operands as FP16. Orin's point-wise pipe computes in FP19 and stores non-convolution weights
+// as FP19 values.
+DlaNumerics xavierNumerics() {
+  return {DlaNumerics::Int8Requant::kXavierFixedPoint, DlaNumerics::Fp16Constants::kFp16,
+          "NVDLA v1 SDP (nvdla-open-source.md §1.4, design §4): 16-bit multipliers with one shared "
+          "truncate shift, 16-bit ALU operands, FP16 operands in FP16 mode"};
+}
+
+DlaNumerics orinNumerics() {
+  return {DlaNumerics::Int8Requant::kOrinFp19, DlaNumerics::Fp16Constants::kFp19,
+          "design §3-4: Orin's point-wise (SDP) pipe has FP19 internal precision (assumption: "
+          "requantisation runs there); seed §3.3: non-convolution weights stored as FP19"};
+}
+
 std::vector<Platform> build() {
   std::vector<Platform> v;
   v.push_back({"orin-agx",
@@ -104,7 +119,8 @@ std::vector<Platform> build() {
                 {"30W", 1369.6, 0, 624.75},
                 {"15W", 614.4, 2133, 420.75}},
                orinLimits(),
-               kOrinSources});
+               kOrinSources,
+               orinNumerics()});
   v.push_back({"orin-agx-32gb",
                "Jetson AGX Orin 32GB",
                2,
@@ -115,7 +131,8 @@ std::vector<Platform> build() {
                512,
                {{"40W", 1228.8, 0, 828.75}, {"30W", 1369.6, 0, 624.75}, {"15W", 614.4, 2133, 420.75}},
                orinLimits(),
-               kOrinSources});
+               kOrinSources,
+               orinNumerics()});
   v.push_back({"orin-nx-16gb",
                "Jetson Orin NX 16GB",
                2,
@@ -126,7 +143,8 @@ std::vector<Platform> build() {
                512,
                {{"25W", 614.4, 0, 918}, {"15W", 614.4, 0, 612}, {"10W", 153.6, 2133, 408}},
                orinLimits(),
-               kOrinSources});
+               kOrinSources,
+               orinNumerics()});
   v.push_back(
       {"orin-nx-8gb",
        "Jetson Orin NX 8GB",
@@ -140,7 +158,8 @@ std::vector<Platform> build() {
        orinLimits(),
        {{"dlaCores", "issue #3: Orin NX 8GB has one DLA core"},
         {"powerModes",
-         "assumption: the DLA clocks of Orin NX 16GB (design §3); no NX 8GB file in shared/"}}});
+         "assumption: the DLA clocks of Orin NX 16GB (design §3); no NX 8GB file in shared/"}},
+       orinNumerics()});
   v.push_back({"xavier-agx",
                "Jetson AGX Xavier",
                2,
@@ -151,7 +170,8 @@ std::vector<Platform> build() {
                1024,
                {{"MAXN", 1395.2, 0, 1377}},
                xavierLimits(),
-               kXavierSources});
+               kXavierSources,
+               xavierNumerics()});
   v.push_back({"xavier-nx",
                "Jetson Xavier NX",
                2,
@@ -162,7 +182,8 @@ std::vector<Platform> build() {
                1024,
                {{"15W", 1100.8, 1600, 1100}, {"10W", 896.0, 1600, 510}},
                xavierLimits(),
-               kXavierSources});
+               kXavierSources,
+               xavierNumerics()});
   return v;
 }
 

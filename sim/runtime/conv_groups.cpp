@@ -63,7 +63,8 @@ bool fusableActivation(const Node& n, kern::ConvPostOps* post) {
 
 }  // namespace
 
-FusionPlan planFusion(const Graph& g, bool fuse, bool byPrecision) {
+FusionPlan planFusion(const Graph& g, bool fuse, bool byPrecision,
+                      const std::vector<bool>* exclude) {
   auto same = [&](NodeId a, NodeId b) {
     return !byPrecision || g.nodes[a].precision == g.nodes[b].precision;
   };
@@ -81,8 +82,10 @@ FusionPlan planFusion(const Graph& g, bool fuse, bool byPrecision) {
   auto soleReader = [&](TensorId t) -> NodeId {
     return readers[t].size() == 1 && !isOutput(t) ? readers[t][0] : -1;
   };
+  auto excluded = [&](NodeId i) { return exclude && size_t(i) < exclude->size() && (*exclude)[i]; };
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
+    if (excluded(NodeId(i))) continue;
     if (onednnPool(g, n)) {
       ConvGroup grp;
       grp.pool = grp.last = NodeId(i);
@@ -105,7 +108,7 @@ FusionPlan planFusion(const Graph& g, bool fuse, bool byPrecision) {
     }
     // An Add both of whose operands are convolutions (a projection shortcut) joins only the
     // first; the second convolution then runs on its own.
-    if (next >= 0 && f.groupOf[next] < 0 && same(NodeId(i), next) &&
+    if (next >= 0 && f.groupOf[next] < 0 && same(NodeId(i), next) && !excluded(next) &&
         g.nodes[next].kind == OpKind::kElementWise &&
         g.nodes[next].get<EltAttrs>().op == EltOp::kSum) {
       const Node& add = g.nodes[next];
@@ -119,7 +122,7 @@ FusionPlan planFusion(const Graph& g, bool fuse, bool byPrecision) {
         next = soleReader(out);
       }
     }
-    if (next >= 0 && f.groupOf[next] < 0 && same(NodeId(i), next) &&
+    if (next >= 0 && f.groupOf[next] < 0 && same(NodeId(i), next) && !excluded(next) &&
         fusableActivation(g.nodes[next], &grp.post))
       grp.act = grp.last = next;
     for (NodeId m : {grp.conv, grp.add, grp.act})

@@ -29,8 +29,10 @@ struct FusionPlan {
 };
 
 /// With `byPrecision`, layers of different precisions (Node::precision) never fuse. `fuse` =
-/// false gives a plan in which every layer runs on its own.
-FusionPlan planFusion(const Graph& g, bool fuse = true, bool byPrecision = true);
+/// false gives a plan in which every layer runs on its own. Nodes marked in `exclude` (run by
+/// another path, e.g. the INT8 pipeline) join no group.
+FusionPlan planFusion(const Graph& g, bool fuse = true, bool byPrecision = true,
+                      const std::vector<bool>* exclude = nullptr);
 
 /// Convolution parameters of a Convolution node.
 kern::ConvParams convParams(const Graph& g, const Node& n);

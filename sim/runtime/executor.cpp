@@ -1,16 +1,33 @@
 #include "sim/runtime/executor.h"
 
+#include "kernels/fp16_array.h"
 #include "kernels/numeric/fp16.h"
-#include "kernels/numeric/int8.h"
+#include "kernels/numeric/fp19.h"
 #include "sim/ops/op_def.h"
+#include "sim/runtime/int8_path.h"
 
 namespace sim {
+
+namespace {
+
+// The layers the INT8 pipeline runs: those placed in INT8, unless everything runs in FP32.
+std::vector<bool> int8Layers(const Graph& g, bool reference) {
+  std::vector<bool> v(g.nodes.size(), false);
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    v[i] = !reference && g.nodes[i].precision == Precision::kINT8;
+  return v;
+}
+
+}  // namespace
 
 Executor::Executor(const Graph& g, bool reference, bool fuse)
     : g_(g),
       lastUse_(g.tensors.size(), -1),
       state_(g.nodes.size()),
-      fusion_(planFusion(g, fuse, !reference)),
+      fusion_([&] {
+        std::vector<bool> int8 = int8Layers(g, reference);
+        return planFusion(g, fuse, !reference, &int8);
+      }()),
       groupPlans_(fusion_.groups.size()),
       poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),
@@ -24,28 +41,27 @@ Executor::Executor(const Graph& g, bool reference, bool fuse)
       if (t != kNoTensor) lastUse_[t] = std::max(lastUse_[t], at);
   }
   for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
+  setNumerics(numerics_);
 }
 
-namespace {
+Executor::~Executor() = default;
 
-// Fake-quantises w with one scale per index along q.axis (weights from an ONNX
-// DequantizeLinear); the importer checked that the scales match that dimension.
-void quantizeAlongAxis(Tensor& w, const Quantization& q) {
-  const Shape& s = w.shape();
-  int64_t outer = volume(s, 0, size_t(q.axis)), c = s[size_t(q.axis)],
-          inner = volume(s, size_t(q.axis) + 1, s.size());
-  float* p = w.data<float>();
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t k = 0; k < c; ++k)
-      kern::numeric::fakeQuantizeInt8(p + (o * c + k) * inner, inner, q.channelScales[size_t(k)]);
+std::vector<bool> Executor::int8Nodes() const {
+  return int8Layers(g_, reference_);
 }
 
-}  // namespace
+void Executor::setNumerics(const DlaNumerics& numerics) {
+  numerics_ = numerics;
+  constants_.clear();
+  std::vector<bool> int8 = int8Nodes();
+  int8_ = std::find(int8.begin(), int8.end(), true) == int8.end()
+              ? nullptr
+              : std::make_unique<Int8Path>(g_, numerics.int8, std::move(int8));
+}
 
+// INT8 layers never come here: the INT8 pipeline runs them.
 void Executor::reduce(Tensor& t, TensorId id, Precision mode) const {
-  if (mode == Precision::kFP16) kern::numeric::roundToFp16(t.data<float>(), t.size());
-  if (mode == Precision::kINT8)
-    kern::numeric::fakeQuantizeInt8(t.data<float>(), t.size(), g_.tensor(id).quant.scale);
+  if (mode == Precision::kFP16) kern::roundToFp16Array(t.data<float>(), t.size());
 }
 
 const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
@@ -53,35 +69,51 @@ const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
   auto it = reducedWeights_.find(key);
   if (it != reducedWeights_.end()) return it->second;
   Tensor r = g_.tensor(t).value.clone();
-  const Quantization& q = g_.tensor(t).quant;
-  if (mode == Precision::kFP16) kern::numeric::roundToFp16(r.data<float>(), r.size());
-  if (mode == Precision::kINT8 && !q.channelScales.empty())
-    quantizeAlongAxis(r, q);  // the model's own scales (Q/DQ)
-  else if (mode == Precision::kINT8 && q.has())
-    kern::numeric::fakeQuantizeInt8(r.data<float>(), r.size(), q.scale);
-  else if (mode == Precision::kINT8)  // per output channel (dim 0), symmetric
-    kern::numeric::fakeQuantizeInt8PerChannel(r.data<float>(), r.shape()[0],
-                                              r.size() / std::max<int64_t>(r.shape()[0], 1));
+  if (mode == Precision::kFP16) kern::roundToFp16Array(r.data<float>(), r.size());
   return reducedWeights_[key] = std::move(r);
 }
 
-// The weights a layer reads: reduced for convolutions in FP16 / INT8, as stored otherwise.
+// The weights a layer reads: rounded for convolutions in FP16, as the DLA stores them for other
+// FP16 layers, as stored otherwise. (INT8 layers quantise theirs in the INT8 pipeline.)
 const Tensor& Executor::weightsFor(NodeId n, TensorId t) {
   Precision m = modeOf(n);
   bool conv =
       g_.nodes[n].kind == OpKind::kConvolution || g_.nodes[n].kind == OpKind::kDeconvolution;
-  return conv && m != Precision::kFP32 ? reducedWeights(t, m) : g_.tensor(t).value;
+  if (conv) return m == Precision::kFP16 ? reducedWeights(t, m) : g_.tensor(t).value;
+  return constantFor(n, t);
+}
+
+// A constant operand of a non-convolution layer: FP16 layers read it as the DLA stores it,
+// FP19 on Orin (seed §3.3: non-convolution weights are FP19 values) or FP16 on Xavier (NVDLA
+// v1's FP16 SDP takes FP16 operands). Convolution biases stay FP32 (docs/numerics.md).
+const Tensor& Executor::constantFor(NodeId reader, TensorId t) {
+  const Tensor& v = g_.tensor(t).value;
+  if (modeOf(reader) != Precision::kFP16 || v.dtype() != DType::kFloat) return v;
+  auto it = constants_.find(t);
+  if (it != constants_.end()) return it->second;
+  Tensor r = v.clone();
+  float* p = r.data<float>();
+  for (int64_t i = 0; i < r.size(); ++i)
+    p[i] = numerics_.fp19Constants ? kern::numeric::roundToFp19(p[i])
+                                   : kern::numeric::roundToFp16(p[i]);
+  return constants_[t] = std::move(r);
 }
 
 const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                                std::vector<Tensor>& rounded) {
   Precision m = modeOf(reader);
-  if (m == Precision::kFP32 || g_.tensor(t).isConstant() || live[t].dtype() != DType::kFloat)
-    return live[t];
+  if (g_.tensor(t).isConstant()) {
+    bool conv = g_.nodes[reader].kind == OpKind::kConvolution ||
+                g_.nodes[reader].kind == OpKind::kDeconvolution;
+    return conv ? live[t] : constantFor(reader, t);
+  }
+  const Tensor* v = &live[t];
+  if (int8_ && int8_->isInt8(t, *v)) v = &int8_->floatView(t, *v);  // the reformat out of INT8
+  if (m == Precision::kFP32 || v->dtype() != DType::kFloat) return *v;
   int p = g_.tensor(t).producer;
-  if (p >= 0 && modeOf(p) == m) return live[t];  // already in this precision
-  if (rounded[t].empty()) {                      // the reformat at a DLA boundary
-    rounded[t] = live[t].clone();
+  if (p >= 0 && modeOf(p) == m) return *v;  // already in this precision
+  if (rounded[t].empty()) {                 // the reformat at a DLA boundary
+    rounded[t] = v->clone();
     reduce(rounded[t], t, m);
   }
   return rounded[t];
@@ -112,11 +144,29 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
   peakLive_ = liveBytes;
   for (size_t t = 0; t < g_.tensors.size(); ++t)
     if (g_.tensors[t].isConstant()) live[t] = g_.tensors[t].value;  // may be empty once freed
+  if (int8_) int8_->beginRun();
 
   for (size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
     int group = fusion_.groupOf[i];
-    if (group >= 0) {
+    if (int8_ && int8_->handles(NodeId(i))) {
+      try {
+        liveBytes += int8_->run(NodeId(i), live);
+      } catch (const Error& e) {
+        fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
+      }
+      if (afterLayer) {  // observers see the layer's values, dequantised
+        std::vector<Tensor> views;
+        std::vector<Tensor*> outs;
+        for (TensorId t : n.outputs)  // empty: fused into the next layer (int8_path.h)
+          views.push_back(t == kNoTensor                ? Tensor()
+                          : int8_->isInt8(t, live[t]) ? int8_->floatView(t, live[t])
+                                                      : live[t]);
+        for (size_t k = 0; k < views.size(); ++k)
+          outs.push_back(views[k].empty() ? nullptr : &views[k]);
+        afterLayer(NodeId(i), outs);
+      }
+    } else if (group >= 0) {
       if (fusion_.groups[group].last != NodeId(i)) continue;  // runs with its group's last layer
       try {
         runGroup(group, live, rounded, liveBytes);
@@ -166,6 +216,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
       liveBytes -= live[t].bytes();
       live[t] = Tensor();
       rounded[t] = Tensor();
+      if (int8_) int8_->release(t);
     };
     std::vector<NodeId> members = {NodeId(i)};
     if (group >= 0)
@@ -180,12 +231,14 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
     }
   }
   std::vector<Tensor> outs;
-  for (TensorId t : g_.outputs) outs.push_back(live[t]);
+  for (TensorId t : g_.outputs)
+    outs.push_back(int8_ && int8_->isInt8(t, live[t]) ? int8_->floatView(t, live[t]) : live[t]);
   return outs;
 }
 
 void Executor::prepare() {
   for (size_t k = 0; k < fusion_.groups.size(); ++k) preparePlan(int(k));
+  if (int8_) int8_->prepare();
 }
 
 // Plans are built in group order, so an input's layout is known when its reader is prepared.
@@ -224,6 +277,8 @@ std::vector<TensorId> Executor::constantsHeldByPlans() const {
     for (size_t j = 1; j < conv.inputs.size(); ++j)
       if (conv.inputs[j] != kNoTensor) ++byPlans[conv.inputs[j]];
   }
+  if (int8_)
+    for (TensorId t : int8_->constantsHeld()) ++byPlans[t];
   std::vector<TensorId> out;
   for (size_t t = 0; t < g_.tensors.size(); ++t)
     if (g_.tensors[t].isConstant() && byPlans[t] > 0 && byPlans[t] == readers[t] &&

@@ -7,21 +7,36 @@
 #include <string>
 #include <vector>
 
+#include "kernels/int8_requant.h"
 #include "sim/ir/graph.h"
 #include "sim/runtime/conv_groups.h"
 
 namespace sim {
 
+class Int8Path;
+
+/// What the runtime needs of a platform's DLA arithmetic (hw::Platform::numerics, mapped by
+/// the API): the INT8 requantisation policy, and how FP16 layers store non-convolution
+/// constants (FP19 on Orin, seed §3.3; FP16 on Xavier). Defaults: the default platform, Orin.
+struct DlaNumerics {
+  kern::int8::Policy int8 = kern::int8::Policy::kOrinFp19;
+  bool fp19Constants = true;
+};
+
 class Executor {
  public:
   /// Each layer computes in its Node::precision, emulated where not FP32 (design §4). FP16:
   /// activations enter and leave rounded to FP16 (nearest even, saturating at +-65504),
-  /// convolution weights are rounded to FP16, sums are FP32. INT8: activations enter and leave
-  /// quantised with their tensor's scale (TensorInfo::quant; round half away from zero,
-  /// saturate), convolution weights per output channel; arithmetic in FP32. `reference` = true
-  /// ignores the precisions and runs everything in FP32. `fuse` = false runs every layer on its
-  /// own (afterLayer then sees every layer's output).
+  /// convolution weights are rounded to FP16, sums are FP32, other constants are FP19 or FP16
+  /// (DlaNumerics). INT8: the integer pipeline (sim/runtime/int8_path.h): int8 codes with their
+  /// tensor's scale (TensorInfo::quant), exact integer sums, requantisation by the platform's
+  /// policy. `reference` = true ignores the precisions and runs everything in FP32. `fuse` =
+  /// false runs every layer on its own (afterLayer then sees every layer's output, INT8 ones
+  /// dequantised).
   explicit Executor(const Graph& g, bool reference = false, bool fuse = true);
+  ~Executor();
+  /// The platform's numerics; call before prepare() and run().
+  void setNumerics(const DlaNumerics& numerics);
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
   std::vector<Tensor> run(const std::map<std::string, Tensor>& inputs);
@@ -55,10 +70,15 @@ class Executor {
   std::vector<const kern::Layout*> layoutOf_;                // per blocked tensor: its layout
   std::vector<bool> planTried_;                              // per group
   bool reference_;                                           // everything in FP32
-  std::map<std::pair<TensorId, Precision>, Tensor> reducedWeights_;  // rounded / quantised copies
+  std::map<std::pair<TensorId, Precision>, Tensor> reducedWeights_;  // rounded copies
+  DlaNumerics numerics_;
+  std::unique_ptr<Int8Path> int8_;       // runs the INT8 layers
+  std::map<TensorId, Tensor> constants_;  // FP16 layers' constants, as the DLA stores them
   Precision modeOf(NodeId n) const { return reference_ ? Precision::kFP32 : g_.nodes[n].precision; }
   const Tensor& reducedWeights(TensorId t, Precision mode);
   const Tensor& weightsFor(NodeId n, TensorId t);
+  const Tensor& constantFor(NodeId reader, TensorId t);
+  std::vector<bool> int8Nodes() const;
   void reduce(Tensor& t, TensorId id, Precision mode) const;
   /// The tensor an FP16 layer reads for t: rounded once per run when t comes from FP32.
   const Tensor& readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,

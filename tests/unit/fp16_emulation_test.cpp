@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "kernels/numeric/fp16.h"
-#include "kernels/numeric/int8.h"
+#include "kernels/numeric/fp19.h"
+#include "sim/ops/op_def.h"
+#include "int8_reference.h"
 #include "onnx_import/importer.h"
 #include "sim/passes/passes.h"
 #include "sim/runtime/executor.h"
@@ -36,9 +38,11 @@ struct TinyConv {
   std::vector<float> run(const std::vector<float>& x, bool fp16) {
     return run(x, fp16 ? sim::Precision::kFP16 : sim::Precision::kFP32);
   }
-  std::vector<float> run(const std::vector<float>& x, sim::Precision mode) {
+  std::vector<float> run(const std::vector<float>& x, sim::Precision mode,
+                         kern::int8::Policy policy = kern::int8::Policy::kOrinFp19) {
     for (auto& n : model.graph.nodes) n.precision = mode;
     sim::Executor exec(model.graph);
+    exec.setNumerics({policy, policy == kern::int8::Policy::kOrinFp19});
     auto in = sim::Tensor::fromVector(sim::DType::kFloat, {1, 2, 1, 3}, x);
     auto y = exec.run({{"x", in}})[0];
     return std::vector<float>(y.data<float>(), y.data<float>() + y.size());
@@ -71,6 +75,43 @@ TEST(Fp16Emulation, OverflowSaturatesAt65504) {
   EXPECT_GT(y32[0], 100000.f);
 }
 
+// FP16 layers read non-convolution constants as the platform stores them: FP19 on Orin (seed
+// §3.3), FP16 on Xavier. 1e5 is beyond FP16 (saturates to 65504) but an FP19 value (99968);
+// 1e-6 is an FP16 subnormal (steps of 2^-24) but a normal FP19 value.
+TEST(Fp16Emulation, ConstantsAreFp19OnOrinAndFp16OnXavier) {
+  for (float c : {1e5f, 1e-6f}) {
+    sim::Graph g;
+    sim::TensorId x = g.addTensor("x", {sim::DType::kFloat, {1, 1, 1, 2}});
+    g.inputs.push_back(x);
+    sim::TensorId k = g.addConstant("c", sim::Tensor::fromVector(sim::DType::kFloat, {1}, std::vector<float>{c}));
+    sim::Node n;
+    n.kind = sim::OpKind::kElementWise;
+    n.name = "mul";
+    n.attrs = sim::EltAttrs{sim::EltOp::kProd};
+    n.inputs = {x, k};
+    n.precision = sim::Precision::kFP16;
+    sim::TensorId y = g.addTensor("y", sim::inferNode(g, n)[0]);
+    n.outputs = {y};
+    g.nodes.push_back(n);
+    g.tensors[y].producer = 0;
+    g.outputs = {y};
+    std::vector<float> in = {0.01f, 3.f};
+    auto run = [&](bool fp19) {
+      sim::Executor exec(g);
+      exec.setNumerics({kern::int8::Policy::kOrinFp19, fp19});
+      auto out = exec.run({{"x", sim::Tensor::fromVector(sim::DType::kFloat, {1, 1, 1, 2}, in)}})[0];
+      return std::vector<float>(out.data<float>(), out.data<float>() + 2);
+    };
+    std::vector<float> orin = run(true), xavier = run(false);
+    for (int i = 0; i < 2; ++i) {
+      float xi = roundToFp16(in[size_t(i)]);
+      EXPECT_EQ(orin[size_t(i)], roundToFp16(xi * kern::numeric::roundToFp19(c))) << c;
+      EXPECT_EQ(xavier[size_t(i)], roundToFp16(xi * roundToFp16(c))) << c;
+    }
+    EXPECT_NE(orin, xavier) << c;
+  }
+}
+
 TEST(Fp16Emulation, CliEmulatesFp16DlaLayersOnly) {
   std::string model = std::string(DLASIM_BINARY_DIR) + "/examples/model_bn.onnx";
   TempDir dir("fp16cli");
@@ -86,21 +127,34 @@ TEST(Fp16Emulation, CliEmulatesFp16DlaLayersOnly) {
   EXPECT_NE(readFile(dir / "a.json"), readFile(dir / "b.json"));
 }
 
-TEST(Int8Emulation, QuantisesInputsWeightsPerChannelAndOutputs) {
+// The integer INT8 pipeline (docs/numerics.md; it replaced fake quantisation in FP32): codes
+// of the input and of the per-channel weights, an exact integer sum, then the platform's
+// requantisation of (acc + bias) * factor with the fused ReLU.
+TEST(Int8Emulation, IntegerConvolutionWithEachPlatformsRequantisation) {
   TinyConv t;
   float sx = 0.05f, sy = 2.0f;  // input and output scales (dynamic range / 127)
   t.model.graph.tensors[t.model.graph.find("x")].quant.scale = sx;
   t.model.graph.tensors[t.model.graph.find("y")].quant.scale = sy;
   std::vector<float> x = {0.3f, -2.7182817f, 5.0001f, 1.0009765f, 0.0007f, 7.3f};
-  std::vector<float> y = t.run(x, sim::Precision::kINT8);
-  // Weights: one output channel, scale max|w| / 127.
-  float sw = std::max(std::abs(t.w[0]), std::abs(t.w[1])) / 127.f;
-  auto fq = [](float v, float s) { return s * float(kern::numeric::quantizeInt8(v, s)); };
-  for (int i = 0; i < 3; ++i) {
-    float sum = fq(x[i], sx) * fq(t.w[0], sw) + fq(x[3 + i], sx) * fq(t.w[1], sw) + t.b[0];
-    EXPECT_FLOAT_EQ(y[i], fq(std::max(sum, 0.f), sy)) << i;
+  float sw = std::max(std::abs(t.w[0]), std::abs(t.w[1])) / 127.f;  // one output channel
+  int64_t w0 = int8ref::quantize(t.w[0], sw), w1 = int8ref::quantize(t.w[1], sw);
+  EXPECT_EQ(w0, 0);  // 0.1 is below half a weight step: lost, as on the DLA
+  EXPECT_EQ(w1, 127);
+  std::vector<int64_t> acc;
+  for (int i = 0; i < 3; ++i)
+    acc.push_back(int8ref::quantize(x[i], sx) * w0 + int8ref::quantize(x[3 + i], sx) * w1);
+  int8ref::Affine a;
+  a.factor.assign(1, double(sx) * sw / sy);
+  a.preBias.assign(1, double(t.b[0]) / (double(sx) * sw));
+  a.act = int8ref::Act::kRelu;
+  for (auto p : {kern::int8::Policy::kOrinFp19, kern::int8::Policy::kXavierFixedPoint}) {
+    std::vector<float> y = t.run(x, sim::Precision::kINT8, p);
+    std::vector<int8_t> want =
+        int8ref::runAffine(a, acc, {0, 0, 0}, p == kern::int8::Policy::kXavierFixedPoint);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(y[i], float(want[i]) * sy) << i;
+    EXPECT_EQ(y[2], 127 * sy);  // 7.3 saturates to code 127, * 1000.3: the output saturates too
+    EXPECT_EQ(y[1], 0.f);       // both codes times 0 / 0: the bias alone, 0.185 steps, rounds to 0
   }
-  EXPECT_EQ(y[2], 127 * sy);  // 7.3 saturates to 127 * 0.05 = 6.35, * 1000.25 > 127 * 2: clamped
 }
 
 }  // namespace

@@ -1,0 +1,526 @@
+#include "kernels/int8_requant.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/int8_requant_fast.h"
+#include "kernels/numeric/fp19.h"
+#include "kernels/nvdla/fixed_point.h"
+#include "kernels/nvdla/requant.h"
+#include "kernels/nvdla/sdp.h"
+
+namespace kern::int8 {
+
+using numeric::fp19Add;
+using numeric::fp19Mul;
+using numeric::roundDoubleToFp19;
+using nvdla::roundShiftHalfAway;
+using nvdla::saturate;
+
+float toFp19(double v) {
+  return roundDoubleToFp19(v);
+}
+
+int8_t fp19ToInt8(float t) {
+  if (std::isnan(t)) return 0;
+  return int8_t(std::clamp(std::round(double(t)), -128.0, 127.0));  // std::round: half away
+}
+
+namespace {
+
+// ---- Xavier: values as NVDLA's SDP registers and memory operands -------------------------
+
+int16_t toInt16(double v) {
+  return int16_t(std::clamp(v, -32768.0, 32767.0));
+}
+
+// 16-bit multipliers sharing one truncate shift, from the largest |factor|; truncated toward
+// zero as NVDLA's open compiler does (nvdla-open-source.md §1.4).
+struct Multipliers {
+  std::vector<int16_t> m;
+  int shift = 0;
+};
+Multipliers multipliersFor(const std::vector<double>& f) {
+  double largest = 0;
+  for (double x : f)
+    if (std::isfinite(x)) largest = std::max(largest, std::fabs(x));
+  Multipliers r;
+  r.shift = nvdla::multiplierShiftFor(largest);
+  for (double x : f)
+    r.m.push_back(toInt16(std::isfinite(x) ? std::trunc(std::ldexp(x, r.shift)) : 0));
+  return r;
+}
+
+// 16-bit ALU operands with the smallest shared left shift that fits, rounded half away
+// (BiasOp.cpp's bias form; nvdla-open-source.md §1.4).
+struct AluOperands {
+  std::vector<int16_t> v;
+  int shift = 0;
+};
+AluOperands aluOperandsFor(const std::vector<double>& b) {
+  double largest = 0;
+  for (double x : b)
+    if (std::isfinite(x)) largest = std::max(largest, std::fabs(x));
+  AluOperands r;
+  while (r.shift < 63 && std::round(std::ldexp(largest, -r.shift)) > 32767) ++r.shift;
+  for (double x : b)
+    r.v.push_back(toInt16(std::isfinite(x) ? std::round(std::ldexp(x, -r.shift))
+                          : x > 0          ? 32767.0
+                                           : -32768.0));
+  return r;
+}
+
+// One X stage with its operand arrays (each one value, per channel or per element).
+struct XStage {
+  nvdla::SdpStage st;
+  std::vector<int16_t> alu, mul;
+  Bcast aluB = Bcast::kScalar, mulB = Bcast::kScalar;
+  int16_t op(const std::vector<int16_t>& v, Bcast b, int64_t c, int64_t e) const {
+    if (v.empty()) return 0;
+    return b == Bcast::kScalar ? v[0] : b == Bcast::kChannel ? v[size_t(c)] : v[size_t(e)];
+  }
+  int32_t apply(int32_t x, int64_t c, int64_t e) const {
+    return nvdla::sdpStage(st, x, op(alu, aluB, c, e), op(mul, mulB, c, e));
+  }
+};
+
+int64_t roundHalfAwayToInt(double v) {
+  return int64_t(std::clamp(std::round(v), -9.2e18, 9.2e18));
+}
+
+// The activation on an integer value in output units (Xavier binary programs).
+struct XavierAct {
+  Act act = Act::kNone;
+  int64_t clip = 0;
+  int16_t slopeMul = 0;
+  int slopeShift = 0;
+  int64_t apply(int64_t t) const {
+    switch (act) {
+      case Act::kRelu:
+        return std::max<int64_t>(t, 0);
+      case Act::kClip:
+        return std::max<int64_t>(std::min(t, clip), 0);
+      case Act::kLeaky:
+        return t < 0 ? saturate(roundShiftHalfAway(t * slopeMul, slopeShift), 32) : t;
+      default:
+        return t;
+    }
+  }
+};
+
+XavierAct xavierAct(Act act, double clipHigh, double slope) {
+  XavierAct a;
+  a.act = act;
+  a.clip = std::clamp<int64_t>(roundHalfAwayToInt(clipHigh), -32768, 32767);
+  Multipliers m = multipliersFor({slope});
+  a.slopeMul = m.m[0];
+  a.slopeShift = m.shift;
+  return a;
+}
+
+// ---- Orin: FP19 ----------------------------------------------------------------------------
+
+struct Fp19Operand {
+  std::vector<float> v;
+  Bcast b = Bcast::kScalar;
+  bool present() const { return !v.empty(); }
+  float at(int64_t c, int64_t e) const {
+    return b == Bcast::kScalar ? v[0] : b == Bcast::kChannel ? v[size_t(c)] : v[size_t(e)];
+  }
+};
+
+Fp19Operand fp19Operand(const Operand& o) {
+  Fp19Operand r;
+  r.b = o.bcast;
+  for (double x : o.v) r.v.push_back(toFp19(x));
+  return r;
+}
+
+float orinAct(float t, Act act, float clip, float slope) {
+  switch (act) {
+    case Act::kRelu:
+      return t > 0 ? t : 0.f;
+    case Act::kClip:
+      return std::min(t > 0 ? t : 0.f, clip);
+    case Act::kLeaky:
+      return t < 0 ? fp19Mul(t, slope) : t;
+    default:
+      return t;
+  }
+}
+
+void checkOperand(const Operand& o, int64_t channels, int64_t elements, const char* what) {
+  if (!o.present()) return;
+  size_t want = o.bcast == Bcast::kScalar    ? 1
+                : o.bcast == Bcast::kChannel ? size_t(channels)
+                                             : size_t(elements);
+  if (o.v.size() != want)
+    throw std::invalid_argument(std::string("int8 requant: operand '") + what + "' has " +
+                                std::to_string(o.v.size()) + " values, expected " +
+                                std::to_string(want));
+}
+
+}  // namespace
+
+struct AffineProgram {
+  Policy policy;
+  bool absInput = false;
+  // Xavier
+  std::vector<XStage> stages;
+  // Orin
+  Fp19Operand F, B, P, S;
+  PostOp postOp = PostOp::kNone;
+  Act act = Act::kNone;
+  float clip = 0;
+  // The hot loop's form, for per-channel programs without a post operation (most layers).
+  bool fastOk = false;
+  int64_t fastChannels = 0;
+  std::vector<double> fastBias, fastMul;
+  std::vector<float> fastBiasF, fastMulF;
+  fast::Affine fast;
+};
+
+struct BinaryProgram {
+  Policy policy;
+  BinOp op = BinOp::kSum;
+  // Xavier
+  int16_t ma = 0, mb = 0;
+  int shift = 0;
+  XavierAct xact;
+  // Orin
+  float fa = 0, fb = 0;
+  Act act = Act::kNone;
+  float clip = 0, slope = 0;
+  bool fastOk = false;
+  fast::Binary fast;
+};
+
+namespace {
+
+// The output clamp [lo, hi] that ReLU or a clipped ReLU with integer bound hi amounts to once
+// rounding has happened (rounding is monotonic); false for a negative clip bound.
+bool clampOf(Act act, int64_t clipInt, int* lo, int* hi) {
+  *lo = act == Act::kNone ? -128 : 0;
+  *hi = act == Act::kClip ? int(std::min<int64_t>(clipInt, 127)) : 127;
+  return *hi >= *lo;
+}
+
+// Fills the hot loop's parameters when the program has the simple form it handles.
+void prepareFast(AffineProgram& p, int64_t channels) {
+  if (p.absInput) return;
+  auto perChannel = [&](Bcast b, auto value) {
+    std::vector<double> v(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) v[size_t(c)] = value(b == Bcast::kScalar ? 0 : c);
+    return v;
+  };
+  fast::Affine& f = p.fast;
+  if (p.policy == Policy::kOrinFp19) {
+    if (p.postOp != PostOp::kNone || p.act == Act::kLeaky) return;
+    if (p.F.b == Bcast::kElement || (p.B.present() && p.B.b == Bcast::kElement)) return;
+    if (!clampOf(p.act, int64_t(fp19ToInt8(p.clip)), &f.lo, &f.hi)) return;
+    if (p.act == Act::kClip && std::round(double(p.clip)) < 0) return;
+    p.fastMul = perChannel(p.F.b, [&](int64_t c) { return double(p.F.v[size_t(c)]); });
+    if (p.B.present())
+      p.fastBias = perChannel(p.B.b, [&](int64_t c) { return double(p.B.v[size_t(c)]); });
+    f.orin = true;
+    f.checked = false;
+    for (const auto* v : {&p.fastMul, &p.fastBias})
+      for (double x : *v) f.checked |= !fast::safeOperand(x);
+  } else {
+    // Stage 1 (ALU bias, MUL), optionally followed by the clip stage.
+    const XStage& s = p.stages[0];
+    bool clip = p.stages.size() == 2 && !p.stages[1].st.aluBypass &&
+                p.stages[1].st.aluAlgo == nvdla::SdpAluAlgo::Min && p.stages[1].st.mulBypass &&
+                !p.stages[1].st.reluBypass;
+    if (p.stages.size() > (clip ? 2u : 1u)) return;
+    if (s.aluB == Bcast::kElement || s.mulB == Bcast::kElement) return;
+    const int shift = s.st.mulShift & 63;
+    if (shift > 52) return;  // rna in double would no longer be exact
+    Act act = clip ? Act::kClip : s.st.reluBypass ? Act::kNone : Act::kRelu;
+    int64_t c = clip ? std::max<int64_t>(p.stages[1].alu[0], 0) : 0;
+    if (!clampOf(act, c, &f.lo, &f.hi)) return;
+    p.fastMul = perChannel(
+        s.mulB, [&](int64_t k) { return std::ldexp(double(s.op(s.mul, s.mulB, k, 0)), -shift); });
+    if (!s.st.aluBypass)
+      p.fastBias = perChannel(s.aluB, [&](int64_t k) {
+        return double(
+            nvdla::saturatingShiftLeft(s.op(s.alu, s.aluB, k, 0), s.st.aluShift & 63, 32));
+      });
+  }
+  f.hasBias = !p.fastBias.empty();
+  f.bias = p.fastBias.data();
+  f.mul = p.fastMul.data();
+  p.fastBiasF.assign(p.fastBias.begin(), p.fastBias.end());  // FP19 values: exact as floats
+  p.fastMulF.assign(p.fastMul.begin(), p.fastMul.end());
+  f.biasF = p.fastBiasF.data();
+  f.mulF = p.fastMulF.data();
+  p.fastChannels = channels;
+  p.fastOk = true;
+}
+
+}  // namespace
+
+std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int64_t channels,
+                                             int64_t elements) {
+  checkOperand(s.factor, channels, elements, "factor");
+  checkOperand(s.preBias, channels, elements, "preBias");
+  checkOperand(s.post, channels, elements, "post");
+  checkOperand(s.slope, channels, elements, "slope");
+  if (!s.factor.present()) throw std::invalid_argument("int8 requant: no factor");
+  if (s.postOp != PostOp::kNone && !s.post.present())
+    throw std::invalid_argument("int8 requant: post operation without an operand");
+  if (s.act == Act::kLeaky && !s.slope.present())
+    throw std::invalid_argument("int8 requant: leaky activation without a slope");
+  auto prog = std::make_shared<AffineProgram>();
+  prog->policy = p;
+  prog->absInput = s.absInput;
+  if (p == Policy::kOrinFp19) {
+    prog->F = fp19Operand(s.factor);
+    prog->B = fp19Operand(s.preBias);
+    prog->P = fp19Operand(s.post);
+    prog->S = fp19Operand(s.slope);
+    prog->postOp = s.postOp;
+    prog->act = s.act;
+    prog->clip = toFp19(s.clipHigh);
+    prepareFast(*prog, channels);
+    return prog;
+  }
+  // Xavier: BS (ALU bias, MUL, truncate), then one X stage per further operation.
+  XStage bs;
+  bs.st.bypass = false;
+  if (s.preBias.present()) {
+    AluOperands a = aluOperandsFor(s.preBias.v);
+    bs.alu = std::move(a.v);
+    bs.aluB = s.preBias.bcast;
+    bs.st.aluBypass = false;
+    bs.st.aluAlgo = nvdla::SdpAluAlgo::Sum;
+    bs.st.aluShift = a.shift;
+  }
+  Multipliers m = multipliersFor(s.factor.v);
+  bs.mul = std::move(m.m);
+  bs.mulB = s.factor.bcast;
+  bs.st.mulBypass = false;
+  bs.st.mulShift = m.shift;
+  prog->stages.push_back(std::move(bs));
+  if (s.postOp != PostOp::kNone) {
+    XStage post;
+    post.st.bypass = false;
+    AluOperands a = aluOperandsFor(s.post.v);
+    post.alu = std::move(a.v);
+    post.aluB = s.post.bcast;
+    post.st.aluBypass = false;
+    post.st.aluAlgo = s.postOp == PostOp::kSum   ? nvdla::SdpAluAlgo::Sum
+                      : s.postOp == PostOp::kMax ? nvdla::SdpAluAlgo::Max
+                                                 : nvdla::SdpAluAlgo::Min;
+    post.st.aluShift = a.shift;
+    post.st.mulBypass = true;  // a bypassed multiplier truncates by its shift: 0 keeps the value
+    prog->stages.push_back(std::move(post));
+  }
+  if (s.act == Act::kClip) {  // min(t, c) then ReLU: the clip's two bounds in one stage
+    XStage clip;
+    clip.st.bypass = false;
+    clip.st.aluBypass = false;
+    clip.st.aluAlgo = nvdla::SdpAluAlgo::Min;
+    clip.alu = {int16_t(std::clamp<int64_t>(roundHalfAwayToInt(s.clipHigh), -32768, 32767))};
+    clip.st.mulBypass = true;
+    clip.st.reluBypass = false;
+    prog->stages.push_back(std::move(clip));
+  } else if (s.act == Act::kLeaky) {  // PReLU mode: negatives times the slope, truncated
+    XStage leaky;
+    leaky.st.bypass = false;
+    leaky.st.mulBypass = false;
+    leaky.st.prelu = true;
+    Multipliers sm = multipliersFor(s.slope.v);
+    leaky.mul = std::move(sm.m);
+    leaky.mulB = s.slope.bcast;
+    leaky.st.mulShift = sm.shift;
+    prog->stages.push_back(std::move(leaky));
+  } else if (s.act == Act::kRelu) {
+    prog->stages.back().st.reluBypass = false;
+  }
+  prepareFast(*prog, channels);
+  return prog;
+}
+
+std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
+  auto prog = std::make_shared<BinaryProgram>();
+  prog->policy = p;
+  prog->op = s.op;
+  if (p == Policy::kOrinFp19) {
+    if (s.op == BinOp::kProd) {
+      prog->fa = toFp19(s.fa * s.fb);
+    } else {
+      prog->fa = toFp19(s.fa);
+      prog->fb = toFp19(s.fb);
+    }
+    prog->act = s.act;
+    prog->clip = toFp19(s.clipHigh);
+    prog->slope = toFp19(s.slope);
+    fast::Binary& f = prog->fast;
+    f.orin = true;
+    f.op = int(s.op);
+    f.fa = prog->fa;
+    f.fb = prog->fb;
+    f.checked = !fast::safeOperand(f.fa) || !fast::safeOperand(f.fb);
+    prog->fastOk = s.act != Act::kLeaky && std::round(double(prog->clip)) >= 0 &&
+                   clampOf(s.act, int64_t(fp19ToInt8(prog->clip)), &f.lo, &f.hi);
+    return prog;
+  }
+  Multipliers m =
+      s.op == BinOp::kProd ? multipliersFor({s.fa * s.fb}) : multipliersFor({s.fa, s.fb});
+  prog->ma = m.m[0];
+  prog->mb = s.op == BinOp::kProd ? 0 : m.m[1];
+  prog->shift = m.shift;
+  prog->xact = xavierAct(s.act, s.clipHigh, s.slope);
+  fast::Binary& f = prog->fast;
+  f.op = int(s.op);
+  f.fa = std::ldexp(double(prog->ma), -prog->shift);
+  f.fb = std::ldexp(double(prog->mb), -prog->shift);
+  prog->fastOk = s.act != Act::kLeaky && prog->shift <= 52 &&
+                 clampOf(s.act, std::max<int64_t>(prog->xact.clip, 0), &f.lo, &f.hi);
+  return prog;
+}
+
+int8_t applyOne(const AffineProgram& p, int64_t x, int64_t c, int64_t e) {
+  if (p.absInput) x = x < 0 ? -x : x;
+  if (p.policy == Policy::kOrinFp19) {
+    float t = toFp19(double(x));
+    if (p.B.present()) t = fp19Add(t, p.B.at(c, e));
+    t = fp19Mul(t, p.F.at(c, e));
+    if (p.postOp == PostOp::kSum) t = fp19Add(t, p.P.at(c, e));
+    if (p.postOp == PostOp::kMax) t = std::max(t, p.P.at(c, e));
+    if (p.postOp == PostOp::kMin) t = std::min(t, p.P.at(c, e));
+    t = orinAct(t, p.act, p.clip, p.S.present() ? p.S.at(c, e) : 0.f);
+    return fp19ToInt8(t);
+  }
+  int32_t t = int32_t(saturate(x, 32));
+  for (const XStage& st : p.stages) t = st.apply(t, c, e);
+  return int8_t(saturate(t, 8));  // the output converter at identity: sat8(sat17(t))
+}
+
+int8_t applyOne(const BinaryProgram& p, int32_t a, int32_t b) {
+  if (p.policy == Policy::kOrinFp19) {
+    float t;
+    if (p.op == BinOp::kProd) {
+      t = fp19Mul(toFp19(double(int64_t(a) * b)), p.fa);
+    } else {
+      float x = fp19Mul(toFp19(a), p.fa), y = fp19Mul(toFp19(b), p.fb);
+      t = p.op == BinOp::kSum   ? fp19Add(x, y)
+          : p.op == BinOp::kMax ? std::max(x, y)
+                                : std::min(x, y);
+    }
+    return fp19ToInt8(orinAct(t, p.act, p.clip, p.slope));
+  }
+  int64_t s;
+  if (p.op == BinOp::kProd) {
+    s = int64_t(a) * b * p.ma;
+  } else {
+    int64_t x = int64_t(a) * p.ma, y = int64_t(b) * p.mb;
+    s = p.op == BinOp::kSum ? x + y : p.op == BinOp::kMax ? std::max(x, y) : std::min(x, y);
+  }
+  int64_t t = saturate(roundShiftHalfAway(s, p.shift), 32);
+  return int8_t(saturate(p.xact.apply(t), 8));
+}
+
+bool hasFastLoop(const AffineProgram& p) {
+  return p.fastOk;
+}
+bool hasFastLoop(const BinaryProgram& p) {
+  return p.fastOk;
+}
+
+int xavierMulShift(const AffineProgram& p) {
+  return p.stages.empty() ? 0 : p.stages[0].st.mulShift;
+}
+std::vector<int16_t> xavierMultipliers(const AffineProgram& p) {
+  return p.stages.empty() ? std::vector<int16_t>{} : p.stages[0].mul;
+}
+
+// ---- run loops ----------------------------------------------------------------------------
+
+namespace {
+
+// The common convolution program with per-channel (or scalar) operands and at most a ReLU,
+// evaluated with the same arithmetic as applyOne but without the per-element dispatch.
+struct FastXavier {
+  bool ok = false;
+  std::vector<int64_t> bias;  // the ALU operand after its left shift (0 without bias)
+  std::vector<int64_t> mul;
+  int shift = 0;
+  bool relu = false;
+};
+
+FastXavier fastXavier(const AffineProgram& p, int64_t channels) {
+  FastXavier f;
+  if (p.policy != Policy::kXavierFixedPoint || p.absInput || p.stages.size() != 1) return f;
+  const XStage& s = p.stages[0];
+  if (s.aluB == Bcast::kElement || s.mulB == Bcast::kElement) return f;
+  for (int64_t c = 0; c < channels; ++c) {
+    f.bias.push_back(s.st.aluBypass ? 0
+                                    : nvdla::saturatingShiftLeft(s.op(s.alu, s.aluB, c, 0),
+                                                                 s.st.aluShift & 63, 32));
+    f.mul.push_back(s.op(s.mul, s.mulB, c, 0));
+  }
+  f.shift = s.st.mulShift & 63;
+  f.relu = !s.st.reluBypass;
+  f.ok = true;
+  return f;
+}
+
+template <class In>
+void runXavierFast(const FastXavier& f, const In* x, int8_t* y, int64_t n, int64_t c0,
+                   int64_t cStep, int64_t channels) {
+  // Elements x[0..n) of channels c0, c0 + cStep, ... (cStep 1 = channels last).
+  int64_t c = c0;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t a = int64_t(x[i]) + f.bias[size_t(c)];
+    int64_t t = saturate(roundShiftHalfAway(a * f.mul[size_t(c)], f.shift), 32);
+    if (f.relu && t < 0) t = 0;
+    y[i] = int8_t(t < -128 ? -128 : t > 127 ? 127 : t);
+    if (cStep) c = c + 1 == channels ? 0 : c + 1;
+  }
+}
+
+template <class In>
+void runImpl(const AffineProgram& p, const In* x, int8_t* y, int64_t images, int64_t elements,
+             int64_t channels, bool channelsLast) {
+  if (channels <= 0 || elements <= 0) return;
+  const int64_t plane = elements / channels;
+  if (p.fastOk && channelsLast && p.fastChannels == channels &&
+      fast::affine(p.fast, x, y, images * plane, channels))
+    return;
+  FastXavier f = fastXavier(p, channels);
+  for (int64_t img = 0; img < images; ++img) {
+    const In* xi = x + img * elements;
+    int8_t* yi = y + img * elements;
+    if (f.ok && channelsLast) {
+      runXavierFast(f, xi, yi, elements, 0, 1, channels);
+    } else if (f.ok) {
+      for (int64_t c = 0; c < channels; ++c)
+        runXavierFast(f, xi + c * plane, yi + c * plane, plane, c, 0, channels);
+    } else {
+      for (int64_t e = 0; e < elements; ++e)
+        yi[e] = applyOne(p, int64_t(xi[e]), channelsLast ? e % channels : e / plane, e);
+    }
+  }
+}
+
+}  // namespace
+
+void run(const AffineProgram& p, const int32_t* x, int8_t* y, int64_t images, int64_t elements,
+         int64_t channels, bool channelsLast) {
+  runImpl(p, x, y, images, elements, channels, channelsLast);
+}
+
+void run(const AffineProgram& p, const int8_t* x, int8_t* y, int64_t images, int64_t elements,
+         int64_t channels, bool channelsLast) {
+  runImpl(p, x, y, images, elements, channels, channelsLast);
+}
+
+void run(const BinaryProgram& p, const int8_t* a, const int8_t* b, int8_t* y, int64_t n) {
+  if (p.fastOk && fast::binary(p.fast, a, b, y, n)) return;
+  for (int64_t i = 0; i < n; ++i) y[i] = applyOne(p, a[i], b[i]);
+}
+
+}  // namespace kern::int8
