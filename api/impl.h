@@ -17,6 +17,8 @@ struct Model::Impl {
   std::vector<std::string> warnings;
   std::mutex runMutex;
   std::unique_ptr<sim::Executor> reference;  // built on the first run
+  int64_t maxMemory = 0;                     // bytes (LoadOptions::maxMemoryBytes resolved)
+  bool memoryChecked = false;                // the reference run fits in it
 };
 
 struct Plan::Impl {
@@ -26,6 +28,8 @@ struct Plan::Impl {
   PlanSettings settings;
   std::vector<LayerInfo> layers;
   std::vector<LoadableInfo> loadables;
+  /// The file errors name: the engine it was loaded from, else the ONNX model.
+  std::string origin;
 
   std::mutex runMutex;
   std::unique_ptr<sim::Executor> exec;  // built on the first run
@@ -34,6 +38,9 @@ struct Plan::Impl {
 
   /// Fills layers and loadables from graph and build.
   void describe();
+  /// Refuses a plan whose runs would not fit in `budget` bytes (sim::checkRunMemory), naming
+  /// `origin`.
+  void checkMemory(int64_t budget) const;
 };
 
 /// The specs of a graph's inputs / outputs.

@@ -7,6 +7,7 @@
 #include "builder/layer_info.h"
 #include "dlasim/io.h"
 #include "sim/ops/op_def.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace dlasim {
 
@@ -44,6 +45,15 @@ void Plan::Impl::describe() {
     const sim::Shape& s = g.desc(g.nodes[ld.nodes.front()].outputs[0]).shape;
     info.batch = sim::volume(s, 0, s.size() >= 3 ? s.size() - 3 : 0);
     loadables.push_back(std::move(info));
+  }
+}
+
+void Plan::Impl::checkMemory(int64_t budget) const {
+  try {
+    sim::checkRunMemory(graph, budget);
+  } catch (const sim::Error& e) {
+    if (origin.empty()) throw;
+    fail(origin, ": ", e.what());
   }
 }
 
@@ -145,14 +155,17 @@ void Plan::save(const std::string& path, const std::vector<std::string>& inputs)
   writeFileSafely(path, serialize(), inputs);
 }
 
-Plan Plan::load(const std::string& path) {
-  builder::EngineContents e = builder::loadEngine(path);
+Plan Plan::load(const std::string& path, int64_t maxMemoryBytes) {
+  int64_t budget = sim::memoryBudget(maxMemoryBytes);
+  builder::EngineContents e = builder::loadEngine(path, budget);
   auto p = std::make_shared<Impl>();
   p->graph = std::move(e.graph);
   p->opset = e.opset;
   p->build = std::move(e.build);
   p->settings = std::move(e.settings);
+  p->origin = path;
   p->describe();
+  p->checkMemory(budget);
   return Plan(p);
 }
 

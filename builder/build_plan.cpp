@@ -183,6 +183,9 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   }
   b.partition = partition(g, in);
   assignPrecisions(g, b);
+  if (o.calibration)  // degenerate scales are never silent
+    for (auto& w : calibrationWarnings(g, *o.calibration, b.partition.loadableOf))
+      b.warnings.push_back(std::move(w));
 
   if (!b.dla) return b;
   // Verdicts that make the build impossible (exit 1), each layer with its reasons.

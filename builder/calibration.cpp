@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "sim/ir/error.h"
 #include "sim/runtime/executor.h"
@@ -17,8 +18,40 @@ using sim::fail;
 CalibrationCache CalibrationCache::read(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) fail(path, ": no such calibration cache");
-  std::ifstream f(path);
-  CalibrationCache c;
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream text;
+  text << f.rdbuf();
+  return builder::parseCalibrationCache(text.str(), path);
+}
+
+std::string CalibrationCache::unusableReason(float scale) {
+  if (scale == 0) return std::signbit(scale) ? "negative zero" : "zero";
+  if (!std::isnormal(scale)) return "denormal";
+  if (!std::isfinite(scale * 127.f)) return "its dynamic range (scale x 127) overflows float";
+  return "";
+}
+
+std::string CalibrationCache::text() const {
+  std::string out = header + "\n";
+  for (const auto& [name, scale] : scales) {
+    uint32_t bits;
+    std::memcpy(&bits, &scale, 4);
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", bits);
+    out += name + ": " + hex + "\n";
+  }
+  return out;
+}
+
+}  // namespace dlasim
+
+namespace builder {
+
+using namespace sim;
+
+dlasim::CalibrationCache parseCalibrationCache(const std::string& text, const std::string& path) {
+  std::istringstream f(text);
+  dlasim::CalibrationCache c;
   std::string line;
   int n = 0;
   while (std::getline(f, line)) {
@@ -54,34 +87,54 @@ CalibrationCache CalibrationCache::read(const std::string& path) {
   return c;
 }
 
-std::string CalibrationCache::text() const {
-  std::string out = header + "\n";
-  for (const auto& [name, scale] : scales) {
-    uint32_t bits;
-    std::memcpy(&bits, &scale, 4);
-    char hex[9];
-    std::snprintf(hex, sizeof hex, "%08x", bits);
-    out += name + ": " + hex + "\n";
-  }
-  return out;
-}
-
-}  // namespace dlasim
-
-namespace builder {
-
-using namespace sim;
-
 std::vector<std::string> applyCalibration(Graph& g, const CalibrationCache& c, bool onlyMissing) {
   std::vector<std::string> unknown;
   for (const auto& [name, scale] : c.scales) {
     TensorId t = g.find(name);
     if (t == kNoTensor)
       unknown.push_back(name);
+    else if (!CalibrationCache::unusableReason(scale).empty())
+      continue;  // no INT8 range: the tensor's layers stay out of INT8 (buildPlan warns)
     else if (!onlyMissing || g.tensors[t].quant.scale == 0)
       g.tensors[t].quant.scale = scale;
   }
   return unknown;
+}
+
+std::vector<std::string> calibrationWarnings(const Graph& g, const CalibrationCache& c,
+                                             const std::vector<int>& loadableOf) {
+  std::vector<std::string> out;
+  for (const auto& [name, scale] : c.scales) {
+    TensorId t = g.find(name);
+    if (t == kNoTensor) continue;
+    uint32_t bits;
+    std::memcpy(&bits, &scale, 4);
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", bits);
+    std::string why = CalibrationCache::unusableReason(scale);
+    if (why.empty()) {
+      double range = double(scale) * 127;
+      if (range > 65504)
+        out.push_back(cat("Calibration scale ", scale, " (0x", hex, ") of tensor '", name,
+                          "' gives a dynamic range of +-", range,
+                          ", beyond FP16's 65504: used as given, but every value below ", scale / 2,
+                          " quantises to 0"));
+      continue;
+    }
+    std::string layers;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      bool touches = std::count(n.inputs.begin(), n.inputs.end(), t) ||
+                     std::count(n.outputs.begin(), n.outputs.end(), t);
+      if (touches && loadableOf[i] >= 0) layers += (layers.empty() ? "" : ", ") + n.name;
+    }
+    out.push_back(cat("Calibration scale ", scale, " (0x", hex, ") of tensor '", name, "' is ", why,
+                      ": no INT8 range, so ",
+                      layers.empty() ? std::string("no layer on the DLA can use it in INT8")
+                                     : "DLA layer(s) " + layers + " run in FP16 instead of INT8",
+                      " (as TensorRT does for a tensor without a dynamic range)"));
+  }
+  return out;
 }
 
 CalibrationCache minMaxCalibration(const Graph& g, const std::map<std::string, Tensor>& inputs) {

@@ -128,6 +128,24 @@ std::map<std::string, double> parseMemPools(const std::string& spec) {
   return out;
 }
 
+// --maxMemory: a size in MiB, or with a unit as --memPoolSize (B, K, M, G).
+int64_t parseMemorySize(const std::string& flag, std::string s) {
+  double scale = double(1 << 20);
+  if (s.size() > 1 && std::isalpha(static_cast<unsigned char>(s.back()))) {
+    const char u = s.back();
+    s.pop_back();
+    scale = u == 'B'   ? 1
+            : u == 'K' ? 1024
+            : u == 'M' ? double(1 << 20)
+            : u == 'G' ? double(1 << 30)
+                       : 0;
+    if (scale == 0) fail("--", flag, ": unknown unit '", u, "' (B, K, M, G)");
+  }
+  double v = parseNumber(flag, s) * scale;
+  if (!(v >= 1) || v > 9.0e18) fail("--", flag, ": '", s, "' is not a size of at least 1 byte");
+  return int64_t(v);
+}
+
 std::vector<std::pair<std::string, std::string>> parseLayerSpec(
     const std::string& flag, const std::string& spec, const std::vector<std::string>& allowed) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -256,6 +274,11 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_option("--powerMode", o.powerMode, "Power mode of the platform (e.g. MAXN, 30W, 15W)")
       ->group(own);
   app.add_option("--seed", o.seed, "Seed for random inputs (default 1)")->group(own);
+  std::string maxMemory;
+  app.add_option("--maxMemory", maxMemory,
+                 "Memory budget for weights and activations, MiB or B/K/M/G (default: a quarter "
+                 "of this machine's memory)")
+      ->group(own);
 
   // Flags that only mean something on a device: accepted, then named once as ignored.
   static const char* kDeviceFlags[] = {"--useSpinWait",
@@ -337,6 +360,7 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   if (!inFmt.empty()) o.inputIOFormats = parseIOFormats("inputIOFormats", inFmt);
   if (!outFmt.empty()) o.outputIOFormats = parseIOFormats("outputIOFormats", outFmt);
   if (!memPool.empty()) o.memPoolSizeMiB = parseMemPools(memPool);
+  if (!maxMemory.empty()) o.maxMemory = parseMemorySize("maxMemory", maxMemory);
   if (!layerPrec.empty())
     o.layerPrecisions =
         parseLayerSpec("layerPrecisions", layerPrec, {"fp32", "fp16", "int8", "int32", "bf16"});
@@ -380,6 +404,7 @@ BuildConfig buildConfig(const Options& o) {
                                         : Sparsity::kDisable;
   c.minShapes = o.minShapes;
   c.maxShapes = o.maxShapes;
+  c.maxMemoryBytes = o.maxMemory;
   if (!o.calib.empty()) c.calibration = CalibrationCache::read(o.calib);
   return c;
 }

@@ -36,6 +36,7 @@ struct Options {
   // dlasim's own.
   std::string platform = "orin-agx", powerMode;
   unsigned seed = 1;
+  int64_t maxMemory = 0;  // bytes; 0 = dlasim::defaultMaxMemoryBytes()
 
   /// Flags given that only mean something on a device (timing loops, CUDA options).
   std::vector<std::string> ignoredFlags;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "onnx_import/context.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace onnx_import {
 
@@ -108,9 +109,20 @@ sim::Tensor fromTyped(DType t, const sim::Shape& shape, const Src& src, const st
   return out;
 }
 
+// Raw bytes as a tensor; errors (e.g. a bool byte other than 0 or 1) name the tensor.
+sim::Tensor adoptNamed(const std::string& name, DType t, const sim::Shape& shape,
+                       std::string&& bytes) {
+  try {
+    return sim::Tensor::adopt(t, shape, std::move(bytes));
+  } catch (const sim::Error& e) {
+    fail("tensor '", name, "': ", e.what());
+  }
+}
+
 }  // namespace
 
-sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
+sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir,
+                            int64_t maxExternalBytes) {
   DType t;
   if (!dtypeFromOnnx(p.data_type(), &t))
     fail("tensor '", p.name(), "' has element type ", onnxTypeName(p.data_type()),
@@ -126,13 +138,19 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
     shape.push_back(d);
   }
   size_t bytes = size_t(count) * sim::dtypeSize(t);
-  if (p.data_location() == onnx::TensorProto::EXTERNAL)
-    return sim::Tensor::adopt(t, shape, readExternal(p, baseDir, bytes));
+  if (p.data_location() == onnx::TensorProto::EXTERNAL) {
+    if (int64_t(bytes) > maxExternalBytes)
+      fail("tensor '", p.name(), "' (", sim::shapeStr(shape), ") needs ",
+           sim::bytesStr(int64_t(bytes)),
+           " of external data: over the memory budget (raise it "
+           "with --maxMemory)");
+    return adoptNamed(p.name(), t, shape, readExternal(p, baseDir, bytes));
+  }
   if (p.has_raw_data()) {
     if (p.raw_data().size() != bytes)
       fail("tensor '", p.name(), "' has ", p.raw_data().size(), " bytes of data, shape ",
            sim::shapeStr(shape), " of ", sim::dtypeName(t), " needs ", bytes);
-    return sim::Tensor::adopt(t, shape, std::move(*p.mutable_raw_data()));
+    return adoptNamed(p.name(), t, shape, std::move(*p.mutable_raw_data()));
   }
   switch (t) {
     case DType::kFloat:
