@@ -56,7 +56,9 @@ dlasim::CalibrationCache parseCalibrationCache(const std::string& text, const st
   int n = 0;
   while (std::getline(f, line)) {
     ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    // Trailing blanks and carriage returns (CRLF files, and more) are not part of any value.
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
     if (n == 1) {
       if (line.rfind("TRT-", 0) != 0 || line.find('-', 4) == std::string::npos)
         fail(path, ":1: not a TensorRT calibration cache (header '", line.substr(0, 60),

@@ -207,8 +207,9 @@ TensorMap prepareInputs(const std::vector<TensorSpec>& specs,
   };
   TensorMap inputs;
   for (const auto& [name, file] : files) {
+    const std::string& wanted = name;  // C++17 lambdas cannot capture structured bindings
     auto it = std::find_if(specs.begin(), specs.end(),
-                           [&](const TensorSpec& s) { return s.name == name; });
+                           [&](const TensorSpec& s) { return s.name == wanted; });
     if (it == specs.end()) fail("--loadInputs: '", name, "' is not an input of ", modelName);
     inputs[name] = loadTensorFile(file, *it);
     note("Using values loaded from " + file + " for input " + name);

@@ -268,7 +268,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
 
   for (auto& init : *graph.mutable_initializer()) {
     if (init.name().empty()) fail("an initializer has no name");
-    // External data is read from disk: only as much as the budget leaves.
+    // Refused before allocating (or reading external data) when over what the budget leaves.
     sim::Tensor t = tensorFromProto(init, baseDir, b.budget - b.constBytes);
     sim::requireWithinBudget(
         b.constBytes, int64_t(t.bytes()), b.budget,

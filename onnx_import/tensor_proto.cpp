@@ -100,10 +100,11 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
 
 template <class T, class Src>
 sim::Tensor fromTyped(DType t, const sim::Shape& shape, const Src& src, const std::string& name) {
-  sim::Tensor out(t, shape);
-  if (int64_t(src.size()) != out.size())
+  // Count first: a few bytes of file can declare a huge shape over a handful of values.
+  if (int64_t(src.size()) != sim::volume(shape))
     fail("tensor '", name, "' has ", src.size(), " values, shape ", sim::shapeStr(shape), " needs ",
-         out.size());
+         sim::volume(shape));
+  sim::Tensor out = sim::Tensor::uninitialized(t, shape);
   T* d = out.data<T>();
   for (int64_t i = 0; i < out.size(); ++i) d[i] = static_cast<T>(src[int(i)]);
   return out;
@@ -121,8 +122,7 @@ sim::Tensor adoptNamed(const std::string& name, DType t, const sim::Shape& shape
 
 }  // namespace
 
-sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir,
-                            int64_t maxExternalBytes) {
+sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir, int64_t maxBytes) {
   DType t;
   if (!dtypeFromOnnx(p.data_type(), &t))
     fail("tensor '", p.name(), "' has element type ", onnxTypeName(p.data_type()),
@@ -138,12 +138,10 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir,
     shape.push_back(d);
   }
   size_t bytes = size_t(count) * sim::dtypeSize(t);
+  if (int64_t(bytes) > maxBytes)  // before reading external data or allocating
+    fail("tensor '", p.name(), "' (", sim::dtypeName(t), " ", sim::shapeStr(shape), ") needs ",
+         sim::bytesStr(int64_t(bytes)), ": over the memory budget (raise it with --maxMemory)");
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
-    if (int64_t(bytes) > maxExternalBytes)
-      fail("tensor '", p.name(), "' (", sim::shapeStr(shape), ") needs ",
-           sim::bytesStr(int64_t(bytes)),
-           " of external data: over the memory budget (raise it "
-           "with --maxMemory)");
     return adoptNamed(p.name(), t, shape, readExternal(p, baseDir, bytes));
   }
   if (p.has_raw_data()) {

@@ -17,8 +17,6 @@ if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDLASIM_FUZZ=ON -DDLASIM_BUILD_TESTS=OFF -DDLASIM_BUILD_BENCH=OFF -DDLASIM_BUILD_PYTHON=OFF
 fi
-cmake --build build-fuzz -j "${BUILD_JOBS:-$(nproc)}"
-
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for f in tests/fuzz/fuzz_*.cpp; do
@@ -26,6 +24,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets+=("${t#fuzz_}")
   done
 fi
+cmake --build build-fuzz -j "${BUILD_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}"
 summary=()
 found=0
 for t in "${targets[@]}"; do

@@ -64,7 +64,7 @@ void checkRunMemory(const Graph& g, int64_t budget) {
   int64_t held = 0;
   for (const auto& t : g.tensors)
     if (t.isConstant()) held += int64_t(t.value.bytes());
-  requireWithinBudget(0, held, budget, "the weights");
+  requireWithinBudget(0, held, budget, "holding the constants (weights)");
   for (TensorId t : g.inputs) {
     // Inputs belong to the caller for the whole run.
     requireWithinBudget(held, bytesOf(t), budget,

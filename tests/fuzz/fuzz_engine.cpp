@@ -97,10 +97,10 @@ int64_t interesting(std::mt19937_64& rng, int64_t v) {
   switch (rng() % 4) {
     case 0:
       return kValues[rng() % std::size(kValues)];
-    case 1:
-      return v + int64_t(rng() % 7) - 3;
+    case 1:  // wrapping on purpose: unsigned arithmetic, no undefined behaviour
+      return int64_t(uint64_t(v) + rng() % 7 - 3);
     case 2:
-      return -v;
+      return int64_t(0 - uint64_t(v));
     default:
       return v ^ (int64_t(1) << (rng() % 63));
   }

@@ -58,6 +58,19 @@ TEST_F(HostileFiles, BoolInputBytesMustBeZeroOrOne) {
                dlasim::InputError);
 }
 
+// The same holds for bool initializers of a model: raw bytes other than 0 and 1 are refused.
+TEST_F(HostileFiles, BoolInitializerBytesMustBeZeroOrOne) {
+  onnx::ModelProto m = whereModel();
+  m.mutable_graph()->mutable_input(0)->set_name("unused");
+  auto* c = m.mutable_graph()->add_initializer();
+  c->set_name("c");
+  c->set_data_type(onnx::TensorProto::BOOL);
+  c->add_dims(4);
+  c->set_raw_data(std::string("\x00\x01\x03\x00", 4));
+  expectOneError(runCli({"--onnx=" + save(m, "bool_init.onnx")}),
+                 {"bool_init.onnx", "'c'", "element 2", "3"});
+}
+
 // An input "file" that never ends is read only as far as the input needs, then refused.
 TEST_F(HostileFiles, EndlessInputFileIsRefused) {
   std::string model = save(whereModel(), "where.onnx");
