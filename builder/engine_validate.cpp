@@ -231,11 +231,11 @@ void validateGraph(const Graph& g, const std::vector<int64_t>& storedProducers) 
     const Node& n = g.nodes[i];
     for (TensorId t : n.inputs) {
       if (t == kNoTensor || defined[t]) continue;
-      for (size_t k = i + 1; k < g.nodes.size(); ++k)
+      for (size_t k = i; k < g.nodes.size(); ++k)
         for (TensorId o : g.nodes[k].outputs)
           if (o == t)
             fail("layer '", n.name, "' reads tensor '", tensorName(g, t), "' before layer '",
-                 g.nodes[k].name, "' computes it (layers out of order)");
+                 g.nodes[k].name, "' computes it (out of order)");
       fail("layer '", n.name, "' reads tensor '", tensorName(g, t),
            "', which is neither a graph input, a constant nor the output of an earlier layer");
     }
