@@ -1,4 +1,5 @@
 // Layers that normalise or reduce: Scale, Normalization, LRN, SoftMax, Reduce.
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/elementwise.h"
@@ -128,7 +129,9 @@ std::vector<TensorDesc> inferLRN(const Node& n, const std::vector<const TensorDe
 
 // A sum of squares over `size` channels per element, then the power: the CDP's work.
 LayerWork workLRN(const WorkArgs& a) {
-  return pointwiseWork(a, a.n.get<LrnAttrs>().size + 2, EngineUnit::kCDP);
+  // The window never covers more than the tensor's channels, whatever size a file gives.
+  int64_t window = std::min(a.n.get<LrnAttrs>().size, a.in[0]->shape[1]);
+  return pointwiseWork(a, window + 2, EngineUnit::kCDP);
 }
 
 void runLRN(const Node& n, const OpIO& io) {

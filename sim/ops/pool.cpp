@@ -1,4 +1,6 @@
 // Pooling (max / average, incl. the global forms): shape inference and reference run.
+#include <algorithm>
+
 #include "sim/ops/kernel_params.h"
 #include "sim/ops/op_def.h"
 
@@ -55,7 +57,12 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
 // Each output element reads its window (the PDP's work).
 LayerWork workPooling(const WorkArgs& a) {
   const auto& p = a.n.get<PoolAttrs>();
-  int64_t window = p.global ? volume(a.in[0]->shape, 2, a.in[0]->shape.size()) : volume(p.kernel);
+  // A window reads at most the input's cells along each dimension (the rest is padding): this
+  // bounds the estimate however large the kernel and pads of a file are.
+  const Shape& x = a.in[0]->shape;
+  int64_t window = 1;
+  for (size_t i = 2; i < x.size(); ++i)
+    window *= p.global || i - 2 >= p.kernel.size() ? x[i] : std::min(p.kernel[i - 2], x[i]);
   return pointwiseWork(a, window, EngineUnit::kPDP);
 }
 
