@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "builder/engine_validate.h"
@@ -185,6 +186,25 @@ namespace {
   fail("not a valid dlasim engine (", why, ")");
 }
 
+// The JSON library converts a number to the C++ type asked for with a plain cast, which is
+// undefined behaviour when a float is out of the target's range. dlasim writes every integer
+// field as a JSON integer and floats only under these keys: anything else is refused up front.
+void checkNumbers(const json& j, const std::string& key) {
+  static const std::set<std::string> kFloatKeys = {"quantScale", "alpha", "beta",  "epsilon",
+                                                   "bias",       "cubicA", "scales", "value"};
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) checkNumbers(it.value(), it.key());
+  } else if (j.is_array()) {
+    for (const auto& e : j) checkNumbers(e, key);
+  } else if (j.is_number_float()) {
+    double v = j.get<double>();
+    if (!kFloatKeys.count(key))
+      fail("'", key, "' holds ", v, " where dlasim writes an integer");
+    if (!std::isfinite(v) || (key != "value" && std::fabs(v) > std::numeric_limits<float>::max()))
+      fail("'", key, "' holds ", v, ", beyond a float");
+  }
+}
+
 int64_t intIn(const json& j, const char* key, int64_t lo, int64_t hi, const std::string& what) {
   int64_t v = j.at(key).get<int64_t>();
   if (v < lo || v > hi) fail(what, " ", v, " out of range");
@@ -221,6 +241,7 @@ EngineContents parseEngine(const std::string& s) {
   EngineContents e;
   try {
     json j = json::parse(text);
+    checkNumbers(j, "");
     if (j.at("format") != "dlasim-engine") bad("format tag");
     if (j.at("schema") != schemaFingerprint())
       fail("engine built by a dlasim with other layer kinds; rebuild it from the ONNX model");
