@@ -18,6 +18,8 @@ struct Model::Impl {
   std::vector<std::string> warnings;
   std::mutex runMutex;
   std::unique_ptr<sim::Executor> reference;  // built on the first run
+  int64_t maxMemory = 0;                     // bytes (LoadOptions::maxMemoryBytes resolved)
+  bool memoryChecked = false;                // the reference run fits in it
 };
 
 struct Plan::Impl {
@@ -28,6 +30,8 @@ struct Plan::Impl {
   std::vector<LayerInfo> layers;
   std::vector<LoadableInfo> loadables;
   hw::BuildFacts costFacts;  // the cost model's view, taken while the weights are held
+  /// The file errors name: the engine it was loaded from, else the ONNX model.
+  std::string origin;
 
   std::mutex runMutex;
   std::unique_ptr<sim::Executor> exec;  // built on the first run
@@ -39,6 +43,9 @@ struct Plan::Impl {
   /// Computes dynamic INT8 scales (MinMax over `inputs`) on the first run of a plan without a
   /// calibration cache; the caller holds runMutex.
   void prepareScales(const TensorMap& inputs);
+  /// Refuses a plan whose runs would not fit in `budget` bytes (sim::checkRunMemory), naming
+  /// `origin`.
+  void checkMemory(int64_t budget) const;
 };
 
 /// The state behind a Plan handle.

@@ -2,6 +2,7 @@
 #include "api/impl.h"
 #include "builder/calibration.h"
 #include "sim/passes/passes.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace dlasim {
 
@@ -27,6 +28,7 @@ std::shared_ptr<Model::Impl> imported(
   onnx_import::ImportOptions io;
   io.shapes = o.shapes;
   io.constantInputs = o.constantInputs;
+  io.maxMemoryBytes = impl->maxMemory = sim::memoryBudget(o.maxMemoryBytes);
   io.warn = [&](const std::string& m) {
     impl->warnings.push_back(m);
     if (o.warn) o.warn(m);
@@ -46,6 +48,18 @@ std::shared_ptr<Model::Impl> imported(
   info.outputs = specsOf(g, g.outputs);
   info.dynamicInputs = impl->imported.dynamicInputs;
   return impl;
+}
+
+// Before the first FP32 run: the model's activations must fit in its budget (with runMutex held).
+void checkReferenceMemory(Model::Impl& impl) {
+  if (impl.memoryChecked) return;
+  try {
+    sim::checkRunMemory(impl.imported.graph, impl.maxMemory);
+  } catch (const sim::Error& e) {
+    if (impl.info.path.empty()) throw;
+    sim::fail(impl.info.path, ": ", e.what());
+  }
+  impl.memoryChecked = true;
 }
 
 }  // namespace
@@ -101,18 +115,25 @@ Plan Model::build(const BuildConfig& config) const {
   if (sram != config.memPoolMiB.end()) s.sramPoolBytes = int64_t(sram->second * (1 << 20));
   s.inputFormats = config.inputFormats;
   s.outputFormats = config.outputFormats;
+  p->origin = impl_->info.path;
   p->describe();
+  p->checkMemory(sim::memoryBudget(config.maxMemoryBytes));
   return Plan(p);
 }
 
 TensorMap Model::run(const TensorMap& inputs) const {
   std::lock_guard<std::mutex> lock(impl_->runMutex);
   const sim::Graph& g = impl_->imported.graph;
+  checkReferenceMemory(*impl_);
   if (!impl_->reference) impl_->reference = std::make_unique<sim::Executor>(g, true);
   return namedOutputs(g, impl_->reference->run(inputs));
 }
 
 CalibrationCache Model::calibrate(const TensorMap& inputs) const {
+  {
+    std::lock_guard<std::mutex> lock(impl_->runMutex);
+    checkReferenceMemory(*impl_);
+  }
   return builder::minMaxCalibration(impl_->imported.graph, inputs);
 }
 

@@ -8,6 +8,7 @@
 #include "builder/layer_info.h"
 #include "dlasim/io.h"
 #include "sim/ops/op_def.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace dlasim {
 
@@ -71,6 +72,15 @@ void Plan::Impl::describe() {
   costFacts.inputFormats = settings.inputFormats;
   costFacts.outputFormats = settings.outputFormats;
   hw::takeGraphFacts(g, *b.platform, &costFacts);
+}
+
+void Plan::Impl::checkMemory(int64_t budget) const {
+  try {
+    sim::checkRunMemory(graph, budget);
+  } catch (const sim::Error& e) {
+    if (origin.empty()) throw;
+    fail(origin, ": ", e.what());
+  }
 }
 
 Plan::Plan(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -202,14 +212,17 @@ void Plan::save(const std::string& path, const std::vector<std::string>& inputs)
   writeFileSafely(path, serialize(), inputs);
 }
 
-Plan Plan::load(const std::string& path) {
-  builder::EngineContents e = builder::loadEngine(path);
+Plan Plan::load(const std::string& path, int64_t maxMemoryBytes) {
+  int64_t budget = sim::memoryBudget(maxMemoryBytes);
+  builder::EngineContents e = builder::loadEngine(path, budget);
   auto p = std::make_shared<Impl>();
   p->graph = std::move(e.graph);
   p->opset = e.opset;
   p->build = std::move(e.build);
   p->settings = std::move(e.settings);
+  p->origin = path;
   p->describe();
+  p->checkMemory(budget);
   return Plan(p);
 }
 

@@ -44,6 +44,25 @@ bool isDlaFormat(const IOFormat& f, bool input) {
          (input && f.format == "dla_hwc4" && lowPrecision);
 }
 
+IOFormat defaultBindingFormat(dlasim::DataType type) {
+  switch (type) {
+    case DType::kBool:
+      return {"bool", "chw"};
+    case DType::kInt32:
+      return {"int32", "chw"};
+    case DType::kInt64:
+      return {"int64", "chw"};
+    case DType::kUInt8:
+      return {"uint8", "chw"};
+    case DType::kInt8:
+      return {"int8", "chw"};
+    case DType::kHalf:
+      return {"fp16", "chw"};
+    default:
+      return {"fp32", "chw"};
+  }
+}
+
 std::vector<IOFormat> chooseBindingFormats(const Graph& g, const dlasim::BuildConfig& o, bool dla) {
   std::vector<IOFormat> out;
   auto choose = [&](const std::vector<IOFormat>& fmts, const std::vector<TensorId>& ts,
@@ -52,7 +71,8 @@ std::vector<IOFormat> chooseBindingFormats(const Graph& g, const dlasim::BuildCo
     if (!fmts.empty() && fmts.size() != 1 && fmts.size() != ts.size())
       fail(flag, ": ", fmts.size(), " formats for ", ts.size(), input ? " inputs" : " outputs");
     for (size_t i = 0; i < ts.size(); ++i) {
-      IOFormat spec = fmts.empty() ? IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
+      IOFormat spec =
+          fmts.empty() ? defaultBindingFormat(g.desc(ts[i]).dtype) : fmts[fmts.size() == 1 ? 0 : i];
       std::vector<std::string> alts = alternatives(spec.format);
       std::string pick = alts.front();
       // TensorRT picks, of the formats allowed, one the DLA reads without a reformat.
@@ -145,7 +165,8 @@ std::vector<Reformat> reformatLayers(const Graph& g, const BuildResult& b) {
   for (size_t k = 0; k < g.inputs.size(); ++k) {
     isBinding[g.inputs[k]] = true;
     binding[g.inputs[k]] =
-        k < b.bindingFormats.size() ? b.bindingFormats[k] : IOFormat{"fp32", "chw"};
+        k < b.bindingFormats.size() ? b.bindingFormats[k]
+                                    : defaultBindingFormat(g.desc(g.inputs[k]).dtype);
   }
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
@@ -176,7 +197,8 @@ std::vector<Reformat> reformatLayers(const Graph& g, const BuildResult& b) {
     TensorId t = g.outputs[k];
     int p = g.tensor(t).producer;
     size_t at = g.inputs.size() + k;
-    IOFormat want = at < b.bindingFormats.size() ? b.bindingFormats[at] : IOFormat{"fp32", "chw"};
+    IOFormat want = at < b.bindingFormats.size() ? b.bindingFormats[at]
+                                                : defaultBindingFormat(g.desc(t).dtype);
     if (p < 0) continue;
     IOFormat have = layerFormat(g, b, size_t(p));
     bool dla = b.dla && b.partition.loadableOf[size_t(p)] >= 0;

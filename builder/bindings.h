@@ -11,6 +11,10 @@
 
 namespace builder {
 
+/// The format of a binding no --inputIOFormats / --outputIOFormats names: linear, in the
+/// tensor's own type, as TensorRT keeps the network's type (fp32 for float and double).
+dlasim::IOFormat defaultBindingFormat(dlasim::DataType type);
+
 /// Whether `f` (one format, no '+') is a DLA format for an input / output of this type.
 bool isDlaFormat(const dlasim::IOFormat& f, bool input);
 

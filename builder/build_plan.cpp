@@ -71,9 +71,9 @@ std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildCon
     bool input = k < g.inputs.size();
     const auto& fmts = input ? o.inputFormats : o.outputFormats;
     size_t i = input ? k : k - g.inputs.size();
-    dlasim::IOFormat spec =
-        fmts.empty() ? dlasim::IOFormat{"fp32", "chw"} : fmts[fmts.size() == 1 ? 0 : i];
     TensorId t = input ? g.inputs[i] : g.outputs[i];
+    dlasim::IOFormat spec =
+        fmts.empty() ? defaultBindingFormat(g.desc(t).dtype) : fmts[fmts.size() == 1 ? 0 : i];
     const Shape& s = g.desc(t).shape;
     if (!isDlaFormat(chosen[k], input))
       problems.push_back(cat(input ? "input '" : "output '", g.tensor(t).name, "' format ",
@@ -236,6 +236,9 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   b.partition = partition(g, in);
   assignPrecisions(g, b);
   std::vector<std::string> fatal = choosePrecisions(g, o, req, b);
+  if (o.calibration)  // degenerate scales are never silent
+    for (auto& w : calibrationWarnings(g, *o.calibration, b.partition.loadableOf))
+      b.warnings.push_back(std::move(w));
 
   if (!b.dla && fatal.empty()) return b;
   // Verdicts that make the build impossible (exit 1), each layer with its reasons.

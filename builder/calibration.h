@@ -13,6 +13,10 @@ namespace builder {
 
 using dlasim::CalibrationCache;
 
+/// Parses a calibration cache's text (`name` names it in errors); CalibrationCache::read reads
+/// the file and calls this.
+CalibrationCache parseCalibrationCache(const std::string& text, const std::string& name);
+
 /// MinMax calibration: one unfused FP32 run over `inputs`; scale = max|x| / 127 for the graph
 /// inputs and every float layer output.
 CalibrationCache minMaxCalibration(const sim::Graph& g,
@@ -35,5 +39,11 @@ bool hasExplicitScales(const sim::Graph& g);
 /// none is set yet); returns the cache's names that match no tensor.
 std::vector<std::string> applyCalibration(sim::Graph& g, const CalibrationCache& c,
                                           bool onlyMissing = false);
+
+/// One warning per cache entry that names a tensor of `g` with a degenerate scale: unusable
+/// ones (CalibrationCache::unusableReason) with the layers on the DLA that therefore run in FP16
+/// (`loadableOf` per node, -1 = GPU), and dynamic ranges beyond FP16's 65504, used as given.
+std::vector<std::string> calibrationWarnings(const sim::Graph& g, const CalibrationCache& c,
+                                             const std::vector<int>& loadableOf);
 
 }  // namespace builder

@@ -4,10 +4,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
+#include "builder/engine_validate.h"
 #include "sim/ops/op_def.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace sim {
 // Attribute structs as JSON (enums as integers); one line per struct.
@@ -80,7 +84,7 @@ Attrs attrsFromJson(size_t index, const json& j) {
 // whose lists differ must be refused, so the lists themselves are part of the file.
 std::string schemaFingerprint() {
   std::string s;
-#define OP(Name, TrtType) s += #Name ",";
+#define OP(Name, TrtType, AttrsT) s += #Name ",";
 #include "sim/ir/ops.def"
 #undef OP
   // rev2: precisions as dlasim::Precision, violations with value and limit, plan settings.
@@ -88,7 +92,7 @@ std::string schemaFingerprint() {
 }
 
 constexpr int kKinds = 0
-#define OP(Name, TrtType) +1
+#define OP(Name, TrtType, AttrsT) +1
 #include "sim/ir/ops.def"
 #undef OP
     ;
@@ -192,20 +196,48 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
   return out;
 }
 
-EngineContents loadEngine(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) fail(path, ": no such engine file");
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  const std::string s = ss.str();
-  auto bad = [&](const std::string& why) { fail(path, ": not a valid dlasim engine (", why, ")"); };
+namespace {
+
+// Everything below reads an untrusted file: every index, kind, size and value is checked before
+// it is used, then the whole graph and placement are validated (engine_validate.cpp). Errors
+// are plain sim::Errors; loadEngineBytes names the file once.
+[[noreturn]] void bad(const std::string& why) {
+  fail("not a valid dlasim engine (", why, ")");
+}
+
+// The JSON library converts a number to the C++ type asked for with a plain cast, which is
+// undefined behaviour when a float is out of the target's range. dlasim writes every integer
+// field as a JSON integer and floats only under these keys: anything else is refused up front.
+void checkNumbers(const json& j, const std::string& key) {
+  static const std::set<std::string> kFloatKeys = {"quantScale", "quantChannelScales", "alpha",
+                                                   "beta", "epsilon", "bias", "cubicA", "scales",
+                                                   "value"};
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) checkNumbers(it.value(), it.key());
+  } else if (j.is_array()) {
+    for (const auto& e : j) checkNumbers(e, key);
+  } else if (j.is_number_float()) {
+    double v = j.get<double>();
+    if (!kFloatKeys.count(key))
+      fail("'", key, "' holds ", v, " where dlasim writes an integer");
+    if (!std::isfinite(v) || (key != "value" && std::fabs(v) > std::numeric_limits<float>::max()))
+      fail("'", key, "' holds ", v, ", beyond a float");
+  }
+}
+
+int64_t intIn(const json& j, const char* key, int64_t lo, int64_t hi, const std::string& what) {
+  int64_t v = j.at(key).get<int64_t>();
+  if (v < lo || v > hi) fail(what, " ", v, " out of range");
+  return v;
+}
+
+EngineContents parseEngine(const std::string& s) {
   if (s.size() < sizeof kMagic + 4 + 8 + 8 + 8 || std::memcmp(s.data(), kMagic, sizeof kMagic) != 0)
     bad("wrong magic; is it a TensorRT plan or another file?");
   uint32_t version;
   std::memcpy(&version, s.data() + 8, 4);
   if (version != kEngineVersion)
-    fail(path, ": engine format version ", version, ", this dlasim reads version ", kEngineVersion);
+    fail("engine format version ", version, ", this dlasim reads version ", kEngineVersion);
   uint64_t stored;
   std::memcpy(&stored, s.data() + s.size() - 8, 8);
   if (fnv1a(s.data(), s.size() - 8) != stored) bad("checksum mismatch: truncated or corrupted");
@@ -223,67 +255,91 @@ EngineContents loadEngine(const std::string& path) {
   at += jsonLen;
   size_t blobLen = readLen();
   const char* blob = s.data() + at;
+  if (at + blobLen != s.size() - 8)
+    bad(cat(s.size() - 8 - at - blobLen, " bytes after the weights"));
 
   EngineContents e;
   try {
     json j = json::parse(text);
+    checkNumbers(j, "");
     if (j.at("format") != "dlasim-engine") bad("format tag");
     if (j.at("schema") != schemaFingerprint())
-      fail(path,
-           ": engine built by a dlasim with other layer kinds; rebuild it from the ONNX model");
+      fail("engine built by a dlasim with other layer kinds; rebuild it from the ONNX model");
     dlasim::PlanSettings& st = e.settings;
     st.platform = j.at("platform").get<std::string>();
     st.powerMode = j.at("powerMode").get<std::string>();
-    st.dlaCore = j.at("useDLACore").get<int>();
+    st.dlaCore = int(intIn(j, "useDLACore", -1, 1 << 20, "DLA core"));
     st.sourceModel = j.at("sourceModel").get<std::string>();
     st.calibrated = j.at("calibrated").get<bool>();
     st.standalone = j.at("standalone").get<bool>();
     // Cost-model facts (absent from engines of older dlasim builds: defaults).
     st.fp16 = j.value("fp16", false);
     st.int8 = j.value("int8", false);
-    int sp = j.value("sparsity", 0);
-    if (sp < 0 || sp > int(dlasim::Sparsity::kForce)) bad(cat("sparsity ", sp));
-    st.sparsity = dlasim::Sparsity(sp);
-    st.sramPoolBytes = j.value("sramPoolBytes", int64_t(0));
+    st.sparsity = dlasim::Sparsity(
+        j.contains("sparsity")
+            ? intIn(j, "sparsity", 0, int64_t(dlasim::Sparsity::kForce), "sparsity mode")
+            : 0);
+    st.sramPoolBytes =
+        j.contains("sramPoolBytes")
+            ? intIn(j, "sramPoolBytes", 0, std::numeric_limits<int64_t>::max(), "SRAM pool size")
+            : 0;
     for (auto* io : {&st.inputFormats, &st.outputFormats})
       for (const auto& f :
            j.value(io == &st.inputFormats ? "inputFormats" : "outputFormats", json::array()))
         io->push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
-    e.opset = j.at("opset").get<int>();
+    e.opset = int(intIn(j, "opset", 1, 1 << 20, "opset"));
     if (j.contains("bindingFormats"))
       for (const auto& f : j.at("bindingFormats"))
         e.build.bindingFormats.push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
     Graph& g = e.graph;
+    std::vector<int64_t> producers;
+    size_t blobUsed = 0;  // constants tile the blob in order, as serializeEngine writes them
+    std::string lastConstant;
     for (const auto& tj : j.at("tensors")) {
-      int dt = tj.at("dtype").get<int>();
-      if (dt < 0 || dt > int(DType::kDouble)) bad(cat("tensor dtype ", dt));
-      TensorDesc d{DType(dt), tj.at("shape").get<Shape>()};
-      TensorId id;
-      if (tj.contains("offset")) {
-        size_t off = tj.at("offset").get<size_t>(), n = tj.at("bytes").get<size_t>();
-        if (off > blobLen || n > blobLen - off)
-          bad(cat("weights of '", tj.at("name").get<std::string>(), "' outside the blob"));
-        id = g.addConstant(tj.at("name").get<std::string>(),
-                           Tensor::adopt(d.dtype, d.shape, std::string(blob + off, n)));
-      } else {
-        id = g.addTensor(tj.at("name").get<std::string>(), d);
-      }
-      g.tensors[id].producer = tj.at("producer").get<int>();
-      g.tensors[id].quant.scale = tj.at("quantScale").get<float>();
-      if (tj.contains("quantChannelScales")) {
-        Quantization& q = g.tensors[id].quant;
-        q.channelScales = tj.at("quantChannelScales").get<std::vector<float>>();
-        q.axis = tj.at("quantAxis").get<int>();
-        bool ok = q.axis >= 0 && size_t(q.axis) < d.shape.size() &&
-                  int64_t(q.channelScales.size()) == d.shape[size_t(q.axis)];
-        for (float c : q.channelScales) ok &= std::isfinite(c) && c >= 0;
-        if (!ok) bad(cat("per-channel scales of '", tj.at("name").get<std::string>(), "'"));
+      std::string name = tj.at("name").get<std::string>();
+      try {
+        int64_t dt = intIn(tj, "dtype", 0, int64_t(DType::kDouble), "element type");
+        TensorDesc d{DType(dt), tj.at("shape").get<Shape>()};
+        checkShape(d.shape);
+        double q = tj.at("quantScale").get<double>();
+        if (!std::isfinite(q) || q < 0 || q > std::numeric_limits<float>::max())
+          fail("INT8 scale ", q, " is not a finite non-negative float");
+        TensorId id;
+        if (tj.contains("offset")) {
+          uint64_t off = tj.at("offset").get<uint64_t>(), n = tj.at("bytes").get<uint64_t>();
+          if (off != blobUsed || n > blobLen - blobUsed)
+            fail("weights at [", off, ", +", n, ") do not start where ",
+                 lastConstant.empty() ? "the blob starts" : "those of '" + lastConstant + "' end",
+                 " (", blobUsed, ") or lie outside the ", blobLen, "-byte blob");
+          blobUsed += n;
+          lastConstant = name;
+          // adopt checks the size against the shape, and that bool bytes are 0 or 1.
+          id = g.addConstant(name, Tensor::adopt(d.dtype, d.shape, std::string(blob + off, n)));
+        } else {
+          id = g.addTensor(name, d);
+        }
+        producers.push_back(tj.at("producer").get<int64_t>());
+        g.tensors[id].quant.scale = float(q);
+        if (tj.contains("quantChannelScales")) {
+          Quantization& qc = g.tensors[id].quant;
+          qc.channelScales = tj.at("quantChannelScales").get<std::vector<float>>();
+          qc.axis = int(intIn(tj, "quantAxis", 0, int64_t(d.shape.size()) - 1, "quantisation axis"));
+          if (int64_t(qc.channelScales.size()) != d.shape[size_t(qc.axis)])
+            fail(qc.channelScales.size(), " per-channel scales for ", d.shape[size_t(qc.axis)],
+                 " channels");
+          for (float c : qc.channelScales)
+            if (!std::isfinite(c) || c < 0) fail("per-channel scale ", c, " is not finite non-negative");
+        }
+      } catch (const Error& ex) {
+        fail("tensor '", name, "': ", ex.what());
       }
     }
+    if (blobUsed != blobLen)
+      fail("the weight blob has ", blobLen - blobUsed, " bytes no tensor uses");
     auto checkId = [&](int64_t t, bool optional) {
       if ((t == kNoTensor && optional) || (t >= 0 && size_t(t) < g.tensors.size()))
         return TensorId(t);
-      fail(path, ": not a valid dlasim engine (tensor index ", t, " out of range)");
+      fail("tensor index ", t, " out of range");
     };
     for (int64_t t : j.at("inputs").get<std::vector<int64_t>>())
       g.inputs.push_back(checkId(t, false));
@@ -293,9 +349,7 @@ EngineContents loadEngine(const std::string& path) {
     b.dla = st.dlaCore >= 0;
     for (const auto& nj : j.at("nodes")) {
       Node n;
-      int kind = nj.at("kind").get<int>();
-      if (kind < 0 || kind >= kKinds) bad(cat("layer kind ", kind));
-      n.kind = OpKind(kind);
+      n.kind = OpKind(intIn(nj, "kind", 0, kKinds - 1, "layer kind"));
       n.name = nj.at("name").get<std::string>();
       n.onnxOp = nj.at("onnxOp").get<std::string>();
       n.onnxName = nj.value("onnxName", n.name);
@@ -307,22 +361,16 @@ EngineContents loadEngine(const std::string& path) {
       for (int64_t t : nj.at("outputs").get<std::vector<int64_t>>())
         n.outputs.push_back(checkId(t, false));
       n.attrs = attrsFromJson(nj.at("attrsIndex").get<size_t>(), nj.at("attrs"));
-      // Re-infer: a file whose shapes disagree with its layers is refused, not run.
-      auto descs = inferNode(g, n);
-      for (size_t k = 0; k < n.outputs.size(); ++k)
-        if (k >= descs.size() || descs[k].shape != g.desc(n.outputs[k]).shape ||
-            descs[k].dtype != g.desc(n.outputs[k]).dtype)
-          bad(cat("layer '", n.name, "' output ", k, " disagrees with its inputs"));
-      b.partition.loadableOf.push_back(nj.at("loadable").get<int>());
-      int gp = nj.value("gpuPrecision", int(Precision::kFP32));
-      if (gp < 0 || gp > int(Precision::kBF16))
-        bad(cat("GPU precision ", gp, " of '", n.name, "'"));
-      b.gpuPrecision.push_back(Precision(gp));
+      b.partition.loadableOf.push_back(int(intIn(nj, "loadable", -1, 1 << 20, "loadable index")));
+      b.gpuPrecision.push_back(Precision(
+          nj.contains("gpuPrecision")
+              ? intIn(nj, "gpuPrecision", 0, int64_t(Precision::kBF16), "GPU precision")
+              : int64_t(Precision::kFP32)));
       if (b.dla) {
         hw::LayerVerdict v;
-        int prec = nj.at("precision").get<int>();
+        int64_t prec = nj.at("precision").get<int64_t>();
         if (prec != int(Precision::kFP16) && prec != int(Precision::kINT8))
-          bad(cat("DLA precision ", prec, " of layer '", n.name, "'"));
+          fail("DLA precision ", prec, " of layer '", n.name, "'");
         v.precision = Precision(prec);
         for (const auto& r : nj.at("reasons"))
           v.violations.push_back({r.at("rule").get<std::string>(),
@@ -338,30 +386,79 @@ EngineContents loadEngine(const std::string& path) {
     }
     for (const auto& lj : j.at("loadables")) {
       Loadable l;
-      for (int id : lj.get<std::vector<int>>()) {
-        if (id < 0 || size_t(id) >= g.nodes.size()) bad(cat("loadable layer index ", id));
-        l.nodes.push_back(id);
+      for (int64_t id : lj.get<std::vector<int64_t>>()) {
+        if (id < 0 || size_t(id) >= g.nodes.size()) fail("loadable layer index ", id);
+        l.nodes.push_back(NodeId(id));
       }
-      if (l.nodes.empty()) bad("empty loadable");
       b.partition.loadables.push_back(std::move(l));
     }
-    for (int l : b.partition.loadableOf)
-      if (l < -1 || l >= int(b.partition.loadables.size())) bad(cat("loadable index ", l));
-    for (const auto& ej : j.at("evicted"))
-      b.partition.evicted.push_back({ej.at("node").get<int>(), ej.at("rule").get<std::string>(),
-                                     ej.at("message").get<std::string>()});
+    for (const auto& ej : j.at("evicted")) {
+      int64_t node = ej.at("node").get<int64_t>();
+      if (node < 0 || size_t(node) >= g.nodes.size()) fail("evicted layer index ", node);
+      b.partition.evicted.push_back(
+          {NodeId(node), ej.at("rule").get<std::string>(), ej.at("message").get<std::string>()});
+    }
+
+    // The structure first (so that inference only sees defined tensors), then every layer's
+    // attributes and shapes re-inferred from its inputs, then the placement.
+    validateGraph(g, producers);
+    for (size_t t = 0; t < g.tensors.size(); ++t) g.tensors[t].producer = NodeId(producers[t]);
+    for (const Node& n : g.nodes) {
+      validateAttrs(n);
+      auto descs = inferNode(g, n);
+      if (n.outputs.size() > descs.size())
+        fail("layer '", n.name, "' has ", n.outputs.size(), " outputs, its kind makes ",
+             descs.size());
+      for (size_t k = 0; k < n.outputs.size(); ++k)
+        if (descs[k].shape != g.desc(n.outputs[k]).shape ||
+            descs[k].dtype != g.desc(n.outputs[k]).dtype)
+          fail("layer '", n.name, "' output ", k, " disagrees with its inputs");
+    }
     if (!b.bindingFormats.empty() && b.bindingFormats.size() != g.inputs.size() + g.outputs.size())
-      bad(cat(b.bindingFormats.size(), " binding formats for ", g.inputs.size() + g.outputs.size(),
-              " bindings"));
-    b.platform = &hw::platformById(st.platform);
-    st.platformName = b.platform->name;
+      fail(b.bindingFormats.size(), " binding formats for ", g.inputs.size() + g.outputs.size(),
+           " bindings");
+    const hw::Platform* platform = nullptr;
+    for (const auto& p : hw::platforms())
+      if (p.id == st.platform) platform = &p;
+    if (!platform) fail("platform '", st.platform, "' is unknown");
+    b.platform = platform;
+    st.platformName = platform->name;
+    validatePlacement(g, b, st);
     assignPrecisions(g, b);
   } catch (const json::exception& ex) {
     bad(std::string("malformed contents: ") + ex.what());
   } catch (const Error& ex) {
-    fail(path, ": ", ex.what());
+    std::string what = ex.what();
+    if (what.rfind("not a valid dlasim engine", 0) == 0 || what.rfind("engine built by", 0) == 0)
+      throw;
+    bad(what);
   }
   return e;
+}
+
+}  // namespace
+
+EngineContents loadEngineBytes(const std::string& bytes, const std::string& name) {
+  try {
+    return parseEngine(bytes);
+  } catch (const Error& ex) {
+    fail(name, ": ", ex.what());
+  }
+}
+
+EngineContents loadEngine(const std::string& path, int64_t maxMemoryBytes) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) fail(path, ": no such engine file");
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) fail(path, ": cannot read (", ec.message(), ")");
+  // The whole file is read into memory: refuse one larger than the budget before reading it.
+  if (maxMemoryBytes > 0 && size > uint64_t(maxMemoryBytes))
+    fail(path, ": engine file of ", bytesStr(int64_t(size)), " is over the memory budget of ",
+         bytesStr(maxMemoryBytes), " (raise it with --maxMemory)");
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return loadEngineBytes(ss.str(), path);
 }
 
 }  // namespace builder

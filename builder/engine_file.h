@@ -25,7 +25,11 @@ std::string serializeEngine(const sim::Graph& g, int opset, const BuildResult& b
                             const dlasim::PlanSettings& settings);
 
 /// Parses and checks an engine file. Throws sim::Error naming the file and what is wrong
-/// (not an engine, other version, truncated, checksum mismatch, inconsistent graph).
-EngineContents loadEngine(const std::string& path);
+/// (not an engine, other version, truncated, checksum mismatch, inconsistent graph or placement:
+/// engine files are untrusted, see engine_validate.h). A file larger than `maxMemoryBytes`
+/// (when positive) is refused before it is read.
+EngineContents loadEngine(const std::string& path, int64_t maxMemoryBytes = 0);
+/// The same for an engine in memory; `name` names it in errors (tests, fuzzing).
+EngineContents loadEngineBytes(const std::string& bytes, const std::string& name);
 
 }  // namespace builder

@@ -1,4 +1,12 @@
+#include "builder/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -19,16 +27,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const std::string& file) {
+// Reads at most `limit` bytes: a "file" that never ends (/dev/zero, a FIFO) or a huge one costs
+// no more than the input it is meant for.
+std::string readAtMost(const std::string& file, size_t limit) {
   std::error_code ec;
   if (!fs::exists(file, ec)) fail(file, ": no such file");
   if (fs::is_directory(file, ec)) fail(file, ": is a directory");
   std::ifstream f(file, std::ios::binary);
   if (!f) fail(file, ": cannot open");
-  std::ostringstream os;
-  os << f.rdbuf();
-  return os.str();
+  std::string buf;
+  char chunk[1 << 16];
+  while (buf.size() < limit && f) {
+    f.read(chunk, std::streamsize(std::min(sizeof chunk, limit - buf.size())));
+    buf.append(chunk, size_t(f.gcount()));
+  }
+  return buf;
 }
+
+// The largest .npy header (version 2/3: a 4-byte length) dlasim reads; numpy writes < 1 KiB.
+constexpr size_t kMaxNpyHeader = 1 << 20;
 
 const char* npyDescr(DType t) {
   switch (t) {
@@ -68,6 +85,15 @@ std::string headerField(const std::string& h, const std::string& key) {
   return h.substr(at, end - at + (close == ',' ? 0 : 1));
 }
 
+// The data as the input's tensor; errors (a bool byte other than 0 or 1) name file and input.
+Tensor adoptInput(const std::string& file, const TensorSpec& want, std::string&& data) {
+  try {
+    return Tensor::adopt(want.dtype, want.shape, std::move(data));
+  } catch (const InputError& e) {
+    fail(file, ": input '", want.name, "': ", e.what());
+  }
+}
+
 Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string& inputName,
                 const TensorSpec& want) {
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) fail(file, ": not a .npy file");
@@ -85,7 +111,7 @@ Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string&
   } else {
     fail(file, ": unsupported .npy version ", major);
   }
-  if (start + hlen > bytes.size()) fail(file, ": truncated .npy header");
+  if (hlen > kMaxNpyHeader || start + hlen > bytes.size()) fail(file, ": truncated .npy header");
   std::string h = bytes.substr(start, hlen);
   std::string descr = headerField(h, "descr"), order = headerField(h, "fortran_order"),
               shapeStr_ = headerField(h, "shape");
@@ -114,22 +140,43 @@ Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string&
   if (bytes.size() - start - hlen != need)
     fail(file, ": holds ", bytes.size() - start - hlen, " data bytes, input '", inputName, "' (",
          dtypeName(want.dtype), " ", shapeStr(want.shape), ") needs ", need);
-  return Tensor::adopt(want.dtype, want.shape, bytes.substr(start + hlen));
+  return adoptInput(file, want, bytes.substr(start + hlen));
 }
 
 }  // namespace
 
 Tensor loadTensorFile(const std::string& file, const TensorSpec& want) {
   const std::string& inputName = want.name;
-  std::string bytes = readAll(file);
-  if (file.size() > 4 && file.compare(file.size() - 4, 4, ".npy") == 0)
-    return parseNpy(file, std::move(bytes), inputName, want);
+  checkShape(want.shape);
+  size_t need = size_t(volume(want.shape)) * dtypeSize(want.dtype);
+  bool npy = file.size() > 4 && file.compare(file.size() - 4, 4, ".npy") == 0;
+  size_t limit = need + (npy ? 12 + kMaxNpyHeader : 0) + 1;
+  std::string bytes = readAtMost(file, limit);
+  if (bytes.size() == limit)
+    fail(file, ": has more than ", limit - 1, " bytes, input '", inputName, "' (",
+         dtypeName(want.dtype), " ", shapeStr(want.shape), ") needs ", need);
+  return builder::tensorFromFileBytes(file, std::move(bytes), want, npy);
+}
+
+}  // namespace dlasim
+
+namespace builder {
+
+dlasim::Tensor tensorFromFileBytes(const std::string& file, std::string&& bytes,
+                                   const dlasim::TensorSpec& want, bool npy) {
+  using namespace dlasim;
+  checkShape(want.shape);
+  if (npy) return parseNpy(file, std::move(bytes), want.name, want);
   size_t need = size_t(volume(want.shape)) * dtypeSize(want.dtype);
   if (bytes.size() != need)
-    fail(file, ": has ", bytes.size(), " bytes, input '", inputName, "' (", dtypeName(want.dtype),
+    fail(file, ": has ", bytes.size(), " bytes, input '", want.name, "' (", dtypeName(want.dtype),
          " ", shapeStr(want.shape), ") needs ", need);
-  return Tensor::adopt(want.dtype, want.shape, std::move(bytes));
+  return adoptInput(file, want, std::move(bytes));
 }
+
+}  // namespace builder
+
+namespace dlasim {
 
 Tensor randomTensor(const TensorSpec& d, unsigned seed) {
   Tensor t(d.dtype, d.shape);
@@ -160,8 +207,9 @@ TensorMap prepareInputs(const std::vector<TensorSpec>& specs,
   };
   TensorMap inputs;
   for (const auto& [name, file] : files) {
+    const std::string& wanted = name;  // C++17 lambdas cannot capture structured bindings
     auto it = std::find_if(specs.begin(), specs.end(),
-                           [&](const TensorSpec& s) { return s.name == name; });
+                           [&](const TensorSpec& s) { return s.name == wanted; });
     if (it == specs.end()) fail("--loadInputs: '", name, "' is not an input of ", modelName);
     inputs[name] = loadTensorFile(file, *it);
     note("Using values loaded from " + file + " for input " + name);
@@ -219,28 +267,90 @@ std::string outputJson(const std::vector<std::string>& names, const std::vector<
   return arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+// Writes all of text to fd; false (errno set) on failure.
+bool writeAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += size_t(n);
+  }
+  return true;
+}
+
+[[noreturn]] void writeFailed(const std::string& path, int err) {
+  fail(path, ": cannot write (", std::strerror(err),
+       err == ENOENT ? "; check the folder exists" : "", ")");
+}
+
+// Devices, FIFOs, hard-linked files and what a dangling symlink names are written in place, as
+// any Unix tool writes them: `--exportOutput=/dev/null` must leave /dev/null a device.
+void writeThrough(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) writeFailed(path, errno);
+  bool ok = writeAll(fd, text);
+  int err = errno;
+  if (::close(fd) != 0 && ok) ok = false, err = errno;
+  if (!ok) writeFailed(path, err);
+}
+
+// Regular files and new paths: write a temporary file next to the target, then rename it over
+// the target, so a failed write never leaves half a file. The temporary name is created
+// exclusively (never an existing file or symlink of the user's); a replaced file keeps its
+// permissions (and its owner, when allowed).
+void replaceAtomically(const std::string& target, const std::string& text, const struct stat* old) {
+  static std::atomic<unsigned> counter{0};
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0; ++attempt) {
+    tmp = cat(target, ".dlasim-", ::getpid(), "-", counter++);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && (errno != EEXIST || attempt > 100)) writeFailed(target, errno);
+  }
+  bool ok = writeAll(fd, text);
+  int err = errno;
+  if (ok && old) {
+    if (::fchmod(fd, old->st_mode & 07777) != 0) ok = false, err = errno;
+    // Only root may give a file away; otherwise it stays ours, which is fine.
+    if (::fchown(fd, old->st_uid, old->st_gid) != 0) errno = 0;
+  }
+  if (ok && ::fsync(fd) != 0) ok = false, err = errno;
+  if (::close(fd) != 0 && ok) ok = false, err = errno;
+  if (ok && ::rename(tmp.c_str(), target.c_str()) != 0) ok = false, err = errno;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    writeFailed(target, err);
+  }
+}
+
+}  // namespace
+
 void writeFileSafely(const std::string& path, const std::string& text,
                      const std::vector<std::string>& inputs) {
   std::error_code ec;
-  for (const auto& in : inputs)
-    if (!in.empty() && fs::exists(in, ec) && fs::exists(path, ec) && fs::equivalent(in, path, ec))
-      fail(path, ": refusing to overwrite an input of this run");
-  if (fs::is_directory(path, ec)) fail(path, ": is a directory");
-  std::string tmp = path + ".dlasim-tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) fail(path, ": cannot write (check the folder exists and is writable)");
-    f.write(text.data(), std::streamsize(text.size()));
-    if (!f) {
-      fs::remove(tmp, ec);
-      fail(path, ": write failed");
-    }
+  if (path.empty()) fail("no output file name given");
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;  // follows symlinks: what would be written
+  if (exists && S_ISDIR(st.st_mode)) fail(path, ": is a directory");
+  if (exists && S_ISREG(st.st_mode))
+    for (const auto& in : inputs)
+      if (!in.empty() && fs::exists(in, ec) && fs::equivalent(in, path, ec))
+        fail(path, ": refusing to overwrite an input of this run");
+  struct stat lst;
+  bool isLink = ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+  if (!exists) {
+    if (isLink) return writeThrough(path, text);  // a dangling link: create what it names
+    return replaceAtomically(path, text, nullptr);
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    fail(path, ": cannot replace (", ec.message(), ")");
-  }
+  if (!S_ISREG(st.st_mode) || st.st_nlink > 1) return writeThrough(path, text);
+  if (!isLink) return replaceAtomically(path, text, &st);
+  // A symlink to a regular file: replace the file it resolves to, and keep the link.
+  std::string target = fs::canonical(path, ec).string();
+  if (ec) writeFailed(path, ec.value());
+  replaceAtomically(target, text, &st);
 }
 
 }  // namespace dlasim

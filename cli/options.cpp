@@ -78,36 +78,46 @@ std::vector<IOFormat> parseIOFormats(const std::string& flag, const std::string&
   return out;
 }
 
-// trtexec 8.x gives sizes in MiB; 10.x also accepts B/K/M/G suffixes.
+// A size in MiB as trtexec 8.x gives it, or with trtexec 10's base-2 suffixes B, K, M, G (KiB,
+// MiB, GiB and KB, MB, GB are read the same, base 2, as in trtexec's scripts). A unit only follows
+// a number ("512K").
+double sizeInMiB(const std::string& flag, std::string size, const std::string& item) {
+  double scale = 1;  // MiB
+  size_t digits = size.find_last_of("0123456789.");
+  if (digits != std::string::npos && digits + 1 < size.size()) {
+    std::string unit = size.substr(digits + 1);
+    size = size.substr(0, digits + 1);
+    if (unit == "B")
+      scale = 1.0 / (1 << 20);
+    else if (unit == "K" || unit == "KiB" || unit == "KB")
+      scale = 1.0 / 1024;
+    else if (unit == "M" || unit == "MiB" || unit == "MB")
+      scale = 1;
+    else if (unit == "G" || unit == "GiB" || unit == "GB")
+      scale = 1024;
+    else
+      fail("--", flag, ": unknown unit '", unit, "' in '", item, "' (B, K, M, G, KiB, MiB, GiB)");
+  }
+  return parseNumber(flag, size) * scale;
+}
+
 std::map<std::string, double> parseMemPools(const std::string& spec) {
   std::map<std::string, double> out;
   for (const auto& item : splitList(spec, ',')) {
     auto [pool, size] = splitNameValue("memPoolSize", item);
     checkMemPoolName(pool, "--memPoolSize");
-    // trtexec 10's base-2 suffixes B, K, M, G; KiB, MiB, GiB (and KB, MB, GB, base 2 as in
-    // trtexec's scripts) are read the same. A unit only follows a number ("512K").
-    double scale = 1;  // MiB
-    size_t digits = size.find_last_of("0123456789.");
-    if (digits != std::string::npos && digits + 1 < size.size()) {
-      std::string unit = size.substr(digits + 1);
-      size = size.substr(0, digits + 1);
-      if (unit == "B")
-        scale = 1.0 / (1 << 20);
-      else if (unit == "K" || unit == "KiB" || unit == "KB")
-        scale = 1.0 / 1024;
-      else if (unit == "M" || unit == "MiB" || unit == "MB")
-        scale = 1;
-      else if (unit == "G" || unit == "GiB" || unit == "GB")
-        scale = 1024;
-      else
-        fail("--memPoolSize: unknown unit '", unit, "' in '", item,
-             "' (B, K, M, G, KiB, MiB, GiB)");
-    }
-    double v = parseNumber("memPoolSize", size) * scale;
+    double v = sizeInMiB("memPoolSize", size, item);
     if (v <= 0) fail("--memPoolSize: pool ", pool, " size must be positive, got '", item, "'");
     out[pool] = v;
   }
   return out;
+}
+
+// --maxMemory: a size as --memPoolSize takes it (MiB, or with a unit).
+int64_t parseMemorySize(const std::string& flag, const std::string& s) {
+  double v = sizeInMiB(flag, s, s) * double(1 << 20);
+  if (!(v >= 1) || v > 9.0e18) fail("--", flag, ": '", s, "' is not a size of at least 1 byte");
+  return int64_t(v);
 }
 
 }  // namespace
@@ -257,6 +267,11 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   app.add_option("--emcClockMHz", emcClock,
                  "Memory (EMC) clock for the model (default: the power mode's)")
       ->group(own);
+  std::string maxMemory;
+  app.add_option("--maxMemory", maxMemory,
+                 "Memory budget for weights and activations, MiB or B/K/M/G (default: a quarter "
+                 "of this machine's memory)")
+      ->group(own);
 
   // Flags that only mean something on a device: accepted, then named once as ignored.
   static const char* kDeviceFlags[] = {
@@ -344,6 +359,7 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   if (!inFmt.empty()) o.inputIOFormats = parseIOFormats("inputIOFormats", inFmt);
   if (!outFmt.empty()) o.outputIOFormats = parseIOFormats("outputIOFormats", outFmt);
   if (!memPool.empty()) o.memPoolSizeMiB = parseMemPools(memPool);
+  if (!maxMemory.empty()) o.maxMemory = parseMemorySize("maxMemory", maxMemory);
   if (!layerPrec.empty())
     o.layerPrecisions =
         parseLayerSpec("layerPrecisions", layerPrec, {"fp32", "fp16", "int8", "int32", "bf16"});
@@ -397,6 +413,7 @@ BuildConfig buildConfig(const Options& o) {
                                         : Sparsity::kDisable;
   c.minShapes = o.minShapes;
   c.maxShapes = o.maxShapes;
+  c.maxMemoryBytes = o.maxMemory;
   if (!o.calib.empty()) c.calibration = CalibrationCache::read(o.calib);
   return c;
 }

@@ -44,6 +44,7 @@ struct Options {
   std::string platform = "orin-agx", powerMode;
   double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0;  // 0 = the power mode's
   unsigned seed = 1;
+  int64_t maxMemory = 0;  // bytes; 0 = dlasim::defaultMaxMemoryBytes()
 
   /// Flags given that only mean something on a device (timing loops, CUDA options).
   std::vector<std::string> ignoredFlags;

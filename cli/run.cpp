@@ -120,7 +120,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   std::optional<Plan> built;
   std::string source = o.onnx.empty() ? o.loadEngine : o.onnx;
   if (!o.loadEngine.empty()) {
-    built = Plan::load(o.loadEngine);
+    built = Plan::load(o.loadEngine, o.maxMemory);
     const PlanSettings& e = built->settings();
     log.info(
         "Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " + e.platform +
@@ -148,6 +148,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   } else {
     LoadOptions lo;
     lo.shapes = o.shapes;
+    lo.maxMemoryBytes = o.maxMemory;
     lo.warn = [&](const std::string& m) { log.warn(m); };
     auto t0 = std::chrono::steady_clock::now();
     model = Model::load(o.onnx, lo);
@@ -162,10 +163,16 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     if (cfg.calibration) {
       std::vector<std::string> names = model->tensorNames(), unknown;
       std::sort(names.begin(), names.end());
+      size_t unusable = 0;  // named in the build's warnings, with the layers they affect
       for (const auto& [name, scale] : cfg.calibration->scales)
-        if (!std::binary_search(names.begin(), names.end(), name)) unknown.push_back(name);
+        if (!std::binary_search(names.begin(), names.end(), name))
+          unknown.push_back(name);
+        else if (!CalibrationCache::unusableReason(scale).empty())
+          ++unusable;
       log.info(cat("Calibration cache ", o.calib, " (", cfg.calibration->header,
-                   "): ", cfg.calibration->scales.size() - unknown.size(), " INT8 scales applied"));
+                   "): ", cfg.calibration->scales.size() - unknown.size() - unusable,
+                   " INT8 scales applied",
+                   unusable ? cat(", ", unusable, " unusable (see the warnings)") : ""));
       if (!unknown.empty())
         log.warn(cat(unknown.size(), " calibration entries name no tensor of the model (first: '",
                      unknown.front(), "'); layers without a scale run in FP16"));

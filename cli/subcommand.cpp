@@ -47,6 +47,7 @@ int runGuarded(std::ostream& err, const std::function<int()>& body) {
 Model importModel(const Options& o, std::ostream& err) {
   LoadOptions lo;
   lo.shapes = o.shapes;
+  lo.maxMemoryBytes = o.maxMemory;
   lo.warn = [&](const std::string& m) { err << "dlasim: warning: " << printable(m) << "\n"; };
   return Model::load(o.onnx, lo);
 }

@@ -13,7 +13,7 @@ namespace {
 
 using RuleFn = void (*)(Ctx&);
 const RuleFn kRules[] = {
-#define OP(Name, TrtType) &rule##Name,
+#define OP(Name, TrtType, AttrsT) &rule##Name,
 #include "sim/ir/ops.def"
 #undef OP
 };
@@ -204,7 +204,7 @@ const std::vector<RuleInfo>& ruleCatalogue() {
   };
   static const std::vector<RuleInfo> all = [] {
     std::vector<RuleInfo> v = head;
-#define OP(Name, TrtType) catalogue##Name(v);
+#define OP(Name, TrtType, AttrsT) catalogue##Name(v);
 #include "sim/ir/ops.def"
 #undef OP
     v.insert(

@@ -62,7 +62,7 @@ struct Ctx {
 
 // One function per layer kind (ops.def); the dispatcher in dla_check.cpp calls them.
 void convolution(Ctx& c, bool deconv);
-#define OP(Name, TrtType)  \
+#define OP(Name, TrtType, AttrsT)  \
   void rule##Name(Ctx& c); \
   void catalogue##Name(std::vector<RuleInfo>& v);
 #include "sim/ir/ops.def"

@@ -37,7 +37,9 @@ Taps makeTaps(const ResizeParams& p, int64_t inLen, int64_t outLen, double scale
   t.index.resize(outLen * t.n);
   t.weight.resize(outLen * t.n);
   for (int64_t x = 0; x < outLen; ++x) {
-    double src = sourceCoord(p, x, inLen, scale);
+    // Every tap is clamped to the input below, so a source far outside it reads the edge
+    // whatever its exact value: clamp it first, so that it always converts to int64.
+    double src = std::clamp(sourceCoord(p, x, inLen, scale), -8.0, double(inLen) + 8.0);
     double fl = std::floor(src), r = src - fl;
     int64_t base = int64_t(fl);
     std::vector<double> w;

@@ -56,7 +56,11 @@ class NodeContext {
   /// [Shuffle]") and its output tensor's (empty: "<layerName>_out").
   sim::TensorId addNamed(sim::OpKind kind, sim::Attrs attrs, std::vector<sim::TensorId> inputs,
                          const std::string& layerName, const std::string& outputName = "");
+  /// Adds a constant, counted against the import's memory budget.
   sim::TensorId addConstant(sim::Tensor value, const std::string& hint);
+  /// An error naming the node unless `bytes` more of constants (`what`) fit in the budget: call
+  /// before allocating a large constant.
+  void checkMemory(int64_t bytes, const std::string& what) const;
   /// A float32 scalar constant (shape [] or broadcastable `shape`).
   sim::TensorId scalar(float v, const std::string& hint);
 
@@ -95,8 +99,10 @@ using ImportFn = std::vector<sim::TensorId> (*)(NodeContext&);
 /// The table of op importers (op_table.cpp); nullptr for an unknown op type.
 ImportFn findImporter(const std::string& opType);
 
-/// Converts a TensorProto (raw or typed data, optionally external) into a tensor.
-sim::Tensor tensorFromProto(onnx::TensorProto& proto, const std::string& baseDir);
+/// Converts a TensorProto (raw or typed data, optionally external) into a tensor. A tensor
+/// larger than `maxBytes` is refused before anything is read or allocated.
+sim::Tensor tensorFromProto(onnx::TensorProto& proto, const std::string& baseDir,
+                            int64_t maxBytes = INT64_MAX);
 /// Maps an ONNX element type to dlasim's; false when dlasim cannot hold it.
 bool dtypeFromOnnx(int onnxType, sim::DType* out);
 const char* onnxTypeName(int onnxType);

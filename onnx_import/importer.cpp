@@ -15,6 +15,7 @@
 #include "onnx_import/context.h"
 #include "onnx_import/ops/quantize.h"
 #include "sim/ops/op_def.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace onnx_import {
 
@@ -28,6 +29,8 @@ class GraphBuilder {
   std::unordered_map<std::string, float> quantized;  // QuantizeLinear output -> its scale
   std::vector<TrtValue> trt;                         // per IR tensor: the parser's view
   int trtNext = 0;                                   // index of the parser's next layer
+  int64_t budget = 0;      // bytes of constants the import may hold (ImportOptions)
+  int64_t constBytes = 0;  // bytes of constants held so far
 
   TensorId lookup(const std::string& name) const {
     auto it = names.find(name);
@@ -178,7 +181,15 @@ std::vector<TensorId> NodeContext::addLayer(sim::Node n, int numOutputs,
     b_.trtOf(n.outputs.back()) = view;
   }
   if (allConst) {
-    // Fold: run the layer now and keep its outputs as constants.
+    // Fold: run the layer now and keep its outputs as constants -- within the memory budget,
+    // checked before anything is allocated.
+    for (TensorId t : n.outputs) {
+      const sim::TensorDesc& d = g.desc(t);
+      int64_t bytes = sim::volume(d.shape) * int64_t(sim::dtypeSize(d.dtype));
+      checkMemory(bytes, sim::cat("folded constant '", g.tensor(t).name, "' (",
+                                  sim::dtypeName(d.dtype), " ", sim::shapeStr(d.shape), ")"));
+      b_.constBytes += bytes;
+    }
     sim::OpIO io;
     std::vector<sim::Tensor> results;
     results.reserve(n.outputs.size());
@@ -203,8 +214,19 @@ std::vector<TensorId> NodeContext::addLayer(sim::Node n, int numOutputs,
   return g.nodes.back().outputs;
 }
 
+void NodeContext::checkMemory(int64_t bytes, const std::string& what) const {
+  try {
+    sim::requireWithinBudget(b_.constBytes, bytes, b_.budget, what);
+  } catch (const sim::Error& e) {
+    error(e.what());
+  }
+}
+
 TensorId NodeContext::addConstant(sim::Tensor value, const std::string& hint) {
-  return b_.g.addConstant(b_.g.uniqueName(name_ + "_" + hint), std::move(value));
+  std::string name = b_.g.uniqueName(name_ + "_" + hint);
+  checkMemory(int64_t(value.bytes()), sim::cat("constant '", name, "'"));
+  b_.constBytes += int64_t(value.bytes());
+  return b_.g.addConstant(std::move(name), std::move(value));
 }
 
 TensorId NodeContext::scalar(float v, const std::string& hint) {
@@ -309,6 +331,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
                          const ImportOptions& opt) {
   ImportResult res;
   GraphBuilder b;
+  b.budget = sim::memoryBudget(opt.maxMemoryBytes);
   if (!model.has_graph()) fail("the model has no graph");
   for (const auto& op : model.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") res.opset = int(op.version());
@@ -320,7 +343,13 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
 
   for (auto& init : *graph.mutable_initializer()) {
     if (init.name().empty()) fail("an initializer has no name");
-    sim::Tensor t = tensorFromProto(init, baseDir);
+    // Refused before allocating (or reading external data) when over what the budget leaves.
+    sim::Tensor t = tensorFromProto(init, baseDir, b.budget - b.constBytes);
+    sim::requireWithinBudget(
+        b.constBytes, int64_t(t.bytes()), b.budget,
+        sim::cat("initializer '", init.name(), "' (", sim::dtypeName(t.dtype()), " ",
+                 sim::shapeStr(t.shape()), ")"));
+    b.constBytes += int64_t(t.bytes());
     b.names[init.name()] = b.g.addConstant(init.name(), std::move(t));
     b.trtOf(b.names[init.name()]).weights = true;
     available.insert(init.name());
@@ -338,6 +367,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
            ", which dlasim does not support");
     auto cit = opt.constantInputs.find(vi.name());
     if (cit != opt.constantInputs.end()) {
+      b.constBytes += int64_t(cit->second.bytes());  // the caller's, shared
       b.names[vi.name()] = b.g.addConstant(vi.name(), cit->second);
       available.insert(vi.name());
       continue;
@@ -370,7 +400,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     }
     for (int64_t d : shape)
       if (d < 0) fail("input '", vi.name(), "' has negative dimension ", d);
-    if (sim::volume(shape) > sim::kMaxTensorElements || [&] {
+    if ([&] {
           int64_t v = 1;
           for (int64_t d : shape) {
             if (d > 0 && v > sim::kMaxTensorElements / d) return true;
@@ -407,7 +437,15 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
            ") is not supported");
     NodeContext ctx(b, nd, nodeNames[i], res.opset, b.trtNext);
     const size_t before = b.g.tensors.size();
-    std::vector<TensorId> outs = fn(ctx);
+    std::vector<TensorId> outs;
+    try {
+      outs = fn(ctx);
+    } catch (const sim::Error& e) {
+      // Errors from NodeContext::error already name the node; a helper deeper down (e.g.
+      // checked dimension arithmetic) may not: name it here, so every refusal does.
+      if (std::string(e.what()).rfind("node '", 0) == 0) throw;
+      ctx.error(e.what());
+    }
     trackParserView(b, ctx, nd, outs);
     for (int k = 0; k < nd.output_size(); ++k) {
       const std::string& name = nd.output(k);

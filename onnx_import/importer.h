@@ -20,6 +20,8 @@ struct ImportOptions {
   std::map<std::string, sim::Tensor> constantInputs;
   /// Receives warnings (e.g. a dynamic dimension defaulted to 1).
   std::function<void(const std::string&)> warn;
+  /// Budget in bytes for constants (initializers, folded results); 0 = the default.
+  int64_t maxMemoryBytes = 0;
 };
 
 struct ImportResult {

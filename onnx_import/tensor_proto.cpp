@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "onnx_import/context.h"
+#include "sim/runtime/memory_budget.h"
 
 namespace onnx_import {
 
@@ -99,18 +100,29 @@ std::string readExternal(const onnx::TensorProto& p, const std::string& baseDir,
 
 template <class T, class Src>
 sim::Tensor fromTyped(DType t, const sim::Shape& shape, const Src& src, const std::string& name) {
-  sim::Tensor out(t, shape);
-  if (int64_t(src.size()) != out.size())
+  // Count first: a few bytes of file can declare a huge shape over a handful of values.
+  if (int64_t(src.size()) != sim::volume(shape))
     fail("tensor '", name, "' has ", src.size(), " values, shape ", sim::shapeStr(shape), " needs ",
-         out.size());
+         sim::volume(shape));
+  sim::Tensor out = sim::Tensor::uninitialized(t, shape);
   T* d = out.data<T>();
   for (int64_t i = 0; i < out.size(); ++i) d[i] = static_cast<T>(src[int(i)]);
   return out;
 }
 
+// Raw bytes as a tensor; errors (e.g. a bool byte other than 0 or 1) name the tensor.
+sim::Tensor adoptNamed(const std::string& name, DType t, const sim::Shape& shape,
+                       std::string&& bytes) {
+  try {
+    return sim::Tensor::adopt(t, shape, std::move(bytes));
+  } catch (const sim::Error& e) {
+    fail("tensor '", name, "': ", e.what());
+  }
+}
+
 }  // namespace
 
-sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
+sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir, int64_t maxBytes) {
   DType t;
   if (!dtypeFromOnnx(p.data_type(), &t))
     fail("tensor '", p.name(), "' has element type ", onnxTypeName(p.data_type()),
@@ -126,13 +138,17 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir) {
     shape.push_back(d);
   }
   size_t bytes = size_t(count) * sim::dtypeSize(t);
-  if (p.data_location() == onnx::TensorProto::EXTERNAL)
-    return sim::Tensor::adopt(t, shape, readExternal(p, baseDir, bytes));
+  if (int64_t(bytes) > maxBytes)  // before reading external data or allocating
+    fail("tensor '", p.name(), "' (", sim::dtypeName(t), " ", sim::shapeStr(shape), ") needs ",
+         sim::bytesStr(int64_t(bytes)), ": over the memory budget (raise it with --maxMemory)");
+  if (p.data_location() == onnx::TensorProto::EXTERNAL) {
+    return adoptNamed(p.name(), t, shape, readExternal(p, baseDir, bytes));
+  }
   if (p.has_raw_data()) {
     if (p.raw_data().size() != bytes)
       fail("tensor '", p.name(), "' has ", p.raw_data().size(), " bytes of data, shape ",
            sim::shapeStr(shape), " of ", sim::dtypeName(t), " needs ", bytes);
-    return sim::Tensor::adopt(t, shape, std::move(*p.mutable_raw_data()));
+    return adoptNamed(p.name(), t, shape, std::move(*p.mutable_raw_data()));
   }
   switch (t) {
     case DType::kFloat:

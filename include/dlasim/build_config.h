@@ -68,6 +68,13 @@ struct BuildConfig {
   /// INT8 scales (--calib). Given: INT8 layers lacking a scale run in FP16. Absent: scales come
   /// from the first run's inputs (trtexec's "Calibration: Dynamic").
   std::optional<CalibrationCache> calibration;
+  /// Memory budget in bytes for running the plan (weights, inputs and live activations); a plan
+  /// that needs more is refused when built. 0 = defaultMaxMemoryBytes(). (--maxMemory)
+  int64_t maxMemoryBytes = 0;
 };
+
+/// The default memory budget: a quarter of this machine's physical memory (or of its cgroup's
+/// limit), for the tensors dlasim plans to hold; the process needs somewhat more than that.
+int64_t defaultMaxMemoryBytes();
 
 }  // namespace dlasim

@@ -19,6 +19,11 @@ struct CalibrationCache {
   static CalibrationCache read(const std::string& path);
   /// The cache as text, entries sorted by name, scales as 8 lower-case hex digits.
   std::string text() const;
+  /// Why `scale` gives no usable INT8 range, or "" when it does: zero (of either sign), a
+  /// denormal, or a dynamic range (scale x 127) too large for a float. Such entries are not
+  /// applied: as in TensorRT for a tensor without a range, the layers reading or writing it run
+  /// in FP16, and the build warns naming each tensor and layer (docs/numerics.md).
+  static std::string unusableReason(float scale);
 };
 
 /// How scales are chosen from the values a tensor takes over the calibration data

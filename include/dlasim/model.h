@@ -23,6 +23,10 @@ struct LoadOptions {
   std::map<std::string, Tensor> constantInputs;
   /// Receives each warning as it happens (they are also kept in Model::warnings()).
   std::function<void(const std::string&)> warn;
+  /// Memory budget in bytes for the imported model's constants (initializers and folded
+  /// results) and for its FP32 reference runs; beyond it the import is refused before
+  /// allocating. 0 = defaultMaxMemoryBytes(). (--maxMemory)
+  int64_t maxMemoryBytes = 0;
 };
 
 struct ModelInfo {

@@ -113,7 +113,8 @@ class Plan {
   /// Writes the engine safely, refusing to replace any of `inputs`.
   void save(const std::string& path, const std::vector<std::string>& inputs = {}) const;
   /// Loads and checks an engine file; throws InputError naming the file and what is wrong.
-  static Plan load(const std::string& path);
+  /// `maxMemoryBytes` (0 = defaultMaxMemoryBytes()) bounds the file and the plan's runs.
+  static Plan load(const std::string& path, int64_t maxMemoryBytes = 0);
 
   struct Impl;
   explicit Plan(std::shared_ptr<Impl> impl);

@@ -18,7 +18,9 @@ class Tensor {
   Tensor(DataType dtype, Shape shape);
   /// Allocates without clearing (64-byte aligned): for outputs a kernel writes in full.
   static Tensor uninitialized(DataType dtype, Shape shape);
-  /// Takes ownership of bytes without copying (e.g. an ONNX initializer's raw_data).
+  /// Takes ownership of bytes without copying (e.g. an ONNX initializer's raw_data). Both this
+  /// and fromBytes throw InputError for a size that does not match, and for bool data with a
+  /// byte other than 0 or 1.
   static Tensor adopt(DataType dtype, Shape shape, std::string&& bytes);
   /// Copies `bytes` (which must be exactly the tensor's size) into a new tensor.
   static Tensor fromBytes(DataType dtype, Shape shape, const void* bytes, size_t size);

@@ -31,15 +31,21 @@ void readWindow(NodeContext& ctx, const sim::Shape& x, sim::Ints& kernel, sim::I
         sim::cat("auto_pad '", autoPad, "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER"));
   sim::Ints outPad = ctx.attrInts("output_padding", sim::Ints(r, 0));
   for (size_t i = 0; i < r; ++i) {
-    int64_t in = x[2 + i], eff = (kernel[i] - 1) * dilations[i] + 1, total;
-    if (deconv) {
-      int64_t out = in * strides[i];
-      total = std::max<int64_t>(
-          0, strides[i] * (in - 1) + (i < outPad.size() ? outPad[i] : 0) + eff - out);
-    } else {
-      int64_t out = (in + strides[i] - 1) / strides[i];
-      total = std::max<int64_t>(0, (out - 1) * strides[i] + eff - in);
-    }
+    int64_t in = x[2 + i], total = 0;
+    checked(ctx, [&] {  // kernel, dilation, stride and output padding come from the file
+      using sim::addDims;
+      using sim::mulDims;
+      int64_t eff = addDims(mulDims(kernel[i] - 1, dilations[i]), 1);
+      if (deconv) {
+        int64_t out = mulDims(in, strides[i]);
+        int64_t op = i < outPad.size() ? outPad[i] : 0;
+        total = addDims(addDims(mulDims(strides[i], in - 1), op), addDims(eff, -out));
+      } else {
+        int64_t out = addDims(in, strides[i] - 1) / strides[i];
+        total = addDims(mulDims(out - 1, strides[i]), eff - in);
+      }
+      total = std::max<int64_t>(0, total);
+    });
     bool upper = autoPad == "SAME_UPPER";
     padsBegin[i] = upper ? total / 2 : total - total / 2;
     padsEnd[i] = total - padsBegin[i];

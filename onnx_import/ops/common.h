@@ -10,6 +10,17 @@ void readWindow(NodeContext& ctx, const sim::Shape& x, sim::Ints& kernel, sim::I
                 sim::Ints& padsBegin, sim::Ints& padsEnd, sim::Ints& dilations,
                 bool deconv = false);
 
+/// Runs f (dimension arithmetic that may throw sim::Error, e.g. sim::mulDims) so that its
+/// error names the node.
+template <class F>
+auto checked(NodeContext& ctx, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const sim::Error& e) {
+    ctx.error(e.what());
+  }
+}
+
 /// Normalises axes against rank (negative allowed); errors name the node and the axis.
 sim::Ints normalizeAxes(NodeContext& ctx, const std::vector<int64_t>& axes, int64_t rank);
 

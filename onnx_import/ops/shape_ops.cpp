@@ -32,7 +32,7 @@ std::vector<TensorId> importReshape(NodeContext& ctx) {
     }
     if (d < 0) ctx.error(sim::cat("shape entry ", d, " is invalid"));
     out[i] = d;
-    known *= d;
+    known = checked(ctx, [&] { return sim::mulDims(known, d); });
   }
   int64_t total = sim::volume(in);
   if (inferAt >= 0) {
@@ -117,7 +117,8 @@ std::vector<TensorId> importUnsqueeze(NodeContext& ctx) {
 std::vector<TensorId> importDepthToSpace(NodeContext& ctx) {
   const sim::Shape& x = ctx.desc(0).shape;
   int64_t b = ctx.attrInt("blocksize", 0);
-  if (x.size() != 4 || b < 1 || x[1] % (b * b))
+  // b > C cannot divide C (and b * b could wrap): refuse before multiplying.
+  if (x.size() != 4 || b < 1 || b > x[1] || x[1] % (b * b))
     ctx.error(sim::cat("blocksize ", b, " does not fit input ", sim::shapeStr(x)));
   bool crd = ctx.attrString("mode", "DCR") == "CRD";
   int64_t n = x[0], c = x[1] / (b * b), h = x[2], w = x[3];
@@ -132,7 +133,7 @@ std::vector<TensorId> importDepthToSpace(NodeContext& ctx) {
 std::vector<TensorId> importSpaceToDepth(NodeContext& ctx) {
   const sim::Shape& x = ctx.desc(0).shape;
   int64_t b = ctx.attrInt("blocksize", 0);
-  if (x.size() != 4 || b < 1 || x[2] % b || x[3] % b)
+  if (x.size() != 4 || b < 1 || b > x[2] || b > x[3] || x[2] % b || x[3] % b)
     ctx.error(sim::cat("blocksize ", b, " does not fit input ", sim::shapeStr(x)));
   int64_t n = x[0], c = x[1], h = x[2] / b, w = x[3] / b;
   sim::ShuffleAttrs a;
@@ -188,12 +189,18 @@ std::vector<TensorId> importConstantOfShape(NodeContext& ctx) {
                           ? ctx.attrTensor("value")
                           : sim::Tensor::fromVector<float>(sim::DType::kFloat, {1}, {0.f});
   if (value.size() != 1) ctx.error("value must hold exactly one element");
+  sim::Shape s(shape.begin(), shape.end());
   sim::Tensor out;
   try {
-    out = sim::Tensor(value.dtype(), sim::Shape(shape.begin(), shape.end()));
+    sim::checkShape(s);
   } catch (const sim::Error& e) {
     ctx.error(e.what());
   }
+  // A few bytes of model can ask for gigabytes here: check the budget before allocating.
+  ctx.checkMemory(
+      sim::volume(s) * int64_t(sim::dtypeSize(value.dtype())),
+      sim::cat("constant (", sim::dtypeName(value.dtype()), " ", sim::shapeStr(s), ")"));
+  out = sim::Tensor::uninitialized(value.dtype(), s);
   size_t es = sim::dtypeSize(value.dtype());
   for (int64_t i = 0; i < out.size(); ++i)
     std::memcpy(static_cast<char*>(out.raw()) + i * es, value.raw(), es);
@@ -214,6 +221,8 @@ std::vector<TensorId> importDropout(NodeContext& ctx) {
   }
   std::vector<TensorId> outs = {ctx.add1(OpKind::kIdentity, sim::IdentityAttrs{}, {ctx.input(0)})};
   if (ctx.numOutputs() > 1 && !ctx.proto().output(1).empty()) {
+    ctx.checkMemory(sim::volume(ctx.desc(0).shape),
+                    sim::cat("mask (bool ", sim::shapeStr(ctx.desc(0).shape), ")"));
     sim::Tensor mask(sim::DType::kBool, ctx.desc(0).shape);
     for (int64_t i = 0; i < mask.size(); ++i) mask.data<bool>()[i] = true;
     outs.push_back(ctx.addConstant(std::move(mask), "mask"));

@@ -36,6 +36,8 @@ std::vector<TensorId> importSplit(NodeContext& ctx) {
   if (sizes.empty()) {
     int64_t parts = ctx.hasAttr("num_outputs") ? ctx.attrInt("num_outputs", n) : n;
     if (parts < 1) ctx.error("no outputs");
+    // Checked before the loop below builds one size per part.
+    if (parts != n) ctx.error(sim::cat("num_outputs ", parts, " for ", n, " outputs"));
     int64_t chunk = (x[axis] + parts - 1) / parts;  // the last part may be smaller (opset 18)
     if (!ctx.hasAttr("num_outputs") && x[axis] % parts)
       ctx.error(sim::cat("dim ", x[axis], " does not split evenly into ", parts));
@@ -46,7 +48,7 @@ std::vector<TensorId> importSplit(NodeContext& ctx) {
   int64_t total = 0;
   for (int64_t s : sizes) {
     if (s < 0) ctx.error(sim::cat("negative split size ", s));
-    total += s;
+    total = checked(ctx, [&] { return sim::addDims(total, s); });
   }
   if (total != x[axis]) ctx.error(sim::cat("split sizes sum to ", total, ", axis has ", x[axis]));
   std::vector<TensorId> outs;
@@ -99,7 +101,11 @@ std::vector<TensorId> importSlice(NodeContext& ctx) {
       s = std::clamp<int64_t>(s, 0, dim - 1);
       e = std::clamp<int64_t>(e, -1, dim - 1);
     }
-    int64_t len = step > 0 ? (e - s + step - 1) / step : (s - e + (-step) - 1) / (-step);
+    // s and e are clamped to [-1, dim], so only the step can be extreme (even INT64_MIN):
+    // count in unsigned arithmetic, where |step| cannot overflow.
+    int64_t span = step > 0 ? e - s : s - e;
+    uint64_t mag = step > 0 ? uint64_t(step) : uint64_t(-(step + 1)) + 1;
+    int64_t len = span > 0 ? int64_t((uint64_t(span) - 1) / mag + 1) : 0;
     a.start[d] = s;
     a.size[d] = std::max<int64_t>(0, len);
     a.stride[d] = step;
@@ -177,7 +183,7 @@ std::vector<TensorId> importTile(NodeContext& ctx) {
   a.mode = sim::SliceMode::kWrap;
   for (size_t d = 0; d < x.size(); ++d) {
     if (reps[d] < 0) ctx.error(sim::cat("negative repeat ", reps[d]));
-    a.size[d] = x[d] * reps[d];
+    a.size[d] = checked(ctx, [&] { return sim::mulDims(x[d], reps[d]); });
   }
   return {ctx.add1(OpKind::kSlice, a, {ctx.input(0)})};
 }

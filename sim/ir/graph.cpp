@@ -5,7 +5,7 @@ namespace sim {
 TensorId Graph::addTensor(std::string name, TensorDesc desc) {
   TensorId id = TensorId(tensors.size());
   byName_[name] = id;
-  tensors.push_back(TensorInfo{std::move(name), std::move(desc), Tensor(), -1});
+  tensors.push_back(TensorInfo{std::move(name), std::move(desc), Tensor(), -1, {}});
   return id;
 }
 
@@ -44,7 +44,7 @@ size_t Graph::constantBytes() const {
 
 const char* opKindName(OpKind k) {
   switch (k) {
-#define OP(Name, TrtType) \
+#define OP(Name, TrtType, AttrsT) \
   case OpKind::k##Name:   \
     return #Name;
 #include "sim/ir/ops.def"
@@ -55,7 +55,7 @@ const char* opKindName(OpKind k) {
 
 const char* trtLayerType(OpKind k) {
   switch (k) {
-#define OP(Name, TrtType) \
+#define OP(Name, TrtType, AttrsT) \
   case OpKind::k##Name:   \
     return TrtType;
 #include "sim/ir/ops.def"

@@ -16,7 +16,7 @@ using NodeId = int32_t;
 constexpr TensorId kNoTensor = -1;
 
 enum class OpKind : uint8_t {
-#define OP(Name, TrtType) k##Name,
+#define OP(Name, TrtType, AttrsT) k##Name,
 #include "sim/ir/ops.def"
 #undef OP
 };

@@ -15,6 +15,13 @@ void checkShape(const Shape& shape) {
     v *= d;
   }
 }
+
+void checkBoolBytes(const void* bytes, size_t n) {
+  // A bool object holding anything but 0 or 1 is undefined behaviour once read as bool.
+  const auto* p = static_cast<const unsigned char*>(bytes);
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] > 1) fail("bool element ", i, " has byte value ", int(p[i]), " (must be 0 or 1)");
+}
 }  // namespace sim
 
 namespace dlasim {
@@ -53,6 +60,7 @@ Tensor Tensor::adopt(DType dtype, Shape shape, std::string&& bytes) {
   if (bytes.size() != t.bytes())
     fail("tensor data has ", bytes.size(), " bytes, shape ", shapeStr(t.shape_), " of ",
          sim::dtypeName(dtype), " needs ", t.bytes());
+  if (dtype == DType::kBool) sim::checkBoolBytes(bytes.data(), bytes.size());
   // Share ownership of the string without copying its bytes (aliasing constructor).
   auto owner = std::make_shared<std::string>(std::move(bytes));
   t.buf_ = std::shared_ptr<char>(owner, owner->data());
@@ -125,6 +133,7 @@ Tensor Tensor::fromBytes(DType dtype, Shape shape, const void* bytes, size_t siz
   if (size != t.bytes())
     fail("tensor data has ", size, " bytes, shape ", shapeStr(t.shape_), " of ",
          sim::dtypeName(dtype), " needs ", t.bytes());
+  if (dtype == DType::kBool) sim::checkBoolBytes(bytes, size);
   if (size) std::memcpy(t.raw(), bytes, size);
   return t;
 }

@@ -15,6 +15,8 @@ using Tensor = dlasim::Tensor;
 
 /// Throws sim::Error for negative dimensions or more than 2^31 elements.
 void checkShape(const Shape& shape);
+/// Throws sim::Error naming the first byte that is neither 0 nor 1 (data for a bool tensor).
+void checkBoolBytes(const void* bytes, size_t n);
 
 /// Calls f(T{}) with the C++ type that holds elements of dtype t.
 template <class F>

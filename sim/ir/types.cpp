@@ -20,15 +20,27 @@ bool parseDType(const std::string& s, DType* out) {
   return false;
 }
 
+int64_t mulDims(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) fail("dimension arithmetic overflows: ", a, " * ", b);
+  return r;
+}
+
+int64_t addDims(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) fail("dimension arithmetic overflows: ", a, " + ", b);
+  return r;
+}
+
 int64_t volume(const Shape& s) {
-  int64_t v = 1;
-  for (int64_t d : s) v *= d;
-  return v;
+  return volume(s, 0, s.size());
 }
 
 int64_t volume(const Shape& s, size_t from, size_t to) {
   int64_t v = 1;
-  for (size_t i = from; i < to && i < s.size(); ++i) v *= s[i];
+  for (size_t i = from; i < to && i < s.size(); ++i)
+    if (__builtin_mul_overflow(v, s[i], &v))
+      fail("shape ", shapeStr(s), " has more elements than int64 can count");
   return v;
 }
 

@@ -8,9 +8,10 @@ namespace sim {
 
 namespace {
 
-// Output size of one spatial dimension of a convolution.
+// Output size of one spatial dimension of a convolution (checked: the attributes come from files).
 int64_t convOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d) {
-  return (in + pb + pe - ((k - 1) * d + 1)) / s + 1;
+  int64_t window = addDims(mulDims(addDims(k, -1), d), 1);
+  return addDims(addDims(in, pb), pe - window) / s + 1;
 }
 
 void checkConvInputs(const ConvAttrs& a, const TensorDesc& x, const TensorDesc& w) {
@@ -21,6 +22,11 @@ void checkConvInputs(const ConvAttrs& a, const TensorDesc& x, const TensorDesc& 
   requireRank(x, r + 2, r + 2, "input");
   requireRank(w, r + 2, r + 2, "weights");
   if (a.group < 1) fail("group ", a.group, " must be >= 1");
+  if (a.strides.size() != r || a.dilations.size() != r || a.padsBegin.size() != r ||
+      a.padsEnd.size() != r || (!a.outputPadding.empty() && a.outputPadding.size() != r))
+    fail("strides/dilations/pads/output padding sizes ", a.strides.size(), "/", a.dilations.size(),
+         "/", a.padsBegin.size(), "+", a.padsEnd.size(), "/", a.outputPadding.size(),
+         " do not match a ", r, "-D kernel");
   for (size_t i = 0; i < r; ++i) {
     if (a.strides[i] < 1) fail("stride ", a.strides[i], " must be >= 1");
     if (a.dilations[i] < 1) fail("dilation ", a.dilations[i], " must be >= 1");
@@ -48,10 +54,11 @@ std::vector<TensorDesc> inferConvolution(const Node& n, const std::vector<const 
   const auto& a = n.get<ConvAttrs>();
   const auto &x = requireInput(in, 0), &w = requireInput(in, 1);
   checkConvInputs(a, x, w);
-  if (x.shape[1] != w.shape[1] * a.group)
+  if (x.shape[1] != mulDims(w.shape[1], a.group))
     fail("input channels ", x.shape[1], " != weight channels ", w.shape[1], " x group ", a.group);
   if (w.shape[0] % a.group)
     fail("output channels ", w.shape[0], " not divisible by group ", a.group);
+  if (in.size() > 2 && in[2]) requireFloat(*in[2], "bias");
   if (in.size() > 2 && in[2] && volume(in[2]->shape) != w.shape[0])
     fail("bias has ", volume(in[2]->shape), " values for ", w.shape[0], " output channels");
   Shape out = {x.shape[0], w.shape[0]};
@@ -112,14 +119,17 @@ std::vector<TensorDesc> inferDeconvolution(const Node& n,
     fail("input channels ", x.shape[1], " != weight dim 0 ", w.shape[0]);
   if (x.shape[1] % a.group)
     fail("input channels ", x.shape[1], " not divisible by group ", a.group);
-  int64_t outCh = w.shape[1] * a.group;
+  int64_t outCh = mulDims(w.shape[1], a.group);
+  if (in.size() > 2 && in[2]) requireFloat(*in[2], "bias");
   if (in.size() > 2 && in[2] && volume(in[2]->shape) != outCh)
     fail("bias has ", volume(in[2]->shape), " values for ", outCh, " output channels");
   Shape out = {x.shape[0], outCh};
   for (size_t i = 0; i < a.kernel.size(); ++i) {
     int64_t op = a.outputPadding.empty() ? 0 : a.outputPadding[i];
-    int64_t o = a.strides[i] * (x.shape[2 + i] - 1) + op + (a.kernel[i] - 1) * a.dilations[i] + 1 -
-                a.padsBegin[i] - a.padsEnd[i];
+    if (op < 0) fail("negative output padding ", op);
+    int64_t o = addDims(addDims(mulDims(a.strides[i], x.shape[2 + i] - 1), op),
+                        addDims(mulDims(a.kernel[i] - 1, a.dilations[i]), 1));
+    o = addDims(addDims(o, -a.padsBegin[i]), -a.padsEnd[i]);
     if (o < 1)
       fail("output size ", o, " along spatial dim ", i, " (input ", shapeStr(x.shape), ")");
     out.push_back(o);

@@ -49,7 +49,7 @@ std::vector<TensorDesc> inferConcatenation(const Node& n,
       if (int64_t(d) != axis && t.shape[d] != first.shape[d])
         fail("input #", i, " shape ", shapeStr(t.shape), " differs from ", shapeStr(first.shape),
              " outside axis ", axis);
-    out[axis] += t.shape[axis];
+    out[axis] = addDims(out[axis], t.shape[axis]);
   }
   return {{first.dtype, out}};
 }
@@ -82,7 +82,7 @@ std::vector<TensorDesc> inferSlice(const Node& n, const std::vector<const Tensor
   for (size_t d = 0; d < r; ++d) {
     if (a.size[d] < 0) fail("negative slice size ", a.size[d]);
     if (a.size[d] == 0 || a.mode == SliceMode::kWrap) continue;
-    int64_t last = a.start[d] + (a.size[d] - 1) * a.stride[d];
+    int64_t last = addDims(a.start[d], mulDims(a.size[d] - 1, a.stride[d]));
     if (a.start[d] < 0 || a.start[d] >= x.shape[d] || last < 0 || last >= x.shape[d])
       fail("slice [", a.start[d], ", step ", a.stride[d], ", ", a.size[d],
            " elements) is out of bounds for dim ", d, " of size ", x.shape[d]);
@@ -150,7 +150,7 @@ std::vector<TensorDesc> inferPadding(const Node& n, const std::vector<const Tens
     fail("pads have rank ", a.padsBegin.size(), " for input ", shapeStr(x.shape));
   Shape out(x.shape);
   for (size_t d = 0; d < out.size(); ++d) {
-    out[d] += a.padsBegin[d] + a.padsEnd[d];
+    out[d] = addDims(out[d], addDims(a.padsBegin[d], a.padsEnd[d]));
     if (out[d] < 0)
       fail("pads ", a.padsBegin[d], ",", a.padsEnd[d], " crop dim ", d, " below zero");
     if (a.mode == PadMode::kReflect &&

@@ -1,4 +1,5 @@
 // Layers that normalise or reduce: Scale, Normalization, LRN, SoftMax, Reduce.
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/elementwise.h"
@@ -25,6 +26,8 @@ void perChannel(float* y, int64_t outer, int64_t channels, int64_t inner, const 
 std::vector<TensorDesc> inferScale(const Node& n, const std::vector<const TensorDesc*>& in) {
   const auto &x = requireInput(in, 0), &s = requireInput(in, 1), &b = requireInput(in, 2);
   requireFloat(x, "input");
+  requireFloat(s, "scale");
+  requireFloat(b, "shift");
   if (x.shape.size() < 2) fail("input shape ", shapeStr(x.shape), " has no channel dimension");
   if (volume(s.shape) != x.shape[1] || volume(b.shape) != x.shape[1])
     fail("scale/shift sizes ", volume(s.shape), "/", volume(b.shape), " do not match ", x.shape[1],
@@ -51,6 +54,8 @@ std::vector<TensorDesc> inferNormalization(const Node& n,
   const auto& a = n.get<NormAttrs>();
   const auto& x = requireInput(in, 0);
   requireFloat(x, "input");
+  for (size_t i = 1; i < 3 && i < in.size(); ++i)
+    if (in[i]) requireFloat(*in[i], i == 1 ? "scale" : "bias");
   std::vector<TensorDesc> out = {x};
   if (a.type == NormType::kLayer) {
     int64_t axis;
@@ -124,7 +129,9 @@ std::vector<TensorDesc> inferLRN(const Node& n, const std::vector<const TensorDe
 
 // A sum of squares over `size` channels per element, then the power: the CDP's work.
 LayerWork workLRN(const WorkArgs& a) {
-  return pointwiseWork(a, a.n.get<LrnAttrs>().size + 2, EngineUnit::kCDP);
+  // The window never covers more than the tensor's channels, whatever size a file gives.
+  int64_t window = std::min(a.n.get<LrnAttrs>().size, a.in[0]->shape[1]);
+  return pointwiseWork(a, window + 2, EngineUnit::kCDP);
 }
 
 void runLRN(const Node& n, const OpIO& io) {

@@ -4,7 +4,7 @@ namespace sim {
 
 const OpDef& opDef(OpKind k) {
   static const OpDef kTable[] = {
-#define OP(Name, TrtType) {#Name, &infer##Name, &work##Name, &run##Name},
+#define OP(Name, TrtType, AttrsT) {#Name, &infer##Name, &work##Name, &run##Name},
 #include "sim/ir/ops.def"
 #undef OP
   };
@@ -15,7 +15,11 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   std::vector<const TensorDesc*> in;
   for (TensorId t : n.inputs) in.push_back(t == kNoTensor ? nullptr : &g.desc(t));
   try {
-    return opDef(n.kind).infer(n, in);
+    std::vector<TensorDesc> out = opDef(n.kind).infer(n, in);
+    // One check for every kind: no output may have a negative dimension or more than 2^31
+    // elements, whatever the attributes (from a model or an engine file) say.
+    for (const TensorDesc& d : out) checkShape(d.shape);
+    return out;
   } catch (const Error& e) {
     fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
   }

@@ -58,7 +58,7 @@ struct OpDef {
 
 const OpDef& opDef(OpKind k);
 
-#define OP(Name, TrtType)                                                                  \
+#define OP(Name, TrtType, AttrsT)                                                                  \
   std::vector<TensorDesc> infer##Name(const Node&, const std::vector<const TensorDesc*>&); \
   LayerWork work##Name(const WorkArgs&);                                                   \
   void run##Name(const Node&, const OpIO&);

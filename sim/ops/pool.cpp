@@ -1,4 +1,6 @@
 // Pooling (max / average, incl. the global forms): shape inference and reference run.
+#include <algorithm>
+
 #include "sim/ops/kernel_params.h"
 #include "sim/ops/op_def.h"
 
@@ -6,11 +8,13 @@ namespace sim {
 
 namespace {
 
+// Checked arithmetic: kernel, stride, pads and dilation come from files.
 int64_t poolOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d, bool ceil) {
-  int64_t span = in + pb + pe - ((k - 1) * d + 1);
-  int64_t o = (ceil ? (span + s - 1) / s : span / s) + 1;
+  int64_t window = addDims(mulDims(k - 1, d), 1);
+  int64_t span = addDims(addDims(in, pb), pe - window);
+  int64_t o = (ceil ? addDims(span, s - 1) / s : span / s) + 1;
   // With ceil mode the last window must start inside the (front-padded) input.
-  if (ceil && (o - 1) * s >= in + pb) --o;
+  if (ceil && mulDims(o - 1, s) >= addDims(in, pb)) --o;
   return o;
 }
 
@@ -33,6 +37,10 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
       out.push_back(1);
       continue;
     }
+    if (a.strides.size() != r || a.dilations.size() != r || a.padsBegin.size() != r ||
+        a.padsEnd.size() != r)
+      fail("strides/dilations/pads sizes ", a.strides.size(), "/", a.dilations.size(), "/",
+           a.padsBegin.size(), "+", a.padsEnd.size(), " do not match a ", r, "-D window");
     if (a.kernel[i] < 1 || a.strides[i] < 1 || a.dilations[i] < 1)
       fail("kernel ", a.kernel[i], ", stride ", a.strides[i], ", dilation ", a.dilations[i],
            " must all be >= 1");
@@ -49,7 +57,12 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
 // Each output element reads its window (the PDP's work).
 LayerWork workPooling(const WorkArgs& a) {
   const auto& p = a.n.get<PoolAttrs>();
-  int64_t window = p.global ? volume(a.in[0]->shape, 2, a.in[0]->shape.size()) : volume(p.kernel);
+  // A window reads at most the input's cells along each dimension (the rest is padding): this
+  // bounds the estimate however large the kernel and pads of a file are.
+  const Shape& x = a.in[0]->shape;
+  int64_t window = 1;
+  for (size_t i = 2; i < x.size(); ++i)
+    window *= p.global || i - 2 >= p.kernel.size() ? x[i] : std::min(p.kernel[i - 2], x[i]);
   return pointwiseWork(a, window, EngineUnit::kPDP);
 }
 

@@ -1,6 +1,8 @@
 // Resize: shape inference and reference run (nearest / linear / cubic, ONNX coordinate modes).
 #include "kernels/resize.h"
 
+#include <cmath>
+
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -12,10 +14,16 @@ std::vector<TensorDesc> inferResize(const Node& n, const std::vector<const Tenso
   if (a.outShape.size() != x.shape.size() || a.scales.size() != x.shape.size())
     fail("resize target has rank ", a.outShape.size(), " for input ", shapeStr(x.shape));
   for (size_t d = 0; d < x.shape.size(); ++d) {
-    if (a.outShape[d] < 0 || !(a.scales[d] > 0))
+    if (a.outShape[d] < 0 || !(a.scales[d] > 0) || !std::isfinite(a.scales[d]))
       fail("resize scale ", a.scales[d], " / size ", a.outShape[d], " along dim ", d,
            " is invalid");
     if (x.shape[d] == 0 && a.outShape[d] > 0) fail("cannot resize an empty dimension");
+    // The importer derives one from the other (size = floor(input x scale), or scale = size /
+    // input): an engine file whose scale and size disagree is not one it wrote.
+    double want = double(x.shape[d]) * double(a.scales[d]);
+    if (x.shape[d] > 0 && std::fabs(want - double(a.outShape[d])) > 1 + 1e-6 * want)
+      fail("resize scale ", a.scales[d], " does not give size ", a.outShape[d], " along dim ", d,
+           " (input ", x.shape[d], ")");
   }
   return {{x.dtype, a.outShape}};
 }

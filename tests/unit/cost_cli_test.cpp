@@ -217,10 +217,12 @@ TEST(CostCli, PlanOnResNet50PrintsTableAndRecommendation) {
   int best = j["best"].get<int>();
   if (best >= 0) {
     EXPECT_LE(j["rows"][best]["latencyMs"].get<double>(), 5.0);
-    for (const auto& row : j["rows"])
-      if (row["latencyMs"].get<double>() <= 5.0)
+    for (const auto& row : j["rows"]) {
+      if (row["latencyMs"].get<double>() <= 5.0) {
         EXPECT_LE(row["imagesPerSecond"].get<double>(),
                   j["rows"][best]["imagesPerSecond"].get<double>());
+      }
+    }
   }
   Result none = runCli({"plan", model, "--batches=1", "--latency-budget=0.001"});
   EXPECT_NE(none.out.find("No configuration meets the 0.001 ms budget"), std::string::npos)

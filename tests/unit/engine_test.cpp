@@ -8,35 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "test_support.h"
+#include "hostile_support.h"
 
 namespace {
 
 using namespace testsupport;
 
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-// Rewrites the JSON part of an engine and recomputes lengths and checksum (a "valid" container
-// around contents that lie).
-std::string repack(const std::string& engine, const std::function<void(nlohmann::json&)>& edit) {
-  uint64_t jsonLen;
-  std::memcpy(&jsonLen, engine.data() + 12, 8);
-  nlohmann::json j = nlohmann::json::parse(engine.substr(20, jsonLen));
-  edit(j);
-  std::string text = j.dump();
-  std::string rest = engine.substr(20 + jsonLen, engine.size() - 8 - 20 - jsonLen);
-  std::string out = engine.substr(0, 12);
-  uint64_t n = text.size();
-  out.append(reinterpret_cast<const char*>(&n), 8);
-  out += text + rest;
-  uint64_t h = fnv1a(out);
-  out.append(reinterpret_cast<const char*>(&h), 8);
-  return out;
-}
+// A "valid" container around contents that lie: hostile_support.h.
+const auto& repack = repackEngine;
 
 class EngineFile : public ::testing::Test {
  protected:

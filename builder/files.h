@@ -1,0 +1,16 @@
+// Input files from bytes already in memory: the part of dlasim::loadTensorFile after reading,
+// for callers (and fuzz targets) that hold the bytes.
+#pragma once
+#include <string>
+
+#include "dlasim/tensor.h"
+
+namespace builder {
+
+/// `bytes` as the input `want`: a .npy file when `npy` (dtype and shape checked), else raw
+/// little-endian data (size checked); bool bytes must be 0 or 1. Errors name `file`, the input
+/// and the values, as dlasim::loadTensorFile's do.
+dlasim::Tensor tensorFromFileBytes(const std::string& file, std::string&& bytes,
+                                   const dlasim::TensorSpec& want, bool npy);
+
+}  // namespace builder
