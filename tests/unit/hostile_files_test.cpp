@@ -96,15 +96,15 @@ TEST_F(HostileFiles, DevicesAreWrittenThrough) {
 TEST_F(HostileFiles, FifosAreWrittenThrough) {
   std::string fifo = path("pipe");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  // The reader opens without blocking, then collects what arrives until the writer closes.
-  std::atomic<bool> stop{false};
+  // The reader opens without blocking, then collects what arrives until the writer closes (the
+  // data may still be in the pipe when writeFileSafely returns: the reader drains it).
   std::string got;
   std::thread reader([&] {
     int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
     if (fd < 0) return;
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     bool seen = false;
-    while (!stop && std::chrono::steady_clock::now() < until) {
+    while (std::chrono::steady_clock::now() < until) {
       pollfd p{fd, POLLIN, 0};
       ::poll(&p, 1, 50);
       char buf[4096];
@@ -119,7 +119,6 @@ TEST_F(HostileFiles, FifosAreWrittenThrough) {
     ::close(fd);
   });
   dlasim::writeFileSafely(fifo, "through the pipe\n");
-  stop = true;
   reader.join();
   EXPECT_EQ(got, "through the pipe\n");
   EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo))) << "the FIFO was replaced";
