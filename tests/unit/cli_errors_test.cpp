@@ -22,6 +22,7 @@
 #include "dlasim/io.h"
 #include "cli/run.h"
 #include "sim/ir/tensor.h"
+#include "hostile_support.h"
 #include "test_support.h"
 
 namespace {
@@ -39,39 +40,7 @@ onnx::ModelProto addBiasModel() {
   return m;
 }
 
-// ---- running the CLI -----------------------------------------------------------------------
-// Exit code 2 and exactly one "dlasim: error: ..." line containing every expected substring.
-void expectError(const Result& r, std::initializer_list<std::string> needles) {
-  EXPECT_EQ(r.code, 2) << "stderr: " << r.err << "\nstdout: " << r.out;
-  EXPECT_EQ(r.err.rfind("dlasim: error: ", 0), 0u) << "stderr: " << r.err;
-  ASSERT_FALSE(r.err.empty());
-  EXPECT_EQ(r.err.back(), '\n') << "stderr: " << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
-  for (const auto& n : needles)
-    EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
-}
-
-class CliErrors : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<unsigned> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir_ = fs::temp_directory_path() / ("dlasim_cli_errors_" + std::string(info->name()) + "_" +
-                                        std::to_string(stamp) + "_" + std::to_string(counter++));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string save(const onnx::ModelProto& m, const std::string& name) {
-    saveModel(m, dir_ / name);
-    return path(name);
-  }
-  fs::path dir_;
-};
+using CliErrors = HostileTest;  // a per-test folder: path(name), save(model, name)
 
 // ---- 1. model files that are not ONNX models --------------------------------------------------
 
@@ -100,7 +69,7 @@ TEST_F(CliErrors, ModelFileProblems) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);
     Result r = runCli({"--onnx=" + c.file});
-    expectError(r, {});
+    expectOneError(r, {});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
@@ -116,7 +85,7 @@ TEST_F(CliErrors, CyclicGraph) {
   addOutput(m, "a");
   std::string file = save(m, "cycle.onnx");
   Result r = runCli({"--onnx=" + file});
-  expectError(r, {"cycle.onnx", "cycle", "Relu"});
+  expectOneError(r, {"cycle.onnx", "cycle", "Relu"});
   EXPECT_TRUE(r.err.find("'relu_a'") != std::string::npos ||
               r.err.find("'relu_b'") != std::string::npos)
       << r.err;
@@ -131,7 +100,7 @@ TEST_F(CliErrors, MissingInitializer) {
   attrInts(n, "kernel_shape", {3, 3});
   addOutput(m, "y");
   std::string file = save(m, "noinit.onnx");
-  expectError(runCli({"--onnx=" + file}), {"noinit.onnx", "'conv1'", "Conv", "'conv1.weight'"});
+  expectOneError(runCli({"--onnx=" + file}), {"noinit.onnx", "'conv1'", "Conv", "'conv1.weight'"});
 }
 
 // ---- 4. unsupported operator ------------------------------------------------------------------
@@ -143,7 +112,7 @@ TEST_F(CliErrors, UnsupportedOp) {
   addNode(m, "NonMaxSuppression", "nms0", {"boxes", "scores"}, {"selected"});
   addOutput(m, "selected");
   std::string file = save(m, "nms.onnx");
-  expectError(runCli({"--onnx=" + file}),
+  expectOneError(runCli({"--onnx=" + file}),
               {"nms.onnx", "'nms0'", "NonMaxSuppression", "opset 11", "not supported"});
 }
 
@@ -167,7 +136,7 @@ TEST_F(CliErrors, BadInitializers) {
     addInitF32(m, "bias", c.dims, c.values);
     std::string file = save(m, c.name + ".onnx");
     Result r = runCli({"--onnx=" + file});
-    expectError(r, {c.name + ".onnx"});
+    expectOneError(r, {c.name + ".onnx"});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
@@ -193,7 +162,7 @@ TEST_F(CliErrors, BadDeclaredInputShapes) {
     addOutput(m, "y");
     std::string file = save(m, c.name + ".onnx");
     Result r = runCli({"--onnx=" + file});
-    expectError(r, {c.name + ".onnx"});
+    expectOneError(r, {c.name + ".onnx"});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
@@ -215,7 +184,7 @@ TEST_F(CliErrors, BadShapesFlag) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.shapes);
     Result r = runCli({"--onnx=" + kModelGN, "--shapes=" + c.shapes});
-    expectError(r, {});
+    expectOneError(r, {});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
@@ -243,7 +212,7 @@ TEST_F(CliErrors, BadLoadInputs) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.spec);
     Result r = runCli({"--onnx=" + kModelGN, "--shapes=input:1x3x32x32", "--loadInputs=" + c.spec});
-    expectError(r, {});
+    expectOneError(r, {});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
@@ -279,12 +248,12 @@ TEST_F(CliErrors, BadFlagValues) {
     std::vector<std::string> args = {"--onnx=" + kModelGN};
     args.insert(args.end(), c.args.begin(), c.args.end());
     Result r = runCli(args);
-    expectError(r, {});
+    expectOneError(r, {});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
-  expectError(runCli({}), {"no model given", "--onnx"});
-  expectError(runCli({"--iterations=5"}), {"no model given"});
+  expectOneError(runCli({}), {"no model given", "--onnx"});
+  expectOneError(runCli({"--iterations=5"}), {"no model given"});
 }
 
 // ---- 9. external data -------------------------------------------------------------------------
@@ -323,7 +292,7 @@ TEST_F(CliErrors, HostileExternalData) {
     }
     saveModel(m, dir_ / "model" / (c.name + ".onnx"));
     Result r = runCli({"--onnx=" + (dir_ / "model" / (c.name + ".onnx")).string()});
-    expectError(r, {c.name + ".onnx"});
+    expectOneError(r, {c.name + ".onnx"});
     for (const auto& n : c.needles)
       EXPECT_NE(r.err.find(n), std::string::npos) << n << " in " << r.err;
   }
@@ -339,7 +308,7 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     auto* n = addNode(m, "Conv", "conv_bad", {"x", "w"}, {"y"});
     attrInts(n, "kernel_shape", {3, 3});
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "conv.onnx")}),
+    expectOneError(runCli({"--onnx=" + save(m, "conv.onnx")}),
                 {"conv.onnx", "'conv_bad'", "Conv", "channels 3", "channels 5"});
   }
   {
@@ -348,7 +317,7 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     addInitI64(m, "target", {5, 7});
     addNode(m, "Reshape", "reshape_bad", {"x", "target"}, {"y"});
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "reshape.onnx")}),
+    expectOneError(runCli({"--onnx=" + save(m, "reshape.onnx")}),
                 {"reshape.onnx", "'reshape_bad'", "Reshape", "1x3x8x8", "5x7"});
   }
   {
@@ -357,7 +326,7 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     addInitI64(m, "target", {-1, -1});
     addNode(m, "Reshape", "reshape_two", {"x", "target"}, {"y"});
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "reshape2.onnx")}),
+    expectOneError(runCli({"--onnx=" + save(m, "reshape2.onnx")}),
                 {"reshape2.onnx", "'reshape_two'", "-1"});
   }
   {
@@ -367,7 +336,7 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     auto* n = addNode(m, "Concat", "concat_bad", {"x", "z"}, {"y"});
     attrInt(n, "axis", 1);
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "concat.onnx")}),
+    expectOneError(runCli({"--onnx=" + save(m, "concat.onnx")}),
                 {"concat.onnx", "'concat_bad'", "Concat", "1x3x4x4", "1x3x8x8"});
   }
   {
@@ -377,7 +346,7 @@ TEST_F(CliErrors, ShapeInferenceErrors) {
     auto* n = addNode(m, "Concat", "concat_axis", {"x", "z"}, {"y"});
     attrInt(n, "axis", 7);
     addOutput(m, "y");
-    expectError(runCli({"--onnx=" + save(m, "concat2.onnx")}),
+    expectOneError(runCli({"--onnx=" + save(m, "concat2.onnx")}),
                 {"concat2.onnx", "'concat_axis'", "axis 7"});
   }
 }
@@ -389,13 +358,13 @@ TEST_F(CliErrors, ExportOutputOverModelRefused) {
   fs::copy_file(kModelGN, model);
   const std::string before = readFile(model);
   Result r = runCli({"--onnx=" + model, "--shapes=input:1x3x32x32", "--exportOutput=" + model});
-  expectError(r, {"model_gn.onnx", "refusing to overwrite"});
+  expectOneError(r, {"model_gn.onnx", "refusing to overwrite"});
   EXPECT_EQ(readFile(model), before) << "the model file was modified";
   EXPECT_FALSE(fs::exists(model + ".dlasim-tmp"));
   // The same file reached through another spelling of the path.
   const std::string other = (dir_ / "." / "model_gn.onnx").string();
   r = runCli({"--onnx=" + model, "--shapes=input:1x3x32x32", "--exportOutput=" + other});
-  expectError(r, {"model_gn.onnx", "refusing to overwrite"});
+  expectOneError(r, {"model_gn.onnx", "refusing to overwrite"});
   EXPECT_EQ(readFile(model), before) << "the model file was modified";
 }
 

@@ -19,6 +19,7 @@ inline void expectOneError(const Result& r, std::initializer_list<std::string> n
   EXPECT_EQ(r.code, 2) << "stderr: " << r.err << "\nstdout: " << r.out;
   EXPECT_EQ(r.err.rfind("dlasim: error: ", 0), 0u) << "stderr: " << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+  EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n') << "stderr: " << r.err;
   for (const auto& n : needles)
     EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
 }
