@@ -1,5 +1,6 @@
 #include "kernels/fp16_array.h"
 
+#include <cpuid.h>
 #include <immintrin.h>
 
 #include "kernels/numeric/fp16.h"
@@ -24,8 +25,14 @@ __attribute__((target("avx2,f16c"))) void roundF16c(float* p, int64_t n) {
   for (; i < n; ++i) p[i] = numeric::roundToFp16(p[i]);
 }
 
+// F16C is CPUID leaf 1, ECX bit 29 (read directly: clang 14's __builtin_cpu_supports does not
+// know "f16c").
 bool hasF16c() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+  static const bool yes = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    bool f16c = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
+    return f16c && __builtin_cpu_supports("avx2");
+  }();
   return yes;
 }
 

@@ -46,8 +46,13 @@ for t in "${targets[@]}"; do
   rc=$?
   set -e
   took=$(($(date +%s) - start))
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
-  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
+  # One process prints stat:: lines at exit; -fork prints "#<total execs>: cov: ..." lines.
+  execs=$( (grep -o 'stat::number_of_executed_units: [0-9]*' "$log" || true) |
+    awk '{s+=$2} END {print s+0}')
+  if [ "$execs" = 0 ]; then
+    execs=$( (grep -oE '^#[0-9]+: cov' "$log" || true) | tail -1 | tr -dc '0-9')
+  fi
+  cov=$( (grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" || true) | tail -1)
   n=$(find "$findings" -type f | wc -l)
   [ "$rc" -ne 0 ] || [ "$n" -gt 0 ] && found=1
   summary+=("$(printf '%-12s %12s executions %7ss  %-24s findings: %s (exit %s)' "$t" "$execs" "$took" "$cov" "$n" "$rc")")
