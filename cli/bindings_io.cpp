@@ -109,7 +109,7 @@ void dumpRawBindings(const Plan& plan, const TensorMap& inputs, const TensorMap&
 std::vector<std::string> bindingNotes(const Plan& plan) {
   std::vector<std::string> v;
   for (const auto& b : plan.bindings()) {
-    if (b.format.type == "fp32" && b.format.format == "chw") continue;
+    if (plain(b, modelType(plan, b.name))) continue;  // the default: the tensor's own type, linear
     v.push_back(cat(b.isInput ? "Input" : "Output", " binding ", b.name, ": ", b.format.type, ":",
                     b.format.format, ", ", b.bytes, " bytes",
                     b.format.type == "int8" && b.scale > 0 ? cat(", scale ", b.scale) : ""));

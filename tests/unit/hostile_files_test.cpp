@@ -11,10 +11,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "dlasim/errors.h"
 #include "dlasim/io.h"
+#include "dlasim/model.h"
+#include "dlasim/plan.h"
 #include "hostile_support.h"
 
 namespace {
@@ -56,6 +59,21 @@ TEST_F(HostileFiles, BoolInputBytesMustBeZeroOrOne) {
   // The library refuses them too, for any caller.
   EXPECT_THROW(dlasim::Tensor::fromBytes(dlasim::DataType::kBool, {2}, "\x00\x07", 2),
                dlasim::InputError);
+}
+
+// A binding no --inputIOFormats / --outputIOFormats names keeps its tensor's type (it was fp32
+// for every tensor, so a bool input file was refused as not float).
+TEST_F(HostileFiles, BindingsDefaultToTheirTensorsType) {
+  dlasim::Plan plan = dlasim::Model::load(save(whereModel(), "where.onnx")).build();
+  std::map<std::string, std::string> formats;
+  for (const auto& b : plan.bindings()) formats[b.name] = b.format.type + ":" + b.format.format;
+  EXPECT_EQ(formats["c"], "bool:chw");
+  EXPECT_EQ(formats["a"], "fp32:chw");
+  EXPECT_EQ(formats["y"], "fp32:chw");
+  // The log lists only bindings that differ from that default.
+  Result r = runCli({"--onnx=" + path("where.onnx")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("Input binding c"), std::string::npos) << r.out;
 }
 
 // The same holds for bool initializers of a model: raw bytes other than 0 and 1 are refused.
