@@ -52,6 +52,7 @@ template <bool Check>
 [[gnu::always_inline]] inline int8_t outf(float t, int lo, int hi) {
   float w = t + std::copysign(0.5f, t);  // exact for FP19 values below 2^23; else clamped
   w = w < -1024.f ? -1024.f : w > 1024.f ? 1024.f : w;
+  w = w == w ? w : 0.f;  // NaN gives 0, as the reference (requantise) does
   int r = int(w);
   return int8_t(r < lo ? lo : r > hi ? hi : r);
 }
@@ -60,6 +61,7 @@ template <bool Check>
 [[gnu::always_inline]] inline int8_t out(double t, int lo, int hi) {
   double w = t + std::copysign(0.5, t);
   w = w < -1024.0 ? -1024.0 : w > 1024.0 ? 1024.0 : w;  // keeps the conversion defined
+  w = w == w ? w : 0.0;                                  // NaN gives 0, as the reference does
   int r = int(w);                                       // truncation toward zero
   return int8_t(r < lo ? lo : r > hi ? hi : r);
 }

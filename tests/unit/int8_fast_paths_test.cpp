@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "kernels/fp16_array.h"
@@ -120,6 +121,25 @@ TEST(Int8FastPaths, AffineLoopsEqualTheRuleOnBothPolicies) {
   }
   EXPECT_EQ(cases, 800);
   EXPECT_GT(fast, 700) << "the loops under test must be the fast ones";
+}
+
+// A NaN reaching the output step (NaN or infinite operands from hostile weights: 0 x inf)
+// gives the rule's 0; the loops converted it to int (undefined behaviour, found by the onnx
+// fuzz target; -128 on x86).
+TEST(Int8FastPaths, NanOperandsGiveTheRulesResult) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  AffineSpec s;
+  s.factor = Operand::perChannel({nan, inf, 0.5, inf});
+  s.preBias = Operand::perChannel({0.0, 0.0, nan, -inf});
+  auto prog = compile(s, Policy::kOrinFp19, 4, 4);
+  std::vector<int32_t> x = {7, 0, 3, 100, -7, 0, -3, -100};
+  std::vector<int8_t> y(x.size());
+  run(*prog, x.data(), y.data(), 1, int64_t(x.size()), 4, true);
+  for (size_t k = 0; k < x.size(); ++k)
+    EXPECT_EQ(y[k], applyOne(*prog, x[k], int64_t(k) % 4, int64_t(k))) << "element " << k;
+  EXPECT_EQ(y[0], 0);  // NaN factor
+  EXPECT_EQ(y[1], 0);  // 0 x inf
 }
 
 TEST(Int8FastPaths, BinaryLoopsEqualTheRuleOnBothPolicies) {
