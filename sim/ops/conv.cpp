@@ -11,7 +11,7 @@ namespace {
 // Output size of one spatial dimension of a convolution (checked: the attributes come from files).
 int64_t convOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d) {
   int64_t window = addDims(mulDims(addDims(k, -1), d), 1);
-  return addDims(addDims(in, pb), pe - window) / s + 1;
+  return addDims(addDims(addDims(in, pb), pe - window) / s, 1);
 }
 
 void checkConvInputs(const ConvAttrs& a, const TensorDesc& x, const TensorDesc& w) {

@@ -12,7 +12,7 @@ namespace {
 int64_t poolOut(int64_t in, int64_t k, int64_t s, int64_t pb, int64_t pe, int64_t d, bool ceil) {
   int64_t window = addDims(mulDims(k - 1, d), 1);
   int64_t span = addDims(addDims(in, pb), pe - window);
-  int64_t o = (ceil ? addDims(span, s - 1) / s : span / s) + 1;
+  int64_t o = addDims(ceil ? addDims(span, s - 1) / s : span / s, 1);
   // With ceil mode the last window must start inside the (front-padded) input.
   if (ceil && mulDims(o - 1, s) >= addDims(in, pb)) --o;
   return o;
