@@ -6,14 +6,20 @@
 #include <stdexcept>
 #include <string>
 
+#include "dlasim/types.h"
+
 namespace nvdla_trace {
 
+// Messages quote the trace's own text (names, file names), which may hold NUL or control bytes:
+// escaped here, or what() would end at the first NUL and the message say nothing.
 struct TraceError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit TraceError(const std::string& message)
+      : std::runtime_error(dlasim::printable(message)) {}
 };
 
 struct Unsupported : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit Unsupported(const std::string& message)
+      : std::runtime_error(dlasim::printable(message)) {}
 };
 
 inline std::string hex(uint64_t v) {

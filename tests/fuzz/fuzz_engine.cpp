@@ -12,6 +12,7 @@
 #include "api/impl.h"
 #include "builder/engine_file.h"
 #include "dlasim/dlasim.h"
+#include "engine_repack.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -61,12 +62,6 @@ namespace {
 
 using nlohmann::json;
 
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 // Every value inside the JSON tree, so that one can be picked at random.
 void collect(json& j, std::vector<json*>& out) {
   out.push_back(&j);
@@ -108,11 +103,10 @@ int64_t interesting(std::mt19937_64& rng, int64_t v) {
 
 // Edits one value of the engine's JSON; false when the input is not a well-formed container.
 bool mutateJson(std::string& engine, unsigned seed) {
-  if (engine.size() < 36 || engine.compare(0, 8, "DLASIMEN") != 0) return false;
   uint64_t jsonLen;
-  std::memcpy(&jsonLen, engine.data() + 12, 8);
-  if (jsonLen > engine.size() - 36) return false;
-  json j = json::parse(engine.substr(20, jsonLen), nullptr, false);
+  if (engine.compare(0, 8, "DLASIMEN") != 0 || !enginefile::jsonLength(engine, &jsonLen))
+    return false;
+  json j = json::parse(engine.substr(enginefile::kJsonAt, jsonLen), nullptr, false);
   if (j.is_discarded()) return false;
   std::mt19937_64 rng(seed);
   std::vector<json*> values;
@@ -153,15 +147,8 @@ bool mutateJson(std::string& engine, unsigned seed) {
     std::string key = it.key();
     v.erase(key);
   }
-  std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string rest = engine.substr(20 + jsonLen, engine.size() - 8 - 20 - jsonLen);
-  std::string out = engine.substr(0, 12);
-  uint64_t n = text.size();
-  out.append(reinterpret_cast<const char*>(&n), 8);
-  out += text + rest;
-  uint64_t h = fnv1a(out);
-  out.append(reinterpret_cast<const char*>(&h), 8);
-  engine = std::move(out);
+  engine =
+      enginefile::withJson(engine, jsonLen, j.dump(-1, ' ', false, json::error_handler_t::replace));
   return true;
 }
 
@@ -179,7 +166,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   size = LLVMFuzzerMutate(data, size, maxSize);
   // Byte mutations (of the weights, say) would mostly stop at the checksum: usually fix it.
   if (size > 8 && seed % 4 != 0) {
-    uint64_t h = fnv1a(fuzz::bytes(data, size - 8));
+    uint64_t h = enginefile::checksum(fuzz::bytes(data, size - 8));
     std::memcpy(data + size - 8, &h, 8);
   }
   return size;

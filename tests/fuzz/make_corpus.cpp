@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dlasim/dlasim.h"
+#include "engine_repack.h"
 
 namespace {
 
@@ -263,23 +264,6 @@ std::map<std::string, M> models() {
   return ms;
 }
 
-// Rewrites an engine's JSON and recomputes its length and checksum (a hostile but "valid" file).
-std::string repack(const std::string& engine, const std::function<void(json&)>& edit) {
-  uint64_t jsonLen;
-  std::memcpy(&jsonLen, engine.data() + 12, 8);
-  json j = json::parse(engine.substr(20, jsonLen));
-  edit(j);
-  std::string text = j.dump();
-  std::string out = engine.substr(0, 12);
-  uint64_t n = text.size();
-  out.append(reinterpret_cast<const char*>(&n), 8);
-  out += text + engine.substr(20 + jsonLen, engine.size() - 28 - jsonLen);
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : out) h = (h ^ c) * 1099511628211ull;
-  out.append(reinterpret_cast<const char*>(&h), 8);
-  return out;
-}
-
 // An input-file fuzz input: type, flags (bit 0: .npy; bits 1-3: rank), dims, then the file.
 std::string inputCase(dlasim::DataType t, bool npy, const dlasim::Shape& s, const std::string& f) {
   std::string out(1, char(t));
@@ -321,8 +305,9 @@ int main(int argc, char** argv) {
   for (int t = 0; t < 8; ++t) {
     auto dt = dlasim::DataType(t);
     dlasim::Shape s = {2, 3};
-    dlasim::Tensor v = dt == dlasim::DataType::kHalf ? dlasim::Tensor(dt, s)  // no random halves
-                                                     : dlasim::randomTensor({"x", dt, s}, unsigned(t));
+    dlasim::Tensor v = dt == dlasim::DataType::kHalf
+                           ? dlasim::Tensor(dt, s)  // no random halves
+                           : dlasim::randomTensor({"x", dt, s}, unsigned(t));
     std::string raw(static_cast<const char*>(v.raw()), v.bytes());
     fs::path tmp = fs::temp_directory_path() / "dlasim_make_corpus.npy";
     if (dt != dlasim::DataType::kHalf) {
@@ -340,22 +325,26 @@ int main(int argc, char** argv) {
   // ---- reproducers of issue 12's defects ----
   auto nodeOut = [](const json& j, int n) { return j["nodes"][n]["outputs"][0].get<int>(); };
   // conv_relu_pool's layers: 0 Conv, 1 Relu, 2 MaxPool (all on the DLA in one loadable).
-  write("repro/engine/defect1_reads_later_output.engine", repack(dlaEngine, [&](json& j) {
+  write("repro/engine/defect1_reads_later_output.engine",
+        enginefile::repack(dlaEngine, [&](json& j) {
           j["nodes"][1]["inputs"][0] = nodeOut(j, 1);  // Relu reads its own output
         }));
   write("repro/engine/defect2_producer_out_of_range.engine",
-        repack(dlaEngine, [&](json& j) { j["tensors"][nodeOut(j, 1)]["producer"] = 99999; }));
-  write("repro/engine/defect3_loadable_without_dla.engine", repack(gpuEngine, [](json& j) {
+        enginefile::repack(dlaEngine,
+                           [&](json& j) { j["tensors"][nodeOut(j, 1)]["producer"] = 99999; }));
+  write("repro/engine/defect3_loadable_without_dla.engine",
+        enginefile::repack(gpuEngine, [](json& j) {
           for (int i = 0; i < 3; ++i) j["nodes"][i]["loadable"] = 0;
           j["loadables"] = json::array({json::array({0, 1, 2})});
         }));
-  write("repro/engine/attrs_of_another_kind.engine", repack(dlaEngine, [](json& j) {
+  write("repro/engine/attrs_of_another_kind.engine", enginefile::repack(dlaEngine, [](json& j) {
           j["nodes"][2]["attrsIndex"] = 1;  // pooling with convolution attributes
           j["nodes"][2]["attrs"] = j["nodes"][0]["attrs"];
         }));
-  write("repro/engine/strides_too_short.engine",
-        repack(dlaEngine, [](json& j) { j["nodes"][0]["attrs"]["strides"] = json::array({1}); }));
-  write("repro/engine/bool_weights.engine", repack(dlaEngine, [](json& j) {
+  write("repro/engine/strides_too_short.engine", enginefile::repack(dlaEngine, [](json& j) {
+          j["nodes"][0]["attrs"]["strides"] = json::array({1});
+        }));
+  write("repro/engine/bool_weights.engine", enginefile::repack(dlaEngine, [](json& j) {
           j["tensors"][1]["dtype"] = 6;
           j["tensors"][1]["shape"] = json::array({j["tensors"][1]["bytes"]});
         }));

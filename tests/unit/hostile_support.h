@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "test_support.h"
+#include "tests/fuzz/engine_repack.h"
 
 namespace testsupport {
 
@@ -24,29 +24,10 @@ inline void expectOneError(const Result& r, std::initializer_list<std::string> n
     EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
 }
 
-inline uint64_t engineChecksum(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-/// Rewrites the JSON part of an engine ("DLASIMEN" | u32 version | u64 n | json | u64 m | blob |
-/// u64 FNV-1a) and recomputes its length and the checksum.
+/// Engine files rewritten with a recomputed checksum (tests/fuzz/engine_repack.h).
 inline std::string repackEngine(const std::string& engine,
                                 const std::function<void(nlohmann::json&)>& edit) {
-  uint64_t jsonLen;
-  std::memcpy(&jsonLen, engine.data() + 12, 8);
-  nlohmann::json j = nlohmann::json::parse(engine.substr(20, jsonLen));
-  edit(j);
-  std::string text = j.dump();
-  std::string rest = engine.substr(20 + jsonLen, engine.size() - 8 - 20 - jsonLen);
-  std::string out = engine.substr(0, 12);
-  uint64_t n = text.size();
-  out.append(reinterpret_cast<const char*>(&n), 8);
-  out += text + rest;
-  uint64_t h = engineChecksum(out);
-  out.append(reinterpret_cast<const char*>(&h), 8);
-  return out;
+  return enginefile::repack(engine, edit);
 }
 
 /// A per-test folder named after the running test (so parallel ctest runs never share one).

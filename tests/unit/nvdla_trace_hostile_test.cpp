@@ -176,6 +176,23 @@ TEST(NvdlaTraceHostile, MissingAndEscapingPayloadFiles) {
   }
 }
 
+// Fuzz finding (nvdla_trace target): a payload name holding a NUL gave a message that began with
+// it, so what() ended there and the error said nothing. The trace's text is escaped.
+TEST(NvdlaTraceHostile, NulAndControlBytesInNamesAreEscaped) {
+  {
+    TempTrace t;
+    t.replaceInCfg("pdp_8x8x64_2x2_int8_in.dat", std::string("\0x.dat", 6));
+    const nvdla_trace::ReplayResult r = t.replay();
+    expectError(r, "\\x00x.dat");
+    EXPECT_NE(r.message.find("cannot open file"), std::string::npos) << r.message;
+  }
+  {
+    TempTrace t;
+    t.replaceInCfg("pdp_8x8x64_2x2_int8_in.dat", std::string("in\x1b[2J.dat"));
+    expectError(t.replay(), "in\\x1b[2J.dat");
+  }
+}
+
 TEST(NvdlaTraceHostile, HugeAddressesAndSizes) {
   {
     TempTrace t;
