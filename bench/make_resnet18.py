@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'zoo'))
 import onnx  # noqa: E402
-from make_zoo import Builder, flatten, resnet_basic_block  # noqa: E402
+from make_zoo import Builder, flatten, resnet18_stages  # noqa: E402
 
 
 def resnet18_224():
@@ -23,13 +23,7 @@ def resnet18_224():
         y = g.relu(y)
     with g.mod('maxpool'):
         y = g.maxpool(y, 3, 2, 1)
-    cin = 64
-    for li, w in enumerate([64, 128, 256, 512]):
-        with g.mod(f'layer{li + 1}'):
-            for bi in range(2):
-                with g.mod(bi):
-                    y = resnet_basic_block(g, y, cin, w, 2 if (bi == 0 and li > 0) else 1, fold=True)
-                cin = w
+    y, cin = resnet18_stages(g, y, 64, [64, 128, 256, 512], fold=True)
     with g.mod('avgpool'):
         y = g.op('GlobalAveragePool', [y])
     y = flatten(g, y)

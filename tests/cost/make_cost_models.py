@@ -22,7 +22,7 @@ import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'zoo'))
-from make_zoo import Builder, c3  # noqa: E402
+from make_zoo import Builder, c3, yconv  # noqa: E402
 
 
 def one_conv(name, shape, cin, cout, k, s, pool=False, residual=False):
@@ -40,14 +40,6 @@ def one_conv(name, shape, cin, cout, k, s, pool=False, residual=False):
     out = [shape[0], cout, (shape[2] + s - 1) // s, (shape[3] + s - 1) // s]
     g.output(y, 'output', out)
     return g
-
-
-def yconv(g, x, cin, cout, k=1, s=1, p=None):
-    """YOLOv5 Conv: convolution (BN folded) + SiLU (Sigmoid, Mul)."""
-    with g.mod('conv'):
-        y = g.conv(x, cin, cout, k, s, p, fold_bn=True, eps=1e-3)
-    with g.mod('act'):
-        return g.silu(y)
 
 
 def yolov5s(size=672):

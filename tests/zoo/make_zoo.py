@@ -290,6 +290,17 @@ def resnet_bottleneck(g, x, cin, width, stride, dilation=1, first_dilation=None,
         return g.relu(y)
 
 
+def resnet18_stages(g, y, cin, widths, fold):
+    """ResNet-18's layer1..layer4: two basic blocks each, the first of layer2-4 with stride 2."""
+    for li, w in enumerate(widths):
+        with g.mod(f'layer{li + 1}'):
+            for bi in range(2):
+                with g.mod(bi):
+                    y = resnet_basic_block(g, y, cin, w, 2 if (bi == 0 and li > 0) else 1, fold=fold)
+                cin = w
+    return y, cin
+
+
 def m_resnet18():
     g = Builder('resnet18', 13)
     x = g.input('input', ['batch_size', 3, 64, 64])
@@ -301,13 +312,7 @@ def m_resnet18():
         y = g.relu(y)
     with g.mod('maxpool'):
         y = g.maxpool(y, 3, 2, 1)
-    cin = 16
-    for li, w in enumerate([16, 32, 64, 128]):
-        with g.mod(f'layer{li + 1}'):
-            for bi in range(2):
-                with g.mod(bi):
-                    y = resnet_basic_block(g, y, cin, w, 2 if (bi == 0 and li > 0) else 1, fold=False)
-                cin = w
+    y, cin = resnet18_stages(g, y, 16, [16, 32, 64, 128], fold=False)
     with g.mod('avgpool'):
         y = g.op('GlobalAveragePool', [y])
     y = view_batch(g, y)
@@ -974,10 +979,10 @@ def m_unet():
     return g
 
 
-def yconv(g, x, cin, cout, k=1, s=1):
+def yconv(g, x, cin, cout, k=1, s=1, p=None):
     """YOLOv5 Conv: conv (BN folded) + SiLU (Sigmoid, Mul)."""
     with g.mod('conv'):
-        y = g.conv(x, cin, cout, k, s, fold_bn=True, eps=1e-3)
+        y = g.conv(x, cin, cout, k, s, p, fold_bn=True, eps=1e-3)
     with g.mod('act'):
         return g.silu(y)
 
