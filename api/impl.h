@@ -30,6 +30,7 @@ struct Plan::Impl {
   std::vector<LayerInfo> layers;
   std::vector<LoadableInfo> loadables;
   hw::BuildFacts costFacts;  // the cost model's view, taken while the weights are held
+  SparsityReport sparsity;   // likewise: it reads the convolutions' weights
   /// The file errors name: the engine it was loaded from, else the ONNX model.
   std::string origin;
 
@@ -38,7 +39,7 @@ struct Plan::Impl {
   bool scalesReady = false;             // dynamic INT8 scales computed (or not needed)
   bool releaseWeights = false, weightsReleased = false;
 
-  /// Fills layers, loadables and costFacts from graph, build and settings.
+  /// Fills layers, loadables, costFacts and sparsity from graph, build and settings.
   void describe();
   /// Computes dynamic INT8 scales (MinMax over `inputs`) on the first run of a plan without a
   /// calibration cache; the caller holds runMutex.

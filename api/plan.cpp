@@ -72,6 +72,16 @@ void Plan::Impl::describe() {
   costFacts.inputFormats = settings.inputFormats;
   costFacts.outputFormats = settings.outputFormats;
   hw::takeGraphFacts(g, *b.platform, &costFacts);
+  sparsity = SparsityReport();
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (g.nodes[i].kind != sim::OpKind::kConvolution || layers[i].device != Device::kDLA) continue;
+    ++sparsity.convolutions;
+    std::string why;
+    if (hw::sparseEligible(g, g.nodes[i], *b.platform, g.nodes[i].precision, &why))
+      ++sparsity.eligible;
+    else
+      ++sparsity.notEligible[why.substr(0, why.find(" ("))];
+  }
 }
 
 void Plan::Impl::checkMemory(int64_t budget) const {
@@ -129,19 +139,7 @@ int Plan::dlaLayers(Precision p) const {
 }
 
 SparsityReport Plan::sparsity() const {
-  SparsityReport r;
-  const sim::Graph& g = impl_->graph;
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    if (g.nodes[i].kind != sim::OpKind::kConvolution || impl_->layers[i].device != Device::kDLA)
-      continue;
-    ++r.convolutions;
-    std::string why;
-    if (hw::sparseEligible(g, g.nodes[i], *impl_->build.platform, g.nodes[i].precision, &why))
-      ++r.eligible;
-    else
-      ++r.notEligible[why.substr(0, why.find(" ("))];
-  }
-  return r;
+  return impl_->sparsity;
 }
 
 bool Plan::usesDynamicScales() const {

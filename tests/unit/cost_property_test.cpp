@@ -291,6 +291,8 @@ TEST(CostProperties, SameFiguresAfterTheWeightsAreReleased) {
   c.sparsity = dlasim::Sparsity::kForce;
   dlasim::Plan p = dlasim::Model::load(DLASIM_BINARY_DIR "/zoo/resnet18.onnx", lo).build(c);
   Performance before = p.performance();
+  dlasim::SparsityReport sparseBefore = p.sparsity();
+  EXPECT_GT(sparseBefore.convolutions, 0);
   p.releaseHostWeights();
   dlasim::TensorMap in;
   in["input"] = dlasim::randomTensor({"input", dlasim::DataType::kFloat, {1, 3, 64, 64}}, 1);
@@ -299,6 +301,11 @@ TEST(CostProperties, SameFiguresAfterTheWeightsAreReleased) {
   EXPECT_EQ(after.latencyMs, before.latencyMs);
   EXPECT_EQ(after.dramBytes, before.dramBytes);
   EXPECT_EQ(after.memory.engineBytes, before.memory.engineBytes);
+  // The sparsity report reads the weights too (it read freed ones before).
+  dlasim::SparsityReport sparseAfter = p.sparsity();
+  EXPECT_EQ(sparseAfter.convolutions, sparseBefore.convolutions);
+  EXPECT_EQ(sparseAfter.eligible, sparseBefore.eligible);
+  EXPECT_EQ(sparseAfter.notEligible, sparseBefore.notEligible);
 }
 
 TEST(CostProperties, TwoDlaCoresAtMostDoubleOneCore) {
