@@ -115,22 +115,21 @@ void precisionRules(Ctx& c) {
       }
     }
   }
-  if (want) {
+  if (want && (*want == Precision::kINT8 || *want == Precision::kFP16)) {
     // Obeyed (checked above) or preferred: INT8 where the layer has it, else FP16; a
     // preference the DLA cannot meet keeps the layer in its usual precision (the builder warns).
-    if (*want == Precision::kINT8 || *want == Precision::kFP16) {
-      c.v.precision =
-          *want == Precision::kINT8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
+    c.v.precision = *want == Precision::kINT8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
+  } else {
+    if (!c.cfg.int8 && !c.cfg.fp16) {
+      c.fail("general.precision", "FP32", "FP16 or INT8",
+             "DLA only supports FP16 and INT8 precision; the build allows FP32 only",
+             "build with --fp16 or --int8");
       return;
     }
+    c.v.precision = c.cfg.int8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
   }
-  if (!c.cfg.int8 && !c.cfg.fp16) {
-    c.fail("general.precision", "FP32", "FP16 or INT8",
-           "DLA only supports FP16 and INT8 precision; the build allows FP32 only",
-           "build with --fp16 or --int8");
-    return;
-  }
-  c.v.precision = c.cfg.int8 && int8Capable ? Precision::kINT8 : Precision::kFP16;
+  // With a calibration cache (or Q/DQ scales), a tensor without a scale keeps its layers out of
+  // INT8, requested or not (TensorRT's "missing scale ... fall back to non-int8").
   if (c.v.precision == Precision::kINT8 && c.cfg.calibrated) {
     auto scaled = [&](sim::TensorId t) {
       return t == sim::kNoTensor || c.g.tensor(t).isConstant() || c.g.tensor(t).quant.scale > 0;

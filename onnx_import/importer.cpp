@@ -400,14 +400,7 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     }
     for (int64_t d : shape)
       if (d < 0) fail("input '", vi.name(), "' has negative dimension ", d);
-    if ([&] {
-          int64_t v = 1;
-          for (int64_t d : shape) {
-            if (d > 0 && v > sim::kMaxTensorElements / d) return true;
-            v *= d;
-          }
-          return false;
-        }())
+    if (sim::exceedsElementLimit(shape))
       fail("input '", vi.name(), "' shape ", sim::shapeStr(shape), " is absurdly large");
     TensorId id = b.g.addTensor(vi.name(), {dt, shape});
     b.trtOf(id).dynamicDims = dynamic;

@@ -131,12 +131,12 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir, in
   int64_t count = 1;
   for (int64_t d : p.dims()) {
     if (d < 0) fail("tensor '", p.name(), "' has negative dimension ", d);
-    if (d > 0 && count > sim::kMaxTensorElements / d)
-      fail("tensor '", p.name(), "' dimension ", d, " makes it absurdly large (over ",
-           sim::kMaxTensorElements, " elements)");
-    count *= d;
     shape.push_back(d);
   }
+  if (sim::exceedsElementLimit(shape))
+    fail("tensor '", p.name(), "' shape ", sim::shapeStr(shape), " is absurdly large (over ",
+         sim::kMaxTensorElements, " elements)");
+  for (int64_t d : shape) count *= d;
   size_t bytes = size_t(count) * sim::dtypeSize(t);
   if (int64_t(bytes) > maxBytes)  // before reading external data or allocating
     fail("tensor '", p.name(), "' (", sim::dtypeName(t), " ", sim::shapeStr(shape), ") needs ",

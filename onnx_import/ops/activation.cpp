@@ -1,4 +1,6 @@
 // Importers for activations (TensorRT's Activation layer) and PRelu.
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "onnx_import/ops/common.h"
@@ -11,6 +13,9 @@ using sim::TensorId;
 
 static std::vector<TensorId> activation(NodeContext& ctx, ActType t, float alpha = 0,
                                         float beta = 0) {
+  // An engine stores finite parameters (engine_validate.cpp): refused here, not at the reload.
+  if (!std::isfinite(alpha) || !std::isfinite(beta))
+    ctx.error(sim::cat("activation parameters must be finite, got alpha ", alpha, ", beta ", beta));
   sim::ActivationAttrs a;
   a.type = t;
   a.alpha = alpha;
@@ -56,7 +61,11 @@ std::vector<TensorId> importThresholdedRelu(NodeContext& ctx) {
 
 // Clip: bounds are attributes before opset 11 and optional constant inputs after.
 std::vector<TensorId> importClip(NodeContext& ctx) {
-  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+  // An open side is the float range, as in TensorRT's ONNX parser (onnx-tensorrt's Clip
+  // importer), so an infinite input clips to +-FLT_MAX and the engine holds finite bounds.
+  constexpr float kLowest = std::numeric_limits<float>::lowest(),
+                  kMax = std::numeric_limits<float>::max();
+  float lo = kLowest, hi = kMax;
   if (ctx.opset() < 11) {
     lo = ctx.attrFloat("min", lo);
     hi = ctx.attrFloat("max", hi);
@@ -64,7 +73,10 @@ std::vector<TensorId> importClip(NodeContext& ctx) {
     if (ctx.hasInput(1)) lo = float(ctx.requireConstant(1, "min").asDouble().at(0));
     if (ctx.hasInput(2)) hi = float(ctx.requireConstant(2, "max").asDouble().at(0));
   }
-  return activation(ctx, ActType::kClip, lo, hi);
+  if (std::isnan(lo) || std::isnan(hi))
+    ctx.error(sim::cat("Clip bounds ", lo, ", ", hi, " hold NaN"));
+  return activation(ctx, ActType::kClip, std::clamp(lo, kLowest, kMax),
+                    std::clamp(hi, kLowest, kMax));
 }
 
 std::vector<TensorId> importPRelu(NodeContext& ctx) {

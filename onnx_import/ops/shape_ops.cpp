@@ -197,9 +197,9 @@ std::vector<TensorId> importConstantOfShape(NodeContext& ctx) {
     ctx.error(e.what());
   }
   // A few bytes of model can ask for gigabytes here: check the budget before allocating.
-  ctx.checkMemory(
-      sim::volume(s) * int64_t(sim::dtypeSize(value.dtype())),
-      sim::cat("constant (", sim::dtypeName(value.dtype()), " ", sim::shapeStr(s), ")"));
+  ctx.checkMemory(sim::volume(s) * int64_t(sim::dtypeSize(value.dtype())),
+                  sim::cat("constant '", ctx.proto().output_size() ? ctx.proto().output(0) : "",
+                           "' (", sim::dtypeName(value.dtype()), " ", sim::shapeStr(s), ")"));
   out = sim::Tensor::uninitialized(value.dtype(), s);
   size_t es = sim::dtypeSize(value.dtype());
   for (int64_t i = 0; i < out.size(); ++i)

@@ -27,5 +27,8 @@ bool normalizeAxis(int64_t axis, int64_t rank, int64_t* out);
 
 /// The largest tensor dlasim accepts, in elements (2^31): beyond it a dimension is "absurd".
 constexpr int64_t kMaxTensorElements = int64_t{1} << 31;
+/// True when the non-zero dimensions multiply to more than kMaxTensorElements: zeros do not
+/// excuse the others (a 0x2^40x2^40 tensor is empty, but its strides still overflow).
+bool exceedsElementLimit(const Shape& s);
 
 }  // namespace sim

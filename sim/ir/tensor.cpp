@@ -7,13 +7,10 @@
 namespace sim {
 
 void checkShape(const Shape& shape) {
-  int64_t v = 1;
-  for (int64_t d : shape) {
+  for (int64_t d : shape)
     if (d < 0) fail("negative dimension ", d, " in shape ", shapeStr(shape));
-    if (d > 0 && v > kMaxTensorElements / d)
-      fail("shape ", shapeStr(shape), " has more than 2^31 elements");
-    v *= d;
-  }
+  if (exceedsElementLimit(shape))
+    fail("shape ", shapeStr(shape), " has dimensions whose product exceeds 2^31");
 }
 
 void checkBoolBytes(const void* bytes, size_t n) {

@@ -44,6 +44,16 @@ int64_t volume(const Shape& s, size_t from, size_t to) {
   return v;
 }
 
+bool exceedsElementLimit(const Shape& s) {
+  int64_t nonZero = 1;
+  for (int64_t d : s) {
+    if (d <= 0) continue;
+    if (nonZero > kMaxTensorElements / d) return true;
+    nonZero *= d;
+  }
+  return false;
+}
+
 std::string shapeStr(const Shape& s) {
   if (s.empty()) return "scalar";
   std::ostringstream os;

@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   int64_t work = 0;
   for (const auto& l : plan.layers()) work += l.work.macs + l.work.eltOps;
-  if (work > 20'000'000) return 0;  // valid but slow: the kernels are fuzzed on smaller ones
+  if (work > fuzz::kMaxRunWork) return 0;  // valid but slow: the kernels are fuzzed on smaller ones
   try {
     plan.run(dlasim::prepareInputs(plan.inputs(), {}, 1, "fuzz"));
   } catch (const dlasim::InputError&) {

@@ -26,10 +26,10 @@ void exercise(const dlasim::Model& model, const dlasim::BuildConfig& cfg) {
     FUZZ_CHECK(false, std::string("an engine dlasim wrote does not load: ") + e.what());
   }
   // Running is where layers meet kernels; keep it to models whose work is small.
-  if (plan.totalMacs() > 20'000'000) return;
+  if (plan.totalMacs() > fuzz::kMaxRunWork) return;
   int64_t elements = 0;
   for (const auto& l : plan.layers()) elements += l.work.eltOps;
-  if (elements > 20'000'000) return;
+  if (elements > fuzz::kMaxRunWork) return;
   plan.run(dlasim::prepareInputs(plan.inputs(), {}, 1, "fuzz"));
 }
 

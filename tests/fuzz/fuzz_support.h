@@ -19,6 +19,10 @@ namespace fuzz {
 /// small enough that a run stays fast and far below libFuzzer's RSS limit.
 constexpr int64_t kBudget = int64_t(16) << 20;
 
+/// Work (MACs, element operations) of a model a target runs: the kernels are fuzzed on small
+/// shapes, and under ASan larger runs would set the pace of the whole campaign.
+constexpr int64_t kMaxRunWork = 2'000'000;
+
 inline std::string bytes(const uint8_t* data, size_t size) {
   return std::string(reinterpret_cast<const char*>(data), size);
 }

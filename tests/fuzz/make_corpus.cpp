@@ -5,6 +5,7 @@
 // caches and input files of every element type. The reproducers are hostile versions of them.
 #include <onnx/onnx_pb.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -324,22 +325,34 @@ int main(int argc, char** argv) {
 
   // ---- reproducers of issue 12's defects ----
   auto nodeOut = [](const json& j, int n) { return j["nodes"][n]["outputs"][0].get<int>(); };
-  // conv_relu_pool's layers: 0 Conv, 1 Relu, 2 MaxPool (all on the DLA in one loadable).
+  // conv_relu_pool's layers: 0 Conv with the Relu fused, 1 MaxPool (one DLA loadable). Checked,
+  // so that the edits below keep reaching the checks they reproduce.
+  auto twoLayers = [](const json& j) {
+    if (j["nodes"].size() == 2) return;
+    std::cerr << "fuzz_make_corpus: conv_relu_pool has " << j["nodes"].size()
+              << " layers; the engine reproducers expect 2\n";
+    std::exit(1);
+  };
   write("repro/engine/defect1_reads_later_output.engine",
         enginefile::repack(dlaEngine, [&](json& j) {
-          j["nodes"][1]["inputs"][0] = nodeOut(j, 1);  // Relu reads its own output
+          twoLayers(j);
+          j["nodes"][1]["inputs"][0] = nodeOut(j, 1);  // the pooling reads its own output
         }));
   write("repro/engine/defect2_producer_out_of_range.engine",
-        enginefile::repack(dlaEngine,
-                           [&](json& j) { j["tensors"][nodeOut(j, 1)]["producer"] = 99999; }));
-  write("repro/engine/defect3_loadable_without_dla.engine",
-        enginefile::repack(gpuEngine, [](json& j) {
-          for (int i = 0; i < 3; ++i) j["nodes"][i]["loadable"] = 0;
-          j["loadables"] = json::array({json::array({0, 1, 2})});
+        enginefile::repack(dlaEngine, [&](json& j) {
+          twoLayers(j);
+          j["tensors"][nodeOut(j, 1)]["producer"] = 99999;
         }));
-  write("repro/engine/attrs_of_another_kind.engine", enginefile::repack(dlaEngine, [](json& j) {
-          j["nodes"][2]["attrsIndex"] = 1;  // pooling with convolution attributes
-          j["nodes"][2]["attrs"] = j["nodes"][0]["attrs"];
+  write("repro/engine/defect3_loadable_without_dla.engine",
+        enginefile::repack(gpuEngine, [&](json& j) {
+          twoLayers(j);
+          for (auto& n : j["nodes"]) n["loadable"] = 0;
+          j["loadables"] = json::array({json::array({0, 1})});
+        }));
+  write("repro/engine/attrs_of_another_kind.engine", enginefile::repack(dlaEngine, [&](json& j) {
+          twoLayers(j);
+          j["nodes"][1]["attrsIndex"] = 1;  // pooling with convolution attributes
+          j["nodes"][1]["attrs"] = j["nodes"][0]["attrs"];
         }));
   write("repro/engine/strides_too_short.engine", enginefile::repack(dlaEngine, [](json& j) {
           j["nodes"][0]["attrs"]["strides"] = json::array({1});

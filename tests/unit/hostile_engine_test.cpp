@@ -193,6 +193,30 @@ TEST_F(HostileEngine, TensorsWithBadScalesShapesOrBytes) {
                  {"blob.engine", "cnn.0.weight"});
 }
 
+// Audit finding: a DLA layer in INT8 in an engine "built with a calibration cache" whose
+// activations have no scale (the builder would have run it in FP16) loaded and ran.
+TEST_F(HostileEngine, CalibratedInt8LayersNeedScales) {
+  expectOneError(runEdited(dla, "calibrated.engine", [](json& j) { j["calibrated"] = true; }),
+                 {"calibrated.engine", "runs in INT8 on the DLA", "has no INT8 scale"});
+}
+
+// The reproducers ctest replays (tests/fuzz/repro/engine) must keep reaching the check they
+// were written for, not fail earlier on a stale layout (the defect 3 file once did).
+TEST_F(HostileEngine, DefectReproducersAreRefusedForTheirDefect) {
+  const std::string repro = std::string(DLASIM_SOURCE_DIR) + "/tests/fuzz/repro/engine/";
+  const std::pair<const char*, const char*> kCases[] = {
+      {"defect1_reads_later_output.engine", "(out of order)"},
+      {"defect2_producer_out_of_range.engine", "names producer 99999"},
+      {"defect3_loadable_without_dla.engine", "built without a DLA core"},
+      {"attrs_of_another_kind.engine", "do not belong to a Pooling layer"},
+      {"strides_too_short.engine", "strides has 1 entries for 2 dimensions"},
+  };
+  for (const auto& [file, phrase] : kCases) {
+    SCOPED_TRACE(file);
+    expectOneError(runCli({"--loadEngine=" + repro + file}), {file, phrase});
+  }
+}
+
 TEST_F(HostileEngine, GraphInputsAndOutputsMustBeSane) {
   expectOneError(runEdited(dla, "noout.engine", [](json& j) { j["outputs"] = json::array(); }),
                  {"noout.engine", "output"});

@@ -108,7 +108,9 @@ TEST_F(HostileFiles, DevicesAreWrittenThrough) {
   struct stat st;
   ASSERT_EQ(::lstat(dev.c_str(), &st), 0);
   EXPECT_TRUE(S_ISCHR(st.st_mode)) << "the device node was replaced";
-  EXPECT_FALSE(fs::exists(dev + ".dlasim-tmp"));
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().rfind("null.dlasim-", 0), std::string::npos)
+        << "a temporary file was left: " << e.path();
 }
 
 TEST_F(HostileFiles, FifosAreWrittenThrough) {
@@ -172,14 +174,20 @@ TEST_F(HostileFiles, RegularFilesKeepPermissionsAndHardLinks) {
 }
 
 // The temporary file never takes a name the user may own, and never survives.
+// Temporary names are "<target>.dlasim-<pid>-<n>"; the user's files under the first names this
+// process would try (ctest runs each test in a process of its own) must survive.
 TEST_F(HostileFiles, TemporaryFilesNeverClobberOrRemain) {
-  writeFile(dir_ / "out.json.dlasim-tmp", "mine");
+  constexpr int kDecoys = 50;
+  auto decoy = [&](int k) {
+    return dir_ / ("out.json.dlasim-" + std::to_string(::getpid()) + "-" + std::to_string(k));
+  };
+  for (int k = 0; k < kDecoys; ++k) writeFile(decoy(k), "mine");
   dlasim::writeFileSafely(path("out.json"), "result");
   EXPECT_EQ(readFile(dir_ / "out.json"), "result");
-  EXPECT_EQ(readFile(dir_ / "out.json.dlasim-tmp"), "mine");
+  for (int k = 0; k < kDecoys; ++k) EXPECT_EQ(readFile(decoy(k)), "mine") << decoy(k);
   size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir_)) files += e.is_regular_file();
-  EXPECT_EQ(files, 2u);
+  EXPECT_EQ(files, size_t(kDecoys) + 1);
   EXPECT_THROW(dlasim::writeFileSafely(path("missing/out.json"), "x"), dlasim::InputError);
   EXPECT_THROW(dlasim::writeFileSafely(dir_.string(), "x"), dlasim::InputError);
 }

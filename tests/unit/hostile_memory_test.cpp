@@ -33,8 +33,8 @@ TEST_F(HostileMemory, FoldingBeyondTheBudgetIsRefusedBeforeAllocating) {
         std::vector<std::string>{"calibrate", file, "--out=" + path("c.cache"),
                                  "--maxMemory=16M"}}) {
     SCOPED_TRACE(args[0]);
-    expectOneError(runCli(args),
-                   {"cos.onnx", "'make_big'", "4096x4096", "64.0 MiB", "16.0 MiB", "--maxMemory"});
+    expectOneError(runCli(args), {"cos.onnx", "'make_big'", "'big'", "4096x4096", "64.0 MiB",
+                                  "16.0 MiB", "--maxMemory"});
   }
 }
 

@@ -68,6 +68,29 @@ TEST_F(HostileShapes, ExpandToAnAbsurdShape) {
   expectRefusedEverywhere(m, "expand.onnx", {"'big_expand'"});
 }
 
+// Audit finding: a zero dimension stopped the bound on the others, so an empty tensor of
+// 0 x 2^40 x 2^40 passed and its strides overflowed (bindings, Transpose / MatMul kernels).
+TEST_F(HostileShapes, EmptyTensorsWithAbsurdDimensions) {
+  constexpr int64_t k40 = int64_t(1) << 40;
+  {
+    onnx::ModelProto m = newModel();
+    addInput(m, "x", {1, 0, k40, k40});
+    addNode(m, "Relu", "relu", {"x"}, {"y"});
+    addOutput(m, "y");
+    expectRefusedEverywhere(m, "empty_input.onnx", {"'x'", "1099511627776"});
+  }
+  {
+    onnx::ModelProto m = newModel();
+    addInput(m, "x", {1});
+    addInitI64(m, "shape", {0, k40, k40});
+    addNode(m, "ConstantOfShape", "empty_const", {"shape"}, {"c"});
+    addNode(m, "Transpose", "t", {"c"}, {"ct"});
+    addNode(m, "MatMul", "mm", {"c", "ct"}, {"y"});
+    addOutput(m, "y");
+    expectRefusedEverywhere(m, "empty_const.onnx", {"'empty_const'", "1099511627776"});
+  }
+}
+
 TEST_F(HostileShapes, PadsThatOverflow) {
   onnx::ModelProto m = newModel();
   addInput(m, "x", {2, 2});
