@@ -81,8 +81,10 @@ std::vector<TensorDesc> inferSlice(const Node& n, const std::vector<const Tensor
     fail("slice parameters have rank ", a.start.size(), " for input ", shapeStr(x.shape));
   for (size_t d = 0; d < r; ++d) {
     if (a.size[d] < 0) fail("negative slice size ", a.size[d]);
-    if (a.size[d] == 0 || a.mode == SliceMode::kWrap) continue;
+    if (a.size[d] == 0) continue;
+    // Checked in wrap mode too: the kernel computes start + i * stride for every i < size.
     int64_t last = addDims(a.start[d], mulDims(a.size[d] - 1, a.stride[d]));
+    if (a.mode == SliceMode::kWrap) continue;
     if (a.start[d] < 0 || a.start[d] >= x.shape[d] || last < 0 || last >= x.shape[d])
       fail("slice [", a.start[d], ", step ", a.stride[d], ", ", a.size[d],
            " elements) is out of bounds for dim ", d, " of size ", x.shape[d]);

@@ -210,6 +210,10 @@ TEST_F(HostileEngine, DefectReproducersAreRefusedForTheirDefect) {
       {"defect3_loadable_without_dla.engine", "built without a DLA core"},
       {"attrs_of_another_kind.engine", "do not belong to a Pooling layer"},
       {"strides_too_short.engine", "strides has 1 entries for 2 dimensions"},
+      // Fuzz finding: a wrapping (Tile) slice's start + i * stride overflowed in the kernel.
+      {"finding_wrap_slice_overflow_3e050b90.engine", "dimension arithmetic overflows"},
+      {"finding_wrap_slice_overflow_5a88999a.engine", "dimension arithmetic overflows"},
+      {"finding_wrap_slice_overflow_724e0e08.engine", "dimension arithmetic overflows"},
   };
   for (const auto& [file, phrase] : kCases) {
     SCOPED_TRACE(file);
