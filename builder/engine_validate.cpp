@@ -4,6 +4,8 @@
 #include <iterator>
 #include <type_traits>
 
+#include "hwmodels/dla_rules.h"
+
 namespace builder {
 
 using namespace sim;
@@ -308,13 +310,10 @@ void validatePlacement(const Graph& g, const BuildResult& b, const dlasim::PlanS
     // The rule the builder applies (hw::checkLayer): with scales from a cache or Q/DQ, a layer
     // runs in INT8 only if each of its activations has one.
     if (pr == Precision::kINT8 && st.calibrated && st.int8) {
-      std::vector<TensorId> acts(n.outputs);
-      for (TensorId t : n.inputs)
-        if (t != kNoTensor && !g.tensor(t).isConstant()) acts.push_back(t);
-      for (TensorId t : acts)
-        if (t != kNoTensor && !(g.tensor(t).quant.scale > 0))
-          fail("layer '", n.name, "' runs in INT8 on the DLA, but its tensor '", g.tensor(t).name,
-               "' has no INT8 scale (", g.tensor(t).quant.scale, ")");
+      TensorId t = hw::unscaledActivation(g, n);
+      if (t != kNoTensor)
+        fail("layer '", n.name, "' runs in INT8 on the DLA, but its tensor '", g.tensor(t).name,
+             "' has no INT8 scale (", g.tensor(t).quant.scale, ")");
     }
   }
   for (const auto& e : part.evicted) {

@@ -130,17 +130,21 @@ void precisionRules(Ctx& c) {
   }
   // With a calibration cache (or Q/DQ scales), a tensor without a scale keeps its layers out of
   // INT8, requested or not (TensorRT's "missing scale ... fall back to non-int8").
-  if (c.v.precision == Precision::kINT8 && c.cfg.calibrated) {
-    auto scaled = [&](sim::TensorId t) {
-      return t == sim::kNoTensor || c.g.tensor(t).isConstant() || c.g.tensor(t).quant.scale > 0;
-    };
-    for (sim::TensorId t : c.n.inputs) c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
-    for (sim::TensorId t : c.n.outputs)
-      c.v.precision = scaled(t) ? c.v.precision : Precision::kFP16;
-  }
+  if (c.v.precision == Precision::kINT8 && c.cfg.calibrated &&
+      unscaledActivation(c.g, c.n) != sim::kNoTensor)
+    c.v.precision = Precision::kFP16;
 }
 
 }  // namespace
+
+sim::TensorId unscaledActivation(const sim::Graph& g, const sim::Node& n) {
+  for (const auto* list : {&n.inputs, &n.outputs})
+    for (sim::TensorId t : *list)
+      if (t != sim::kNoTensor && !(list == &n.inputs && g.tensor(t).isConstant()) &&
+          !(g.tensor(t).quant.scale > 0))
+        return t;
+  return sim::kNoTensor;
+}
 
 LayerVerdict checkLayer(const Graph& g, const Node& n, const Platform& p, const RuleConfig& cfg) {
   Ctx c{g, n, p, p.limits, cfg, {}};

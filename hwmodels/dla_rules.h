@@ -48,6 +48,10 @@ struct LayerVerdict {
 LayerVerdict checkLayer(const sim::Graph& g, const sim::Node& n, const Platform& p,
                         const RuleConfig& cfg);
 
+/// The first activation of `n` (a non-constant input, or an output) without an INT8 scale, or
+/// sim::kNoTensor. With scales from a calibration cache or Q/DQ, such a layer is not INT8.
+sim::TensorId unscaledActivation(const sim::Graph& g, const sim::Node& n);
+
 /// One documented rule: where it applies, what it says (with {placeholders} for platform
 /// values) and its source. docs/dla-rules.md is generated from this table.
 struct RuleInfo {
