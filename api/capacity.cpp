@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "api/contention.h"
 #include "dlasim/model.h"
 #include "hwmodels/cost/cost_params.h"
 #include "sim/ir/error.h"
@@ -24,6 +25,8 @@ const char* placementName(Placement p) {
       return "DLA0+DLA1";
     case Placement::kDla0Dla1Gpu:
       return "DLA0+DLA1+GPU";
+    case Placement::kDla0Gpu:
+      return "DLA0+GPU";
     default:
       return "GPU";
   }
@@ -32,8 +35,8 @@ const char* placementName(Placement p) {
 bool parsePlacement(const std::string& s, Placement* out) {
   std::string u;
   for (char c : s) u += char(std::toupper(static_cast<unsigned char>(c)));
-  for (Placement p :
-       {Placement::kGpu, Placement::kDla0, Placement::kDla0Dla1, Placement::kDla0Dla1Gpu})
+  for (Placement p : {Placement::kGpu, Placement::kDla0, Placement::kDla0Gpu, Placement::kDla0Dla1,
+                      Placement::kDla0Dla1Gpu})
     if (u == placementName(p)) {
       *out = p;
       return true;
@@ -43,14 +46,8 @@ bool parsePlacement(const std::string& s, Placement* out) {
 
 namespace {
 
-// One copy of the network: its serial time per batch and what it asks of the shared engines.
-struct Copy {
-  double computeMs = 0, copyMs = 0, gpuBusyMs = 0;
-  int64_t dramBytes = 0;
-};
-
-Copy copyOf(const Performance& p) {
-  return {p.computeMs, p.h2dMs + p.d2hMs, p.gpuBusyMs, p.dramBytes};
+int dlaCopies(Placement p) {
+  return p == Placement::kGpu ? 0 : p == Placement::kDla0 || p == Placement::kDla0Gpu ? 1 : 2;
 }
 
 int gpuLayerCount(const Plan& plan) {
@@ -78,7 +75,8 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
       throw InputError(cat("--batches: ", b, " is not in [1, ", platform.limits.maxBatch, "]"));
   std::vector<Placement> places = o.placements;
   if (places.empty())
-    places = {Placement::kGpu, Placement::kDla0, Placement::kDla0Dla1, Placement::kDla0Dla1Gpu};
+    places = {Placement::kGpu, Placement::kDla0, Placement::kDla0Gpu, Placement::kDla0Dla1,
+              Placement::kDla0Dla1Gpu};
 
   LoadOptions lo;
   lo.shapes = o.shapes;
@@ -112,7 +110,7 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   }
   std::vector<Placement> usable;
   for (Placement p : places) {
-    int cores = p == Placement::kGpu ? 0 : p == Placement::kDla0 ? 1 : 2;
+    int cores = dlaCopies(p);
     if (cores > 0 && !dlaPlan) continue;
     if (cores > platform.dlaCores) {
       cp.notes.push_back(cat(placementName(p), " skipped: ", platform.name, " has ",
@@ -139,43 +137,40 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
       std::optional<Performance> d;
       if (dlaPlan) d = dlaPlan->performance(po);
       for (Placement pl : usable) {
-        std::vector<Copy> copies;
-        if (pl == Placement::kGpu) copies = {copyOf(g)};
-        if (pl == Placement::kDla0) copies = {copyOf(*d)};
-        if (pl == Placement::kDla0Dla1) copies = {copyOf(*d), copyOf(*d)};
-        if (pl == Placement::kDla0Dla1Gpu) copies = {copyOf(*d), copyOf(*d), copyOf(g)};
-        // Each copy runs batches back to back; together they may ask more of the shared GPU
-        // and DRAM than exists, and then all slow down in proportion.
-        double rate = 0, gpuLoad = 0, dramLoad = 0;
-        int64_t dramBytes = 0;
-        for (const Copy& c : copies) {
-          double qps = c.computeMs > 0 ? 1000.0 / c.computeMs : 0;  // 0: a model of views
-          rate += qps;
-          gpuLoad += qps * c.gpuBusyMs / 1000.0;
-          dramLoad += qps * double(c.dramBytes);
-          dramBytes = std::max(dramBytes, c.dramBytes);
-        }
-        double dramCap = g.dramGBs * 1e9 * cost.gpu.memoryEfficiency;
-        // (A copy alone keeps its own GPU exactly busy: allow for rounding.)
-        double slow = std::max({1.0, gpuLoad, dramLoad / dramCap});
-        if (slow < 1 + 1e-9) slow = 1;
+        int n = dlaCopies(pl);
+        std::vector<CopyLoad> copies(size_t(n), CopyLoad{d ? &*d : nullptr, true});
+        if (pl == Placement::kGpu || pl == Placement::kDla0Gpu || pl == Placement::kDla0Dla1Gpu)
+          copies.push_back({&g, false});
+        SharedLimits lim;
+        lim.dramBytesPerMs = g.dramGBs * 1e6 * cost.gpu.memoryEfficiency;
+        lim.dlaPairShared = n > 1;
+        if (d) lim.dlaPairBytesPerMs = cost.dla.pairDramFactor * d->dlaDramGBs * 1e6;
+        ContentionResult shared = shareResources(copies, lim);
         CapacityPlanRow r;
         r.batch = b;
         r.powerMode = g.powerMode;
         r.placement = pl;
-        r.qps = rate / slow;
+        int64_t dramBytes = 0;
+        double dramRate = 0;
+        for (size_t i = 0; i < copies.size(); ++i) {
+          const Performance& c = *copies[i].perf;
+          double period = shared.periodMs[i];
+          if (period <= 0) continue;  // a model of views
+          r.qps += 1000.0 / period;
+          r.latencyMs = std::max(r.latencyMs, period + c.h2dMs + c.d2hMs);
+          dramBytes = std::max(dramBytes, c.dramBytes);
+          dramRate += double(c.dramBytes) * 1000.0 / period;
+        }
         r.imagesPerSecond = r.qps * double(b);
-        for (const Copy& c : copies)
-          r.latencyMs = std::max(r.latencyMs, c.computeMs * slow + c.copyMs);
         const Performance& main = pl == Placement::kGpu ? g : *d;
         r.engineBytes = main.memory.engineBytes;
-        if (pl == Placement::kDla0Dla1Gpu)
+        if (copies.size() > size_t(n))
           r.engineBytes = std::max(r.engineBytes, g.memory.engineBytes);
         r.dramBytesPerBatch = dramBytes;
-        r.dramGBs = dramLoad / slow / 1e9;
+        r.dramGBs = dramRate / 1e9;
         r.loadables = int(main.loadables.size());
         r.gpuLayers = gpuLayerCount(pl == Placement::kGpu ? gpuPlan : *dlaPlan);
-        r.limit = slow == 1.0 ? "latency" : gpuLoad >= dramLoad / dramCap ? "GPU" : "DRAM";
+        r.limit = shared.limit;
         r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
         cp.rows.push_back(r);
       }

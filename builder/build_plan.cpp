@@ -5,10 +5,10 @@
 
 #include "builder/bindings.h"
 #include "builder/calibration.h"
-#include "hwmodels/cost/perf_model.h"
 #include "builder/gpu_precision.h"
 #include "builder/layer_flags.h"
 #include "builder/sparsity.h"
+#include "hwmodels/cost/perf_model.h"
 #include "sim/ops/op_def.h"
 
 namespace builder {
@@ -151,6 +151,8 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   BuildResult b;
   b.platform = &hw::platformById(o.platform);
   const hw::Platform& p = *b.platform;
+  b.trtVersion = &hw::trtVersionById(o.trtVersion);
+  hw::checkTrtVersionFor(*b.trtVersion, p);
   if (!o.powerMode.empty()) {
     bool found = false;
     std::string names;

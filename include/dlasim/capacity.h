@@ -12,9 +12,9 @@
 namespace dlasim {
 
 /// Where copies of the network run: the GPU alone; DLA core 0 (with GPU fallback); both DLA
-/// cores; both DLA cores and a GPU-only copy beside them.
-enum class Placement : uint8_t { kGpu, kDla0, kDla0Dla1, kDla0Dla1Gpu };
-/// "GPU", "DLA0", "DLA0+DLA1", "DLA0+DLA1+GPU".
+/// cores; both DLA cores and a GPU-only copy beside them; DLA core 0 and a GPU-only copy.
+enum class Placement : uint8_t { kGpu, kDla0, kDla0Dla1, kDla0Dla1Gpu, kDla0Gpu };
+/// "GPU", "DLA0", "DLA0+DLA1", "DLA0+DLA1+GPU", "DLA0+GPU".
 const char* placementName(Placement p);
 /// Parses those names (any case). False if unknown.
 bool parsePlacement(const std::string& s, Placement* out);
