@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -45,6 +46,25 @@ bool parsePlacement(const std::string& s, Placement* out) {
 }
 
 namespace {
+
+// Power-mode clocks are caps: a mode whose clocks are all at least another's can run its engines
+// at that mode's rates. Where sharing makes a faster mode deliver less (a faster GPU copy taking
+// DRAM the DLA copies need), the row takes the slower mode's figures, paced.
+void paceToSlowerModes(std::vector<CapacityPlanRow>& rows) {
+  std::vector<CapacityPlanRow> own = rows;
+  for (auto& r : rows)
+    for (const auto& s : own) {
+      bool slower = s.batch == r.batch && s.placement == r.placement &&
+                    s.powerMode != r.powerMode && s.dlaClockMHz <= r.dlaClockMHz &&
+                    s.gpuClockMHz <= r.gpuClockMHz && s.emcClockMHz <= r.emcClockMHz;
+      if (!slower || s.imagesPerSecond <= r.imagesPerSecond) continue;
+      r.qps = s.qps;
+      r.imagesPerSecond = s.imagesPerSecond;
+      r.latencyMs = s.latencyMs;
+      r.dramGBs = s.dramGBs;
+      r.limit = "paced to " + s.powerMode;
+    }
+}
 
 int dlaCopies(Placement p) {
   return p == Placement::kGpu ? 0 : p == Placement::kDla0 || p == Placement::kDla0Gpu ? 1 : 2;
@@ -123,6 +143,11 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
     cp.notes.push_back("no layer of the model runs on the DLA: DLA placements run on the GPU");
 
   const hw::CostParams& cost = hw::costParams(platform);
+  cp.trtVersion = gpuPlan.settings().trtVersion;
+  cp.precision = o.build.int8 && o.build.fp16 ? "INT8+FP16"
+                 : o.build.int8               ? "INT8"
+                 : o.build.fp16               ? "FP16"
+                                              : "FP32";
   for (int64_t b : batches) {
     if (b % base != 0) {
       cp.notes.push_back(cat("batch ", b, " skipped: not a multiple of the imported batch ", base,
@@ -144,11 +169,15 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
         SharedLimits lim;
         lim.dramBytesPerMs = g.dramGBs * 1e6 * cost.gpu.memoryEfficiency;
         lim.dlaPairShared = n > 1;
-        if (d) lim.dlaPairBytesPerMs = cost.dla.pairDramFactor * d->dlaDramGBs * 1e6;
+        lim.dlaPairFactor = cost.dla.pairDramFactor;
+        if (d) lim.dlaCoreBytesPerMs = d->dlaDramGBs * 1e6;
         ContentionResult shared = shareResources(copies, lim);
         CapacityPlanRow r;
         r.batch = b;
         r.powerMode = g.powerMode;
+        r.dlaClockMHz = g.dlaClockMHz;
+        r.gpuClockMHz = g.gpuClockMHz;
+        r.emcClockMHz = g.emcClockMHz;
         r.placement = pl;
         int64_t dramBytes = 0;
         double dramRate = 0;
@@ -171,11 +200,22 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
         r.loadables = int(main.loadables.size());
         r.gpuLayers = gpuLayerCount(pl == Placement::kGpu ? gpuPlan : *dlaPlan);
         r.limit = shared.limit;
+        // The least certain copy's uncertainty (an uncalibrated one makes the row uncalibrated).
+        bool uncalibrated = false;
+        double u = 0;
+        for (const auto& c : copies) {
+          uncalibrated |= c.perf->uncertainty < 0;
+          u = std::max(u, c.perf->uncertainty);
+        }
+        r.uncertainty = uncalibrated ? -1 : u;
         r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
         cp.rows.push_back(r);
       }
     }
   }
+  paceToSlowerModes(cp.rows);
+  for (auto& r : cp.rows)
+    r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
   cp.target = o.latencyBudgetMs > 0 ? cat("throughput within ", o.latencyBudgetMs, " ms latency")
                                     : "throughput";
   for (size_t i = 0; i < cp.rows.size(); ++i)
@@ -214,6 +254,9 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
     for (const auto& r : p.rows)
       rows.push_back({{"batch", r.batch},
                       {"powerMode", r.powerMode},
+                      {"dlaClockMHz", r.dlaClockMHz},
+                      {"gpuClockMHz", r.gpuClockMHz},
+                      {"emcClockMHz", r.emcClockMHz},
                       {"placement", placementName(r.placement)},
                       {"qps", r.qps},
                       {"imagesPerSecond", r.imagesPerSecond},
@@ -224,11 +267,15 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
                       {"loadables", r.loadables},
                       {"gpuLayers", r.gpuLayers},
                       {"limit", r.limit},
+                      {"uncertainty",
+                       r.uncertainty < 0 ? nlohmann::json(nullptr) : nlohmann::json(r.uncertainty)},
                       {"withinBudget", r.withinBudget},
                       {"best", r.best}});
     nlohmann::json j = {{"model", p.model},
                         {"platform", p.platform},
                         {"platformName", p.platformName},
+                        {"trtVersion", p.trtVersion},
+                        {"precision", p.precision},
                         {"target", p.target},
                         {"modelled", true},
                         {"rows", rows},
@@ -238,24 +285,27 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
     return j.dump(2) + "\n";
   }
   if (format == "csv") {
-    os << "batch,power_mode,placement,qps,images_per_s,latency_ms,engine_mib,dram_mb_per_batch,"
-          "dram_gbs,loadables,gpu_layers,limit,within_budget,best\n";
+    os << "batch,power_mode,dla_mhz,gpu_mhz,emc_mhz,placement,qps,images_per_s,latency_ms,engine_"
+          "mib,dram_mb_per_batch,"
+          "dram_gbs,loadables,gpu_layers,limit,uncertainty,within_budget,best\n";
     for (const auto& r : p.rows)
-      os << r.batch << ',' << r.powerMode << ',' << placementName(r.placement) << ',' << r.qps
-         << ',' << r.imagesPerSecond << ',' << r.latencyMs << ',' << mib(r.engineBytes) << ','
+      os << r.batch << ',' << r.powerMode << ',' << r.dlaClockMHz << ',' << r.gpuClockMHz << ','
+         << r.emcClockMHz << ',' << placementName(r.placement) << ',' << r.qps << ','
+         << r.imagesPerSecond << ',' << r.latencyMs << ',' << mib(r.engineBytes) << ','
          << double(r.dramBytesPerBatch) / 1e6 << ',' << r.dramGBs << ',' << r.loadables << ','
-         << r.gpuLayers << ',' << r.limit << ',' << (r.withinBudget ? 1 : 0) << ','
-         << (r.best ? 1 : 0) << '\n';
+         << r.gpuLayers << ',' << r.limit << ','
+         << (r.uncertainty < 0 ? std::string("uncalibrated") : std::to_string(r.uncertainty)) << ','
+         << (r.withinBudget ? 1 : 0) << ',' << (r.best ? 1 : 0) << '\n';
     return os.str();
   }
   if (format != "table")
     throw InputError(cat("--format: '", format, "' is not one of table, csv, json"));
   os << "Capacity plan for " << p.model << " on " << p.platformName << " (modelled by dlasim; "
-     << "target: " << p.target << ")\n";
+     << p.precision << ", TensorRT " << p.trtVersion << "; target: " << p.target << ")\n";
   os << std::left << "  " << std::setw(6) << "Batch" << std::setw(7) << "Power" << std::setw(15)
      << "Placement" << std::right << std::setw(11) << "qps" << std::setw(12) << "images/s"
      << std::setw(13) << "latency ms" << std::setw(12) << "engine MiB" << std::setw(14)
-     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s"
+     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s" << std::setw(8) << "+-%"
      << "  Limit\n";
   os << std::fixed;
   for (const auto& r : p.rows) {
@@ -267,8 +317,18 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
        << std::setw(12) << r.imagesPerSecond << std::setprecision(3) << std::setw(13) << r.latencyMs
        << std::setprecision(2) << std::setw(12) << mib(r.engineBytes) << std::setw(14)
        << double(r.dramBytesPerBatch) / 1e6 << std::setprecision(1) << std::setw(10) << r.dramGBs
+       << std::setw(8)
+       << (r.uncertainty < 0 ? std::string("uncal.")
+                             : std::to_string(std::lround(r.uncertainty * 100)))
        << "  " << r.limit << "\n";
   }
+  std::vector<std::string> modes;
+  for (const auto& r : p.rows)
+    if (std::find(modes.begin(), modes.end(), r.powerMode) == modes.end()) {
+      modes.push_back(r.powerMode);
+      os << std::setprecision(1) << "Power mode " << r.powerMode << ": DLA " << r.dlaClockMHz
+         << " MHz, GPU " << r.gpuClockMHz << " MHz, EMC " << r.emcClockMHz << " MHz\n";
+    }
   for (const auto& n : p.notes) os << "Note: " << n << "\n";
   if (p.rows.size() && p.best >= 0) os << "(* best; - over the latency budget)\n";
   os << "Recommendation: " << p.recommendation << "\n";

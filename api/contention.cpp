@@ -52,17 +52,23 @@ ContentionResult shareResources(const std::vector<CopyLoad>& copies, const Share
   std::vector<Demand> d(copies.size());
   // Each stretch moves by the ratio of demand to capacity (damped) until all demands fit.
   for (int iter = 0; iter < 200; ++iter) {
-    double dram = 0, pair = 0, gpu = 0;
+    double dram = 0, pair = 0, gpu = 0, duty = 0;
+    int dlaCopies = 0;
     for (size_t i = 0; i < copies.size(); ++i) {
       d[i] = demandOf(copies[i], s);
       if (d[i].periodMs <= 0) continue;
       dram += d[i].dramBytes / d[i].periodMs;
-      if (copies[i].onDla) pair += d[i].dlaBytes / d[i].periodMs;
       gpu += d[i].gpuBusyMs / d[i].periodMs;
+      if (!copies[i].onDla) continue;
+      pair += d[i].dlaBytes / d[i].periodMs;
+      ++dlaCopies;
+      // The share of its time a core streams from DRAM at its full rate (without the stretch).
+      if (limits.dlaCoreBytesPerMs > 0)
+        duty += std::min(1.0, d[i].dlaBytes / (d[i].periodMs * limits.dlaCoreBytesPerMs) * s.dla);
     }
     double needMem = limits.dramBytesPerMs > 0 ? dram / limits.dramBytesPerMs : 0;
-    double needPair =
-        limits.dlaPairShared && limits.dlaPairBytesPerMs > 0 ? pair / limits.dlaPairBytesPerMs : 0;
+    double pairRate = limits.dlaPairFactor * limits.dlaCoreBytesPerMs;
+    double needPair = limits.dlaPairShared && pairRate > 0 ? pair / pairRate : 0;
     double needGpu = gpu;
     auto step = [](double& x, double need) {
       x = std::max(1.0, x * std::pow(std::max(need, 1e-9), 0.7));
@@ -70,6 +76,12 @@ ContentionResult shareResources(const std::vector<CopyLoad>& copies, const Share
     Stretch before = s;
     step(s.memory, needMem);
     step(s.dla, needPair);
+    if (limits.dlaPairShared && dlaCopies > 1) {
+      // While both cores stream, each gets pairFactor / 2 of its rate: a core's memory terms
+      // stretch by that for the share of time the other one streams too.
+      double both = 1 + duty / dlaCopies * (2 / limits.dlaPairFactor - 1);
+      s.dla = std::max(s.dla, 0.5 * (s.dla + both));
+    }
     step(s.gpu, needGpu);
     if (std::fabs(before.memory - s.memory) < 1e-7 && std::fabs(before.dla - s.dla) < 1e-7 &&
         std::fabs(before.gpu - s.gpu) < 1e-7)

@@ -12,7 +12,8 @@ namespace dlasim {
 
 struct SharedLimits {
   double dramBytesPerMs = 0;     // everything together (GPU memory efficiency x bandwidth)
-  double dlaPairBytesPerMs = 0;  // the DLA cores together (pairDramFactor x one core's rate)
+  double dlaCoreBytesPerMs = 0;  // one DLA core's sustained DRAM rate
+  double dlaPairFactor = 2;      // both cores streaming together sustain this x one core's rate
   bool dlaPairShared = false;    // more than one DLA copy runs
 };
 
