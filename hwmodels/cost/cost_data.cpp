@@ -98,7 +98,8 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
      "FP16 convolutions run on Rubik (design §5: 'Orin FP16 convolutions use the Rubik rate'): "
      "the longer of 512 MACs/cycle (platform data, seed §3.3) and every byte moved at the Rubik "
      "rate; C1 (YOLO11 FP16 27.5 ms, INT8 4.17 ms) agrees without a constant of its own. INT8 "
-     "grouped / depthwise convolutions take the same path when faster (C1 INT8: its 7 depthwise "
+     "convolutions take the same path when faster: depthwise and grouped ones (C1 INT8: its 7 "
+     "depthwise "
      "convolutions group by group on the core would alone take 5.3 ms)"},
     {"dla.int8/fp16 (Xavier)", "NVDLA nv_full: Atomic-C 64 x Atomic-K 32 (INT8) / 16 (FP16)"},
     {"dla.stripeMin/Max", "NVDLA unit_description: stripes of 16-32 atomic ops"},
@@ -137,7 +138,7 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
      "of bindings); other platforms: the same share of their DRAM bandwidth (assumption)"},
     {"emcMaxMHz",
      "[derived] design §3: EMC 2133 MHz is ~2/3 of full Orin bandwidth -> 3200; "
-     "Xavier AGX LPDDR4x 4266 MT/s -> 2133; Xavier NX 51 GB/s at 1600"},
+     "Xavier AGX LPDDR4x 4266 MT/s -> 2133; Xavier NX 1866 (59.5 GB/s; 51 GB/s at 1600)"},
     {"clocks", "assumption: overrides from 100 MHz up to the platform's highest clock"}};
 
 CostParams make(DlaCost dla, GpuCost g, double emcMax, double dlaMax, double gpuMax) {
@@ -157,7 +158,7 @@ const std::map<std::string, CostParams>& table() {
       {"orin-nx-16gb", make(orinDla(), gpu(1024, 32, 1024, true), 3200, 614.4, 918)},
       {"orin-nx-8gb", make(orinDla(), gpu(1024, 32, 1024, true), 3200, 614.4, 765)},
       {"xavier-agx", make(xavierDla(), gpu(512, 64, 256, false), 2133, 1395.2, 1377)},
-      {"xavier-nx", make(xavierDla(), gpu(384, 48, 256, false), 1600, 1100.8, 1100)},
+      {"xavier-nx", make(xavierDla(), gpu(384, 48, 256, false), 1866, 1100.8, 1100)},
   };
   return t;
 }

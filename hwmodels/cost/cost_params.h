@@ -23,11 +23,11 @@ struct ConvCore {
 };
 
 /// Convolutions streamed through Rubik instead of the convolution core (Orin: every FP16
-/// convolution, and INT8 grouped ones where that is faster): the op takes the longer of its MACs
-/// at macsPerCycle and every byte it moves at DlaCost::rubikBytesPerCycle.
+/// convolution, and INT8 ones where that is faster: depthwise and grouped): the op takes the longer
+/// of its MACs at macsPerCycle and every byte it moves at DlaCost::rubikBytesPerCycle.
 struct RubikConv {
-  bool fp16 = false;         // FP16 convolutions always take this path (no FP16 conv core)
-  bool groupedInt8 = false;  // INT8 grouped convolutions take it when it is faster
+  bool fp16 = false;            // FP16 convolutions always take this path (no FP16 conv core)
+  bool int8WhenFaster = false;  // INT8 convolutions take it when faster (depthwise, grouped)
   double macsPerCycle = 0;
 };
 

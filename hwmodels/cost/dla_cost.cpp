@@ -231,9 +231,9 @@ struct Convolution {
 };
 
 // Whether a convolution may stream through Rubik instead of the convolution core, and must.
-bool rubikCandidate(const DlaCost& d, const Node& n, const Convolution& cv, bool* forced) {
+bool rubikCandidate(const DlaCost& d, const Node& n, bool* forced) {
   *forced = n.precision != Precision::kINT8 && d.rubikConv.fp16;
-  return *forced || (n.precision == Precision::kINT8 && d.rubikConv.groupedInt8 && cv.groups > 1);
+  return *forced || (n.precision == Precision::kINT8 && d.rubikConv.int8WhenFaster);
 }
 
 Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
@@ -368,13 +368,16 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
     // Bytes read: the head's activations (and the fused layers' second operands), constants.
     std::vector<TensorId> inside;  // tensors passed between the op's members on chip
     for (size_t k : op.members) inside.push_back(g.nodes[ld.nodes[k]].outputs[0]);
-    int64_t reads = 0, extra = 0, sram = 0;
+    int64_t reads = 0, extra = 0, sram = 0, constants = 0;
     bool coreHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
                     head.kind == OpKind::kMatrixMultiply;
     for (size_t k : op.members) {
       const Node& n = g.nodes[ld.nodes[k]];
       bool isHead = k == op.members.front();
-      if (!(isHead && coreHead)) reads += constantBytes(ctx, n);  // the head's: below
+      if (!(isHead && coreHead)) {  // the head's: below
+        constants += constantBytes(ctx, n);
+        reads += constantBytes(ctx, n);
+      }
       for (size_t i = 0; i < n.inputs.size(); ++i) {
         TensorId t = n.inputs[i];
         if (t == sim::kNoTensor || ctx.isConstant(t)) continue;
@@ -407,8 +410,9 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
         cv = convolution(ctx, head, loadable);
         conv = &cv;
         c.macs = cv.macs;
-        reads +=
-            cv.weightBytes + (head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head));
+        int64_t own = head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head);
+        constants += own;
+        reads += cv.weightBytes + own;
         Dims in = dimsOf(ctx.scaled(head.inputs[0]));
         int64_t inBytes = featureBytes(
             ctx, in, storedPrecision(ctx, head.inputs[0], loadable, head.precision), cv.image);
@@ -468,9 +472,10 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
     }
     if (op.pooled) cycles = std::max(cycles, double(elements(sdpDims)) / d.pdpPerCycle);
     bool forced = false;
-    if (conv && rubikCandidate(d, head, *conv, &forced)) {
-      // Streamed through Rubik: its MAC rate or every byte the op moves at the Rubik rate.
-      double moved = double(reads + writes + extra + sram);
+    if (conv && rubikCandidate(d, head, &forced)) {
+      // Streamed through Rubik: its MAC rate or the activations and weights it moves (biases
+      // and scales stay in the SDP) at the Rubik rate.
+      double moved = double(reads + writes + extra + sram - constants);
       double rubik =
           std::max(double(conv->macs) / d.rubikConv.macsPerCycle, moved / d.rubikBytesPerCycle);
       if (forced || rubik < cycles) {
