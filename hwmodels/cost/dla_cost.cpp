@@ -347,157 +347,192 @@ bool runsSparse(const CostContext& ctx, const Node& n) {
   return ctx.facts.sparse[ctx.indexOf(n)];
 }
 
-LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
+namespace {
+
+// The stages a loadable's cost goes through, each handing its result to the next: the hardware
+// ops (groupOps), each op's traffic, the engines' cycles (which add the convolution's weights and
+// re-reads to the traffic), the op's time; then the format conversions and the submission.
+
+// Bytes an op moves. `constants` (biases, scales: SDP operands) are part of `reads`.
+struct OpTraffic {
+  int64_t reads = 0, writes = 0, extra = 0, sram = 0, constants = 0, sramStaged = 0;
+};
+
+// Stage 1: the activations the op reads from outside it (the head's input, the fused layers'
+// second operands), the constants of its point-wise members, and its output.
+OpTraffic opActivations(const CostContext& ctx, const sim::Loadable& ld, const Op& op,
+                        int loadable) {
   const sim::Graph& g = ctx.g;
-  const sim::Loadable& ld = ctx.part.loadables[loadable];
-  const DlaCost& d = ctx.params.dla;
-  LoadableCost lc;
-  lc.layers.resize(ld.nodes.size());
-  double dramGBs = ctx.dlaDramGBs();
-  double sramGBs = d.sramBytesPerCycle * ctx.clocks.dlaMHz * 1e-3;
-  double overheadMs = ctx.dlaMs(d.opOverheadCycles);
-  for (const Op& op : groupOps(ctx, ld)) {
-    const Node& head = g.nodes[ld.nodes[op.members.front()]];
-    LayerCost& c = lc.layers[op.members.front()];
-    c.unit = unitOf(ctx, head);
-    for (size_t k = 1; k < op.members.size(); ++k) {
-      LayerCost& f = lc.layers[op.members[k]];
-      f.bound = Bound::kFused;
-      f.unit = unitOf(ctx, g.nodes[ld.nodes[op.members[k]]]);
+  const Node& head = g.nodes[ld.nodes[op.members.front()]];
+  OpTraffic t;
+  std::vector<TensorId> inside;  // tensors passed between the op's members on chip
+  for (size_t k : op.members) inside.push_back(g.nodes[ld.nodes[k]].outputs[0]);
+  bool coreHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
+                  head.kind == OpKind::kMatrixMultiply;
+  for (size_t k : op.members) {
+    const Node& n = g.nodes[ld.nodes[k]];
+    bool isHead = k == op.members.front();
+    if (!(isHead && coreHead)) {  // a convolution's own: with its weights (stage 2)
+      t.constants += constantBytes(ctx, n);
+      t.reads += constantBytes(ctx, n);
     }
-    // Bytes read: the head's activations (and the fused layers' second operands), constants.
-    std::vector<TensorId> inside;  // tensors passed between the op's members on chip
-    for (size_t k : op.members) inside.push_back(g.nodes[ld.nodes[k]].outputs[0]);
-    int64_t reads = 0, extra = 0, sram = 0, constants = 0;
-    bool coreHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
-                    head.kind == OpKind::kMatrixMultiply;
-    for (size_t k : op.members) {
-      const Node& n = g.nodes[ld.nodes[k]];
-      bool isHead = k == op.members.front();
-      if (!(isHead && coreHead)) {  // the head's: below
-        constants += constantBytes(ctx, n);
-        reads += constantBytes(ctx, n);
-      }
-      for (size_t i = 0; i < n.inputs.size(); ++i) {
-        TensorId t = n.inputs[i];
-        if (t == sim::kNoTensor || ctx.isConstant(t)) continue;
-        if (std::find(inside.begin(), inside.end(), t) != inside.end()) continue;
-        if (isHead && coreHead && i > 0) continue;
-        bool image = k == op.members.front() && i == 0 && imageInput(ctx, n, loadable);
-        reads += featureBytes(ctx, dimsOf(ctx.scaled(t)),
-                              storedPrecision(ctx, t, loadable, n.precision), image);
-      }
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      TensorId x = n.inputs[i];
+      if (x == sim::kNoTensor || ctx.isConstant(x)) continue;
+      if (std::find(inside.begin(), inside.end(), x) != inside.end()) continue;
+      if (isHead && coreHead && i > 0) continue;
+      bool image = isHead && i == 0 && imageInput(ctx, n, loadable);
+      t.reads += featureBytes(ctx, dimsOf(ctx.scaled(x)),
+                              storedPrecision(ctx, x, loadable, n.precision), image);
     }
-    const Node& last = g.nodes[ld.nodes[op.members.back()]];
-    Dims outDims = dimsOf(ctx.scaled(last.outputs[0]));
-    int64_t writes = featureBytes(ctx, outDims, last.precision, false);
-    // Engine cycles, pipelined: the slowest engine of the op sets the pace.
-    double cycles = 0;
-    const Node* sdpEnd = op.pooled ? &g.nodes[ld.nodes[op.members[op.members.size() - 2]]] : &last;
-    Dims sdpDims = dimsOf(ctx.scaled(sdpEnd->outputs[0]));
-    double sdpRate = d.sdpPerCycle;
-    const Convolution* conv = nullptr;  // the head's, when it is a convolution core op
-    Convolution cv;
-    for (size_t k : op.members) {
-      Stage st;
-      if (sdpStage(ctx, g.nodes[ld.nodes[k]], &st) && st == Stage::kY)
-        sdpRate = std::min(sdpRate, d.sdpLutPerCycle);
-    }
-    switch (head.kind) {
-      case OpKind::kConvolution:
-      case OpKind::kDeconvolution:
-      case OpKind::kMatrixMultiply: {
-        cv = convolution(ctx, head, loadable);
-        conv = &cv;
-        c.macs = cv.macs;
-        int64_t own = head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head);
-        constants += own;
-        reads += cv.weightBytes + own;
-        Dims in = dimsOf(ctx.scaled(head.inputs[0]));
-        int64_t inBytes = featureBytes(
-            ctx, in, storedPrecision(ctx, head.inputs[0], loadable, head.precision), cv.image);
-        int64_t rowBytes = inBytes / std::max<int64_t>(in.n * in.h, 1);
-        BufferPlan bp =
-            bufferPlan(d, inBytes, rowBytes, cv.weightBytes, cv.kgBytes, cv.r, cv.stride);
-        // Re-reads come from the managed SRAM when the re-read operand fits in it.
-        auto reread = [&](double times, int64_t bytes, int64_t unit) {
-          int64_t b = int64_t((times - 1) * double(bytes));
-          if (b <= 0) return;
-          (unit <= ctx.sramBytes ? sram : extra) += b;
-          if (unit <= ctx.sramBytes) c.sramStagedBytes = std::max(c.sramStagedBytes, unit);
-        };
-        reread(bp.inputReads, inBytes, inBytes);
-        reread(bp.weightReads, cv.weightBytes, cv.weightBytes);
-        c.convMs = ctx.dlaMs(cv.cycles / d.convEfficiency);
-        cycles = std::max(cv.cycles / d.convEfficiency, double(elements(sdpDims)) / sdpRate);
-        break;
-      }
-      case OpKind::kPooling:
-      case OpKind::kReduce:
-        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) / d.pdpPerCycle;
-        break;
-      case OpKind::kLRN:
-        cycles = double(elements(dimsOf(ctx.scaled(head.inputs[0])))) / d.cdpPerCycle;
-        break;
-      case OpKind::kSoftMax:  // exponent, sum and division: three passes through the LUT
-        cycles = 3.0 * double(elements(sdpDims)) / d.sdpLutPerCycle;
-        reads *= 2;
-        break;
-      case OpKind::kConcatenation: {
-        // Inputs produced in this loadable are written in place (memory aliasing); others
-        // are copied by the bridge DMA.
-        int64_t copied = 0;
-        for (TensorId t : head.inputs) {
-          NodeId p = g.tensor(t).producer;
-          if (p < 0 || ctx.part.loadableOf[p] != loadable)
-            copied += featureBytes(ctx, dimsOf(ctx.scaled(t)), head.precision, false);
-        }
-        reads = copied;
-        writes = copied;
-        cycles = 2.0 * double(copied) / d.bdmaBytesPerCycle;
-        if (copied == 0) c.unit = EngineUnit::kNone;  // nothing moves: no op, no time
-        break;
-      }
-      case OpKind::kSlice:
-      case OpKind::kGather:
-        cycles = double(reads + writes) / d.bdmaBytesPerCycle;
-        break;
-      default:
-        if (c.unit == EngineUnit::kRubik)
-          cycles = double(writes) / d.rubikBytesPerCycle;
-        else if (c.unit == EngineUnit::kNone)
-          reads = writes = 0;  // views: reshapes, identities
-        else
-          cycles = double(elements(sdpDims)) / sdpRate;
-    }
-    if (op.pooled) cycles = std::max(cycles, double(elements(sdpDims)) / d.pdpPerCycle);
-    bool forced = false;
-    if (conv && rubikCandidate(d, head, &forced)) {
-      // Streamed through Rubik: its MAC rate or the activations and weights it moves (biases
-      // and scales stay in the SDP) at the Rubik rate.
-      double moved = double(reads + writes + extra + sram - constants);
-      double rubik =
-          std::max(double(conv->macs) / d.rubikConv.macsPerCycle, moved / d.rubikBytesPerCycle);
-      if (forced || rubik < cycles) {
-        cycles = rubik;
-        c.convMs = ctx.dlaMs(rubik);
-        c.unit = EngineUnit::kRubik;
-      }
-    }
-    c.dramBytes = reads + writes + extra;
-    c.sramBytes = sram;
-    if (c.unit == EngineUnit::kNone && c.dramBytes == 0) continue;  // no work, no time
-    c.computeMs = ctx.dlaMs(cycles);
-    c.memoryMs = std::max(double(c.dramBytes) / (dramGBs * 1e6), double(sram) / (sramGBs * 1e6));
-    c.overheadMs = overheadMs;
-    c.ms = std::max(c.computeMs, c.memoryMs) + c.overheadMs;
-    c.bound = c.overheadMs > std::max(c.computeMs, c.memoryMs) ? Bound::kOverhead
-              : c.computeMs >= c.memoryMs                      ? Bound::kCompute
-                                                               : Bound::kMemory;
   }
-  // Outputs bound for the host in a DLA format other than the layer's own: a Rubik pass.
+  const Node& last = g.nodes[ld.nodes[op.members.back()]];
+  t.writes = featureBytes(ctx, dimsOf(ctx.scaled(last.outputs[0])), last.precision, false);
+  return t;
+}
+
+// What the op's engines do: cycles of the slowest (they are pipelined), the convolution core's
+// part, the unit that sets the pace.
+struct OpEngines {
+  double cycles = 0, convCycles = 0;
+  int64_t macs = 0;
+  EngineUnit unit = EngineUnit::kNone;
+};
+
+// Stage 2a: a convolution head: its weights and constants, the convolution buffer's re-reads
+// (from the managed SRAM when the re-read operand fits in it), the core's cycles.
+void convolutionOp(const CostContext& ctx, const Node& head, int loadable, double sdpCycles,
+                   OpTraffic& t, OpEngines& e) {
+  const DlaCost& d = ctx.params.dla;
+  Convolution cv = convolution(ctx, head, loadable);
+  e.macs = cv.macs;
+  int64_t own = head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head);
+  t.constants += own;
+  t.reads += cv.weightBytes + own;
+  Dims in = dimsOf(ctx.scaled(head.inputs[0]));
+  int64_t inBytes = featureBytes(
+      ctx, in, storedPrecision(ctx, head.inputs[0], loadable, head.precision), cv.image);
+  int64_t rowBytes = inBytes / std::max<int64_t>(in.n * in.h, 1);
+  BufferPlan bp = bufferPlan(d, inBytes, rowBytes, cv.weightBytes, cv.kgBytes, cv.r, cv.stride);
+  auto reread = [&](double times, int64_t bytes) {
+    int64_t b = int64_t((times - 1) * double(bytes));
+    if (b <= 0) return;
+    bool staged = bytes <= ctx.sramBytes;
+    (staged ? t.sram : t.extra) += b;
+    if (staged) t.sramStaged = std::max(t.sramStaged, bytes);
+  };
+  reread(bp.inputReads, inBytes);
+  reread(bp.weightReads, cv.weightBytes);
+  e.convCycles = cv.cycles / d.convEfficiency;
+  e.cycles = std::max(e.convCycles, sdpCycles);
+  // Orin: FP16 convolutions stream through Rubik, INT8 ones when that is faster: its MAC rate
+  // or the activations and weights the op moves (biases and scales stay in the SDP).
+  bool forced = false;
+  if (rubikCandidate(d, head, &forced)) {
+    double moved = double(t.reads + t.writes + t.extra + t.sram - t.constants);
+    double rubik =
+        std::max(double(cv.macs) / d.rubikConv.macsPerCycle, moved / d.rubikBytesPerCycle);
+    if (forced || rubik < e.cycles) {
+      e.cycles = e.convCycles = rubik;
+      e.unit = EngineUnit::kRubik;
+    }
+  }
+}
+
+// Stage 2: the engines' cycles for the op's head kind (and its fused pooling).
+OpEngines opEngines(const CostContext& ctx, const sim::Loadable& ld, const Op& op, int loadable,
+                    OpTraffic& t) {
+  const sim::Graph& g = ctx.g;
+  const DlaCost& d = ctx.params.dla;
+  const Node& head = g.nodes[ld.nodes[op.members.front()]];
+  OpEngines e;
+  e.unit = unitOf(ctx, head);
+  const Node& last = g.nodes[ld.nodes[op.members.back()]];
+  const Node& sdpEnd = op.pooled ? g.nodes[ld.nodes[op.members[op.members.size() - 2]]] : last;
+  double sdpElements = double(elements(dimsOf(ctx.scaled(sdpEnd.outputs[0]))));
+  double sdpRate = d.sdpPerCycle;
+  for (size_t k : op.members) {
+    Stage st;
+    if (sdpStage(ctx, g.nodes[ld.nodes[k]], &st) && st == Stage::kY)
+      sdpRate = std::min(sdpRate, d.sdpLutPerCycle);
+  }
+  double headInput = head.inputs.empty() ? 0 : double(elements(dimsOf(ctx.scaled(head.inputs[0]))));
+  switch (head.kind) {
+    case OpKind::kConvolution:
+    case OpKind::kDeconvolution:
+    case OpKind::kMatrixMultiply:
+      convolutionOp(ctx, head, loadable, sdpElements / sdpRate, t, e);
+      break;
+    case OpKind::kPooling:
+    case OpKind::kReduce:
+      e.cycles = headInput / d.pdpPerCycle;
+      break;
+    case OpKind::kLRN:
+      e.cycles = headInput / d.cdpPerCycle;
+      break;
+    case OpKind::kSoftMax:  // exponent, sum and division: three passes through the LUT
+      e.cycles = 3.0 * sdpElements / d.sdpLutPerCycle;
+      t.reads *= 2;
+      break;
+    case OpKind::kConcatenation: {
+      // Inputs produced in this loadable are written in place (memory aliasing); others are
+      // copied by the bridge DMA.
+      int64_t copied = 0;
+      for (TensorId x : head.inputs) {
+        NodeId p = g.tensor(x).producer;
+        if (p < 0 || ctx.part.loadableOf[p] != loadable)
+          copied += featureBytes(ctx, dimsOf(ctx.scaled(x)), head.precision, false);
+      }
+      t.reads = t.writes = copied;
+      e.cycles = 2.0 * double(copied) / d.bdmaBytesPerCycle;
+      if (copied == 0) e.unit = EngineUnit::kNone;  // nothing moves: no op, no time
+      break;
+    }
+    case OpKind::kSlice:
+    case OpKind::kGather:
+      e.cycles = double(t.reads + t.writes) / d.bdmaBytesPerCycle;
+      break;
+    default:
+      if (e.unit == EngineUnit::kRubik)
+        e.cycles = double(t.writes) / d.rubikBytesPerCycle;
+      else if (e.unit == EngineUnit::kNone)
+        t.reads = t.writes = 0;  // views: reshapes, identities
+      else
+        e.cycles = sdpElements / sdpRate;
+  }
+  if (op.pooled) e.cycles = std::max(e.cycles, sdpElements / d.pdpPerCycle);
+  return e;
+}
+
+// Stage 3: the op's time: max(engines, DRAM / SRAM traffic) + the per-op overhead.
+LayerCost opTime(const CostContext& ctx, const OpTraffic& t, const OpEngines& e) {
+  const DlaCost& d = ctx.params.dla;
+  LayerCost c;
+  c.unit = e.unit;
+  c.macs = e.macs;
+  c.convMs = ctx.dlaMs(e.convCycles);
+  c.dramBytes = t.reads + t.writes + t.extra;
+  c.sramBytes = t.sram;
+  c.sramStagedBytes = t.sramStaged;
+  if (c.unit == EngineUnit::kNone && c.dramBytes == 0) return c;  // no work, no time
+  double sramGBs = d.sramBytesPerCycle * ctx.clocks.dlaMHz * 1e-3;
+  c.computeMs = ctx.dlaMs(e.cycles);
+  c.memoryMs =
+      std::max(double(c.dramBytes) / (ctx.dlaDramGBs() * 1e6), double(t.sram) / (sramGBs * 1e6));
+  c.overheadMs = ctx.dlaMs(d.opOverheadCycles);
+  c.ms = std::max(c.computeMs, c.memoryMs) + c.overheadMs;
+  c.bound = c.overheadMs > std::max(c.computeMs, c.memoryMs) ? Bound::kOverhead
+            : c.computeMs >= c.memoryMs                      ? Bound::kCompute
+                                                             : Bound::kMemory;
+  return c;
+}
+
+// Stage 4: outputs bound for the host in a DLA format other than the layer's own: a Rubik pass.
+std::vector<ConversionCost> conversions(const CostContext& ctx, const sim::Loadable& ld) {
+  const DlaCost& d = ctx.params.dla;
+  std::vector<ConversionCost> v;
   for (NodeId id : ld.nodes) {
-    const Node& n = g.nodes[id];
+    const Node& n = ctx.g.nodes[id];
     for (TensorId t : n.outputs) {
       if (!ctx.graphOutput[t]) continue;
       dlasim::IOFormat f = ctx.formatOf(t);
@@ -513,11 +548,32 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
       cc.tensor = t;
       cc.dramBytes = out + featureBytes(ctx, dd, n.precision, false);
       cc.ms = std::max(ctx.dlaMs(double(out) / d.rubikBytesPerCycle),
-                       double(cc.dramBytes) / (dramGBs * 1e6)) +
-              overheadMs;
-      lc.conversions.push_back(cc);
+                       double(cc.dramBytes) / (ctx.dlaDramGBs() * 1e6)) +
+              ctx.dlaMs(d.opOverheadCycles);
+      v.push_back(cc);
     }
   }
+  return v;
+}
+
+}  // namespace
+
+LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
+  const sim::Graph& g = ctx.g;
+  const sim::Loadable& ld = ctx.part.loadables[loadable];
+  LoadableCost lc;
+  lc.layers.resize(ld.nodes.size());
+  for (const Op& op : groupOps(ctx, ld)) {
+    OpTraffic traffic = opActivations(ctx, ld, op, loadable);
+    OpEngines engines = opEngines(ctx, ld, op, loadable, traffic);
+    lc.layers[op.members.front()] = opTime(ctx, traffic, engines);
+    for (size_t k = 1; k < op.members.size(); ++k) {
+      LayerCost& f = lc.layers[op.members[k]];
+      f.bound = Bound::kFused;
+      f.unit = unitOf(ctx, g.nodes[ld.nodes[op.members[k]]]);
+    }
+  }
+  lc.conversions = conversions(ctx, ld);
   lc.submitMs = ctx.version.submitUs * 1e-3;
   lc.ms = lc.submitMs;
   for (const auto& c : lc.layers) {
