@@ -11,6 +11,15 @@ namespace dlasim::python {
 
 using namespace pybind11::literals;
 
+namespace {
+
+// A relative uncertainty, or None for an uncalibrated regime (stored as a negative number).
+py::object uncertainty(double u) {
+  return u < 0 ? py::object(py::none()) : py::object(py::float_(u));
+}
+
+}  // namespace
+
 void bindPerformance(py::module_& m) {
   py::class_<TimingRow>(m, "TimingRow", "One row of the modelled timeline (a profile row).")
       .def_readonly("name", &TimingRow::name)
@@ -62,10 +71,7 @@ void bindPerformance(py::module_& m) {
       .def_readonly("power_mode", &Performance::powerMode)
       .def_readonly("trt_version", &Performance::trtVersion)
       .def_property_readonly("uncertainty",
-                             [](const Performance& p) -> py::object {
-                               if (p.uncertainty < 0) return py::none();
-                               return py::float_(p.uncertainty);
-                             })
+                             [](const Performance& p) { return uncertainty(p.uncertainty); })
       .def_readonly("calibration_points", &Performance::calibrationPoints)
       .def_readonly("regime", &Performance::regime)
       .def_readonly("dla_dram_gbs", &Performance::dlaDramGBs)
@@ -100,10 +106,7 @@ void bindPerformance(py::module_& m) {
       .def_readonly("gpu_clock_mhz", &CapacityPlanRow::gpuClockMHz)
       .def_readonly("emc_clock_mhz", &CapacityPlanRow::emcClockMHz)
       .def_property_readonly("uncertainty",
-                             [](const CapacityPlanRow& r) -> py::object {
-                               if (r.uncertainty < 0) return py::none();
-                               return py::float_(r.uncertainty);
-                             })
+                             [](const CapacityPlanRow& r) { return uncertainty(r.uncertainty); })
       .def_property_readonly("placement",
                              [](const CapacityPlanRow& r) { return placementName(r.placement); })
       .def_readonly("qps", &CapacityPlanRow::qps)

@@ -76,3 +76,31 @@ def test_capacity_plan_marks_the_best_configuration(model_bn_path):
     assert budget.best.images_per_second == max(r.images_per_second for r in within)
     with pytest.raises(dlasim.InputError, match="placements"):
         dlasim.capacity_plan(model_bn_path, placements=["TPU"])
+    # DLA0+GPU, the version and precision, per-row clocks and uncertainty (None: uncalibrated).
+    cp2 = dlasim.capacity_plan(model_bn_path, shapes={"input": (1, 3, 32, 32)}, batches=[1],
+                               placements=["GPU", "DLA0+GPU"], power_modes=["MAXN"],
+                               trt_version="8.5")
+    assert [r.placement for r in cp2.rows] == ["GPU", "DLA0+GPU"]
+    assert cp2.trt_version == "8.5" and cp2.precision == "INT8"
+    assert all(r.uncertainty is None for r in cp2.rows) and cp2.rows[0].dla_clock_mhz == 1600
+
+
+def test_trt_version_and_uncertainty(model_gn):
+    """The TensorRT version is a build input; every modelled figure says how far to trust it."""
+    p84 = seed_plan(model_gn).performance()
+    assert p84.trt_version == "8.4" and p84.calibration_points == 1
+    assert p84.uncertainty == pytest.approx(0.25) and "TensorRT 8.4" in p84.regime
+    plan = model_gn.build(precision="int8", dla_core=0, allow_gpu_fallback=True, trt_version="10.3")
+    assert plan.settings.trt_version == "10.3"
+    p103 = plan.performance()
+    assert p103.trt_version == "10.3" and p103.uncertainty is None  # no 10.3 fallback point
+    assert p103.compute_ms > p84.compute_ms  # 10.3's fitted hand-off costs more
+    with pytest.raises(dlasim.InputError, match="unknown TensorRT version '9.9'"):
+        model_gn.build(precision="int8", trt_version="9.9")
+    with pytest.raises(dlasim.InputError, match="never shipped for Jetson AGX Xavier"):
+        model_gn.build(platform="xavier-agx", precision="int8", trt_version="10.3")
+    assert dlasim.platform("xavier-nx").trt_versions == ["8.4", "8.5"]
+    modes = {m.name: m for m in dlasim.platform("orin-agx").power_modes}
+    p15 = seed_plan(model_gn).performance(power_mode="15W")
+    assert (modes["15W"].emc_clock_mhz, modes["15W"].gpu_clock_mhz) == (p15.emc_clock_mhz,
+                                                                         p15.gpu_clock_mhz)
