@@ -54,9 +54,10 @@ void paceToSlowerModes(std::vector<CapacityPlanRow>& rows) {
   std::vector<CapacityPlanRow> own = rows;
   for (auto& r : rows)
     for (const auto& s : own) {
-      bool slower = s.batch == r.batch && s.placement == r.placement &&
-                    s.powerMode != r.powerMode && s.dlaClockMHz <= r.dlaClockMHz &&
-                    s.gpuClockMHz <= r.gpuClockMHz && s.emcClockMHz <= r.emcClockMHz;
+      bool slower = s.batch == r.batch && s.placement == r.placement && s.platform == r.platform &&
+                    s.precision == r.precision && s.powerMode != r.powerMode &&
+                    s.dlaClockMHz <= r.dlaClockMHz && s.gpuClockMHz <= r.gpuClockMHz &&
+                    s.emcClockMHz <= r.emcClockMHz;
       if (!slower || s.imagesPerSecond <= r.imagesPerSecond) continue;
       r.qps = s.qps;
       r.imagesPerSecond = s.imagesPerSecond;
@@ -73,18 +74,35 @@ int dlaCopies(Placement p) {
 int gpuLayerCount(const Plan& plan) {
   int n = 0;
   for (const auto& l : plan.layers())
-    n += l.device == Device::kGPU && l.work.unit != EngineUnit::kNone;
+    n += l.device == Device::kGPU;  // as the build log's [GpuLayer] lines, views included
   return n;
 }
 
 }  // namespace
 
-CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions& o) {
-  CapacityPlan cp;
-  cp.model = onnxPath;
-  const hw::Platform& platform = hw::platformById(o.build.platform);
-  cp.platform = platform.id;
-  cp.platformName = platform.name;
+namespace {
+
+std::string precisionLabel(const BuildConfig& c) {
+  return c.int8 && c.fp16 ? "INT8+FP16" : c.int8 ? "INT8" : c.fp16 ? "FP16" : "FP32";
+}
+
+// "int8", "fp16", "best" or "fp32" as the build's precisions.
+BuildConfig withPrecision(BuildConfig c, const std::string& name) {
+  std::string p;
+  for (char ch : name) p += char(std::tolower(static_cast<unsigned char>(ch)));
+  if (p != "int8" && p != "fp16" && p != "best" && p != "fp32")
+    throw InputError(cat("--precisions: '", name, "' is not one of int8, fp16, best, fp32"));
+  c.int8 = p == "int8" || p == "best";
+  c.fp16 = p == "fp16" || p == "best";
+  return c;
+}
+
+// The rows of one platform and precision: two builds (GPU only; DLA core 0 with fallback), every
+// batch x power mode x placement modelled from them.
+void planConfiguration(const Model& model, const BuildConfig& build, const CapacityPlanOptions& o,
+                       CapacityPlan& cp) {
+  const hw::Platform& platform = hw::platformById(build.platform);
+  std::string label = precisionLabel(build);
   std::vector<std::string> modes = o.powerModes;
   if (modes.empty())
     for (const auto& m : platform.powerModes) modes.push_back(m.name);
@@ -93,27 +111,25 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   for (int64_t b : batches)
     if (b < 1 || b > platform.limits.maxBatch)
       throw InputError(cat("--batches: ", b, " is not in [1, ", platform.limits.maxBatch, "]"));
+  bool explicitPlaces = !o.placements.empty();
   std::vector<Placement> places = o.placements;
   if (places.empty())
     places = {Placement::kGpu, Placement::kDla0, Placement::kDla0Gpu, Placement::kDla0Dla1,
               Placement::kDla0Dla1Gpu};
-
-  LoadOptions lo;
-  lo.shapes = o.shapes;
-  Model model = Model::load(onnxPath, lo);
   const ModelInfo& info = model.info();
-  if (info.inputs.empty()) throw InputError(cat(onnxPath, ": the model has no inputs"));
   const TensorSpec& first = info.inputs.front();
   int64_t base = first.shape.empty() ? 1 : first.shape[0];
   auto dyn = info.dynamicInputs.find(first.name);
   bool dynamicBatch = dyn != info.dynamicInputs.end() && !dyn->second.empty() && dyn->second[0] < 0;
   if (!dynamicBatch) {
-    cp.notes.push_back(cat("input '", first.name, "' has a static batch of ", base,
-                           ": only that batch is modelled"));
+    std::string note = cat("input '", first.name, "' has a static batch of ", base,
+                           ": only that batch is modelled");
+    if (std::find(cp.notes.begin(), cp.notes.end(), note) == cp.notes.end())
+      cp.notes.push_back(note);
     batches = {base};
   }
 
-  BuildConfig gpuCfg = o.build, dlaCfg = o.build;
+  BuildConfig gpuCfg = build, dlaCfg = build;
   gpuCfg.dlaCore = -1;
   dlaCfg.dlaCore = 0;
   dlaCfg.allowGpuFallback = true;
@@ -121,33 +137,36 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   std::optional<Plan> dlaPlan;
   bool wantDla =
       std::any_of(places.begin(), places.end(), [](Placement p) { return p != Placement::kGpu; });
+  std::string noDla;
   if (wantDla && platform.dlaCores > 0) {
     try {
       dlaPlan = model.build(dlaCfg);
     } catch (const VerdictError& e) {
-      cp.notes.push_back(cat("no DLA build: ", e.what()));
+      noDla = e.what();
+      cp.notes.push_back(cat(platform.name, " ", label, ": no DLA build: ", noDla));
     }
   }
   std::vector<Placement> usable;
   for (Placement p : places) {
     int cores = dlaCopies(p);
-    if (cores > 0 && !dlaPlan) continue;
-    if (cores > platform.dlaCores) {
-      cp.notes.push_back(cat(placementName(p), " skipped: ", platform.name, " has ",
-                             platform.dlaCores, " DLA core(s)"));
+    std::string why = cores > platform.dlaCores
+                          ? cat(platform.name, " has ", platform.dlaCores, " DLA core(s)")
+                      : cores > 0 && !dlaPlan ? cat("no DLA build (", noDla, ")")
+                                              : "";
+    if (why.empty()) {
+      usable.push_back(p);
       continue;
     }
-    usable.push_back(p);
+    // Asked for by name, a placement that cannot be modelled is an error, not an empty table.
+    if (explicitPlaces)
+      throw InputError(cat("--placements: ", placementName(p), " cannot be modelled: ", why));
+    if (cores > platform.dlaCores) cp.notes.push_back(cat(placementName(p), " skipped: ", why));
   }
   if (dlaPlan && dlaPlan->loadables().empty())
     cp.notes.push_back("no layer of the model runs on the DLA: DLA placements run on the GPU");
 
   const hw::CostParams& cost = hw::costParams(platform);
   cp.trtVersion = gpuPlan.settings().trtVersion;
-  cp.precision = o.build.int8 && o.build.fp16 ? "INT8+FP16"
-                 : o.build.int8               ? "INT8"
-                 : o.build.fp16               ? "FP16"
-                                              : "FP32";
   for (int64_t b : batches) {
     if (b % base != 0) {
       cp.notes.push_back(cat("batch ", b, " skipped: not a multiple of the imported batch ", base,
@@ -174,6 +193,8 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
         ContentionResult shared = shareResources(copies, lim);
         CapacityPlanRow r;
         r.batch = b;
+        r.platform = platform.id;
+        r.precision = label;
         r.powerMode = g.powerMode;
         r.dlaClockMHz = g.dlaClockMHz;
         r.gpuClockMHz = g.gpuClockMHz;
@@ -213,6 +234,38 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
       }
     }
   }
+}
+
+}  // namespace
+
+CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions& o) {
+  CapacityPlan cp;
+  cp.model = onnxPath;
+  std::vector<std::string> platforms = o.platforms;
+  if (platforms.empty()) platforms = {o.build.platform};
+  std::vector<BuildConfig> builds;
+  for (const auto& id : platforms) {
+    BuildConfig c = o.build;
+    c.platform = hw::platformById(id).id;  // an unknown id: InputError naming the choices
+    if (o.precisions.empty()) builds.push_back(c);
+    for (const auto& p : o.precisions) builds.push_back(withPrecision(c, p));
+  }
+  const hw::Platform& first = hw::platformById(builds.front().platform);
+  cp.platform = first.id;
+  cp.platformName = first.name;
+  for (const auto& b : builds) {
+    std::string label = precisionLabel(b);
+    if (cp.precision.find(label) == std::string::npos)
+      cp.precision += (cp.precision.empty() ? "" : ", ") + label;
+    if (b.platform != first.id &&
+        cp.platformName.find(hw::platformById(b.platform).name) == std::string::npos)
+      cp.platformName += ", " + hw::platformById(b.platform).name;
+  }
+  LoadOptions lo;
+  lo.shapes = o.shapes;
+  Model model = Model::load(onnxPath, lo);
+  if (model.info().inputs.empty()) throw InputError(cat(onnxPath, ": the model has no inputs"));
+  for (const auto& b : builds) planConfiguration(model, b, o, cp);
   paceToSlowerModes(cp.rows);
   for (auto& r : cp.rows)
     r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
@@ -227,10 +280,13 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
     CapacityPlanRow& r = cp.rows[size_t(cp.best)];
     r.best = true;
     rec << std::fixed << std::setprecision(1) << "Ship batch " << r.batch << " at power mode "
-        << r.powerMode << " on " << placementName(r.placement) << ": " << r.imagesPerSecond
-        << " images/s (" << r.qps << " qps), latency " << std::setprecision(3) << r.latencyMs
-        << " ms, engine " << std::setprecision(1) << double(r.engineBytes) / double(1 << 20)
-        << " MiB (best " << cp.target << ")";
+        << r.powerMode << " on " << placementName(r.placement)
+        << (cp.platform != r.platform || cp.precision.find(',') != std::string::npos
+                ? cat(" (", r.platform, ", ", r.precision, ")")
+                : std::string())
+        << ": " << r.imagesPerSecond << " images/s (" << r.qps << " qps), latency "
+        << std::setprecision(3) << r.latencyMs << " ms, engine " << std::setprecision(1)
+        << double(r.engineBytes) / double(1 << 20) << " MiB (best " << cp.target << ")";
   } else if (!cp.rows.empty()) {
     auto fastest =
         std::min_element(cp.rows.begin(), cp.rows.end(),
@@ -252,7 +308,9 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
   if (format == "json") {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : p.rows)
-      rows.push_back({{"batch", r.batch},
+      rows.push_back({{"platform", r.platform},
+                      {"precision", r.precision},
+                      {"batch", r.batch},
                       {"powerMode", r.powerMode},
                       {"dlaClockMHz", r.dlaClockMHz},
                       {"gpuClockMHz", r.gpuClockMHz},
@@ -287,7 +345,7 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
   if (format == "csv") {
     os << "batch,power_mode,dla_mhz,gpu_mhz,emc_mhz,placement,qps,images_per_s,latency_ms,engine_"
           "mib,dram_mb_per_batch,"
-          "dram_gbs,loadables,gpu_layers,limit,uncertainty,within_budget,best\n";
+          "dram_gbs,loadables,gpu_layers,limit,uncertainty,within_budget,best,platform,precision\n";
     for (const auto& r : p.rows)
       os << r.batch << ',' << r.powerMode << ',' << r.dlaClockMHz << ',' << r.gpuClockMHz << ','
          << r.emcClockMHz << ',' << placementName(r.placement) << ',' << r.qps << ','
@@ -295,24 +353,30 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
          << double(r.dramBytesPerBatch) / 1e6 << ',' << r.dramGBs << ',' << r.loadables << ','
          << r.gpuLayers << ',' << r.limit << ','
          << (r.uncertainty < 0 ? std::string("uncalibrated") : std::to_string(r.uncertainty)) << ','
-         << (r.withinBudget ? 1 : 0) << ',' << (r.best ? 1 : 0) << '\n';
+         << (r.withinBudget ? 1 : 0) << ',' << (r.best ? 1 : 0) << ',' << r.platform << ','
+         << r.precision << '\n';
     return os.str();
   }
   if (format != "table")
     throw InputError(cat("--format: '", format, "' is not one of table, csv, json"));
   os << "Capacity plan for " << p.model << " on " << p.platformName << " (modelled by dlasim; "
      << p.precision << ", TensorRT " << p.trtVersion << "; target: " << p.target << ")\n";
-  os << std::left << "  " << std::setw(6) << "Batch" << std::setw(7) << "Power" << std::setw(15)
-     << "Placement" << std::right << std::setw(11) << "qps" << std::setw(12) << "images/s"
-     << std::setw(13) << "latency ms" << std::setw(12) << "engine MiB" << std::setw(14)
-     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s" << std::setw(8) << "+-%"
+  // Several platforms or precisions: a column each, so the rows compare across them.
+  bool sweep = false;
+  for (const auto& r : p.rows)
+    sweep |= r.platform != p.rows.front().platform || r.precision != p.rows.front().precision;
+  os << std::left << "  ";
+  if (sweep) os << std::setw(15) << "Platform" << std::setw(10) << "Precision";
+  os << std::setw(6) << "Batch" << std::setw(7) << "Power" << std::setw(15) << "Placement"
+     << std::right << std::setw(11) << "qps" << std::setw(12) << "images/s" << std::setw(13)
+     << "latency ms" << std::setw(12) << "engine MiB" << std::setw(14) << "DRAM MB/batch"
+     << std::setw(10) << "DRAM GB/s" << std::setw(8) << "+-%"
      << "  Limit\n";
   os << std::fixed;
   for (const auto& r : p.rows) {
-    os << (r.best           ? "* "
-           : r.withinBudget ? "  "
-                            : "- ")
-       << std::left << std::setw(6) << r.batch << std::setw(7) << r.powerMode << std::setw(15)
+    os << (r.best ? "* " : r.withinBudget ? "  " : "- ") << std::left;
+    if (sweep) os << std::setw(15) << r.platform << std::setw(10) << r.precision;
+    os << std::setw(6) << r.batch << std::setw(7) << r.powerMode << std::setw(15)
        << placementName(r.placement) << std::right << std::setprecision(1) << std::setw(11) << r.qps
        << std::setw(12) << r.imagesPerSecond << std::setprecision(3) << std::setw(13) << r.latencyMs
        << std::setprecision(2) << std::setw(12) << mib(r.engineBytes) << std::setw(14)
@@ -324,10 +388,11 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
   }
   std::vector<std::string> modes;
   for (const auto& r : p.rows)
-    if (std::find(modes.begin(), modes.end(), r.powerMode) == modes.end()) {
-      modes.push_back(r.powerMode);
-      os << std::setprecision(1) << "Power mode " << r.powerMode << ": DLA " << r.dlaClockMHz
-         << " MHz, GPU " << r.gpuClockMHz << " MHz, EMC " << r.emcClockMHz << " MHz\n";
+    if (std::find(modes.begin(), modes.end(), r.platform + r.powerMode) == modes.end()) {
+      modes.push_back(r.platform + r.powerMode);
+      os << std::setprecision(1) << "Power mode " << r.powerMode << (sweep ? " of " : "")
+         << (sweep ? r.platform : "") << ": DLA " << r.dlaClockMHz << " MHz, GPU " << r.gpuClockMHz
+         << " MHz, EMC " << r.emcClockMHz << " MHz\n";
     }
   for (const auto& n : p.notes) os << "Note: " << n << "\n";
   if (p.rows.size() && p.best >= 0) os << "(* best; - over the latency budget)\n";

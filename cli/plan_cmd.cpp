@@ -27,15 +27,17 @@ std::vector<std::string> split(const std::string& s) {
 
 const char* kUsage =
     "usage: dlasim plan model.onnx [--platform=ID] [--int8|--fp16|--best] [--shapes=...] "
-    "[--batches=1,2,4,...] [--powerModes=MAXN,...] [--placements=GPU,DLA0,DLA0+DLA1,"
-    "DLA0+DLA1+GPU] [--target=throughput | --latency-budget=MS] [--format=table|csv|json]";
+    "[--batches=1,2,4,...] [--powerModes=MAXN,...] [--placements=GPU,DLA0,DLA0+GPU,DLA0+DLA1,"
+    "DLA0+DLA1+GPU] [--platforms=ID,...] [--precisions=int8,fp16,...] "
+    "[--target=throughput | --latency-budget=MS] [--format=table|csv|json]";
 
 }  // namespace
 
 int planMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs a = splitSubcommandArgs(
-      argc, argv,
-      {"--batches", "--powerModes", "--placements", "--target", "--latency-budget", "--format"});
+  SubcommandArgs a =
+      splitSubcommandArgs(argc, argv,
+                          {"--batches", "--powerModes", "--placements", "--platforms",
+                           "--precisions", "--target", "--latency-budget", "--format"});
   if (a.model.empty()) {
     err << "dlasim: error: " << kUsage << "\n";
     return 2;
@@ -58,8 +60,10 @@ int planMain(int argc, const char* const* argv, std::ostream& out, std::ostream&
         po.batches.push_back(std::stoll(b));
       }
     if (a.own.count("--powerModes")) po.powerModes = split(a.own["--powerModes"]);
+    if (a.own.count("--platforms")) po.platforms = split(a.own["--platforms"]);
+    if (a.own.count("--precisions")) po.precisions = split(a.own["--precisions"]);
     PlatformInfo pi = platform(po.build.platform);
-    for (const auto& m : po.powerModes) {
+    for (const auto& m : po.platforms.empty() ? po.powerModes : std::vector<std::string>{}) {
       bool known = false;
       std::string names;
       for (const auto& pm : pi.powerModes) {
@@ -72,7 +76,8 @@ int planMain(int argc, const char* const* argv, std::ostream& out, std::ostream&
       for (const auto& s : split(a.own["--placements"])) {
         Placement p;
         if (!parsePlacement(s, &p))
-          fail("--placements: '", s, "' is not one of GPU, DLA0, DLA0+DLA1, DLA0+DLA1+GPU");
+          fail("--placements: '", s,
+               "' is not one of GPU, DLA0, DLA0+GPU, DLA0+DLA1, DLA0+DLA1+GPU");
         po.placements.push_back(p);
       }
     if (a.own.count("--target") && a.own["--target"] != "throughput")

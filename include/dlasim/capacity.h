@@ -27,13 +27,20 @@ struct CapacityPlanOptions {
   std::map<std::string, Shape> shapes;
   std::vector<int64_t> batches;         // empty: 1, 2, 4, 8, 16, 32
   std::vector<std::string> powerModes;  // empty: all of the platform's
-  std::vector<Placement> placements;    // empty: all the platform has cores for
+  /// Empty: all the platform has cores for. Named placements that cannot be modelled (more DLA
+  /// cores than the platform has, no DLA build) are an InputError.
+  std::vector<Placement> placements;
+  /// Several platforms and precisions in one table ("Orin or Xavier NX, INT8 or FP16?"):
+  /// platform ids (empty: build.platform) and "int8", "fp16", "best", "fp32" (empty: build's).
+  std::vector<std::string> platforms, precisions;
   /// > 0: the best configuration is the one with the most images per second whose latency is
   /// within this budget; otherwise the one with the most images per second.
   double latencyBudgetMs = 0;
 };
 
 struct CapacityPlanRow {
+  std::string platform;   // platform id (plans may sweep several)
+  std::string precision;  // "INT8", "FP16", "INT8+FP16" or "FP32"
   int64_t batch = 1;
   std::string powerMode;
   double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0;  // the power mode's clocks
@@ -55,10 +62,10 @@ struct CapacityPlanRow {
 };
 
 struct CapacityPlan {
-  std::string model, platform, platformName;
-  std::string trtVersion;  // the TensorRT version modelled
-  std::string precision;   // "INT8", "FP16", "INT8+FP16" or "FP32": the build's precisions
-  std::string target;      // "throughput" or "latency <= X ms"
+  std::string model, platform, platformName;  // the first platform (names: all, joined)
+  std::string trtVersion;                     // the TensorRT version modelled
+  std::string precision;  // "INT8", "FP16", "INT8+FP16" or "FP32" (several joined by ", ")
+  std::string target;     // "throughput" or "latency <= X ms"
   std::vector<CapacityPlanRow> rows;
   int best = -1;  // index into rows; -1 when nothing meets the budget
   std::string recommendation;

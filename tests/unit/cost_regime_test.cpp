@@ -2,6 +2,7 @@
 // uncertainty each regime states, capacity plans that never reward a slower power mode, and the
 // per-core loss of two busy DLA cores.
 #include <map>
+#include <set>
 
 #include "dlasim/dlasim.h"
 #include "test_support.h"
@@ -194,6 +195,52 @@ TEST(CostCapacity, TwoBusyCoresLoseWhenMemoryBound) {
     EXPECT_LT(two[mode], 2 * ips * (1 - 1e-6)) << mode;
     EXPECT_EQ(limit[mode], "DLA memory") << mode;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// issue 19 item 8: one table across platforms and precisions; a named placement the platform
+// cannot model is exit 2; plan counts GPU layers as the build log lists them.
+TEST(CostCapacity, SweepsPlatformsAndPrecisionsInOneTable) {
+  dlasim::CapacityPlanOptions o;
+  o.batches = {1};
+  o.powerModes = {"15W"};
+  o.placements = {Placement::kDla0};
+  o.platforms = {"orin-agx", "xavier-nx"};
+  o.precisions = {"int8", "fp16"};
+  dlasim::CapacityPlan plan = dlasim::capacityPlan(zoo("resnet18"), o);
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& r : plan.rows) seen.insert({r.platform, r.precision});
+  EXPECT_EQ(seen.size(), 4u);
+  EXPECT_EQ(plan.rows.size(), 4u);
+  std::string table = dlasim::formatCapacityPlan(plan, "table");
+  EXPECT_NE(table.find("Platform       Precision"), std::string::npos) << table;
+  EXPECT_NE(table.find("Power mode 15W of xavier-nx: DLA 1100.8 MHz"), std::string::npos);
+
+  Result bad =
+      runCli({"plan", zoo("resnet18"), "--platform=orin-nx-8gb", "--placements=DLA0+DLA1"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("DLA0+DLA1 cannot be modelled: Jetson Orin NX 8GB has 1 DLA core"),
+            std::string::npos)
+      << bad.err;
+
+  std::string gn = DLASIM_BINARY_DIR "/examples/model_gn.onnx";
+  Result log = runCli({"--onnx=" + gn, "--shapes=input:32x3x32x32", "--int8", "--useDLACore=0",
+                       "--allowGPUFallback", "--skipInference"});
+  ASSERT_EQ(log.code, 0) << log.err;
+  size_t listed = 0;
+  for (size_t at = 0; (at = log.out.find("[GpuLayer] ", at)) != std::string::npos; ++at) ++listed;
+  dlasim::CapacityPlanOptions g;
+  g.batches = {32};
+  g.build.int8 = true;
+  g.shapes["input"] = {32, 3, 32, 32};
+  g.powerModes = {"MAXN"};
+  g.placements = {Placement::kDla0};
+  dlasim::CapacityPlan gp = dlasim::capacityPlan(gn, g);
+  ASSERT_EQ(gp.rows.size(), 1u);
+  EXPECT_EQ(size_t(gp.rows[0].gpuLayers), listed);
 }
 
 }  // namespace
