@@ -57,9 +57,17 @@ void printOptions(Log& log, const Options& o) {
       for (const auto& m : p.powerModes)
         if (m.name == o.powerMode) mode = &m;
       log.info("Selected Device: " + p.name + " (simulated by dlasim; no GPU or DLA is used)");
+      // The clocks modelled: the mode's, or the --dlaClockMHz / --gpuClockMHz / --emcClockMHz
+      // overrides, as the performance block prints them.
+      auto clock = [](double asked, double mode, const char* flag) {
+        return asked > 0 ? cat(asked, " MHz (", flag, ")") : cat(mode, " MHz");
+      };
       log.info(cat("DLA cores: ", p.dlaCores, ", power mode ", mode->name, ": DLA clock ",
-                   mode->dlaClockMHz, " MHz, managed SRAM ", p.sramBytesPerCore / 1024,
-                   " KiB per core, DRAM ", p.dramBandwidthGBs, " GB/s"));
+                   clock(o.dlaClockMHz, mode->dlaClockMHz, "--dlaClockMHz"), ", GPU clock ",
+                   clock(o.gpuClockMHz, mode->gpuClockMHz, "--gpuClockMHz"), ", EMC clock ",
+                   clock(o.emcClockMHz, mode->emcClockMHz, "--emcClockMHz"), ", managed SRAM ",
+                   p.sramBytesPerCore / 1024, " KiB per core, DRAM ", p.dramBandwidthGBs,
+                   " GB/s at the highest EMC clock"));
     }
   log.info("=== Inference Options ===");
   std::ostringstream shapes;

@@ -3,6 +3,7 @@
 // per-core loss of two busy DLA cores.
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "dlasim/dlasim.h"
 #include "test_support.h"
@@ -241,6 +242,31 @@ TEST(CostCapacity, SweepsPlatformsAndPrecisionsInOneTable) {
   dlasim::CapacityPlan gp = dlasim::capacityPlan(gn, g);
   ASSERT_EQ(gp.rows.size(), 1u);
   EXPECT_EQ(size_t(gp.rows[0].gpuLayers), listed);
+}
+
+}  // namespace
+
+namespace {
+
+// issue 19 item 9: a clock override shows in every line that names that clock.
+TEST(CostPowerModes, ClockOverridesShowWhereverAClockIsNamed) {
+  Result r = runCli({"--onnx=" DLASIM_BINARY_DIR "/examples/model_gn.onnx",
+                     "--shapes=input:32x3x32x32", "--int8", "--useDLACore=0", "--allowGPUFallback",
+                     "--dlaClockMHz=1000", "--emcClockMHz=1600"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  int named = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("DLA clock") == std::string::npos && line.find("(DLA ") == std::string::npos)
+      continue;
+    ++named;
+    EXPECT_EQ(line.find("DLA clock 1600"), std::string::npos) << line;  // MAXN's DLA clock
+    EXPECT_EQ(line.find("DLA 1600"), std::string::npos) << line;
+    EXPECT_NE(line.find("1000 MHz"), std::string::npos) << line;
+    EXPECT_NE(line.find("EMC"), std::string::npos) << line;
+    EXPECT_EQ(line.find("EMC 3200"), std::string::npos) << line;
+  }
+  EXPECT_EQ(named, 2);  // the device information and the performance block
 }
 
 }  // namespace
