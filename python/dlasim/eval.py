@@ -188,6 +188,12 @@ def main(argv):
         if client is not None and not client.startswith(("tcp://", "tls://", "inproc://")):
             raise Usage(f"--scheduler: '{client}' is not a scheduler address (tcp://host:port)")
         json_file = own.get("--json")
+        reads = [model, own["--data"]] + [own[f] for f in ("--labels",) if f in own]
+        reads += [build["calib"]] if "calib" in build else []
+        if json_file and any(os.path.exists(f) and os.path.samefile(json_file, f)
+                             for f in reads if os.path.exists(json_file)):
+            raise dlasim.InputError(f"--json: {json_file} is a file this run reads; give "
+                                    "another name")
         t0 = time.monotonic()
         r = distributed.evaluate(
             model, own["--data"], labels=own.get("--labels"), build=build, client=client,
@@ -203,8 +209,6 @@ def main(argv):
             verdict = _gate(r, limit)
             r["gate"] = {"max_top1_drop": limit, "passed": verdict[0], "message": verdict[1]}
         if json_file:
-            reads = [model, own["--data"]] + [own[f] for f in ("--labels",) if f in own]
-            reads += [build["calib"]] if "calib" in build else []
             dlasim.write_file_safely(json_file, json.dumps(r, indent=2) + "\n", reads)
         if verdict and not verdict[0]:
             print(f"&&&& FAILED dlasim eval: {verdict[1]}")
