@@ -142,8 +142,8 @@ CalibrationCache Model::calibrate(const Dataset& data, const CalibrationOptions&
 }
 
 CalibrationStatistics Model::calibrationStatistics(const Dataset& data,
-                                                   const CalibrationOptions& options,
-                                                   int64_t first, int64_t count) const {
+                                                   const CalibrationOptions& options, int64_t first,
+                                                   int64_t count) const {
   return builder::calibrationStatistics(impl_->imported.graph, data, options, first, count);
 }
 

@@ -33,7 +33,8 @@ CalibrationCache calibrateDataset(const sim::Graph& g, const dlasim::Dataset& da
 
 /// The statistics calibrateDataset computes its cache from, over samples [first, first + count)
 /// of `data` (count -1: to the end) in batches starting at `first` (Model::calibrationStatistics).
-dlasim::CalibrationStatistics calibrationStatistics(const sim::Graph& g, const dlasim::Dataset& data,
+dlasim::CalibrationStatistics calibrationStatistics(const sim::Graph& g,
+                                                    const dlasim::Dataset& data,
                                                     const dlasim::CalibrationOptions& options,
                                                     int64_t first, int64_t count);
 

@@ -21,10 +21,11 @@ namespace {
 // another process).
 AbsHistogram toHistogram(const std::string& tensor, const dlasim::TensorHistogram& t) {
   AbsHistogram h;
-  if (t.counts.size() != h.counts().size() || !AbsHistogram::fromParts(t.range, t.amax, t.counts, &h))
-    fail("calibration statistics of tensor '", tensor, "': not a histogram of ",
-         h.counts().size(), " bins over a power-of-two range above its max |x| (range ", t.range,
-         ", max ", t.amax, ", ", t.counts.size(), " bins)");
+  if (t.counts.size() != h.counts().size() ||
+      !AbsHistogram::fromParts(t.range, t.amax, t.counts, &h))
+    fail("calibration statistics of tensor '", tensor, "': not a histogram of ", h.counts().size(),
+         " bins over a power-of-two range above its max |x| (range ", t.range, ", max ", t.amax,
+         ", ", t.counts.size(), " bins)");
   return h;
 }
 

@@ -22,8 +22,7 @@ class AbsHistogram {
   /// A histogram from its parts (as range(), amax(), counts() give them); false when they are
   /// not one this class could have made (a range that is not 0 or a power of two above amax,
   /// no bins, counts beyond bin 0 without a range).
-  static bool fromParts(double range, float amax, std::vector<uint64_t> counts,
-                        AbsHistogram* out);
+  static bool fromParts(double range, float amax, std::vector<uint64_t> counts, AbsHistogram* out);
   void add(const float* x, int64_t n);
   /// Adds another histogram's counts (same number of bins): the result is the histogram of both
   /// value sets. False (and nothing changed) when the bin counts differ.

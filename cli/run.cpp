@@ -8,9 +8,9 @@
 
 #include "cli/bindings_io.h"
 #include "cli/calibrate.h"
-#include "cli/eval.h"
 #include "cli/check.h"
 #include "cli/compare.h"
+#include "cli/eval.h"
 #include "cli/log.h"
 #include "cli/nvdla_trace.h"
 #include "cli/performance.h"

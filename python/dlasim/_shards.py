@@ -23,7 +23,11 @@ def model_and_plan(job, build=True):
         if plan is not None and plan.uses_dynamic_scales:
             # No cache: INT8 scales are MinMax over the first run's inputs, and the single-process
             # run's first batch is the data set's first: every worker runs it first.
-            x, _, _ = job["samples"].read(0, job["batch"], check_values=False)
+            x, _, _ = job["samples"].read(0, job["batch"], check_values=True)
+            if not len(x):
+                raise dlasim.InputError("INT8 without a calibration cache takes its scales from "
+                                        "the data set's first batch, which holds no good sample:"
+                                        " give a cache (calib)")
             plan.run({job["input"]: _padded(x, job["batch"])})
         _MODELS[key] = (model, plan)
     return _MODELS[key]

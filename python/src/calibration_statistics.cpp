@@ -38,9 +38,11 @@ CalibrationStatistics statisticsOf(const std::string& algo, py::handle tensors) 
     TensorHistogram t;
     t.range = parts[0].cast<double>();
     t.amax = parts[1].cast<float>();
-    auto counts = py::array_t<uint64_t, py::array::c_style | py::array::forcecast>::ensure(parts[2]);
+    auto counts =
+        py::array_t<uint64_t, py::array::c_style | py::array::forcecast>::ensure(parts[2]);
     if (!counts || counts.ndim() != 1)
-      throw InputError("CalibrationStatistics: counts of tensor '" + name + "' are not a 1-D array");
+      throw InputError("CalibrationStatistics: counts of tensor '" + name +
+                       "' are not a 1-D array");
     t.counts.assign(counts.data(), counts.data() + counts.size());
     s.tensors[name] = std::move(t);
   }

@@ -82,7 +82,8 @@ TEST(CalibrationAlgorithms, HistogramRangeIsAPowerOfTwoAboveTheMax) {
 // and merged in any order, gives the histogram of all of them, bit for bit.
 TEST(CalibrationAlgorithms, HistogramsOfPartsMergeIntoTheWhole) {
   std::vector<float> v;
-  for (int i = 0; i < 5000; ++i) v.push_back(std::ldexp(float((i * 7919) % 1013) - 506.f, i % 9 - 4));
+  for (int i = 0; i < 5000; ++i)
+    v.push_back(std::ldexp(float((i * 7919) % 1013) - 506.f, i % 9 - 4));
   v.push_back(0.f);
   builder::AbsHistogram whole;
   whole.add(v.data(), int64_t(v.size()));
@@ -107,9 +108,12 @@ TEST(CalibrationAlgorithms, HistogramsOfPartsMergeIntoTheWhole) {
   EXPECT_EQ(batches.counts(), whole.counts());
   builder::AbsHistogram other(16), parsed;
   EXPECT_FALSE(whole.merge(other));  // different bin counts
-  EXPECT_TRUE(builder::AbsHistogram::fromParts(whole.range(), whole.amax(), whole.counts(), &parsed));
-  EXPECT_FALSE(builder::AbsHistogram::fromParts(whole.range() * 3, whole.amax(), whole.counts(), &parsed));
-  EXPECT_FALSE(builder::AbsHistogram::fromParts(whole.range() * 2, whole.amax(), whole.counts(), &parsed));
+  EXPECT_TRUE(
+      builder::AbsHistogram::fromParts(whole.range(), whole.amax(), whole.counts(), &parsed));
+  EXPECT_FALSE(
+      builder::AbsHistogram::fromParts(whole.range() * 3, whole.amax(), whole.counts(), &parsed));
+  EXPECT_FALSE(
+      builder::AbsHistogram::fromParts(whole.range() * 2, whole.amax(), whole.counts(), &parsed));
   EXPECT_FALSE(builder::AbsHistogram::fromParts(0, 0.f, whole.counts(), &parsed));
 }
 

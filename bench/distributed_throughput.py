@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Throughput of dlasim.distributed on this machine (issue 20): INT8 ResNet-50 (the zoo's, full
+size, 3x224x224) emulated on DLA core 0, images per second per core, and the scaling of
+dlasim.distributed.evaluate (emulated run + FP32 reference per image) from 1 to 2 workers.
+
+Usage: PYTHONPATH=build/python /usr/bin/python3 bench/distributed_throughput.py [--images=N]
+       [--model=build/zoo/resnet50.onnx] [--batch=B]
+
+Timings, not a test: run it on a quiet machine and quote the load average it prints.
+"""
+import argparse
+import logging
+import os
+import pathlib
+import tempfile
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per process, as Dask's workers run
+import numpy as np  # noqa: E402
+
+import dlasim  # noqa: E402
+from dlasim.distributed import evaluate  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--images", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--model", default=str(ROOT / "build" / "zoo" / "resnet50.onnx"))
+    a = ap.parse_args()
+    from distributed import Client, LocalCluster
+
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="dlasim_bench_"))
+    x = np.random.default_rng(0).uniform(-1, 1, (a.images, 3, 224, 224)).astype(np.float32)
+    np.save(tmp / "x.npy", x)
+    model = dlasim.load(a.model, shapes={"input": (a.batch, 3, 224, 224)})
+    model.calibrate({"input": x[:a.batch]}).save(tmp / "resnet50.cache")
+    build = dict(precision="int8", dla_core=0, allow_gpu_fallback=True,
+                 calib=str(tmp / "resnet50.cache"))
+    print(f"load average before: {os.getloadavg()}")
+
+    # One process, one core: the emulated plan alone, then the FP32 reference alone.
+    plan = model.build(**build)
+    xb = {"input": x[:a.batch]}
+    plan.run(xb)
+    t0 = time.perf_counter()
+    for i in range(0, a.images, a.batch):
+        plan.run({"input": x[i:i + a.batch]})
+    emu = a.images / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for i in range(0, a.images, a.batch):
+        model.run({"input": x[i:i + a.batch]})
+    ref = a.images / (time.perf_counter() - t0)
+    print(f"one core: INT8 DLA emulation {emu:.2f} images/s ({1000 / emu:.0f} ms/image), "
+          f"FP32 reference {ref:.2f} images/s ({1000 / ref:.0f} ms/image)")
+    del plan, model
+
+    here = str(pathlib.Path(dlasim.__file__).resolve().parents[1])
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
+    rates = {}
+    for workers in (1, 2):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            kw = dict(build=build, client=client, batch=a.batch, shard_size=a.batch)
+            t0 = time.perf_counter()
+            evaluate(a.model, tmp / "x.npy", **kw)  # cold: every worker loads and builds
+            cold = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            r = evaluate(a.model, tmp / "x.npy", **kw)  # warm: plans already built
+            warm = time.perf_counter() - t0
+        rates[workers] = a.images / warm
+        print(f"evaluate, {workers} worker(s): {a.images} images in {warm:.1f} s warm "
+              f"({rates[workers]:.2f} images/s, {rates[workers] / workers:.2f} per core), "
+              f"{cold:.1f} s cold; top-1 agreement "
+              f"{r['outputs']['output']['classes']['top1_agreement']:.1f} %")
+    print(f"scaling 1 -> 2 workers: x{rates[2] / rates[1]:.2f}")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
