@@ -8,9 +8,8 @@ using namespace pybind11::literals;
 
 namespace {
 
-CalibrationAlgorithm algorithmOf(py::handle algo) {
+CalibrationAlgorithm algorithmOf(const std::string& name) {
   CalibrationAlgorithm a;
-  std::string name = text(algo, "algo");
   if (!parseCalibrationAlgorithm(name, &a))
     throw InputError("algo: '" + name + "' is not one of entropy, minmax, percentile");
   return a;
@@ -30,7 +29,7 @@ py::dict tensorsOf(const CalibrationStatistics& s) {
 
 CalibrationStatistics statisticsOf(const std::string& algo, py::handle tensors) {
   CalibrationStatistics s;
-  s.algorithm = algorithmOf(py::str(algo));
+  s.algorithm = algorithmOf(algo);
   for (const auto& [name, value] : namedItems(tensors, "CalibrationStatistics")) {
     auto parts = value.cast<py::tuple>();
     if (parts.size() != 3)
