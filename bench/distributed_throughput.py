@@ -9,7 +9,6 @@ Usage: PYTHONPATH=build/python /usr/bin/python3 bench/distributed_throughput.py 
 Timings, not a test: run it on a quiet machine and quote the load average it prints.
 """
 import argparse
-import logging
 import os
 import pathlib
 import tempfile
@@ -19,7 +18,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per process, as Dask's
 import numpy as np  # noqa: E402
 
 import dlasim  # noqa: E402
-from dlasim.distributed import evaluate  # noqa: E402
+from dlasim.distributed import evaluate, local_cluster  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -30,7 +29,7 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--model", default=str(ROOT / "build" / "zoo" / "resnet50.onnx"))
     a = ap.parse_args()
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="dlasim_bench_"))
     x = np.random.default_rng(0).uniform(-1, 1, (a.images, 3, 224, 224)).astype(np.float32)
@@ -57,13 +56,9 @@ def main():
           f"FP32 reference {ref:.2f} images/s ({1000 / ref:.0f} ms/image)")
     del plan, model
 
-    here = str(pathlib.Path(dlasim.__file__).resolve().parents[1])
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
     rates = {}
     for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          host="127.0.0.1", dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             kw = dict(build=build, client=client, batch=a.batch, shard_size=a.batch)
             t0 = time.perf_counter()
             evaluate(a.model, tmp / "x.npy", **kw)  # cold: every worker loads and builds

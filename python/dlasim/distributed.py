@@ -70,6 +70,22 @@ class _OnDask:
         return self.client.gather(futures)
 
 
+def local_cluster(workers=None):
+    """A LocalCluster of `workers` processes (default one per core) on 127.0.0.1, one thread
+    each (a Plan runs one inference at a time), no dashboard, quiet; its workers import dlasim
+    from where this process does. Close it (or use it in a `with`)."""
+    from distributed import LocalCluster
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.environ.get("PYTHONPATH", "")
+    if here not in path.split(os.pathsep):
+        os.environ["PYTHONPATH"] = here + (os.pathsep + path if path else "")
+    return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                        processes=True, host="127.0.0.1", dashboard_address=None,
+                        # Its HTTP endpoint on a free port: 8787 may be another cluster's.
+                        scheduler_kwargs={"dashboard_address": ":0"},
+                        silence_logs=logging.ERROR)
+
+
 class _Session:
     """The executor for `client` (a Client, a scheduler address, "synchronous" or None for a
     LocalCluster of `workers` processes), closed on exit when made here."""
@@ -81,20 +97,11 @@ class _Session:
         if isinstance(self.client, str) and self.client == "synchronous":
             return _InProcess()
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client
         except ImportError as e:  # scripts/setup.sh installs python3-distributed
             raise dlasim.Error(f"dlasim.distributed needs Dask's distributed ({e})") from e
         if self.client is None:
-            # Workers import dlasim as this process does.
-            here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            path = os.environ.get("PYTHONPATH", "")
-            if here not in path.split(os.pathsep):
-                os.environ["PYTHONPATH"] = here + (os.pathsep + path if path else "")
-            n = self.workers or os.cpu_count() or 1
-            # One thread per worker process: a Plan runs one inference at a time.
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+            cluster = local_cluster(self.workers)
             self.owned.append(cluster)
             self.client = Client(cluster)
             self.owned.insert(0, self.client)

@@ -25,14 +25,18 @@ def without_placement(result):
 def cluster_client():
     """Two single-threaded worker processes on 127.0.0.1, closed after the module's tests."""
     distributed = pytest.importorskip("distributed")
-    import logging
-    import dlasim
-    package_parent = str(pathlib.Path(dlasim.__file__).resolve().parents[1])
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)  # the workers import it
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None,
-                                  silence_logs=logging.ERROR) as cluster, \
-            distributed.Client(cluster) as client:
+    from dlasim.distributed import local_cluster
+    with local_cluster(2) as cluster, distributed.Client(cluster) as client:
         client.wait_for_workers(2, timeout=60)
         yield client
+
+
+def package_env():
+    """This environment with PYTHONPATH leading to the dlasim package this process imports (for
+    worker processes started by hand)."""
+    import dlasim
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(pathlib.Path(dlasim.__file__).resolve().parents[1]),
+                    env.get("PYTHONPATH")) if p)
+    return env

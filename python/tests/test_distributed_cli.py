@@ -2,8 +2,6 @@
 `dask-worker` processes on 127.0.0.1 (Dask's own commands), then the CI gate's exit codes and
 one-line errors."""
 import json
-import os
-import pathlib
 import shutil
 import socket
 import subprocess
@@ -14,7 +12,7 @@ import pytest
 
 import dlasim
 from conftest import cli_error_line, run_cli
-from distributed_support import INT8_DLA, QUANT, without_placement
+from distributed_support import INT8_DLA, QUANT, package_env, without_placement
 
 distributed = pytest.importorskip("distributed")
 from dlasim.distributed import evaluate  # noqa: E402
@@ -36,10 +34,7 @@ def scheduler():
             pytest.skip(f"{tool} is missing (scripts/setup.sh installs python3-distributed)")
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(  # the workers import dlasim as this process does
-        p for p in (str(pathlib.Path(dlasim.__file__).resolve().parents[1]),
-                    env.get("PYTHONPATH")) if p)
+    env = package_env()  # the workers import dlasim as this process does
     quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     procs = [subprocess.Popen(["dask-scheduler", "--host", "127.0.0.1", "--port", str(port),
                                "--no-dashboard"], **quiet)]
@@ -119,6 +114,7 @@ def test_eval_errors_are_one_line_exit_2(data, tmp_path):
     line, code = cli_error_line("eval", CLASSIFIER, x, "--platform=orin-mini", "--workers=1")
     assert code == 2 and "orin-mini" in line
     # --json never replaces a file the run reads.
-    line, code = cli_error_line("eval", CLASSIFIER, x, f"--json={data / 'y.npy'}", "--workers=1")
-    assert code == 2 and "y.npy" in line
-    assert np.load(data / "y.npy").shape == (256,)
+    line, code = cli_error_line("eval", CLASSIFIER, x, f"--json={data / 'x.npy'}")
+    assert (line, code) == (f"--json: {data / 'x.npy'} is a file this run reads; give another "
+                            "name", 2)
+    assert np.load(data / "x.npy").shape == (256, 3, 32, 32)

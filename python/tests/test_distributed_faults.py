@@ -1,18 +1,15 @@
 """A worker process killed (SIGKILL) while dlasim.distributed.evaluate runs: Dask reruns the
 shards it was running or held, and the result is the single-process one, bit for bit."""
-import logging
 import os
-import pathlib
 import signal
 
 import numpy as np
 import pytest
 
-import dlasim
 from distributed_support import INT8_DLA, ZOO, without_placement
 
 distributed = pytest.importorskip("distributed")
-from dlasim.distributed import evaluate  # noqa: E402
+from dlasim.distributed import evaluate, local_cluster  # noqa: E402
 
 
 def test_killed_worker_loses_no_shard(tmp_path):
@@ -20,13 +17,7 @@ def test_killed_worker_loses_no_shard(tmp_path):
     np.save(tmp_path / "x.npy", x)
     model = ZOO / "resnet18.onnx"
     kw = dict(build=INT8_DLA, batch=8, shard_size=8)  # 12 shards
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(pathlib.Path(dlasim.__file__).resolve().parents[1]),
-                    os.environ.get("PYTHONPATH")) if p)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None,
-                                  silence_logs=logging.CRITICAL) as cluster, \
-            distributed.Client(cluster) as client:
+    with local_cluster(2) as cluster, distributed.Client(cluster) as client:
         client.wait_for_workers(2, timeout=60)
         before = client.run(os.getpid)
         killed = {}
