@@ -6,11 +6,14 @@ dlasim.distributed.evaluate (emulated run + FP32 reference per image) from 1 to 
 Usage: PYTHONPATH=build/python /usr/bin/python3 bench/distributed_throughput.py [--images=N]
        [--model=build/zoo/resnet50.onnx] [--batch=B]
 
-Timings, not a test: run it on a quiet machine and quote the load average it prints.
+Timings, not a test: run it on a quiet machine and quote the load average it prints. Besides
+wall time it reports CPU time (of this process, or of the workers), which another load on the
+machine does not inflate: images per CPU-second is the per-core rate.
 """
 import argparse
 import os
 import pathlib
+import resource
 import tempfile
 import time
 
@@ -21,6 +24,11 @@ import dlasim  # noqa: E402
 from dlasim.distributed import evaluate, local_cluster  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _cpu_seconds():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
 
 
 def main():
@@ -44,16 +52,14 @@ def main():
     plan = model.build(**build)
     xb = {"input": x[:a.batch]}
     plan.run(xb)
-    t0 = time.perf_counter()
-    for i in range(0, a.images, a.batch):
-        plan.run({"input": x[i:i + a.batch]})
-    emu = a.images / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    for i in range(0, a.images, a.batch):
-        model.run({"input": x[i:i + a.batch]})
-    ref = a.images / (time.perf_counter() - t0)
-    print(f"one core: INT8 DLA emulation {emu:.2f} images/s ({1000 / emu:.0f} ms/image), "
-          f"FP32 reference {ref:.2f} images/s ({1000 / ref:.0f} ms/image)")
+    for name, run in (("INT8 DLA emulation", plan.run), ("FP32 reference", model.run)):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for i in range(0, a.images, a.batch):
+            run({"input": x[i:i + a.batch]})
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(f"one process: {name}: {a.images / wall:.2f} images/s wall, "
+              f"{a.images / cpu:.2f} images per CPU-second ({1000 * cpu / a.images:.0f} "
+              f"CPU-ms/image)")
     del plan, model
 
     rates = {}
@@ -63,13 +69,16 @@ def main():
             t0 = time.perf_counter()
             evaluate(a.model, tmp / "x.npy", **kw)  # cold: every worker loads and builds
             cold = time.perf_counter() - t0
+            c0 = sum(client.run(_cpu_seconds).values())
             t0 = time.perf_counter()
             r = evaluate(a.model, tmp / "x.npy", **kw)  # warm: plans already built
             warm = time.perf_counter() - t0
+            cpu = sum(client.run(_cpu_seconds).values()) - c0
         rates[workers] = a.images / warm
         print(f"evaluate, {workers} worker(s): {a.images} images in {warm:.1f} s warm "
-              f"({rates[workers]:.2f} images/s, {rates[workers] / workers:.2f} per core), "
-              f"{cold:.1f} s cold; top-1 agreement "
+              f"({rates[workers]:.2f} images/s, {rates[workers] / workers:.2f} per worker), "
+              f"{cold:.1f} s cold; workers' CPU {cpu:.1f} s ({a.images / cpu:.2f} images per "
+              f"CPU-second); top-1 agreement "
               f"{r['outputs']['output']['classes']['top1_agreement']:.1f} %")
     print(f"scaling 1 -> 2 workers: x{rates[2] / rates[1]:.2f}")
     print(f"load average after: {os.getloadavg()}")
