@@ -22,6 +22,7 @@ import dlasim
 from dlasim import _median, _samples, _shards
 
 ON_BAD_SAMPLE = ("fail", "skip")
+WORKER_WAIT_SECONDS = 60  # how long a cluster without workers is given to get one
 
 
 class _InProcess:
@@ -49,7 +50,13 @@ class _OnDask:
 
     def __init__(self, client):
         self.client = client
-        self.workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        if not client.scheduler_info().get("workers"):
+            try:  # tasks would wait for ever
+                client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+            except TimeoutError:
+                raise dlasim.InputError(f"the Dask scheduler at {client.scheduler.address} has no "
+                                        f"workers (waited {WORKER_WAIT_SECONDS} s)") from None
+        self.workers = len(client.scheduler_info()["workers"])
 
     def submit_all(self, fn, args, progress):
         from distributed import as_completed
@@ -79,7 +86,8 @@ def local_cluster(workers=None):
     path = os.environ.get("PYTHONPATH", "")
     if here not in path.split(os.pathsep):
         os.environ["PYTHONPATH"] = here + (os.pathsep + path if path else "")
-    return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+    n = (os.cpu_count() or 1) if workers is None else workers
+    return LocalCluster(n_workers=n, threads_per_worker=1,
                         processes=True, host="127.0.0.1", dashboard_address=None,
                         # Its HTTP endpoint on a free port: 8787 may be another cluster's.
                         scheduler_kwargs={"dashboard_address": ":0"},

@@ -195,3 +195,15 @@ def test_unreachable_scheduler_is_one_input_error(tmp_path):
     with pytest.raises(dlasim.InputError,
                        match=rf"^cannot reach the Dask scheduler at tcp://127.0.0.1:{port} \("):
         evaluate(CLASSIFIER, x, client=f"tcp://127.0.0.1:{port}")
+
+
+def test_a_scheduler_without_workers_is_an_input_error(tmp_path, monkeypatch):
+    """Tasks would wait for ever: evaluate waits WORKER_WAIT_SECONDS for a worker, then says so."""
+    import dlasim.distributed as dd
+    monkeypatch.setattr(dd, "WORKER_WAIT_SECONDS", 2)
+    x = tmp_path / "x.npy"
+    np.save(x, np.zeros((4, 3, 32, 32), np.float32))
+    with dd.local_cluster(0) as cluster, distributed.Client(cluster) as client:
+        with pytest.raises(dlasim.InputError, match=r"^the Dask scheduler at tcp://127.0.0.1:\d+ "
+                                                    r"has no workers \(waited 2 s\)"):
+            evaluate(CLASSIFIER, x, client=client)
