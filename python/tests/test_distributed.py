@@ -7,7 +7,8 @@ import pytest
 
 import dlasim
 from conftest import run_cli
-from distributed_support import INT8_DLA, QUANT, ZOO, cluster_client, without_placement  # noqa: F401
+from distributed_support import (BUILD_DIR, INT8_DLA, QUANT, cluster_client,  # noqa: F401
+                                 without_placement)
 
 distributed = pytest.importorskip("distributed")
 from dlasim.distributed import calibrate, evaluate  # noqa: E402
@@ -120,30 +121,34 @@ def test_classifier_on_two_workers_is_bit_identical_to_one_process(cluster_clien
 
 
 def write_folder(d, x):
-    """A folder as users have them: files of several samples and of one, in name order."""
+    """A folder as users have them: files of several samples and of one, in name order (the
+    10 samples before the last 10 in files of their own)."""
     d.mkdir()
-    np.save(d / "a_000.npy", x[:40])
-    for i in range(40, 50):
+    k = len(x) - 20
+    np.save(d / "a_000.npy", x[:k])
+    for i in range(k, k + 10):
         np.save(d / f"b_{i:03d}.npy", x[i])
-    np.save(d / "c_050.npy", x[50:])
+    np.save(d / f"c_{k + 10:03d}.npy", x[k + 10:])
     return d
 
 
-def test_resnet18_sized_model_per_layer_on_two_workers(cluster_client, tmp_path):
-    """The zoo's ResNet-18 (its topology, reduced widths, 64x64) on generated data from a
-    folder, per-layer summaries included: identical to one process."""
-    x = np.random.default_rng(3).uniform(-1, 1, (70, 3, 64, 64)).astype(np.float32)
+def test_resnet18_per_layer_on_two_workers(cluster_client, tmp_path):
+    """Full-size ResNet-18 (3x224x224, 1000 classes; bench/make_resnet18.py) on generated data
+    from a folder, per-layer summaries included: identical to one process."""
+    x = np.random.default_rng(3).uniform(-1, 1, (40, 3, 224, 224)).astype(np.float32)
     folder = write_folder(tmp_path / "data", x)
-    model = ZOO / "resnet18.onnx"
+    model = BUILD_DIR / "bench" / "resnet18_224.onnx"
     kw = dict(build=INT8_DLA, batch=8, per_layer=True, shard_size=16, worst=3)
     r = evaluate(model, folder, client=cluster_client, **kw)
     single = evaluate(model, folder, client="synchronous", **kw)
     assert without_placement(r) == without_placement(single)
-    assert r["evaluated"] == 70 and r["shards"] == 5 and not r["skipped"]
+    assert r["evaluated"] == 40 and r["shards"] == 3 and not r["skipped"]
     layers = r["layers"]
-    assert len(layers) > 20 and all(l["batches"] == 9 for l in layers if l["compared"])
+    assert len(layers) > 20 and all(l["batches"] == 5 for l in layers if l["compared"])
     assert any(l["precision"] == "INT8" and l["mean_relative_error"] > 0 for l in layers)
-    assert r["outputs"]["output"]["classes"]["rows"] == 70
+    o = r["outputs"]["output"]
+    assert o["classes"]["rows"] == 40 and len(o["classes"]["disagreements_by_class"]) == 1000
+    assert len(o["worst"]) == 3 and o["absolute"]["max"] == o["worst"][0]["max_abs"]
 
 
 def test_bad_samples_are_named_and_skipped_or_fail(cluster_client, tmp_path):
