@@ -40,3 +40,21 @@ def test_installed_module_imports_and_runs(tmp_path, model_bn_path):
     assert libs and all(pathlib.Path(l).resolve().is_relative_to(prefix.resolve())
                         for l in libs.split()), libs
     assert run == "1 (2, 10)"
+
+    # The installed dlasim eval finds the installed package (no PYTHONPATH): its own Python
+    # parser answers a bad value, and a probe shows which package file runs.
+    del env["PYTHONPATH"]
+    p = subprocess.run([str(prefix / "bin" / "dlasim"), "eval", str(model_bn_path),
+                        "--data=x.npy", "--workers=zero"], env=env, cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert (p.returncode, p.stderr) == (2, "dlasim: error: --workers: 'zero' is not an integer "
+                                           ">= 1\n")
+    moved = tmp_path / "moved"
+    prefix.rename(moved)  # the tree still works as a whole elsewhere
+    (moved / "lib" / "python3" / "dist-packages" / "dlasim" / "eval.py").write_text(
+        "import sys, dlasim\nprint(dlasim.__file__)\nsys.exit(3)\n")
+    p = subprocess.run([str(moved / "bin" / "dlasim"), "eval"], env=env, cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert p.returncode == 3, p.stderr
+    assert pathlib.Path(p.stdout.strip()).resolve() == (
+        moved / "lib" / "python3" / "dist-packages" / "dlasim" / "__init__.py").resolve()
