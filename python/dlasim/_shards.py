@@ -9,12 +9,16 @@ import numpy as np
 
 import dlasim
 
-_MODELS = {}  # (model path, shapes, build) -> (Model, Plan): built once per worker process
+_MODELS = {}  # (model path, file identities, shapes, build) -> (Model, Plan), once per process
+_HEAP_RESTORED = False
 _ZERO_GUARD = 2.22e-16  # Polygraphy's guard for the relative error of a zero reference
 
 
-def _key(job):
-    return (job["model"], repr(sorted(job["shapes"].items())), repr(sorted(job["build"].items())))
+def _key(job, build):
+    # The files' identity is in the key: a long-lived worker must not keep a plan of a model or
+    # cache that has since been replaced at the same path.
+    return (job["model"], job["files"], repr(sorted(job["shapes"].items())),
+            repr(sorted(job["build"].items())) if build else "")
 
 
 def _restore_malloc_heap():
@@ -36,10 +40,13 @@ def _restore_malloc_heap():
 
 def model_and_plan(job, build=True):
     """The job's model (loaded at the evaluation batch) and plan, made once per process."""
-    if not _MODELS:
+    global _HEAP_RESTORED
+    if not _HEAP_RESTORED:
         _restore_malloc_heap()
-    key = _key(job) if build else (job["model"], repr(sorted(job["shapes"].items())), "")
+        _HEAP_RESTORED = True
+    key = _key(job, build)
     if key not in _MODELS:
+        _MODELS.clear()  # one plan per worker process: the newest job's
         model = dlasim.load(job["model"], shapes=job["shapes"])
         plan = model.build(**job["build"]) if build else None
         if plan is not None and plan.uses_dynamic_scales:

@@ -159,6 +159,13 @@ def _load_for(model, data, batch, input):
     return path, spec.name, {spec.name: tuple(shape)}, samples
 
 
+def _identities(*files):
+    """(size, modification time) of the files that are paths: what tells workers' cached plans
+    apart when a file is replaced at the same path."""
+    return tuple((os.stat(f).st_size, os.stat(f).st_mtime_ns) if isinstance(f, (str, os.PathLike))
+                 and os.path.isfile(f) else None for f in files)
+
+
 def _shard_ranges(size, batch, shard_size):
     per = max(int(math.ceil((shard_size or 4 * batch) / batch)), 1) * batch
     return [(a, min(per, size - a)) for a in range(0, size, per)]
@@ -205,6 +212,8 @@ def evaluate(model, data, labels=None, build=None, client=None, batch=32, *, inp
     path, name, shapes, samples = _load_for(model, data, batch, input)
     _check_policy(on_bad_sample, samples)
     build = dict(build or {})
+    if isinstance(build.get("calib"), dlasim.CalibrationCache):  # sent as its scales
+        build["calib"] = dict(build["calib"].scales)
     y = _labels_of(labels, samples.size)
     probe = dlasim.load(path, shapes=shapes)
     probe.build(**build)  # bad keywords fail here, before any worker starts
@@ -215,8 +224,9 @@ def evaluate(model, data, labels=None, build=None, client=None, batch=32, *, inp
                 raise dlasim.InputError(f"labels: class {int(y.max() if y.max() >= classes else y.min())} "
                                         f"is outside output '{o.name}' of {classes} classes")
     del probe
-    job = {"model": path, "shapes": shapes, "build": build, "input": name,
-           "batch": shapes[name][0], "samples": samples, "per_layer": bool(per_layer),
+    job = {"model": path, "files": _identities(path, build.get("calib")), "shapes": shapes,
+           "build": build, "input": name, "batch": shapes[name][0], "samples": samples,
+           "per_layer": bool(per_layer),
            "worst": int(worst), "on_bad_sample": on_bad_sample}
     ranges = _shard_ranges(samples.size, job["batch"], shard_size)
     with _Session(client, workers) as ex:
@@ -327,8 +337,8 @@ def calibrate(model, data, algo="entropy", client=None, batch=32, *, input=None,
         raise dlasim.InputError(f"percentile: {percentile} is not in (0, 100]")
     path, name, shapes, samples = _load_for(model, data, batch, input)
     _check_policy(on_bad_sample, samples)
-    job = {"model": path, "shapes": shapes, "build": {}, "input": name,
-           "batch": shapes[name][0], "samples": samples, "algo": algo,
+    job = {"model": path, "files": _identities(path), "shapes": shapes, "build": {},
+           "input": name, "batch": shapes[name][0], "samples": samples, "algo": algo,
            "on_bad_sample": on_bad_sample}
     ranges = _shard_ranges(samples.size, job["batch"], shard_size)
     with _Session(client, workers) as ex:

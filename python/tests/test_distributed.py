@@ -212,3 +212,22 @@ def test_a_scheduler_without_workers_is_an_input_error(tmp_path, monkeypatch):
         with pytest.raises(dlasim.InputError, match=r"^the Dask scheduler at tcp://127.0.0.1:\d+ "
                                                     r"has no workers \(waited 2 s\)"):
             evaluate(CLASSIFIER, x, client=client)
+
+
+def test_workers_rebuild_when_a_file_is_replaced(cluster_client, tmp_path, test_set,
+                                                entropy_cache):
+    """Workers keep their plan between calls, but not once the cache file at the same path is
+    replaced (CI overwrites files in place); an in-memory cache is sent as its scales."""
+    x_file, _ = test_set
+    cache_file = tmp_path / "c.cache"
+    cache_file.write_text(entropy_cache.read_text())
+    build = dict(INT8_DLA, calib=str(cache_file))
+    kw = dict(client=cluster_client, shard_size=128)
+    good = evaluate(CLASSIFIER, x_file, build=build, **kw)["outputs"]["output"]
+    cache = dlasim.CalibrationCache.read(cache_file)
+    broken = dlasim.CalibrationCache({k: v / 1000 for k, v in cache.scales.items()}, cache.header)
+    broken.save(cache_file)
+    bad = evaluate(CLASSIFIER, x_file, build=build, **kw)["outputs"]["output"]
+    assert bad["classes"]["top1_agreement"] < good["classes"]["top1_agreement"] - 20
+    in_memory = evaluate(CLASSIFIER, x_file, build=dict(INT8_DLA, calib=broken), **kw)
+    assert in_memory["outputs"]["output"] == bad
