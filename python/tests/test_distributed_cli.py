@@ -118,3 +118,20 @@ def test_eval_errors_are_one_line_exit_2(data, tmp_path):
     assert (line, code) == (f"--json: {data / 'x.npy'} is a file this run reads; give another "
                             "name", 2)
     assert np.load(data / "x.npy").shape == (256, 3, 32, 32)
+
+
+def test_eval_bad_sample_fails_or_is_skipped(tmp_path):
+    """--on-bad-sample: the default fails naming the sample (exit 2), skip lists it and goes on."""
+    d = tmp_path / "data"
+    d.mkdir()
+    x = np.load(QUANT / "test_x.npy")[:40]
+    np.save(d / "a.npy", x[:32])
+    for i in range(32, 40):
+        np.save(d / f"b{i}.npy", x[i])
+    (d / "b35.npy").write_bytes(b"\x93NUMPY not really")
+    args = ["eval", CLASSIFIER, f"--data={d}", "--workers=1"]
+    line, code = cli_error_line(*args)
+    assert code == 2 and line.startswith(f"sample 35: {d / 'b35.npy'}: not a readable .npy file")
+    p = run_cli(*args, "--on-bad-sample=skip")
+    assert "39 of 40 samples" in p.stdout and f"skipped sample 35: {d / 'b35.npy'}: not a " \
+        "readable .npy file" in p.stdout, p.stdout
