@@ -166,7 +166,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
       "[--per-layer] [--json=FILE] (emulated build vs FP32, Polygraphy-style; exit 1 over\n"
       "tolerance); dlasim calibrate model.onnx --data=FILE|DIR --out=FILE\n"
-      "[--algo=entropy|minmax|percentile] (INT8 cache); dlasim plan model.onnx\n"
+      "[--algo=entropy|minmax|percentile] (INT8 cache); dlasim eval model.onnx\n"
+      "--data=FILE|DIR [--labels=y.npy] [flags] [--scheduler=ADDR|--workers=N]\n"
+      "[--max-top1-drop=P] (accuracy over a data set on Dask); dlasim plan model.onnx\n"
       "[--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]\n"
       "[--format=table|csv|json] (capacity planning, modelled); dlasim rules;\n"
       "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).",

@@ -10,6 +10,7 @@
 #include "cli/calibrate.h"
 #include "cli/check.h"
 #include "cli/compare.h"
+#include "cli/eval.h"
 #include "cli/log.h"
 #include "cli/nvdla_trace.h"
 #include "cli/performance.h"
@@ -274,6 +275,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "check") return checkMain(argc, argv, out, err);
   if (sub == "compare") return compareMain(argc, argv, out, err);
   if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
+  if (sub == "eval") return evalMain(argc, argv, err);
   if (sub == "nvdla-trace") return nvdlaTraceMain(argc - 1, argv + 1, out, err);
   if (sub == "plan") return planMain(argc, argv, out, err);
   if (sub == "rules") {

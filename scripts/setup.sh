@@ -13,6 +13,10 @@ PKGS=(
   ocl-icd-opencl-dev
   # Python module (pybind11) and its tests.
   python3 python3-dev pybind11-dev python3-pybind11 python3-pytest
+  # dlasim.distributed and dlasim eval: Dask's distributed scheduler (dask-scheduler,
+  # dask-worker) and Dask itself, which it imports; numpy is below. Its Recommends (pandas) is
+  # not used.
+  python3-distributed python3-dask
   # Tests and benchmarks: GoogleTest, Google Benchmark; python3-onnx/numpy generate test models
   # and ONNX's backend node cases.
   libgtest-dev libgmock-dev libbenchmark-dev python3-onnx python3-numpy

@@ -22,8 +22,9 @@ struct Calibration {
 /// dlasim.CalibrationCache.
 std::optional<CalibrationCache> calibrationOf(py::handle calib);
 
-void bindValues(py::module_& m);     // results.cpp: plan facts, compare, platforms, calibration
-void bindModelPlan(py::module_& m);  // model_plan.cpp: Model, Plan, load, load_engine
+void bindValues(py::module_& m);       // results.cpp: plan facts, compare, platforms, calibration
+void bindModelPlan(py::module_& m);    // model_plan.cpp: Model, Plan, load, load_engine
 void bindPerformance(py::module_& m);  // performance.cpp: cost-model results, capacity plans
+void bindCalibrationStatistics(py::module_& m);  // calibration_statistics.cpp
 
 }  // namespace dlasim::python

@@ -426,6 +426,24 @@ void bindModelPlan(py::module_& m) {
           "'minmax' or 'percentile' (with `percentile`). input: the model input the samples\n"
           "feed (default: the only one).")
       .def(
+          "calibration_statistics",
+          [](const Model& x, py::handle data, py::object algo, py::object input, int64_t first,
+             py::object count) {
+            CalibrationOptions o;
+            if (!parseCalibrationAlgorithm(text(algo, "algo"), &o.algorithm))
+              throw InputError("algo: '" + text(algo, "algo") +
+                               "' is not one of entropy, minmax, percentile");
+            Dataset d = datasetOf(x, data, input);
+            int64_t n = count.is_none() ? -1 : count.cast<int64_t>();
+            return unlocked([&] { return x.calibrationStatistics(d, o, first, n); });
+          },
+          "data"_a, py::kw_only(), "algo"_a = "entropy", "input"_a = py::none(), "first"_a = 0,
+          "count"_a = py::none(),
+          "The statistics calibrate() computes its cache from, over samples [first, first +\n"
+          "count) of `data` (as calibrate's data sets), in batches starting at `first`. With\n"
+          "`first` a multiple of the batch size, merged statistics of consecutive ranges give\n"
+          "calibrate()'s cache: CalibrationStatistics.")
+      .def(
           "random_inputs",
           [](const Model& x, unsigned seed) {
             return toDict(prepareInputs(x.info().inputs, {}, seed, x.info().path), x.info().inputs);

@@ -60,8 +60,9 @@ void defineErrors(py::module_& m) {
 
 }  // namespace dlasim::python
 
-PYBIND11_MODULE(dlasim, m) {
+PYBIND11_MODULE(_native, m) {
   using namespace dlasim::python;
+  using namespace pybind11::literals;
   m.doc() =
       "dlasim: a software emulator and cost simulator for NVIDIA's DLA (Jetson Orin / Xavier).\n\n"
       "    m = dlasim.load('model.onnx', shapes={'input': (32, 3, 32, 32)})\n"
@@ -75,6 +76,20 @@ PYBIND11_MODULE(dlasim, m) {
   bindValues(m);
   bindPerformance(m);
   bindModelPlan(m);
+  bindCalibrationStatistics(m);
+  m.def(
+      "write_file_safely",
+      [](py::handle path, const std::string& text, py::handle inputs) {
+        std::vector<std::string> read;
+        if (!inputs.is_none())
+          for (py::handle f : inputs) read.push_back(pathOf(f));
+        std::string file = pathOf(path);
+        py::gil_scoped_release release;
+        dlasim::writeFileSafely(file, text, read);
+      },
+      "path"_a, "text"_a, "inputs"_a = py::none(),
+      "Writes `text` through a temporary file and a rename (never half a file), refusing to\n"
+      "replace any of `inputs` (files the run reads).");
   m.def(
       "output_json",
       [](py::handle outputs) {
