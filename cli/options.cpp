@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/flags_trtexec.h"
+#include "cli/subcommand.h"
 #include "cli/util.h"
 
 namespace dlasim::cli {
@@ -155,7 +156,7 @@ std::map<std::string, Shape> parseShapeSpec(const std::string& flag, const std::
   return out;
 }
 
-std::optional<Options> parseOptions(int argc, const char* const* argv) {
+std::optional<Options> parseOptions(int argc, const char* const* argv, SubcommandParse* sub) {
   Options o;
   for (int i = 0; i < argc; ++i) o.commandLine += (i ? " " : "") + std::string(argv[i]);
   CLI::App app{
@@ -291,14 +292,31 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   CompatFlags compat;
   addCompatFlags(app, compat);
 
+  // A subcommand's own flags (listed last in its --help) shadow trtexec's of the same name.
+  std::map<std::string, std::string> subStorage;
+  std::string subModel;
+  if (sub) {
+    app.name("dlasim " + sub->spec->name);
+    app.description(subcommandUsage(*sub->spec) + "\n\n" + sub->spec->about +
+                    "\nIt takes dlasim's trtexec flags (listed first) and its own (listed last).");
+    addSubcommandFlags(app, *sub->spec, subStorage, subModel);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    *(sub ? sub->out : &std::cout) << app.help();
     return std::nullopt;
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
-    fail(msg.empty() ? "bad command line" : msg, " (see dlasim --help)");
+    fail(msg.empty() ? "bad command line" : msg, " (see ", app.get_name(), " --help)");
+  }
+  if (sub) {
+    sub->own = collectSubcommandValues(app, *sub->spec, subStorage);
+    if (!subModel.empty() && !o.onnx.empty())
+      fail("the model is given twice: ", subModel, " and --onnx=", o.onnx);
+    if (!subModel.empty()) o.onnx = subModel;
+    if (o.onnx.empty())
+      fail("no ", sub->spec->positional, " given (", subcommandUsage(*sub->spec), ")");
   }
   for (const auto& [flag, on] : deviceFlags)
     if (on) o.ignoredFlags.push_back(flag);
