@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -239,7 +240,11 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
       " on this host: ", std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()),
       " ms wall time of the emulator",
       plan.usesDynamicScales() ? ", including the MinMax pass" : "", " (not a device estimate)"));
-  reportPerformance(perf, o, log, inputFilesOf(o));
+  std::vector<std::string> engineLayers;  // the profile's rows join --exportLayerInfo's layers
+  if (!o.exportProfile.empty())
+    for (const auto& name : nlohmann::json::parse(plan.layerInfoJson(false)).at("Layers"))
+      engineLayers.push_back(name.get<std::string>());
+  reportPerformance(perf, o, log, inputFilesOf(o), engineLayers);
 
   std::vector<std::string> names;
   std::vector<Tensor> outputs;

@@ -20,11 +20,13 @@ void addSubcommandFlags(CLI::App& app, const SubcommandSpec& spec,
   for (const auto& f : spec.flags) {
     if (CLI::Option* same = app.get_option_no_throw(f.name)) app.remove_option(same);
     if (f.value.empty())
-      app.add_flag(f.name, f.help)->group(group);
+      app.add_flag(f.name, f.help)->group(group)->disable_flag_override();
     else
       app.add_option(f.name, storage[f.name], f.help)->type_name(f.value)->group(group);
   }
-  if (!spec.positional.empty()) app.add_option("positional", positional, spec.positional);
+  if (!spec.positional.empty())  // "model.onnx" is listed as "model"
+    app.add_option(spec.positional.substr(0, spec.positional.find('.')), positional,
+                   spec.positional);
 }
 
 SubcommandValues collectSubcommandValues(const CLI::App& app, const SubcommandSpec& spec,
