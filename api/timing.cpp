@@ -153,8 +153,7 @@ std::string profileJson(const Performance& p, int count,
       os << ", \"layers\" : [";
       for (size_t i = 0; i < r.parts.size(); ++i)
         os << (i ? ", " : " ")
-           << rowJson(*r.parts[i], rowKindName(r.parts[i]->kind), r.row.name, count, total)
-           << " }";
+           << rowJson(*r.parts[i], rowKindName(r.parts[i]->kind), r.row.name, count, total) << " }";
       os << " ]";
     }
     os << " }\n";

@@ -5,8 +5,8 @@
 #include "builder/layer_info.h"
 
 #include <algorithm>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "builder/bindings.h"
 #include "sim/ops/op_def.h"
@@ -138,43 +138,35 @@ dlasim::IOFormat formatAt(const Graph& g, const BuildResult& b, size_t i, Tensor
 }  // namespace
 
 std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed,
-                          const std::set<std::string>& toNvm, const std::set<std::string>& fromNvm) {
+                          const std::set<std::string>& toNvm,
+                          const std::set<std::string>& fromNvm) {
   std::vector<Reformat> reformats = reformatLayers(g, b);
   ordered_json layers = ordered_json::array();
-  // A tensor handed between the GPU and a loadable (the DLA's memory): "X to nvm" / "X from nvm".
-  auto emitHandoff = [&](TensorId t, const dlasim::IOFormat& f, bool in) {
-    std::string name = g.tensor(t).name + (in ? " to nvm" : " from nvm");
+  // A copy layer of tensor t from format `from` to `to`: a reformat TensorRT inserts, or a
+  // hand-off between the GPU and a loadable (the DLA's memory: "X to nvm" / "X from nvm").
+  auto emitCopy = [&](const std::string& name, TensorId t, const dlasim::IOFormat& from,
+                      const dlasim::IOFormat& to, const char* origin) {
     if (!detailed) {
       layers.push_back(name);
       return;
     }
+    ordered_json o = tensorJson(g, t, to);
+    o["Name"] = g.tensor(t).name + " (reformatted)";
     layers.push_back({{"Name", name},
                       {"LayerType", "Reformat"},
-                      {"Inputs", ordered_json::array({tensorJson(g, t, f)})},
-                      {"Outputs", ordered_json::array({tensorJson(g, t, f)})},
+                      {"Inputs", ordered_json::array({tensorJson(g, t, from)})},
+                      {"Outputs", ordered_json::array({std::move(o)})},
                       {"ParameterType", "Reformat"},
-                      {"Origin", in ? "TO_DLA" : "FROM_DLA"},
+                      {"Origin", origin},
                       {"TacticValue", "0x0000000000000000"},
                       {"Device", "GPU"}});
   };
+  auto emitHandoff = [&](TensorId t, const dlasim::IOFormat& f, bool in) {
+    emitCopy(g.tensor(t).name + (in ? " to nvm" : " from nvm"), t, f, f,
+             in ? "TO_DLA" : "FROM_DLA");
+  };
   auto emitReformat = [&](const Reformat& r) {
-    if (!detailed) {
-      layers.push_back(r.name);
-      return;
-    }
-    ordered_json in = ordered_json::array(), out = ordered_json::array();
-    in.push_back(tensorJson(g, r.tensor, r.from));
-    ordered_json o = tensorJson(g, r.tensor, r.to);
-    o["Name"] = g.tensor(r.tensor).name + " (reformatted)";
-    out.push_back(std::move(o));
-    layers.push_back({{"Name", r.name},
-                      {"LayerType", "Reformat"},
-                      {"Inputs", std::move(in)},
-                      {"Outputs", std::move(out)},
-                      {"ParameterType", "Reformat"},
-                      {"Origin", "REFORMAT"},
-                      {"TacticValue", "0x0000000000000000"},
-                      {"Device", "GPU"}});
+    emitCopy(r.name, r.tensor, r.from, r.to, "REFORMAT");
   };
   auto reformatsAt = [&](size_t node, bool before) {
     for (const auto& r : reformats)

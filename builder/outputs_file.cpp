@@ -21,9 +21,9 @@
 
 namespace dlasim {
 
+using nlohmann::json;
 using sim::cat;
 using sim::fail;
-using nlohmann::json;
 
 namespace {
 
@@ -57,8 +57,8 @@ Tensor npyTensor(const std::string& where, std::string&& bytes) {
   }
   size_t element = h.dtype == DataType::kHalf ? 2 : sim::dtypeSize(h.dtype);
   if (bytes.size() - h.dataOffset != count * element)
-    fail(where, ": holds ", bytes.size() - h.dataOffset, " data bytes, its header (",
-         h.descr, " ", shapeString(h.shape), ") says ", count * element);
+    fail(where, ": holds ", bytes.size() - h.dataOffset, " data bytes, its header (", h.descr, " ",
+         shapeString(h.shape), ") says ", count * element);
   if (h.dtype != DataType::kHalf)
     return Tensor::adopt(h.dtype, h.shape, bytes.substr(h.dataOffset));
   std::vector<float> values(count);
@@ -72,7 +72,8 @@ Tensor npyTensor(const std::string& where, std::string&& bytes) {
 
 uint32_t le(const std::string& b, size_t at, int n) {
   uint32_t v = 0;
-  for (int i = 0; i < n; ++i) v |= uint32_t(static_cast<unsigned char>(b[at + size_t(i)])) << (8 * i);
+  for (int i = 0; i < n; ++i)
+    v |= uint32_t(static_cast<unsigned char>(b[at + size_t(i)])) << (8 * i);
   return v;
 }
 
@@ -91,10 +92,9 @@ TensorMap readNpz(const std::string& file, const std::string& zip) {
   for (size_t e = 0; e < entries; ++e) {
     if (at + 46 > zip.size() || le(zip, at, 4) != 0x02014b50)
       fail(file, ": damaged zip central directory (entry ", e, ")");
-    uint32_t method = le(zip, at + 10, 2), packed = le(zip, at + 20, 4),
-             size = le(zip, at + 24, 4), nameLen = le(zip, at + 28, 2),
-             extra = le(zip, at + 30, 2), comment = le(zip, at + 32, 2),
-             local = le(zip, at + 42, 4);
+    uint32_t method = le(zip, at + 10, 2), packed = le(zip, at + 20, 4), size = le(zip, at + 24, 4),
+             nameLen = le(zip, at + 28, 2), extra = le(zip, at + 30, 2),
+             comment = le(zip, at + 32, 2), local = le(zip, at + 42, 4);
     if (at + 46 + nameLen > zip.size()) fail(file, ": damaged zip central directory");
     std::string name = zip.substr(at + 46, nameLen);
     at += 46 + nameLen + extra + comment;
@@ -179,10 +179,11 @@ Tensor polygraphyArray(const std::string& where, const json& v) {
 TensorMap trtexecOutputs(const std::string& file, const json& j) {
   TensorMap out;
   for (const json& o : j) {
-    if (!o.is_object() || !o.contains("name") || !o["name"].is_string() ||
-        !o.contains("values") || !o["values"].is_array())
-      fail(file, ": an entry is not {\"name\", \"dimensions\", \"values\"} (trtexec's "
-                 "--exportOutput)");
+    if (!o.is_object() || !o.contains("name") || !o["name"].is_string() || !o.contains("values") ||
+        !o["values"].is_array())
+      fail(file,
+           ": an entry is not {\"name\", \"dimensions\", \"values\"} (trtexec's "
+           "--exportOutput)");
     std::string name = o["name"].get<std::string>();
     Shape shape;
     std::string dims = o.contains("dimensions") && o["dimensions"].is_string()
@@ -248,9 +249,10 @@ TensorMap jsonOutputs(const std::string& file, const std::string& text,
       for (size_t r = 1; r < lst.size(); ++r)
         if (lst[r].is_array() && !lst[r].empty() && lst[r][0].is_string())
           others += cat(others.empty() ? "" : ", ", "'", lst[r][0].get<std::string>(), "'");
-      notes->push_back(cat("Reference ", file, ": Polygraphy runner '", runner, "', iteration 1 of ",
-                           lst[0][1].size(),
-                           others.empty() ? std::string() : " (other runners ignored: " + others + ")"));
+      notes->push_back(
+          cat("Reference ", file, ": Polygraphy runner '", runner, "', iteration 1 of ",
+              lst[0][1].size(),
+              others.empty() ? std::string() : " (other runners ignored: " + others + ")"));
     }
     return polygraphyDict(file, outputs);
   }
@@ -282,7 +284,8 @@ TensorMap loadOutputsFile(const std::string& file, std::vector<std::string>* not
     return one;
   }
   size_t first = bytes.find_first_not_of(" \t\r\n");
-  if (endsWith(".json") || (first != std::string::npos && (bytes[first] == '[' || bytes[first] == '{')))
+  if (endsWith(".json") ||
+      (first != std::string::npos && (bytes[first] == '[' || bytes[first] == '{')))
     return jsonOutputs(file, bytes, notes);
   fail(file, ": not a reference outputs file (.json from trtexec or Polygraphy, .npz, .npy)");
 }

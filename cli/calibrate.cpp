@@ -105,7 +105,6 @@ std::function<void(int64_t, int64_t)> progressBar(std::ostream& out) {
   };
 }
 
-
 const SubcommandSpec kCalibrate = {
     "calibrate",
     "model.onnx",

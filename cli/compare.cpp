@@ -109,8 +109,9 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
       fail("--against: '", against, "' is not one of emulated, fp32");
     if (a.own.count("--against") && refFile.empty()) fail("--against applies to --ref=FILE");
     if (perLayer && !refFile.empty())
-      fail("--per-layer compares dlasim's two runs layer by layer; a --ref file holds only the "
-           "outputs: give one or the other");
+      fail(
+          "--per-layer compares dlasim's two runs layer by layer; a --ref file holds only the "
+          "outputs: give one or the other");
     const Options& o = *a.options;
     Log log(out, o.verbose);
     // Read first: a missing or malformed reference file fails before the build.

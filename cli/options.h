@@ -1,8 +1,8 @@
 // dlasim's command line: trtexec's flags with trtexec's meaning, plus dlasim's own.
 #pragma once
 #include <map>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 

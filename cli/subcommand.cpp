@@ -10,7 +10,8 @@ std::string subcommandUsage(const SubcommandSpec& spec) {
   std::string s = "usage: dlasim " + spec.name;
   if (!spec.positional.empty()) s += " " + spec.positional;
   if (spec.trtexecFlags) s += " [trtexec flags]";
-  for (const auto& f : spec.flags) s += " [" + f.name + (f.value.empty() ? "" : "=" + f.value) + "]";
+  for (const auto& f : spec.flags)
+    s += " [" + f.name + (f.value.empty() ? "" : "=" + f.value) + "]";
   return s;
 }
 
@@ -36,7 +37,8 @@ SubcommandValues collectSubcommandValues(const CLI::App& app, const SubcommandSp
     if (app.count(f.name)) {
       auto it = storage.find(f.name);
       v[f.name] = it == storage.end() ? "" : it->second;
-      if (!f.value.empty() && v[f.name].empty()) fail(f.name, ": give a value (", f.name, "=", f.value, ")");
+      if (!f.value.empty() && v[f.name].empty())
+        fail(f.name, ": give a value (", f.name, "=", f.value, ")");
     }
   return v;
 }

@@ -149,33 +149,36 @@ void bindHelpers(py::module_& m) {
   py::dict scope = m.attr("__dict__");
   py::exec(kHelpers, scope);
   for (const char* cls :
-       {"CompareResult", "OutputComparison", "DifferenceStats", "PerLayerReport",
-        "LayerComparison", "Performance", "TimingRow", "LoadableTiming", "EngineMemory",
-        "LoadableMemory", "CapacityPlan", "CapacityPlanRow", "ModelInfo", "Layer", "Loadable",
-        "PlanSettings", "RuleBreak", "LayerWork", "SparsityReport", "Platform", "PowerMode"}) {
+       {"CompareResult", "OutputComparison", "DifferenceStats", "PerLayerReport", "LayerComparison",
+        "Performance",   "TimingRow",        "LoadableTiming",  "EngineMemory",   "LoadableMemory",
+        "CapacityPlan",  "CapacityPlanRow",  "ModelInfo",       "Layer",          "Loadable",
+        "PlanSettings",  "RuleBreak",        "LayerWork",       "SparsityReport", "Platform",
+        "PowerMode"}) {
     py::object c = m.attr(cls);
     c.attr("to_dict") = scope["to_dict"];
     c.attr("to_json") = scope["to_json"];
     // A repr for the classes that have none of their own (object's default names an address).
-    if (py::getattr(c, "__repr__").is(py::module_::import("builtins").attr("object").attr(
-            "__repr__")) ||
+    if (py::getattr(c, "__repr__")
+            .is(py::module_::import("builtins").attr("object").attr("__repr__")) ||
         std::string(py::str(c.attr("__repr__"))).find("pybind11") != std::string::npos)
       c.attr("__repr__") = scope["_short_repr"];
   }
+  scope.attr("pop")("to_dict");  // methods of the report classes, not functions of the module
+  scope.attr("pop")("to_json");
   py::object wrap = scope["_short_type_errors"];
-  for (const char* f : {"load", "compare", "compare_per_layer", "capacity_plan", "load_engine",
-                        "load_outputs"})
+  for (const char* f :
+       {"load", "compare", "compare_per_layer", "capacity_plan", "load_engine", "load_outputs"})
     wrap(m, f, std::string("dlasim.") + f);
-  for (const auto& [cls, f] : std::vector<std::pair<const char*, const char*>>{
-           {"Model", "build"},
-           {"Model", "run"},
-           {"Model", "calibrate"},
-           {"Model", "random_inputs"},
-           {"Model", "from_bytes"},
-           {"Plan", "run"},
-           {"Plan", "run_reference"},
-           {"Plan", "performance"},
-           {"Plan", "random_inputs"}})
+  for (const auto& [cls, f] :
+       std::vector<std::pair<const char*, const char*>>{{"Model", "build"},
+                                                        {"Model", "run"},
+                                                        {"Model", "calibrate"},
+                                                        {"Model", "random_inputs"},
+                                                        {"Model", "from_bytes"},
+                                                        {"Plan", "run"},
+                                                        {"Plan", "run_reference"},
+                                                        {"Plan", "performance"},
+                                                        {"Plan", "random_inputs"}})
     wrap(m.attr(cls), f, std::string(cls) + "." + f);
   m.def("_api_names", &apiNames, "The message with the command's flags in the API's names.");
 }

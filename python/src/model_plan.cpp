@@ -185,8 +185,8 @@ Dataset datasetOf(const Model& m, py::handle data, py::object input) {
     TensorSpec s = *spec;
     return unlocked([&] { return Dataset::load(file, s); });
   }
-  return Dataset::fromTensor(name,
-                             toInputTensor(samples, *spec, "calibrate: samples for '" + name + "'"));
+  return Dataset::fromTensor(
+      name, toInputTensor(samples, *spec, "calibrate: samples for '" + name + "'"));
 }
 
 // The model reloaded with input `input` at batch `batch` (calibrate's batch=): the samples run
@@ -207,8 +207,9 @@ Model atBatch(const Model& m, const std::string& input, py::handle batch) {
                      "' has a static batch of " + std::to_string(shape[0]) +
                      "; batch applies to a dynamic batch dimension");
   if (info.path.empty())
-    throw InputError("calibrate: batch= reloads the model at that batch, and a model made from "
-                     "bytes has no file: load it with shapes={...} at the batch wanted");
+    throw InputError(
+        "calibrate: batch= reloads the model at that batch, and a model made from "
+        "bytes has no file: load it with shapes={...} at the batch wanted");
   shape[0] = b;
   std::string path = info.path;
   return unlocked([&] { return Model::load(path, o); });
@@ -440,8 +441,8 @@ void bindModelPlan(py::module_& m) {
           "inputs"_a, "The FP32 reference run: {name: array} (or one array) -> {name: array}.")
       .def(
           "calibrate",
-          [](const Model& x, py::handle data, py::object algo, double percentile,
-             py::object input, py::object batch) -> Calibration {
+          [](const Model& x, py::handle data, py::object algo, double percentile, py::object input,
+             py::object batch) -> Calibration {
             // Several inputs in a dict: MinMax over that one batch (a data set feeds one input).
             if (py::isinstance<py::dict>(data) &&
                 (py::len(data) != 1 || x.info().inputs.size() != 1) &&

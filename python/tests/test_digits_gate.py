@@ -50,3 +50,11 @@ def test_the_gate_depends_on_the_data(digits):
     # Shuffled inputs score at chance against the same labels.
     shuffled = {"input": data["input"][np.random.default_rng(0).permutation(500)]}
     assert accuracy(model.run(shuffled), labels) < 0.3
+
+
+def test_placement_gate_of_the_example(digits):
+    """docs/python.md's placement gate: only the flatten's shuffles run on the GPU."""
+    model, _, _ = digits
+    plan = model.build(precision="int8", dla_core=0, allow_gpu_fallback=True)
+    expected = {"/Flatten + (Unnamed Layer* 15) [Shuffle]", "(Unnamed Layer* 20) [Shuffle]"}
+    assert {l.name for l in plan.layers if l.device == "GPU"} == expected

@@ -28,7 +28,7 @@ struct RefFiles {
     EXPECT_EQ(r.code, 0) << r.err;
   }
   Result compare(const std::string& ref, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"compare",         kModelBN, "--shapes=input:2x3x32x32",
+    std::vector<std::string> args = {"compare", kModelBN, "--shapes=input:2x3x32x32",
                                      "--loadInputs=input:" + input, "--ref=" + ref};
     args.insert(args.end(), extra.begin(), extra.end());
     return runCli(args);
@@ -58,8 +58,7 @@ TEST(CompareRef, TrtexecOutputsAreTheReference) {
 
   // The emulated INT8 DLA build against the FP32 outputs: INT8 error shows, within loose
   // tolerances; a tight tolerance fails (exit 1, the CI gate).
-  Result int8 =
-      f.compare(f.outputs, {"--int8", "--useDLACore=0", "--rtol=0.5", "--atol=0.5"});
+  Result int8 = f.compare(f.outputs, {"--int8", "--useDLACore=0", "--rtol=0.5", "--atol=0.5"});
   EXPECT_EQ(int8.code, 0) << int8.err << int8.out;
   EXPECT_NE(int8.out.find("in emulated INT8 against the reference outputs"), std::string::npos)
       << int8.out;

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 
 #include "test_support.h"
@@ -22,8 +22,7 @@ void expectJoin(const std::string& model, const std::string& shapes) {
               detailed = (dir / "d.json").string();
   Result r = runCli({"--onnx=" + model, "--shapes=" + shapes, "--int8", "--useDLACore=0",
                      "--allowGPUFallback", "--exportProfile=" + profile,
-                     "--exportLayerInfo=" + info, "--iterations=1", "--duration=0",
-                     "--warmUp=0"});
+                     "--exportLayerInfo=" + info, "--iterations=1", "--duration=0", "--warmUp=0"});
   ASSERT_EQ(r.code, 0) << r.err;
   json rows = json::parse(readFile(profile)), layers = json::parse(readFile(info))["Layers"];
   std::set<std::string> layerNames;
@@ -38,7 +37,8 @@ void expectJoin(const std::string& model, const std::string& shapes) {
     EXPECT_TRUE(layerNames.count(name)) << "profile row without a layer: " << name;
     EXPECT_TRUE(byName.insert({name, row}).second) << "two rows named " << name;
   }
-  for (const auto& name : layerNames) EXPECT_TRUE(byName.count(name)) << "layer without a row: " << name;
+  for (const auto& name : layerNames)
+    EXPECT_TRUE(byName.count(name)) << "layer without a row: " << name;
   // A loadable's row holds its layers' times, not only its submission.
   int loadables = 0;
   for (const auto& [name, row] : byName) {
@@ -56,7 +56,9 @@ void expectJoin(const std::string& model, const std::string& shapes) {
   }
   EXPECT_GE(loadables, 1);
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(Latency: min = [0-9.e-]+ ms, max = [0-9.e-]+ ms, mean = ([0-9.e-]+) ms)")));
+  ASSERT_TRUE(std::regex_search(
+      r.out, m,
+      std::regex(R"(Latency: min = [0-9.e-]+ ms, max = [0-9.e-]+ ms, mean = ([0-9.e-]+) ms)")));
   mean = std::stod(m[1]);
   EXPECT_NEAR(total, mean, 1e-4 * mean);  // the rows still add up to the latency
   // The detailed layer info has the same names, in the same order.
