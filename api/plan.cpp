@@ -201,7 +201,12 @@ std::string Plan::layerInfoJson(bool detailed) const {
   // The hand-offs between the GPU and the DLA are layers of the engine, as in the profile: the
   // cost model's timeline says which tensors have them.
   std::set<std::string> toNvm, fromNvm;
-  for (const TimingRow& r : performance().rows) {
+  std::vector<TimingRow> rows;
+  try {
+    rows = performance().rows;
+  } catch (const InputError&) {  // a plan the cost model cannot time: no hand-off layers
+  }
+  for (const TimingRow& r : rows) {
     const std::string to = " to nvm", from = " from nvm";
     if (r.kind == RowKind::kToDla && r.name.size() > to.size())
       toNvm.insert(r.name.substr(0, r.name.size() - to.size()));

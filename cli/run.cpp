@@ -241,9 +241,10 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
       " ms wall time of the emulator",
       plan.usesDynamicScales() ? ", including the MinMax pass" : "", " (not a device estimate)"));
   std::vector<std::string> engineLayers;  // the profile's rows join --exportLayerInfo's layers
-  if (!o.exportProfile.empty())
-    for (const auto& name : nlohmann::json::parse(plan.layerInfoJson(false)).at("Layers"))
-      engineLayers.push_back(name.get<std::string>());
+  if (!o.exportProfile.empty()) {
+    nlohmann::json info = nlohmann::json::parse(plan.layerInfoJson(false));
+    for (const auto& name : info.at("Layers")) engineLayers.push_back(name.get<std::string>());
+  }
   reportPerformance(perf, o, log, inputFilesOf(o), engineLayers);
 
   std::vector<std::string> names;

@@ -84,10 +84,16 @@ std::optional<ParsedSubcommand> parseSubcommand(const SubcommandSpec& spec, int 
     bool help = given("--help") || given("-h");
     std::vector<std::string> defaults = spec.defaults;
     if (spec.int8Default && !precision) defaults.push_back("--int8");
-    if (!help)  // --help shows the flags as the user may give them, without the defaults
-      for (const auto& d : defaults)
-        if (!given(d.substr(0, d.find('=')))) args.push_back(d);
+    // First, so that a flag missing its value at the end never takes a default as its value.
+    std::vector<std::string> added;
+    for (const auto& d : defaults)
+      if (!given(d.substr(0, d.find('=')))) added.push_back(d);
+    if (!help) args.insert(args.begin() + 1, added.begin(), added.end());
   }
+  for (const auto& f : spec.flags)  // a switch with a value: CLI11's message would not say so
+    for (size_t i = 1; f.value.empty() && i < args.size(); ++i)
+      if (args[i].rfind(f.name + "=", 0) == 0)
+        fail(f.name, " takes no value (got '", args[i], "')");
   std::vector<const char*> cargv;
   for (const auto& s : args) cargv.push_back(s.c_str());
   if (!spec.trtexecFlags) return parseOwnOnly(spec, cargv, out);

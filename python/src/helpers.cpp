@@ -3,6 +3,8 @@
 // names instead of the command's flags.
 #include <regex>
 
+#include <pybind11/eval.h>
+
 #include "bindings.h"
 
 namespace dlasim::python {

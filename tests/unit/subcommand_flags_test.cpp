@@ -102,8 +102,10 @@ TEST(SubcommandFlags, HelpListsOwnFlagsWithDescriptionsAndExitsZero) {
       EXPECT_EQ(r.out.rfind("usage: dlasim " + c.sub, 0), 0u) << r.out;
       for (const auto& [flag, words] : c.flags) {
         // The flag's own line carries its description.
-        std::regex line("\n +" + std::regex_replace(flag, std::regex(R"([+])"), R"(\+)") +
-                        "[^\n]*" + words);
+        auto escaped = [](const std::string& t) {
+          return std::regex_replace(t, std::regex(R"([.+*?()|\[\]{}^$\\])"), R"(\$&)");
+        };
+        std::regex line("\n +" + escaped(flag) + "[^\n]*" + escaped(words));
         EXPECT_TRUE(std::regex_search(r.out, line)) << flag << " / " << words << " in\n" << r.out;
       }
     }
