@@ -165,12 +165,14 @@ std::optional<Options> parseOptions(int argc, const char* const* argv, Subcomman
       "and writes trtexec's files. Exit codes: 0 success, 1 verdict failed, 2 bad input.\n"
       "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
-      "[--per-layer] [--json=FILE] (emulated build vs FP32, Polygraphy-style; exit 1 over\n"
-      "tolerance); dlasim calibrate model.onnx --data=FILE|DIR --out=FILE\n"
+      "[--per-layer] [--ref=FILE] [--json=FILE] (emulated build vs FP32 or reference outputs,\n"
+      "Polygraphy-style; exit 1 over tolerance); dlasim calibrate model.onnx --data=FILE|DIR\n"
+      "--out=FILE\n"
       "[--algo=entropy|minmax|percentile] (INT8 cache); dlasim plan model.onnx\n"
       "[--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]\n"
       "[--format=table|csv|json] (capacity planning, modelled); dlasim rules;\n"
-      "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).",
+      "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).\n"
+      "dlasim SUBCOMMAND --help lists a subcommand's flags; --flag value works as --flag=value.",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.get_formatter()->column_width(40);

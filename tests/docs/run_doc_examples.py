@@ -10,6 +10,9 @@ commands run in a scratch folder where build/ is BUILD and the project's folders
 source tree's, with BUILD first on PATH (so "dlasim ..." works too) and /tmp/ mapped into
 the scratch folder. Examples that cannot run in CI are skipped by the list below, with why; a
 skipped example that no longer exists in the docs is an error (so the list stays true).
+
+Two facts are checked as well: every "dlasim vX.Y.Z" the files quote is --version, and
+docs/api.md names every public header (include/dlasim/*.h).
 """
 import argparse
 import os
@@ -76,12 +79,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--source", required=True, type=pathlib.Path)
     ap.add_argument("--build", required=True, type=pathlib.Path)
+    ap.add_argument("--version", required=True, help="the project's version, e.g. 0.2.0")
     ap.add_argument("files", nargs="*", default=["README.md", "docs/cli.md"])
     args = ap.parse_args()
     source, build = args.source.resolve(), args.build.resolve()
+    stale = []
+    for name in args.files:
+        for v in sorted(set(re.findall(r"dlasim v(\d+\.\d+\.\d+)", (source / name).read_text()))):
+            if v != args.version:
+                stale.append(f"{name} quotes dlasim v{v}; the version is {args.version}")
+    api = (source / "docs/api.md").read_text()
+    for header in sorted((source / "include/dlasim").glob("*.h")):
+        if f"dlasim/{header.name}" not in api and f"`{header.name}`" not in api:
+            stale.append(f"docs/api.md does not describe dlasim/{header.name}")
     root = scratch(source, build)
     env = dict(os.environ, PATH=f"{build}:{os.environ.get('PATH', '')}")
-    failures, ran, skipped, seen_skips = [], 0, [], set()
+    failures, ran, skipped, seen_skips = list(stale), 0, [], set()
     try:
         for name in args.files:
             for number, command, want in examples(source / name):
