@@ -1,9 +1,9 @@
 // Python-side conveniences over the bound classes: to_dict() / to_json() and a repr for the
 // report objects, short TypeErrors for mistyped keywords, and error messages in the API's
 // names instead of the command's flags.
-#include <regex>
-
 #include <pybind11/eval.h>
+
+#include <regex>
 
 #include "bindings.h"
 
