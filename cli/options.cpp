@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/flags_trtexec.h"
@@ -392,7 +393,10 @@ std::optional<Options> parseOptions(int argc, const char* const* argv, Subcomman
       o.loadInputs[name] = file;
     }
   o.platform = platform;
-  applyCompatFlags(app, compat, o);
+  std::set<std::string> shadowed;  // a subcommand's own flags: not trtexec's of the same name
+  if (sub)
+    for (const auto& [flag, value] : sub->own) shadowed.insert(flag);
+  applyCompatFlags(app, compat, o, shadowed);
   if (o.buildDLAStandalone && o.allowGPUFallback)
     fail("--buildDLAStandalone and --allowGPUFallback exclude each other");
   if (o.buildDLAStandalone && o.useDLACore < 0) fail("--buildDLAStandalone needs --useDLACore=N");
