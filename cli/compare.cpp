@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/bindings_io.h"
 #include "cli/compare_report.h"
 #include "cli/log.h"
 #include "cli/subcommand.h"
@@ -136,7 +137,17 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
         if (!o.loadInputs.count(spec.name))
           log.warn(cat("--ref: input '", spec.name, "' is seeded random data (no --loadInputs): ",
                        refFile, "'s outputs agree only if its run was fed the same values"));
-      TensorMap mine = against == "fp32" ? plan.runReference(inputs) : plan.run(inputs);
+      TensorMap mine;
+      if (against == "fp32") {
+        mine = plan.runReference(inputs);
+      } else {  // as `dlasim` (and trtexec) run: inputs read and outputs written in the bindings
+        TensorMap in = bindingInputs(plan, o, o.onnx, &inputNotes);
+        TensorMap run = plan.run(in);
+        std::vector<Tensor> outs;
+        for (const auto& spec : plan.outputs()) outs.push_back(run.at(spec.name));
+        outs = bindingOutputs(plan, outs);
+        for (size_t i = 0; i < outs.size(); ++i) mine[plan.outputs()[i].name] = outs[i];
+      }
       log.info(cat("Comparing ", against == "fp32" ? "the FP32 reference run" : what,
                    " against the reference outputs in ", refFile));
       result = compare(referenceFor(plan, refOutputs, refFile), mine, co);

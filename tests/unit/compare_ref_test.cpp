@@ -71,6 +71,25 @@ TEST(CompareRef, TrtexecOutputsAreTheReference) {
   EXPECT_EQ(json::parse(readFile(report))["reference"], f.outputs + " (against the fp32 run)");
 }
 
+// A device run exports its output bindings' values: with --outputIOFormats=fp16:chw, FP16-
+// rounded ones. The emulated run compared with them is written the same way (exactly equal).
+TEST(CompareRef, OutputBindingsAsTheDeviceWritesThem) {
+  RefFiles f;
+  std::string fp16 = (f.dir / "fp16.json").string();
+  std::vector<std::string> build = {"--fp16", "--useDLACore=0", "--outputIOFormats=fp16:chw"};
+  std::vector<std::string> run = {"--onnx=" + kModelBN, "--shapes=input:2x3x32x32",
+                                  "--loadInputs=input:" + f.input, "--allowGPUFallback",
+                                  "--exportOutput=" + fp16};
+  run.insert(run.end(), build.begin(), build.end());
+  ASSERT_EQ(runCli(run).code, 0);
+  std::vector<std::string> exact = build;
+  exact.insert(exact.end(), {"--rtol=0", "--atol=0"});
+  Result r = f.compare(fp16, exact);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  // The FP32 logical outputs are not what the binding held.
+  EXPECT_EQ(f.compare(fp16, {"--fp16", "--useDLACore=0", "--rtol=0", "--atol=0"}).code, 1);
+}
+
 TEST(CompareRef, RandomInputsAreWarnedAbout) {
   RefFiles f;
   Result r = runCli({"compare", kModelBN, "--shapes=input:2x3x32x32", "--ref=" + f.outputs});
