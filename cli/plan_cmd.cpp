@@ -25,29 +25,29 @@ std::vector<std::string> split(const std::string& s) {
   return v;
 }
 
-const char* kUsage =
-    "usage: dlasim plan model.onnx [--platform=ID] [--int8|--fp16|--best] [--shapes=...] "
-    "[--batches=1,2,4,...] [--powerModes=MAXN,...] [--placements=GPU,DLA0,DLA0+DLA1,"
-    "DLA0+DLA1+GPU] [--target=throughput | --latency-budget=MS] [--format=table|csv|json]";
+const SubcommandSpec kPlan = {
+    "plan",
+    "model.onnx",
+    "Capacity planning with the cost model (modelled, not measured): sweeps batch sizes,\n"
+    "power modes and placements and prints per configuration the throughput, latency, engine\n"
+    "size and DRAM traffic, the best one marked '*', and a recommendation. Adds --int8 when no\n"
+    "precision is given.",
+    {{"--batches", "LIST", "Batch sizes, e.g. 1,8,32 (default 1,2,4,8,16,32)"},
+     {"--powerModes", "LIST", "Power modes of the platform, e.g. MAXN,30W (default: all)"},
+     {"--placements", "LIST",
+      "GPU, DLA0, DLA0+DLA1, DLA0+DLA1+GPU (default: all the platform has cores for)"},
+     {"--target", "throughput", "Pick the configuration with the most throughput (default)"},
+     {"--latency-budget", "MS", "Pick the most throughput within this latency (milliseconds)"},
+     {"--format", "FORMAT", "table (default), csv or json"}},
+    true,
+    {"--skipInference"},
+    true};
 
 }  // namespace
 
 int planMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs a = splitSubcommandArgs(
-      argc, argv,
-      {"--batches", "--powerModes", "--placements", "--target", "--latency-budget", "--format"});
-  if (a.model.empty()) {
-    err << "dlasim: error: " << kUsage << "\n";
-    return 2;
-  }
-  bool prec = false;
-  for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
-  return runGuarded(err, [&]() -> int {
-    // INT8 is the DLA's main precision; the GPU-only copies get the same precision flags.
-    std::vector<std::string> defaults = {"--skipInference"};
-    if (!prec) defaults.push_back("--int8");
-    auto o = subcommandOptions(a, defaults);
-    if (!o) return 0;
+  return runSubcommand(kPlan, argc, argv, out, err, [&](ParsedSubcommand& a) -> int {
+    const std::optional<Options>& o = a.options;
     CapacityPlanOptions po;
     po.build = buildConfig(*o);
     po.shapes = o->shapes;

@@ -34,14 +34,16 @@ void defineErrors(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const VerdictError& x) {
-      py::object error = py::reinterpret_borrow<py::object>(errors().verdict)(printable(x.what()));
+      py::object error =
+          py::reinterpret_borrow<py::object>(errors().verdict)(apiNames(printable(x.what())));
       py::list problems;
-      for (const auto& line : x.problems) problems.append(printable(line));
+      for (const auto& line : x.problems) problems.append(apiNames(printable(line)));
       error.attr("problems") = problems;
       PyErr_SetObject(errors().verdict.ptr(), error.ptr());
     } catch (const InputError& x) {
-      // printable(): the CLI's line, and always valid UTF-8 (names from corrupt files).
-      PyErr_SetString(errors().input.ptr(), printable(x.what()).c_str());
+      // printable(): the CLI's line, and always valid UTF-8 (names from corrupt files); the
+      // command's flags in the API's names.
+      PyErr_SetString(errors().input.ptr(), apiNames(printable(x.what())).c_str());
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_MemoryError,
                       "out of memory (the model or its inputs are too large for this machine)");
@@ -102,4 +104,19 @@ PYBIND11_MODULE(_native, m) {
         return dlasim::outputJson(names, values);
       },
       py::arg("outputs"), "trtexec's --exportOutput JSON of {name: array}, in the dict's order.");
+  m.def(
+      "load_outputs",
+      [](py::handle path) {
+        std::string file = pathOf(path);
+        dlasim::TensorMap t;
+        {
+          py::gil_scoped_release unlocked;
+          t = dlasim::loadOutputsFile(file);
+        }
+        return toDict(std::move(t), {});
+      },
+      py::arg("path"),
+      "Outputs another tool wrote, as {name: array}: trtexec's --exportOutput JSON (from a\n"
+      "device), Polygraphy's --save-outputs JSON, numpy's .npz, or a .npy (named '').");
+  bindHelpers(m);
 }
