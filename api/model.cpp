@@ -142,4 +142,10 @@ CalibrationCache Model::calibrate(const Dataset& data, const CalibrationOptions&
   return builder::calibrateDataset(impl_->imported.graph, data, options);
 }
 
+CalibrationStatistics Model::calibrationStatistics(const Dataset& data,
+                                                   const CalibrationOptions& options, int64_t first,
+                                                   int64_t count) const {
+  return builder::calibrationStatistics(impl_->imported.graph, data, options, first, count);
+}
+
 }  // namespace dlasim

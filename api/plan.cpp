@@ -1,5 +1,6 @@
 // dlasim::Plan: inspection, emulated runs, engine files.
 #include <algorithm>
+#include <set>
 
 #include "api/impl.h"
 #include "builder/bindings.h"
@@ -198,7 +199,22 @@ void Plan::releaseHostWeights() {
 }
 
 std::string Plan::layerInfoJson(bool detailed) const {
-  return builder::layerInfoJson(impl_->graph, impl_->build, detailed);
+  // The hand-offs between the GPU and the DLA are layers of the engine, as in the profile: the
+  // cost model's timeline says which tensors have them.
+  std::set<std::string> toNvm, fromNvm;
+  std::vector<TimingRow> rows;
+  try {
+    rows = performance().rows;
+  } catch (const InputError&) {  // a plan the cost model cannot time: no hand-off layers
+  }
+  for (const TimingRow& r : rows) {
+    const std::string to = " to nvm", from = " from nvm";
+    if (r.kind == RowKind::kToDla && r.name.size() > to.size())
+      toNvm.insert(r.name.substr(0, r.name.size() - to.size()));
+    if (r.kind == RowKind::kFromDla && r.name.size() > from.size())
+      fromNvm.insert(r.name.substr(0, r.name.size() - from.size()));
+  }
+  return builder::layerInfoJson(impl_->graph, impl_->build, detailed, toNvm, fromNvm);
 }
 
 std::string Plan::serialize() const {

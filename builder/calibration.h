@@ -31,6 +31,13 @@ CalibrationCache minMaxCalibration(const sim::Graph& g,
 CalibrationCache calibrateDataset(const sim::Graph& g, const dlasim::Dataset& data,
                                   const dlasim::CalibrationOptions& options);
 
+/// The statistics calibrateDataset computes its cache from, over samples [first, first + count)
+/// of `data` (count -1: to the end) in batches starting at `first` (Model::calibrationStatistics).
+dlasim::CalibrationStatistics calibrationStatistics(const sim::Graph& g,
+                                                    const dlasim::Dataset& data,
+                                                    const dlasim::CalibrationOptions& options,
+                                                    int64_t first, int64_t count);
+
 /// True when activations of `g` carry INT8 scales before any calibration: the model was
 /// quantised explicitly (QuantizeLinear / DequantizeLinear pairs).
 bool hasExplicitScales(const sim::Graph& g);

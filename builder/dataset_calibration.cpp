@@ -13,9 +13,31 @@ namespace builder {
 
 using namespace sim;
 using dlasim::CalibrationAlgorithm;
+using dlasim::CalibrationStatistics;
 
-CalibrationCache calibrateDataset(const Graph& g, const dlasim::Dataset& data,
-                                  const dlasim::CalibrationOptions& o) {
+namespace {
+
+// The histogram class behind a public TensorHistogram (checked: it may come from a file or
+// another process).
+AbsHistogram toHistogram(const std::string& tensor, const dlasim::TensorHistogram& t) {
+  AbsHistogram h;
+  if (t.counts.size() != h.counts().size() ||
+      !AbsHistogram::fromParts(t.range, t.amax, t.counts, &h))
+    fail("calibration statistics of tensor '", tensor, "': not a histogram of ", h.counts().size(),
+         " bins over a power-of-two range above its max |x| (range ", t.range, ", max ", t.amax,
+         ", ", t.counts.size(), " bins)");
+  return h;
+}
+
+dlasim::TensorHistogram fromHistogram(const AbsHistogram& h) {
+  return {h.range(), h.amax(), h.counts()};
+}
+
+}  // namespace
+
+CalibrationStatistics calibrationStatistics(const Graph& g, const dlasim::Dataset& data,
+                                            const dlasim::CalibrationOptions& o, int64_t first,
+                                            int64_t count) {
   if (g.inputs.size() != 1)
     fail("calibration data feeds one input; the model has ", g.inputs.size(),
          " inputs (calibrate it with a TensorMap batch instead)");
@@ -32,8 +54,12 @@ CalibrationCache calibrateDataset(const Graph& g, const dlasim::Dataset& data,
   if (o.algorithm == CalibrationAlgorithm::kPercentile &&
       !(o.percentile > 0 && o.percentile <= 100))
     fail("percentile ", o.percentile, " is not in (0, 100]");
-  const int64_t batch = shape[0], total = data.size();
+  const int64_t batch = shape[0], size = data.size();
   if (batch < 1) fail("input '", in.name, "' has batch ", batch, ": nothing to calibrate with");
+  if (count < 0) count = size - first;
+  if (first < 0 || count < 1 || first > size - count)
+    fail("samples ", first, "..", first + count - 1, " are outside the data set of ", size);
+  const int64_t end = first + count;
   const bool histograms = o.algorithm != CalibrationAlgorithm::kMinMax;
 
   // Statistics of every float activation: the input and each layer output.
@@ -64,9 +90,9 @@ CalibrationCache calibrateDataset(const Graph& g, const dlasim::Dataset& data,
     for (size_t k = 0; k < outs.size(); ++k)
       if (outs[k]) record(g.nodes[n].outputs[k], *outs[k]);
   };
-  for (int64_t first = 0; first < total; first += batch) {
-    valid = std::min(batch, total - first);
-    Tensor x = data.samples(first, valid);
+  for (int64_t at = first; at < end; at += batch) {
+    valid = std::min(batch, end - at);
+    Tensor x = data.samples(at, valid);
     if (valid < batch) {  // pad with repeats of this batch's own samples
       Tensor full = Tensor::uninitialized(x.dtype(), shape);
       size_t one = x.bytes() / size_t(valid);
@@ -77,26 +103,75 @@ CalibrationCache calibrateDataset(const Graph& g, const dlasim::Dataset& data,
     }
     record(g.inputs[0], x);
     exec.run({{in.name, x}});
-    if (o.progress) o.progress(first + valid, total);
+    if (o.progress) o.progress(at + valid - first, count);
   }
 
-  CalibrationCache cache;
-  cache.header = dlasim::calibrationHeader(o.algorithm);
+  CalibrationStatistics out;
+  out.algorithm = o.algorithm;
   for (size_t t = 0; t < g.tensors.size(); ++t) {
     if (!seen[t]) continue;
-    double threshold = amax[t];
-    if (histograms) {
-      const AbsHistogram& h = *stats[t];
+    out.tensors[g.tensors[t].name] =
+        histograms ? fromHistogram(*stats[t]) : dlasim::TensorHistogram{0, amax[t], {}};
+  }
+  return out;
+}
+
+CalibrationCache calibrateDataset(const Graph& g, const dlasim::Dataset& data,
+                                  const dlasim::CalibrationOptions& o) {
+  return calibrationStatistics(g, data, o, 0, -1).cache(o);
+}
+
+}  // namespace builder
+
+namespace dlasim {
+
+using sim::fail;
+
+void CalibrationStatistics::merge(const CalibrationStatistics& other) {
+  if (other.algorithm != algorithm)
+    fail("calibration statistics of ", calibrationAlgorithmName(other.algorithm),
+         " cannot merge into ", calibrationAlgorithmName(algorithm), " statistics");
+  for (const auto& [name, theirs] : other.tensors) {
+    auto [it, added] = tensors.emplace(name, theirs);
+    if (added && algorithm == CalibrationAlgorithm::kMinMax) continue;
+    if (added) {
+      builder::toHistogram(name, theirs);  // checked as if merged
+      continue;
+    }
+    TensorHistogram& mine = it->second;
+    if (algorithm == CalibrationAlgorithm::kMinMax) {
+      mine.amax = std::max(mine.amax, theirs.amax);
+      continue;
+    }
+    builder::AbsHistogram h = builder::toHistogram(name, mine);
+    h.merge(builder::toHistogram(name, theirs));
+    mine = builder::fromHistogram(h);
+  }
+}
+
+CalibrationCache CalibrationStatistics::cache(const CalibrationOptions& o) const {
+  if (o.algorithm != algorithm)
+    fail("calibration statistics of ", calibrationAlgorithmName(algorithm), " give no ",
+         calibrationAlgorithmName(o.algorithm), " cache");
+  if (o.algorithm == CalibrationAlgorithm::kPercentile &&
+      !(o.percentile > 0 && o.percentile <= 100))
+    fail("percentile ", o.percentile, " is not in (0, 100]");
+  CalibrationCache cache;
+  cache.header = calibrationHeader(o.algorithm);
+  for (const auto& [name, t] : tensors) {
+    double threshold = t.amax;
+    if (o.algorithm != CalibrationAlgorithm::kMinMax) {
+      builder::AbsHistogram h = builder::toHistogram(name, t);
       std::vector<double> counts(h.counts().begin(), h.counts().end());
       threshold = o.algorithm == CalibrationAlgorithm::kEntropy
-                      ? entropyThreshold(counts, h.binWidth())
-                      : percentileThreshold(counts, h.binWidth(), o.percentile);
+                      ? builder::entropyThreshold(counts, h.binWidth())
+                      : builder::percentileThreshold(counts, h.binWidth(), o.percentile);
       // A threshold is a bin edge: never beyond the values actually seen.
       threshold = std::min(threshold, double(h.amax()));
     }
-    cache.scales[g.tensors[t].name] = float(threshold / 127.0);
+    cache.scales[name] = float(threshold / 127.0);
   }
   return cache;
 }
 
-}  // namespace builder
+}  // namespace dlasim

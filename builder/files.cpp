@@ -96,51 +96,18 @@ Tensor adoptInput(const std::string& file, const TensorSpec& want, std::string&&
 
 Tensor parseNpy(const std::string& file, std::string&& bytes, const std::string& inputName,
                 const TensorSpec& want) {
-  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) fail(file, ": not a .npy file");
-  int major = static_cast<unsigned char>(bytes[6]);
-  size_t hlen, start;
-  if (major == 1) {
-    hlen =
-        static_cast<unsigned char>(bytes[8]) | (size_t(static_cast<unsigned char>(bytes[9])) << 8);
-    start = 10;
-  } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12) fail(file, ": truncated .npy header");
-    hlen = 0;
-    for (int i = 0; i < 4; ++i) hlen |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
-    start = 12;
-  } else {
-    fail(file, ": unsupported .npy version ", major);
-  }
-  if (hlen > kMaxNpyHeader || start + hlen > bytes.size()) fail(file, ": truncated .npy header");
-  std::string h = bytes.substr(start, hlen);
-  std::string descr = headerField(h, "descr"), order = headerField(h, "fortran_order"),
-              shapeStr_ = headerField(h, "shape");
-  if (descr.size() >= 2) descr = descr.substr(1, descr.size() - 2);
-  if (order.find("True") != std::string::npos)
-    fail(file, ": Fortran-order arrays are not supported");
-  if (descr != npyDescr(want.dtype))
-    fail(file, ": array type '", descr, "' does not match input '", inputName, "' of type ",
+  builder::NpyHeader h = builder::readNpyHeader(file, bytes);
+  if (h.descr != npyDescr(want.dtype))
+    fail(file, ": array type '", h.descr, "' does not match input '", inputName, "' of type ",
          dtypeName(want.dtype), " ('", npyDescr(want.dtype), "')");
-  Shape shape;
-  std::string dims = shapeStr_.size() >= 2 ? shapeStr_.substr(1, shapeStr_.size() - 2) : "";
-  std::stringstream ss(dims);
-  std::string d;
-  while (std::getline(ss, d, ',')) {
-    d.erase(0, d.find_first_not_of(' '));
-    d.erase(d.find_last_not_of(' ') + 1);
-    if (d.empty()) continue;
-    if (d.find_first_not_of("0123456789") != std::string::npos || d.size() > 12)
-      fail(file, ": bad shape entry '", d, "' in .npy header");
-    shape.push_back(std::stoll(d));
-  }
-  if (shape != want.shape)
-    fail(file, ": array shape ", shapeStr(shape), " does not match input '", inputName, "' shape ",
-         shapeStr(want.shape));
+  if (h.shape != want.shape)
+    fail(file, ": array shape ", shapeStr(h.shape), " does not match input '", inputName,
+         "' shape ", shapeStr(want.shape));
   size_t need = size_t(volume(want.shape)) * dtypeSize(want.dtype);
-  if (bytes.size() - start - hlen != need)
-    fail(file, ": holds ", bytes.size() - start - hlen, " data bytes, input '", inputName, "' (",
+  if (bytes.size() - h.dataOffset != need)
+    fail(file, ": holds ", bytes.size() - h.dataOffset, " data bytes, input '", inputName, "' (",
          dtypeName(want.dtype), " ", shapeStr(want.shape), ") needs ", need);
-  return adoptInput(file, want, bytes.substr(start + hlen));
+  return adoptInput(file, want, bytes.substr(h.dataOffset));
 }
 
 }  // namespace
@@ -161,6 +128,53 @@ Tensor loadTensorFile(const std::string& file, const TensorSpec& want) {
 }  // namespace dlasim
 
 namespace builder {
+
+NpyHeader readNpyHeader(const std::string& file, const std::string& bytes) {
+  using namespace dlasim;
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) fail(file, ": not a .npy file");
+  int major = static_cast<unsigned char>(bytes[6]);
+  size_t hlen, start;
+  if (major == 1) {
+    hlen =
+        static_cast<unsigned char>(bytes[8]) | (size_t(static_cast<unsigned char>(bytes[9])) << 8);
+    start = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) fail(file, ": truncated .npy header");
+    hlen = 0;
+    for (int i = 0; i < 4; ++i) hlen |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    start = 12;
+  } else {
+    fail(file, ": unsupported .npy version ", major);
+  }
+  if (hlen > kMaxNpyHeader || start + hlen > bytes.size()) fail(file, ": truncated .npy header");
+  std::string h = bytes.substr(start, hlen);
+  NpyHeader out;
+  out.dataOffset = start + hlen;
+  std::string descr = headerField(h, "descr"), order = headerField(h, "fortran_order"),
+              dims = headerField(h, "shape");
+  if (descr.size() >= 2) descr = descr.substr(1, descr.size() - 2);
+  out.descr = descr;
+  if (order.find("True") != std::string::npos)
+    fail(file, ": Fortran-order arrays are not supported");
+  for (DataType t : {DataType::kFloat, DataType::kDouble, DataType::kHalf, DataType::kInt8,
+                     DataType::kUInt8, DataType::kInt32, DataType::kInt64, DataType::kBool})
+    if (descr == npyDescr(t)) {
+      out.known = true;
+      out.dtype = t;
+    }
+  dims = dims.size() >= 2 ? dims.substr(1, dims.size() - 2) : "";
+  std::stringstream ss(dims);
+  std::string d;
+  while (std::getline(ss, d, ',')) {
+    d.erase(0, d.find_first_not_of(' '));
+    d.erase(d.find_last_not_of(' ') + 1);
+    if (d.empty()) continue;
+    if (d.find_first_not_of("0123456789") != std::string::npos || d.size() > 12)
+      fail(file, ": bad shape entry '", d, "' in .npy header");
+    out.shape.push_back(std::stoll(d));
+  }
+  return out;
+}
 
 dlasim::Tensor tensorFromFileBytes(const std::string& file, std::string&& bytes,
                                    const dlasim::TensorSpec& want, bool npy) {

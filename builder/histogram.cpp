@@ -6,57 +6,76 @@
 
 namespace builder {
 
-void AbsHistogram::add(const float* x, int64_t n) {
-  const size_t bins = counts_.size(), last = bins - 1;
-  constexpr float kMax = std::numeric_limits<float>::max();
-  std::vector<float> beyond;  // finite values above the range (a new max: rare after a batch)
-  if (range_ > 0) {
-    // One pass: bin what fits, set the rest aside.
-    const float perBin = float(double(bins) / range_), top = float(range_);
-    float fit = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      float a = std::fabs(x[i]);
-      if (a <= top) {
-        ++counts_[std::min(size_t(a * perBin), last)];
-        fit = std::max(fit, a);
-      } else if (a <= kMax) {
-        beyond.push_back(a);
-      }
-    }
-    amax_ = std::max(amax_, fit);
-    if (beyond.empty()) return;
-    x = beyond.data();
-    n = int64_t(beyond.size());
+namespace {
+
+// The smallest power of two above m > 0 (m = f * 2^e with f in [0.5, 1): 2^e).
+double powerOfTwoAbove(double m) {
+  int e = 0;
+  std::frexp(m, &e);
+  return std::ldexp(1.0, e);
+}
+
+}  // namespace
+
+bool AbsHistogram::fromParts(double range, float amax, std::vector<uint64_t> counts,
+                             AbsHistogram* out) {
+  if (counts.empty() || !(amax >= 0) || !std::isfinite(amax)) return false;
+  if (range == 0) {
+    for (size_t j = 1; j < counts.size(); ++j)
+      if (counts[j]) return false;
+    if (amax != 0) return false;
+  } else if (!(range > 0) || range != powerOfTwoAbove(range / 2) || !(double(amax) < range) ||
+             powerOfTwoAbove(double(amax)) != range) {
+    return false;
   }
-  float m = 0;
+  out->counts_ = std::move(counts);
+  out->range_ = range;
+  out->amax_ = amax;
+  return true;
+}
+
+void AbsHistogram::growTo(double range) {
+  if (range <= range_) return;
+  if (range_ > 0) {
+    int k = 0;
+    for (double r = range_; r < range; r *= 2) ++k;
+    std::vector<uint64_t> merged(counts_.size(), 0);
+    for (size_t j = 0; j < counts_.size(); ++j) merged[j >> std::min(k, 62)] += counts_[j];
+    counts_ = std::move(merged);
+  }
+  range_ = range;  // from 0: the zeros counted so far stay in bin 0
+}
+
+void AbsHistogram::add(const float* x, int64_t n) {
+  constexpr float kMax = std::numeric_limits<float>::max();
+  float m = amax_;
   for (int64_t i = 0; i < n; ++i) {
     float a = std::fabs(x[i]);
     if (a <= kMax) m = std::max(m, a);  // skips Inf and NaN
   }
-  amax_ = std::max(amax_, m);
-  if (m > range_) {
-    if (range_ == 0) {
-      range_ = m;  // zeros counted so far stay in bin 0
-    } else {
-      int k = 0;
-      while (range_ < m) {
-        range_ *= 2;
-        ++k;
-      }
-      std::vector<uint64_t> merged(bins, 0);
-      for (size_t j = 0; j < bins; ++j) merged[j >> std::min(k, 62)] += counts_[j];
-      counts_ = std::move(merged);
-    }
-  }
+  amax_ = m;
+  if (m > 0 && double(m) >= range_) growTo(powerOfTwoAbove(m));
   if (range_ == 0) {  // only zeros (and non-finite values) so far
     for (int64_t i = 0; i < n; ++i) counts_[0] += x[i] == 0;
     return;
   }
-  const float perBin = float(double(bins) / range_);
+  // |x| < range, so the bin is below bins; the product is exact (24-bit value, power of two).
+  const double perBin = double(counts_.size()) / range_;
+  const size_t last = counts_.size() - 1;
   for (int64_t i = 0; i < n; ++i) {
     float a = std::fabs(x[i]);
-    if (a <= kMax) ++counts_[std::min(size_t(a * perBin), last)];
+    if (a <= kMax) ++counts_[std::min(size_t(double(a) * perBin), last)];
   }
+}
+
+bool AbsHistogram::merge(const AbsHistogram& other) {
+  if (other.counts_.size() != counts_.size()) return false;
+  AbsHistogram o = other;
+  growTo(o.range_);
+  o.growTo(range_);
+  for (size_t j = 0; j < counts_.size(); ++j) counts_[j] += o.counts_[j];
+  amax_ = std::max(amax_, o.amax_);
+  return true;
 }
 
 double entropyThreshold(const std::vector<double>& hist, double width, int levels) {

@@ -8,23 +8,34 @@
 
 namespace builder {
 
-/// A histogram of |x| over [0, range) in `bins` equal bins, filled batch by batch. The first
-/// values that are not all zero set the range to their max |x|; a later batch with a larger
-/// max doubles the range as often as needed and merges bins pairwise, so bin edges stay exact
-/// and no value is dropped (the resolution is that of the final range). Non-finite values are
-/// skipped; amax() is the exact max |x| seen.
+/// A histogram of |x| over [0, range) in `bins` equal bins, filled batch by batch. The range is
+/// the smallest power of two above the max |x| seen (0 while only zeros were seen; they count in
+/// bin 0), so it depends on the values only, not on their order: a larger max later doubles the
+/// range as often as needed and merges bins pairwise (j -> j >> k), and a value's bin,
+/// floor(|x| * bins / range), is exact in double. Histograms of disjoint parts of a data set
+/// therefore merge() into exactly the histogram of the whole, whatever the order (calibration
+/// shared out over workers relies on it). Non-finite values are skipped; amax() is the exact max
+/// |x| seen.
 class AbsHistogram {
  public:
   explicit AbsHistogram(int bins = 2048) : counts_(size_t(bins), 0) {}
+  /// A histogram from its parts (as range(), amax(), counts() give them); false when they are
+  /// not one this class could have made (a range that is not 0 or a power of two above amax,
+  /// no bins, counts beyond bin 0 without a range).
+  static bool fromParts(double range, float amax, std::vector<uint64_t> counts, AbsHistogram* out);
   void add(const float* x, int64_t n);
+  /// Adds another histogram's counts (same number of bins): the result is the histogram of both
+  /// value sets. False (and nothing changed) when the bin counts differ.
+  bool merge(const AbsHistogram& other);
   double range() const { return range_; }
   double binWidth() const { return range_ / double(counts_.size()); }
   float amax() const { return amax_; }
   const std::vector<uint64_t>& counts() const { return counts_; }
 
  private:
+  void growTo(double range);  // merges bins for a larger power-of-two range
   std::vector<uint64_t> counts_;
-  double range_ = 0;  // 0 until a non-zero value is seen (zeros count in bin 0 meanwhile)
+  double range_ = 0;
   float amax_ = 0;
 };
 

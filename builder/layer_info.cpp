@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "builder/bindings.h"
 #include "sim/ops/op_def.h"
@@ -136,27 +137,36 @@ dlasim::IOFormat formatAt(const Graph& g, const BuildResult& b, size_t i, Tensor
 
 }  // namespace
 
-std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
+std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed,
+                          const std::set<std::string>& toNvm,
+                          const std::set<std::string>& fromNvm) {
   std::vector<Reformat> reformats = reformatLayers(g, b);
   ordered_json layers = ordered_json::array();
-  auto emitReformat = [&](const Reformat& r) {
+  // A copy layer of tensor t from format `from` to `to`: a reformat TensorRT inserts, or a
+  // hand-off between the GPU and a loadable (the DLA's memory: "X to nvm" / "X from nvm").
+  auto emitCopy = [&](const std::string& name, TensorId t, const dlasim::IOFormat& from,
+                      const dlasim::IOFormat& to, const char* origin) {
     if (!detailed) {
-      layers.push_back(r.name);
+      layers.push_back(name);
       return;
     }
-    ordered_json in = ordered_json::array(), out = ordered_json::array();
-    in.push_back(tensorJson(g, r.tensor, r.from));
-    ordered_json o = tensorJson(g, r.tensor, r.to);
-    o["Name"] = g.tensor(r.tensor).name + " (reformatted)";
-    out.push_back(std::move(o));
-    layers.push_back({{"Name", r.name},
+    ordered_json o = tensorJson(g, t, to);
+    o["Name"] = g.tensor(t).name + " (reformatted)";
+    layers.push_back({{"Name", name},
                       {"LayerType", "Reformat"},
-                      {"Inputs", std::move(in)},
-                      {"Outputs", std::move(out)},
+                      {"Inputs", ordered_json::array({tensorJson(g, t, from)})},
+                      {"Outputs", ordered_json::array({std::move(o)})},
                       {"ParameterType", "Reformat"},
-                      {"Origin", "REFORMAT"},
+                      {"Origin", origin},
                       {"TacticValue", "0x0000000000000000"},
                       {"Device", "GPU"}});
+  };
+  auto emitHandoff = [&](TensorId t, const dlasim::IOFormat& f, bool in) {
+    emitCopy(g.tensor(t).name + (in ? " to nvm" : " from nvm"), t, f, f,
+             in ? "TO_DLA" : "FROM_DLA");
+  };
+  auto emitReformat = [&](const Reformat& r) {
+    emitCopy(r.name, r.tensor, r.from, r.to, "REFORMAT");
   };
   auto reformatsAt = [&](size_t node, bool before) {
     for (const auto& r : reformats)
@@ -172,42 +182,54 @@ std::string layerInfoJson(const Graph& g, const BuildResult& b, bool detailed) {
       const Loadable& ld = b.partition.loadables[l];
       for (NodeId id : ld.nodes) reformatsAt(size_t(id), true);
       std::string name = foreignNodeName(g, ld);
-      if (!detailed) {
-        layers.push_back(name);
-        for (NodeId id : ld.nodes) reformatsAt(size_t(id), false);
-        continue;
-      }
-      ordered_json inner = ordered_json::array();
-      ordered_json ins = ordered_json::array(), outs = ordered_json::array();
+      // The loadable's tensors from and to outside it, with the format where it meets them.
+      std::vector<std::pair<TensorId, dlasim::IOFormat>> ins, outs;
       for (NodeId id : ld.nodes) {
         const Node& m = g.nodes[id];
-        ordered_json lj = {{"Name", m.name},
-                           {"LayerType", gpuLayerType(m)},
-                           {"Origin", m.onnxOp},
-                           {"Precision", precisionName(m.precision)}};
-        addWork(lj, layerWork(g, m));
-        inner.push_back(std::move(lj));
         for (TensorId t : m.inputs)
           if (t != kNoTensor && !g.tensor(t).isConstant() &&
               (g.tensor(t).producer < 0 || b.partition.loadableOf[g.tensor(t).producer] != l))
-            ins.push_back(tensorJson(g, t, formatAt(g, b, size_t(id), t)));
+            ins.push_back({t, formatAt(g, b, size_t(id), t)});
         for (TensorId t : m.outputs) {
           bool external = std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
           for (size_t k = 0; k < g.nodes.size() && !external; ++k)
             for (TensorId u : g.nodes[k].inputs)
               if (u == t && b.partition.loadableOf[k] != l) external = true;
-          if (external) outs.push_back(tensorJson(g, t, formatAt(g, b, size_t(id), t)));
+          if (external) outs.push_back({t, formatAt(g, b, size_t(id), t)});
         }
       }
-      layers.push_back({{"Name", name},
-                        {"LayerType", "ForeignNode"},
-                        {"Inputs", std::move(ins)},
-                        {"Outputs", std::move(outs)},
-                        {"ParameterType", "ForeignNode"},
-                        {"TacticValue", "0x0000000000000000"},
-                        {"Device", "DLA"},
-                        {"Loadable", l},
-                        {"Layers", std::move(inner)}});
+      std::set<std::string> handed;
+      for (const auto& [t, f] : ins)
+        if (toNvm.count(g.tensor(t).name) && handed.insert(g.tensor(t).name).second)
+          emitHandoff(t, f, true);
+      if (!detailed) {
+        layers.push_back(name);
+      } else {
+        ordered_json inner = ordered_json::array();
+        for (NodeId id : ld.nodes) {
+          const Node& m = g.nodes[id];
+          ordered_json lj = {{"Name", m.name},
+                             {"LayerType", gpuLayerType(m)},
+                             {"Origin", m.onnxOp},
+                             {"Precision", precisionName(m.precision)}};
+          addWork(lj, layerWork(g, m));
+          inner.push_back(std::move(lj));
+        }
+        ordered_json inJson = ordered_json::array(), outJson = ordered_json::array();
+        for (const auto& [t, f] : ins) inJson.push_back(tensorJson(g, t, f));
+        for (const auto& [t, f] : outs) outJson.push_back(tensorJson(g, t, f));
+        layers.push_back({{"Name", name},
+                          {"LayerType", "ForeignNode"},
+                          {"Inputs", std::move(inJson)},
+                          {"Outputs", std::move(outJson)},
+                          {"ParameterType", "ForeignNode"},
+                          {"TacticValue", "0x0000000000000000"},
+                          {"Device", "DLA"},
+                          {"Loadable", l},
+                          {"Layers", std::move(inner)}});
+      }
+      for (const auto& [t, f] : outs)
+        if (fromNvm.count(g.tensor(t).name)) emitHandoff(t, f, false);
       for (NodeId id : ld.nodes) reformatsAt(size_t(id), false);
       continue;
     }

@@ -16,11 +16,6 @@ namespace dlasim::cli {
 
 namespace {
 
-const char* const kUsage =
-    "dlasim: error: usage: dlasim calibrate model.onnx --out=FILE [--data=FILE|DIR] "
-    "[--algo=entropy|minmax|percentile] [--percentile=P] [--batch=N] [--force] [--shapes=...] "
-    "[--loadInputs=...]\n";
-
 struct CalibrateArgs {
   std::string out, data;
   CalibrationOptions options;
@@ -30,6 +25,7 @@ struct CalibrateArgs {
 
 CalibrateArgs parseArgs(std::map<std::string, std::string>& own) {
   CalibrateArgs a;
+  if (!own.count("--out")) fail("--out=FILE: give the calibration cache to write");
   a.out = own["--out"];
   a.data = own.count("--data") ? own["--data"] : "";
   if (own.count("--data") && a.data.empty()) fail("--data: give a .npy file or a folder");
@@ -57,10 +53,7 @@ CalibrateArgs parseArgs(std::map<std::string, std::string>& own) {
       fail("--batch: '", v, "' is not an integer in [1, 4096] (the DLA's batch limit)");
     a.batch = std::stoll(v);
   }
-  if (own.count("--force")) {
-    if (!own["--force"].empty()) fail("--force takes no value");
-    a.force = true;
-  }
+  a.force = own.count("--force") > 0;
   return a;
 }
 
@@ -112,19 +105,28 @@ std::function<void(int64_t, int64_t)> progressBar(std::ostream& out) {
   };
 }
 
+const SubcommandSpec kCalibrate = {
+    "calibrate",
+    "model.onnx",
+    "Runs a data set through the model in batches and writes a TensorRT INT8 calibration cache\n"
+    "(TRT-8502-EntropyCalibration2 by default), usable with --calib here or in TensorRT.\n"
+    "Without --data, calibrates over one batch of --loadInputs.",
+    {{"--out", "FILE", "The calibration cache to write (required)"},
+     {"--data", "FILE|DIR", "A .npy of N samples, or a folder of .npy / raw sample files"},
+     {"--algo", "ALGO", "entropy (default; TensorRT's KL divergence), minmax or percentile"},
+     {"--percentile", "P", "The percentile of |x| for --algo=percentile (default 99.99)"},
+     {"--batch", "N", "Samples per batch for a dynamic batch dimension (default 32)"},
+     {"--force", "", "Overwrite FILE when it exists"}},
+    true,
+    {},
+    false};
+
 }  // namespace
 
 int calibrateMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs sa = splitSubcommandArgs(
-      argc, argv, {"--out", "--data", "--algo", "--percentile", "--batch", "--force"});
-  if (sa.model.empty() || sa.own["--out"].empty()) {
-    err << kUsage;
-    return 2;
-  }
-  return runGuarded(err, [&]() -> int {
+  return runSubcommand(kCalibrate, argc, argv, out, err, [&](ParsedSubcommand& sa) -> int {
     CalibrateArgs a = parseArgs(sa.own);
-    auto o = subcommandOptions(sa, {});
-    if (!o) return 0;
+    const std::optional<Options>& o = sa.options;
     std::error_code ec;
     if (std::filesystem::exists(a.out, ec) && !a.force)
       fail(a.out, ": exists; add --force to overwrite it");

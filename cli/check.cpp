@@ -147,27 +147,45 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
   printWork(plan, out);
 }
 
+const SubcommandSpec kCheck = {
+    "check",
+    "model.onnx",
+    "Imports the model, applies the DLA rules of --platform and prints a compatibility report:\n"
+    "layers on the DLA and the GPU, loadables, the share of MACs on the DLA, each failed rule\n"
+    "per ONNX operator with its layers, the changes that would move layers to the DLA, and\n"
+    "each layer's work. Adds --useDLACore=0 and --int8 when not given. Exit 0; 1 with\n"
+    "--strict when a layer runs on the GPU; 2 for bad input.",
+    {{"--strict", "", "Exit 1 when any layer falls back to the GPU (a CI gate)"}},
+    true,
+    {"--useDLACore=0", "--allowGPUFallback", "--skipInference"},
+    true};
+
+const SubcommandSpec kRules = {
+    "rules",
+    "",
+    "Prints the DLA rule table (every rule with each platform's limits) as Markdown: the text\n"
+    "of docs/dla-rules.md.",
+    {},
+    false,
+    {},
+    false};
+
 }  // namespace
 
+int rulesMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  return runSubcommand(kRules, argc, argv, out, err, [&](ParsedSubcommand&) {
+    out << rulesMarkdown();
+    return 0;
+  });
+}
+
 int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs a = splitSubcommandArgs(argc, argv, {"--strict"});
-  if (a.model.empty()) {
-    err << "dlasim: error: usage: dlasim check model.onnx [--platform=ID] [--int8|--fp16|--best] "
-           "[--shapes=...] [--useDLACore=N] [--strict]\n";
-    return 2;
-  }
-  bool strict = a.own.count("--strict") > 0;
-  bool prec = false;
-  for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
-  return runGuarded(err, [&]() -> int {
-    // INT8 is the DLA's main precision (the report header says which one was used).
-    std::vector<std::string> defaults = {"--useDLACore=0", "--allowGPUFallback", "--skipInference"};
-    if (!prec) defaults.push_back("--int8");
-    auto o = subcommandOptions(a, defaults);
-    if (!o) return 0;
-    Plan plan = importModel(*o, err).build(buildConfig(*o));
+  return runSubcommand(kCheck, argc, argv, out, err, [&](ParsedSubcommand& a) -> int {
+    const Options& o = *a.options;
+    bool strict = a.own.count("--strict") > 0;
+    Plan plan = importModel(o, err).build(buildConfig(o));
     std::ostringstream text;
-    report(*o, plan, text);
+    report(o, plan, text);
     std::istringstream lines(text.str());
     for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
     bool fallback = false;

@@ -62,7 +62,8 @@ void printPerLayer(const PerLayerReport& r, const CompareOptions& o, Log& log) {
 }
 
 std::string compareJson(const std::string& model, const Plan& plan, const CompareOptions& o,
-                        const CompareResult& result, const PerLayerReport* perLayer) {
+                        const CompareResult& result, const PerLayerReport* perLayer,
+                        const std::string& reference) {
   using json = nlohmann::ordered_json;
   json j;
   j["model"] = model;
@@ -74,6 +75,7 @@ std::string compareJson(const std::string& model, const Plan& plan, const Compar
                   {"atol", o.atol},
                   {"checkErrorStat", errorStatName(o.checkErrorStat)},
                   {"jumpThreshold", o.jumpThreshold}};
+  j["reference"] = reference;
   j["passed"] = result.passed;
   json outs = json::array();
   for (const auto& c : result.outputs) {

@@ -13,8 +13,10 @@ namespace dlasim::cli {
 void printPerLayer(const PerLayerReport& r, const CompareOptions& o, Log& log);
 
 /// The whole report as JSON: the run, the options, every output's statistics and, when
-/// `perLayer` is given, every layer's.
+/// `perLayer` is given, every layer's. `reference` says what the outputs were compared with
+/// ("fp32", or the --ref file).
 std::string compareJson(const std::string& model, const Plan& plan, const CompareOptions& o,
-                        const CompareResult& outputs, const PerLayerReport* perLayer);
+                        const CompareResult& outputs, const PerLayerReport* perLayer,
+                        const std::string& reference);
 
 }  // namespace dlasim::cli

@@ -97,15 +97,18 @@ void addCompatFlags(CLI::App& app, CompatFlags& f) {
         ->group("No effect in simulation");
 }
 
-void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o) {
+void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o,
+                      const std::set<std::string>& shadowed) {
+  // A subcommand's own flag of the same name (calibrate --batch) is not trtexec's.
+  auto given = [&](const std::string& flag) { return app.count(flag) && !shadowed.count(flag); };
   // Implicit batch: trtexec 8.x refuses it for ONNX models, which are explicit batch.
   for (const auto& [flag, value] :
        {std::pair<const char*, const std::string&>{"--batch", f.batch}, {"--maxBatch", f.maxBatch}})
-    if (app.count(flag))
+    if (given(flag))
       fail(flag, "=", value,
            ": implicit batch is not supported for ONNX models (trtexec 8.x: \"Explicit batch or "
            "dynamic shapes enabled with implicit batch\"); set the batch with --shapes");
-  if (app.count("--precisionConstraints")) {
+  if (given("--precisionConstraints")) {
     if (f.precisionConstraints != "none" && f.precisionConstraints != "prefer" &&
         f.precisionConstraints != "obey")
       fail("--precisionConstraints: '", f.precisionConstraints,
@@ -127,7 +130,7 @@ void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o) {
       o.layerOutputTypes.push_back({name, first});
     }
   o.timingCacheFile = f.timingCacheFile;
-  if (app.count("--timingCacheFile") && f.timingCacheFile.empty())
+  if (given("--timingCacheFile") && f.timingCacheFile.empty())
     fail("--timingCacheFile: no file given");
   const char* calibWhy = "dlasim calibrates INT8 (MinMax, or --calib) at the run's own --shapes";
   if (!f.minShapesCalib.empty())
@@ -137,11 +140,11 @@ void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o) {
   if (!f.maxShapesCalib.empty())
     o.maxShapesCalib = parseShapeSpec("maxShapesCalib", f.maxShapesCalib);
   for (const char* flag : {"--minShapesCalib", "--optShapesCalib", "--maxShapesCalib"})
-    if (app.count(flag)) o.noEffect.push_back({flag, calibWhy});
+    if (given(flag)) o.noEffect.push_back({flag, calibWhy});
   for (const auto& [flag, value] :
        {std::pair<const char*, const std::string&>{"--avgTiming", f.avgTiming},
         {"--minTiming", f.minTiming}})
-    if (app.count(flag)) {
+    if (given(flag)) {
       positiveInt(flag, value);
       o.noEffect.push_back({flag, "the builder's kernel timing; dlasim selects no GPU kernels"});
     }
@@ -164,7 +167,7 @@ void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o) {
   for (const char* flag : kDeviceSwitches)
     if (on(flag)) o.ignoredFlags.push_back(flag);
   for (const auto& [flag, why] : kNoEffectOptions)
-    if (app.count(flag)) o.noEffect.push_back({flag, why});
+    if (given(flag)) o.noEffect.push_back({flag, why});
 }
 
 }  // namespace dlasim::cli

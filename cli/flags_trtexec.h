@@ -4,6 +4,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <map>
+#include <set>
 #include <string>
 
 #include "cli/options.h"
@@ -22,6 +23,8 @@ struct CompatFlags {
 void addCompatFlags(CLI::App& app, CompatFlags& f);
 
 /// Validates what was given and applies it to `o` (throws InputError naming the flag).
-void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o);
+/// `shadowed`: flags a subcommand defines itself (not trtexec's there).
+void applyCompatFlags(const CLI::App& app, const CompatFlags& f, Options& o,
+                      const std::set<std::string>& shadowed = {});
 
 }  // namespace dlasim::cli

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/subcommand.h"
+#include "cli/util.h"
 #include "dlasim/errors.h"
 #include "dlasim/nvdla.h"
 #include "dlasim/types.h"
@@ -10,10 +12,6 @@
 namespace dlasim::cli {
 
 namespace {
-
-constexpr const char* kUsage =
-    "usage: dlasim nvdla-trace DIR [--config=nv_small|nv_full] [--atom-bytes=A] "
-    "[--atomic-c=C] [--atomic-k=K]";
 
 bool parseSize(const std::string& s, int* out) {
   if (s.empty() || s.size() > 4 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -28,58 +26,23 @@ std::string hex8(uint32_t v) {
   return b;
 }
 
-}  // namespace
-
-int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+// Replays the trace p.positional names with the configuration and sizes of p.own.
+int replay(ParsedSubcommand& p, std::ostream& out) {
   NvdlaConfig config;
-  std::string dir;
   int atom = 0, atomicC = 0, atomicK = 0;
-  auto fail = [&](const std::string& msg) {
-    err << "dlasim: error: " << msg << "\n";
-    return 2;
-  };
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](const char* prefix) -> const char* {
-      const std::string p(prefix);
-      return a.compare(0, p.size(), p) == 0 ? argv[i] + p.size() : nullptr;
-    };
-    if (a == "--help" || a == "-h") {
-      out << kUsage << "\n";
-      return 0;
-    } else if (const char* v = value("--config=")) {
-      if (!nvdlaConfigByName(v, &config))
-        return fail(std::string("--config: unknown configuration '") + v +
-                    "' (nv_small or nv_full)");
-    } else if (const char* v = value("--atom-bytes=")) {
-      if (!parseSize(v, &atom))
-        return fail(std::string("--atom-bytes: expected 1..256, got '") + v + "'");
-    } else if (const char* v = value("--atomic-c=")) {
-      if (!parseSize(v, &atomicC))
-        return fail(std::string("--atomic-c: expected 1..256, got '") + v + "'");
-    } else if (const char* v = value("--atomic-k=")) {
-      if (!parseSize(v, &atomicK))
-        return fail(std::string("--atomic-k: expected 1..256, got '") + v + "'");
-    } else if (!a.empty() && a[0] == '-') {
-      return fail("unknown option '" + a + "' (" + kUsage + ")");
-    } else if (dir.empty()) {
-      dir = a;
-    } else {
-      return fail("more than one trace directory ('" + dir + "', '" + a + "')");
-    }
-  }
-  if (dir.empty()) return fail(std::string("missing the trace directory (") + kUsage + ")");
+  if (p.own.count("--config") && !nvdlaConfigByName(p.own["--config"], &config))
+    fail("--config: unknown configuration '", p.own["--config"], "' (nv_small or nv_full)");
+  const std::pair<const char*, int*> sizes[] = {
+      {"--atom-bytes", &atom}, {"--atomic-c", &atomicC}, {"--atomic-k", &atomicK}};
+  for (const auto& [flag, value] : sizes)
+    if (p.own.count(flag) && !parseSize(p.own[flag], value))
+      fail(flag, ": expected 1..256, got '", p.own[flag], "'");
   // Explicit sizes override the chosen configuration's.
   if (atom) config.atomBytes = atom;
   if (atomicC) config.atomicC = atomicC;
   if (atomicK) config.atomicK = atomicK;
 
-  TraceResult r;
-  try {
-    r = replayNvdlaTrace(dir, config);
-  } catch (const InputError& e) {
-    return fail(printable(e.what()));
-  }
+  TraceResult r = replayNvdlaTrace(p.positional, config);
   switch (r.status) {
     case TraceStatus::kMatch:
       out << "MATCH\n";
@@ -92,6 +55,30 @@ int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::os
   }
   out << "UNSUPPORTED " << printable(r.message) << "\n";
   return 2;
+}
+
+const SubcommandSpec kNvdlaTrace = {
+    "nvdla-trace",
+    "DIR",
+    "Replays one of NVDLA's INT8 trace tests (a folder with <name>.cfg and its .dat payloads)\n"
+    "through dlasim's bit-exact models of the DLA's units. Prints MATCH (exit 0), MISMATCH\n"
+    "expected 0x... got 0x... (exit 1) or UNSUPPORTED <what> (exit 2); a malformed trace is one\n"
+    "'dlasim: error:' line naming the file, the line and the value (exit 2).",
+    {{"--config", "NAME", "The hardware configuration: nv_small (default) or nv_full"},
+     {"--atom-bytes", "A", "Memory atom size in bytes (overrides the configuration's)"},
+     {"--atomic-c", "C", "Input channels per MAC atomic operation (overrides)"},
+     {"--atomic-k", "K", "Output kernels per MAC atomic operation (overrides)"}},
+    false,
+    {},
+    false};
+
+}  // namespace
+
+int nvdlaTraceMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::vector<const char*> args = {"dlasim"};
+  args.insert(args.end(), argv, argv + argc);
+  return runSubcommand(kNvdlaTrace, int(args.size()), args.data(), out, err,
+                       [&](ParsedSubcommand& p) { return replay(p, out); });
 }
 
 }  // namespace dlasim::cli

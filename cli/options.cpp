@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/flags_trtexec.h"
+#include "cli/subcommand.h"
 #include "cli/util.h"
 
 namespace dlasim::cli {
@@ -155,7 +157,7 @@ std::map<std::string, Shape> parseShapeSpec(const std::string& flag, const std::
   return out;
 }
 
-std::optional<Options> parseOptions(int argc, const char* const* argv) {
+std::optional<Options> parseOptions(int argc, const char* const* argv, SubcommandParse* sub) {
   Options o;
   for (int i = 0; i < argc; ++i) o.commandLine += (i ? " " : "") + std::string(argv[i]);
   CLI::App app{
@@ -164,12 +166,15 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       "and writes trtexec's files. Exit codes: 0 success, 1 verdict failed, 2 bad input.\n"
       "Also: dlasim check model.onnx [--platform=ID] [--int8|--fp16] [--strict]  (DLA\n"
       "compatibility report); dlasim compare model.onnx [flags] [--rtol=R] [--atol=A]\n"
-      "[--per-layer] [--json=FILE] (emulated build vs FP32, Polygraphy-style; exit 1 over\n"
-      "tolerance); dlasim calibrate model.onnx --data=FILE|DIR --out=FILE\n"
-      "[--algo=entropy|minmax|percentile] (INT8 cache); dlasim plan model.onnx\n"
+      "[--per-layer] [--ref=FILE] [--json=FILE] (emulated build vs FP32 or reference outputs,\n"
+      "Polygraphy-style; exit 1 over tolerance); dlasim calibrate model.onnx --data=FILE|DIR\n"
+      "--out=FILE [--algo=entropy|minmax|percentile] (INT8 cache); dlasim eval model.onnx\n"
+      "--data=FILE|DIR [--labels=y.npy] [flags] [--scheduler=ADDR|--workers=N]\n"
+      "[--max-top1-drop=P] (accuracy over a data set on Dask); dlasim plan model.onnx\n"
       "[--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]\n"
       "[--format=table|csv|json] (capacity planning, modelled); dlasim rules;\n"
-      "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).",
+      "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).\n"
+      "dlasim SUBCOMMAND --help lists a subcommand's flags; --flag value works as --flag=value.",
       "dlasim"};
   app.set_help_flag("-h,--help", "Print this help and exit");
   app.get_formatter()->column_width(40);
@@ -298,14 +303,31 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
   CompatFlags compat;
   addCompatFlags(app, compat);
 
+  // A subcommand's own flags (listed last in its --help) shadow trtexec's of the same name.
+  std::map<std::string, std::string> subStorage;
+  std::string subModel;
+  if (sub) {
+    app.name("dlasim " + sub->spec->name);
+    app.description(subcommandUsage(*sub->spec) + "\n\n" + sub->spec->about +
+                    "\nIt takes dlasim's trtexec flags (listed first) and its own (listed last).");
+    addSubcommandFlags(app, *sub->spec, subStorage, subModel);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    *(sub ? sub->out : &std::cout) << app.help();
     return std::nullopt;
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
-    fail(msg.empty() ? "bad command line" : msg, " (see dlasim --help)");
+    fail(msg.empty() ? "bad command line" : msg, " (see ", app.get_name(), " --help)");
+  }
+  if (sub) {
+    sub->own = collectSubcommandValues(app, *sub->spec, subStorage);
+    if (!subModel.empty() && !o.onnx.empty())
+      fail("the model is given twice: ", subModel, " and --onnx=", o.onnx);
+    if (!subModel.empty()) o.onnx = subModel;
+    if (o.onnx.empty())
+      fail("no ", sub->spec->positional, " given (", subcommandUsage(*sub->spec), ")");
   }
   for (const auto& [flag, on] : deviceFlags)
     if (on) o.ignoredFlags.push_back(flag);
@@ -385,7 +407,10 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       fail("--jetpack=", jetpack, " ships TensorRT ", v, ", not --trtVersion=", o.trtVersion);
     o.trtVersion = v;
   }
-  applyCompatFlags(app, compat, o);
+  std::set<std::string> shadowed;  // a subcommand's own flags: not trtexec's of the same name
+  if (sub)
+    for (const auto& [flag, value] : sub->own) shadowed.insert(flag);
+  applyCompatFlags(app, compat, o, shadowed);
   if (o.buildDLAStandalone && o.allowGPUFallback)
     fail("--buildDLAStandalone and --allowGPUFallback exclude each other");
   if (o.buildDLAStandalone && o.useDLACore < 0) fail("--buildDLAStandalone needs --useDLACore=N");

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -58,9 +59,20 @@ struct Options {
 /// The build configuration the flags ask for (the calibration cache is read separately).
 BuildConfig buildConfig(const Options& o);
 
+struct SubcommandSpec;
+
+/// A subcommand's part of parseOptions (cli/subcommand.h): its own flags and positional model
+/// file are parsed with trtexec's; `own` receives the own flags given; --help goes to `out`.
+struct SubcommandParse {
+  const SubcommandSpec* spec = nullptr;
+  std::map<std::string, std::string> own;
+  std::ostream* out = nullptr;
+};
+
 /// Parses argv. Throws sim::Error (exit 2) with one line naming the flag and value.
 /// Returns nullopt when --help was printed.
-std::optional<Options> parseOptions(int argc, const char* const* argv);
+std::optional<Options> parseOptions(int argc, const char* const* argv,
+                                    SubcommandParse* sub = nullptr);
 
 /// "conv1:fp16,conv2:int8" -> (name, value) pairs; each value must be one of `allowed` (when
 /// not empty). Throws InputError naming `flag`.

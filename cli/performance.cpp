@@ -170,7 +170,8 @@ void printEngineSize(const Performance& p, Log& log) {
 }
 
 void reportPerformance(const Performance& p, const Options& o, Log& log,
-                       const std::vector<std::string>& inputs) {
+                       const std::vector<std::string>& inputs,
+                       const std::vector<std::string>& engineLayers) {
   TimingOptions to;
   to.iterations = o.iterations;
   to.durationS = o.duration;
@@ -228,7 +229,7 @@ void reportPerformance(const Performance& p, const Options& o, Log& log,
   // profile comes from the timed run itself. Either way the modelled rows are the same.
   if (o.dumpProfile) printProfile(p, run.queries, log);
   if (!o.exportProfile.empty()) {
-    writeFileSafely(o.exportProfile, profileJson(p, run.queries), inputs);
+    writeFileSafely(o.exportProfile, profileJson(p, run.queries, engineLayers), inputs);
     log.info("Profile written to " + o.exportProfile);
     writeTrexMetadata(p, run, o, log, inputs);
   }

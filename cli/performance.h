@@ -18,8 +18,10 @@ Performance modelRun(const Plan& plan, const Options& o);
 void printEngineSize(const Performance& p, Log& log);
 
 /// trtexec's timing and summary lines, the profile (--dumpProfile), the verbose per-layer table
-/// and the exported files; `inputs` are files the run reads (never overwritten).
+/// and the exported files; `inputs` are files the run reads (never overwritten). `engineLayers`
+/// (the --exportLayerInfo names in order) orders the --exportProfile rows, which join them.
 void reportPerformance(const Performance& p, const Options& o, Log& log,
-                       const std::vector<std::string>& inputs);
+                       const std::vector<std::string>& inputs,
+                       const std::vector<std::string>& engineLayers);
 
 }  // namespace dlasim::cli

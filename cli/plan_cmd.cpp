@@ -25,31 +25,32 @@ std::vector<std::string> split(const std::string& s) {
   return v;
 }
 
-const char* kUsage =
-    "usage: dlasim plan model.onnx [--platform=ID] [--int8|--fp16|--best] [--shapes=...] "
-    "[--batches=1,2,4,...] [--powerModes=MAXN,...] [--placements=GPU,DLA0,DLA0+GPU,DLA0+DLA1,"
-    "DLA0+DLA1+GPU] [--platforms=ID,...] [--precisions=int8,fp16,...] "
-    "[--target=throughput | --latency-budget=MS] [--format=table|csv|json]";
+const SubcommandSpec kPlan = {
+    "plan",
+    "model.onnx",
+    "Capacity planning with the cost model (modelled, not measured): sweeps batch sizes,\n"
+    "power modes and placements and prints per configuration the throughput, latency, engine\n"
+    "size, DRAM traffic and uncertainty, the best one marked '*', and a recommendation. Adds\n"
+    "--int8 when no precision is given.",
+    {{"--batches", "LIST", "Batch sizes, e.g. 1,8,32 (default 1,2,4,8,16,32)"},
+     {"--powerModes", "LIST", "Power modes of the platform, e.g. MAXN,30W (default: all)"},
+     {"--placements", "LIST",
+      "GPU, DLA0, DLA0+GPU, DLA0+DLA1, DLA0+DLA1+GPU (default: all the platform has cores for; "
+      "one it cannot model is an error)"},
+     {"--platforms", "LIST", "Several platforms in one table, e.g. orin-agx,xavier-nx"},
+     {"--precisions", "LIST", "Several precisions in one table: int8, fp16, best, fp32"},
+     {"--target", "throughput", "Pick the configuration with the most throughput (default)"},
+     {"--latency-budget", "MS", "Pick the most throughput within this latency (milliseconds)"},
+     {"--format", "FORMAT", "table (default), csv or json"}},
+    true,
+    {"--skipInference"},
+    true};
 
 }  // namespace
 
 int planMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs a =
-      splitSubcommandArgs(argc, argv,
-                          {"--batches", "--powerModes", "--placements", "--platforms",
-                           "--precisions", "--target", "--latency-budget", "--format"});
-  if (a.model.empty()) {
-    err << "dlasim: error: " << kUsage << "\n";
-    return 2;
-  }
-  bool prec = false;
-  for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
-  return runGuarded(err, [&]() -> int {
-    // INT8 is the DLA's main precision; the GPU-only copies get the same precision flags.
-    std::vector<std::string> defaults = {"--skipInference"};
-    if (!prec) defaults.push_back("--int8");
-    auto o = subcommandOptions(a, defaults);
-    if (!o) return 0;
+  return runSubcommand(kPlan, argc, argv, out, err, [&](ParsedSubcommand& a) -> int {
+    const std::optional<Options>& o = a.options;
     CapacityPlanOptions po;
     po.build = buildConfig(*o);
     po.shapes = o->shapes;
@@ -63,6 +64,7 @@ int planMain(int argc, const char* const* argv, std::ostream& out, std::ostream&
     if (a.own.count("--platforms")) po.platforms = split(a.own["--platforms"]);
     if (a.own.count("--precisions")) po.precisions = split(a.own["--precisions"]);
     PlatformInfo pi = platform(po.build.platform);
+    // (With --platforms each platform's modes are checked by the plan itself.)
     for (const auto& m : po.platforms.empty() ? po.powerModes : std::vector<std::string>{}) {
       bool known = false;
       std::string names;

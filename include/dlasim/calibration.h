@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace dlasim {
 
@@ -40,6 +41,31 @@ struct CalibrationOptions {
   double percentile = 99.99;
   /// Called after each batch with the number of samples done and the total.
   std::function<void(int64_t done, int64_t total)> progress;
+};
+
+/// The statistics calibration keeps of one tensor over the data seen: the exact max |x| and
+/// (entropy, percentile) a histogram of |x| in 2048 bins over [0, range), the range the smallest
+/// power of two above amax (docs/numerics.md "Calibration").
+struct TensorHistogram {
+  double range = 0;              // 0 while only zeros were seen (they count in bin 0)
+  float amax = 0;                // max |x|, exactly
+  std::vector<uint64_t> counts;  // empty for MinMax
+};
+
+/// Per-tensor statistics of a calibration over part of a data set. Statistics of disjoint
+/// parts merge, in any order, into exactly those of the whole, and the cache computed from them
+/// is the one Model::calibrate gives for the whole: this is how dlasim.distributed shares a
+/// calibration out over workers.
+struct CalibrationStatistics {
+  CalibrationAlgorithm algorithm = CalibrationAlgorithm::kEntropy;
+  std::map<std::string, TensorHistogram> tensors;
+
+  /// Adds `other`'s statistics (a tensor in one only is kept). Throws InputError when the two
+  /// are of different algorithms or a histogram is malformed (wrong bin count, a range that is
+  /// not a power of two above amax).
+  void merge(const CalibrationStatistics& other);
+  /// The thresholds of `options.algorithm` (which must be the statistics' one) as a cache.
+  CalibrationCache cache(const CalibrationOptions& options) const;
 };
 
 /// "entropy", "minmax", "percentile" -> the algorithm; false if unknown.

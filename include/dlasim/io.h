@@ -22,6 +22,14 @@ void saveNpy(const std::string& file, const Tensor& t);
 /// given.
 std::string outputJson(const std::vector<std::string>& names, const std::vector<Tensor>& values);
 
+/// A run's outputs written by another tool, by name, each in its file's type and shape: trtexec's
+/// --exportOutput JSON (from a device; values as float64), Polygraphy's RunResults JSON
+/// (--save-outputs: the first runner's first iteration) or a JSON dict / list of dicts of its
+/// encoded arrays, numpy's .npz (np.savez / savez_compressed: member NAME.npy is output NAME), or
+/// one .npy (named ""). FP16 arrays become float. Lines saying what was read (which Polygraphy
+/// runner) are appended to `notes`. Errors (InputError) name the file and what is wrong.
+TensorMap loadOutputsFile(const std::string& file, std::vector<std::string>* notes = nullptr);
+
 /// Writes `text` to `path` so that a failed write never leaves half a file (through a temporary
 /// file and a rename), and refuses to replace any of `inputs` (files the run reads).
 void writeFileSafely(const std::string& path, const std::string& text,

@@ -68,6 +68,14 @@ class Model {
   /// `options` (entropy by default, as TensorRT). Throws InputError when the samples do not fit
   /// the input. (docs/numerics.md "Calibration")
   CalibrationCache calibrate(const Dataset& data, const CalibrationOptions& options = {}) const;
+  /// The statistics Model::calibrate computes its cache from, over samples [first, first +
+  /// count) of `data` (count -1: to the end), in batches of the model's batch size starting at
+  /// `first`, a short last batch padded as calibrate() pads it. With `first` a multiple of the
+  /// batch size, merging the statistics of consecutive ranges and taking their cache() gives
+  /// exactly calibrate(data, options).
+  CalibrationStatistics calibrationStatistics(const Dataset& data,
+                                              const CalibrationOptions& options = {},
+                                              int64_t first = 0, int64_t count = -1) const;
 
   struct Impl;
 

@@ -22,8 +22,15 @@ struct Calibration {
 /// dlasim.CalibrationCache.
 std::optional<CalibrationCache> calibrationOf(py::handle calib);
 
-void bindValues(py::module_& m);     // results.cpp: plan facts, compare, platforms, calibration
-void bindModelPlan(py::module_& m);  // model_plan.cpp: Model, Plan, load, load_engine
+void bindValues(py::module_& m);       // results.cpp: plan facts, compare, platforms, calibration
+void bindModelPlan(py::module_& m);    // model_plan.cpp: Model, Plan, load, load_engine
 void bindPerformance(py::module_& m);  // performance.cpp: cost-model results, capacity plans
+void bindCalibrationStatistics(py::module_& m);  // calibration_statistics.cpp
+/// helpers.cpp: to_dict() / to_json() and reprs on the report classes, one-line TypeErrors for
+/// mistyped keywords. Runs last (it wraps what the others bound).
+void bindHelpers(py::module_& m);
+
+/// An error message with the command's flags (--shapes) replaced by the API's names (shapes).
+std::string apiNames(const std::string& message);
 
 }  // namespace dlasim::python

@@ -79,6 +79,18 @@ Tensor toTensor(py::handle value, const std::string& what) {
   return Tensor::fromBytes(t, shape, c.data(), size_t(c.nbytes()));
 }
 
+Tensor toInputTensor(py::handle value, const TensorSpec& spec, const std::string& what) {
+  if (spec.dtype == DataType::kFloat) {
+    py::array a = py::module_::import("numpy").attr("asarray")(value);
+    if (a.dtype().kind() == 'f' && a.dtype().itemsize() == 8) {
+      std::string msg = what + ": float64 array cast to float32, the model's input type";
+      if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 2) < 0) throw py::error_already_set();
+      return toTensor(a.attr("astype")("float32"), what);
+    }
+  }
+  return toTensor(value, what);
+}
+
 py::array toNumpy(Tensor t) {
   // Shared buffers (a constant of the plan, an output that is also another output or an input)
   // are copied: the caller owns what it gets.
@@ -124,16 +136,16 @@ TensorMap runInputs(py::handle inputs, const std::vector<TensorSpec>& specs) {
       throw InputError("run: the model has " + std::to_string(specs.size()) + " inputs (" + names +
                        "): pass a dict {name: array}");
     TensorMap one;
-    one[specs[0].name] = toTensor(inputs, "input '" + specs[0].name + "'");
+    one[specs[0].name] = toInputTensor(inputs, specs[0], "input '" + specs[0].name + "'");
     return one;
   }
   TensorMap out;
   for (auto& [name, value] : namedItems(inputs, "run")) {
-    bool known = false;
-    for (const auto& s : specs) known |= s.name == name;
-    if (!known)
-      throw InputError("run: '" + name + "' is not an input of the model (" + names + ")");
-    out[name] = toTensor(value, "input '" + name + "'");
+    const TensorSpec* spec = nullptr;
+    for (const auto& s : specs)
+      if (s.name == name) spec = &s;
+    if (!spec) throw InputError("run: '" + name + "' is not an input of the model (" + names + ")");
+    out[name] = toInputTensor(value, *spec, "input '" + name + "'");
   }
   return out;
 }

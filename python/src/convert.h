@@ -30,6 +30,10 @@ py::dtype numpyDtype(DataType t);
 /// `what` names the value in errors, e.g. "input 'x'".
 Tensor toTensor(py::handle value, const std::string& what);
 
+/// An array for a model input: as toTensor, except that float64 data for a float input is cast
+/// to float32 with a UserWarning (numpy's default type is float64, the models' float32).
+Tensor toInputTensor(py::handle value, const TensorSpec& spec, const std::string& what);
+
 /// A numpy array over the tensor's buffer (no copy) when nothing else holds that buffer; a copy
 /// otherwise, so that writing to the array never changes a plan's constants or another output.
 py::array toNumpy(Tensor t);

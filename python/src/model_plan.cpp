@@ -187,7 +187,43 @@ Dataset datasetOf(const Model& m, py::handle data, py::object input) {
     TensorSpec s = *spec;
     return unlocked([&] { return Dataset::load(file, s); });
   }
-  return Dataset::fromTensor(name, toTensor(samples, "calibrate: samples for '" + name + "'"));
+  return Dataset::fromTensor(
+      name, toInputTensor(samples, *spec, "calibrate: samples for '" + name + "'"));
+}
+
+// The model reloaded with input `input` at batch `batch` (calibrate's batch=): the samples run
+// in batches of that size. The batch dimension must be dynamic, the model loaded from a file.
+Model atBatch(const Model& m, const std::string& input, py::handle batch) {
+  int64_t b = py::module_::import("operator").attr("index")(batch).cast<int64_t>();
+  if (b < 1 || b > 4096)
+    throw InputError("calibrate: batch=" + std::to_string(b) +
+                     " is not in [1, 4096] (the DLA's batch limit)");
+  const ModelInfo& info = m.info();
+  LoadOptions o;
+  for (const auto& s : info.inputs) o.shapes[s.name] = s.shape;
+  Shape& shape = o.shapes[input];
+  if (shape.empty() || shape[0] == b) return m;
+  auto dyn = info.dynamicInputs.find(input);
+  if (dyn == info.dynamicInputs.end() || dyn->second.empty() || dyn->second[0] >= 0)
+    throw InputError("calibrate: batch=" + std::to_string(b) + ": input '" + input +
+                     "' has a static batch of " + std::to_string(shape[0]) +
+                     "; batch applies to a dynamic batch dimension");
+  if (info.path.empty())
+    throw InputError(
+        "calibrate: batch= reloads the model at that batch, and a model made from "
+        "bytes has no file: load it with shapes={...} at the batch wanted");
+  shape[0] = b;
+  std::string path = info.path;
+  return unlocked([&] { return Model::load(path, o); });
+}
+
+// The input a data set feeds: the dict's key, `input`, or the model's only input.
+std::string datasetInput(const Model& m, py::handle data, py::object input) {
+  if (py::isinstance<py::dict>(data) && py::len(data) == 1)
+    for (auto item : py::reinterpret_borrow<py::dict>(data))
+      return py::str(item.first).cast<std::string>();
+  if (!input.is_none()) return text(input, "input");
+  return m.info().inputs.size() == 1 ? m.info().inputs[0].name : "";
 }
 
 Model loadModel(py::handle path, py::handle shapes, py::handle constantInputs) {
@@ -316,14 +352,24 @@ void bindModelPlan(py::module_& m) {
          py::object placements, double latencyBudgetMs, py::object inputFormats,
          py::object outputFormats, py::object memPool, py::object sparsity, py::object calib,
          py::object trtVersion) {
-        std::string file = pathOf(path);
         CapacityPlanOptions o;
+        std::string file;
+        if (py::isinstance<Model>(path)) {  // a loaded model: its file, and its shapes by default
+          const ModelInfo& info = path.cast<const Model&>().info();
+          if (info.path.empty())
+            throw InputError("capacity_plan: the model was made from bytes; give its file");
+          file = info.path;
+          if (shapes.is_none())
+            for (const auto& s : info.inputs) o.shapes[s.name] = s.shape;
+        } else {
+          file = pathOf(path);
+        }
         BuildArgs args{platform,   precision,  py::none(), true,         false,
                        py::none(), py::none(), py::none(), inputFormats, outputFormats,
                        memPool,    sparsity,   py::none(), py::none(),   calib};
         args.trtVersion = trtVersion;
         o.build = buildConfig(args);
-        o.shapes = toShapeMap(shapes, "shapes");
+        if (!shapes.is_none()) o.shapes = toShapeMap(shapes, "shapes");
         if (!batches.is_none())
           for (py::handle b : batches) o.batches.push_back(b.cast<int64_t>());
         if (!powerModes.is_none())
@@ -345,7 +391,8 @@ void bindModelPlan(py::module_& m) {
       "placements"_a = py::none(), "latency_budget_ms"_a = 0.0, "input_formats"_a = py::none(),
       "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
       "calib"_a = py::none(), "trt_version"_a = py::none(),
-      "Capacity planning (dlasim plan): sweeps batch sizes, power modes and placements (GPU,\n"
+      "Capacity planning (dlasim plan) of a model file or a loaded Model (its shapes unless\n"
+      "shapes= is given): sweeps batch sizes, power modes and placements (GPU,\n"
       "DLA0, DLA0+GPU, DLA0+DLA1, DLA0+DLA1+GPU) and marks the best configuration for the target\n"
       "(throughput, or the most throughput within latency_budget_ms).");
 
@@ -400,9 +447,12 @@ void bindModelPlan(py::module_& m) {
           "inputs"_a, "The FP32 reference run: {name: array} (or one array) -> {name: array}.")
       .def(
           "calibrate",
-          [](const Model& x, py::handle data, py::object algo, double percentile,
-             py::object input) -> Calibration {
-            if (py::isinstance<py::dict>(data) && algo.is_none()) {
+          [](const Model& x, py::handle data, py::object algo, double percentile, py::object input,
+             py::object batch) -> Calibration {
+            // Several inputs in a dict: MinMax over that one batch (a data set feeds one input).
+            if (py::isinstance<py::dict>(data) &&
+                (py::len(data) != 1 || x.info().inputs.size() != 1) &&
+                (algo.is_none() || text(algo, "algo") == "minmax") && batch.is_none()) {
               TensorMap in = runInputs(data, x.info().inputs);
               // Model::calibrate expects every input (the command always fills them all).
               for (const auto& s : x.info().inputs)
@@ -414,17 +464,38 @@ void bindModelPlan(py::module_& m) {
               throw InputError("algo: '" + text(algo, "algo") +
                                "' is not one of entropy, minmax, percentile");
             o.percentile = percentile;
-            Dataset d = datasetOf(x, data, input);
-            return Calibration::from(unlocked([&] { return x.calibrate(d, o); }));
+            std::string name = datasetInput(x, data, input);
+            Model m = batch.is_none() || name.empty() ? x : atBatch(x, name, batch);
+            Dataset d = datasetOf(m, data, input);
+            return Calibration::from(unlocked([&] { return m.calibrate(d, o); }));
           },
           "data"_a, py::kw_only(), "algo"_a = py::none(), "percentile"_a = 99.99,
-          "input"_a = py::none(),
-          "INT8 calibration -> CalibrationCache. data: a dict {input: array} (one batch; MinMax\n"
-          "unless algo is given), an array of N samples stacked on the first axis, or a path to\n"
-          "a .npy of samples or a folder of .npy / raw files (as dlasim calibrate --data).\n"
-          "algo: 'entropy' (TensorRT's EntropyCalibration2, the default for data sets),\n"
-          "'minmax' or 'percentile' (with `percentile`). input: the model input the samples\n"
-          "feed (default: the only one).")
+          "input"_a = py::none(), "batch"_a = py::none(),
+          "INT8 calibration -> CalibrationCache over a data set: an array of N samples stacked\n"
+          "on the first axis, a dict {input: such an array}, or a path to a .npy of samples or a\n"
+          "folder of .npy / raw files (as dlasim calibrate --data). algo: 'entropy' (TensorRT's\n"
+          "EntropyCalibration2, the default), 'minmax' or 'percentile' (with `percentile`).\n"
+          "input: the model input the samples feed (default: the only one). batch: samples per\n"
+          "batch (default the model's batch; another one reloads the model at it, for a dynamic\n"
+          "batch dimension). A dict with several inputs is one batch, calibrated MinMax.")
+      .def(
+          "calibration_statistics",
+          [](const Model& x, py::handle data, py::object algo, py::object input, int64_t first,
+             py::object count) {
+            CalibrationOptions o;
+            if (!parseCalibrationAlgorithm(text(algo, "algo"), &o.algorithm))
+              throw InputError("algo: '" + text(algo, "algo") +
+                               "' is not one of entropy, minmax, percentile");
+            Dataset d = datasetOf(x, data, input);
+            int64_t n = count.is_none() ? -1 : count.cast<int64_t>();
+            return unlocked([&] { return x.calibrationStatistics(d, o, first, n); });
+          },
+          "data"_a, py::kw_only(), "algo"_a = "entropy", "input"_a = py::none(), "first"_a = 0,
+          "count"_a = py::none(),
+          "The statistics calibrate() computes its cache from, over samples [first, first +\n"
+          "count) of `data` (as calibrate's data sets), in batches starting at `first`. With\n"
+          "`first` a multiple of the batch size, merged statistics of consecutive ranges give\n"
+          "calibrate()'s cache: CalibrationStatistics.")
       .def(
           "random_inputs",
           [](const Model& x, unsigned seed) {

@@ -34,14 +34,16 @@ void defineErrors(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const VerdictError& x) {
-      py::object error = py::reinterpret_borrow<py::object>(errors().verdict)(printable(x.what()));
+      py::object error =
+          py::reinterpret_borrow<py::object>(errors().verdict)(apiNames(printable(x.what())));
       py::list problems;
-      for (const auto& line : x.problems) problems.append(printable(line));
+      for (const auto& line : x.problems) problems.append(apiNames(printable(line)));
       error.attr("problems") = problems;
       PyErr_SetObject(errors().verdict.ptr(), error.ptr());
     } catch (const InputError& x) {
-      // printable(): the CLI's line, and always valid UTF-8 (names from corrupt files).
-      PyErr_SetString(errors().input.ptr(), printable(x.what()).c_str());
+      // printable(): the CLI's line, and always valid UTF-8 (names from corrupt files); the
+      // command's flags in the API's names.
+      PyErr_SetString(errors().input.ptr(), apiNames(printable(x.what())).c_str());
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_MemoryError,
                       "out of memory (the model or its inputs are too large for this machine)");
@@ -60,8 +62,9 @@ void defineErrors(py::module_& m) {
 
 }  // namespace dlasim::python
 
-PYBIND11_MODULE(dlasim, m) {
+PYBIND11_MODULE(_native, m) {
   using namespace dlasim::python;
+  using namespace pybind11::literals;
   m.doc() =
       "dlasim: a software emulator and cost simulator for NVIDIA's DLA (Jetson Orin / Xavier).\n\n"
       "    m = dlasim.load('model.onnx', shapes={'input': (32, 3, 32, 32)})\n"
@@ -75,6 +78,20 @@ PYBIND11_MODULE(dlasim, m) {
   bindValues(m);
   bindPerformance(m);
   bindModelPlan(m);
+  bindCalibrationStatistics(m);
+  m.def(
+      "write_file_safely",
+      [](py::handle path, const std::string& text, py::handle inputs) {
+        std::vector<std::string> read;
+        if (!inputs.is_none())
+          for (py::handle f : inputs) read.push_back(pathOf(f));
+        std::string file = pathOf(path);
+        py::gil_scoped_release release;
+        dlasim::writeFileSafely(file, text, read);
+      },
+      "path"_a, "text"_a, "inputs"_a = py::none(),
+      "Writes `text` through a temporary file and a rename (never half a file), refusing to\n"
+      "replace any of `inputs` (files the run reads).");
   m.def(
       "output_json",
       [](py::handle outputs) {
@@ -87,4 +104,19 @@ PYBIND11_MODULE(dlasim, m) {
         return dlasim::outputJson(names, values);
       },
       py::arg("outputs"), "trtexec's --exportOutput JSON of {name: array}, in the dict's order.");
+  m.def(
+      "load_outputs",
+      [](py::handle path) {
+        std::string file = pathOf(path);
+        dlasim::TensorMap t;
+        {
+          py::gil_scoped_release unlocked;
+          t = dlasim::loadOutputsFile(file);
+        }
+        return toDict(std::move(t), {});
+      },
+      py::arg("path"),
+      "Outputs another tool wrote, as {name: array}: trtexec's --exportOutput JSON (from a\n"
+      "device), Polygraphy's --save-outputs JSON, numpy's .npz, or a .npy (named '').");
+  bindHelpers(m);
 }

@@ -60,8 +60,9 @@ def run_cli(*args, check=True):
 
 def cli_error_line(*args):
     """The one-line message of a failing dlasim command, without its 'dlasim: error: ' prefix,
-    and its exit code."""
+    in the API's names (the module says shapes where the command says --shapes), and its exit
+    code."""
     p = run_cli(*args, check=False)
     lines = [l for l in p.stderr.splitlines() if l.startswith("dlasim: ")]
     assert len(lines) == 1, p.stderr
-    return lines[0].split(": ", 2)[2], p.returncode
+    return dlasim._api_names(lines[0].split(": ", 2)[2]), p.returncode

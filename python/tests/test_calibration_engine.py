@@ -16,7 +16,7 @@ def float_bits(f):
 
 
 def test_calibrate_minmax(model_bn, x):
-    cache = model_bn.calibrate({"input": x})
+    cache = model_bn.calibrate({"input": x}, algo="minmax")
     assert isinstance(cache, dlasim.CalibrationCache)
     assert cache.header == "TRT-8502-MinMaxCalibration"
     assert cache.scales["input"] == np.float32(np.abs(x).max() / np.float32(127))
@@ -32,7 +32,7 @@ def test_cache_text_matches_the_command(tmp_path, model_bn, model_bn_path, x):
     np.save(tmp_path / "x.npy", x)
     run_cli("calibrate", model_bn_path, "--shapes=input:32x3x32x32", "--algo=minmax",
             f"--loadInputs=input:{tmp_path / 'x.npy'}", f"--out={tmp_path / 'cli.cache'}")
-    cache = model_bn.calibrate({"input": x})
+    cache = model_bn.calibrate({"input": x}, algo="minmax")
     assert cache.text() == (tmp_path / "cli.cache").read_text()
     lines = cache.text().splitlines()
     assert lines[0] == cache.header

@@ -17,6 +17,20 @@ def test_error_classes():
     assert issubclass(dlasim.Error, Exception)
 
 
+def test_errors_speak_the_api_names(model_gn_path):
+    """The library's messages name keywords, not the command's flags (issue 19, item 10)."""
+    with pytest.raises(dlasim.InputError) as e:
+        dlasim.load(model_gn_path, shapes={"input": (2, 3, 32)})
+    assert "shapes gives input 'input' rank 3" in str(e.value) and "--" not in str(e.value)
+    m = dlasim.load(model_gn_path, shapes={"input": SHAPE})
+    with pytest.raises(dlasim.VerdictError) as e:
+        m.build(precision="int8", dla_core=0)
+    assert "allow_gpu_fallback is not set" in str(e.value) and "--allowGPUFallback" not in str(
+        e.value)
+    assert dlasim._api_names("--useDLACore=5 and --int8, --frob") == \
+        "dla_core=5 and precision='int8', --frob"
+
+
 def test_missing_model_file(tmp_path):
     path = tmp_path / "nosuch.onnx"
     expected, code = cli_error_line(f"--onnx={path}")
@@ -163,15 +177,15 @@ def test_verdict_problems_are_the_logged_errors(model_gn_path):
     m = dlasim.load(model_gn_path, shapes={"input": SHAPE})
     with pytest.raises(dlasim.VerdictError) as e:
         m.build(precision="int8", dla_core=0)
-    assert e.value.problems == logged
+    assert e.value.problems == [dlasim._api_names(line) for line in logged]
 
 
 def test_wrong_input_dtype_and_shape(model_bn, x):
     plan = model_bn.build()
-    with pytest.raises(dlasim.InputError) as e:
-        plan.run({"input": x.astype(np.float64)})
-    assert str(e.value) == ("input 'input' is double 32x3x32x32, the model expects float "
-                            "32x3x32x32")
+    # float64 (numpy's default) is cast to the input's float32, with a warning.
+    with pytest.warns(UserWarning, match=r"^input 'input': float64 array cast to float32"):
+        cast = plan.run({"input": x.astype(np.float64)})
+    np.testing.assert_array_equal(cast["output"], plan.run({"input": x})["output"])
     with pytest.raises(dlasim.InputError) as e:
         plan.run({"input": x[:2]})
     assert str(e.value) == "input 'input' is float 2x3x32x32, the model expects float 32x3x32x32"

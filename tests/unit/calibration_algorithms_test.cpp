@@ -57,25 +57,64 @@ TEST(CalibrationAlgorithms, EntropyAtTensorRtSizes) {
   EXPECT_DOUBLE_EQ(percentileThreshold(std::vector<double>(16, 0.0), 1.0, 50), 0.0);
 }
 
-TEST(CalibrationAlgorithms, HistogramGrowsByExactDoubling) {
+TEST(CalibrationAlgorithms, HistogramRangeIsAPowerOfTwoAboveTheMax) {
   builder::AbsHistogram h(8);
-  std::vector<float> a = {0.f, 0.5f, -1.0f, 3.99f, 4.0f};  // range 4: width 0.5
+  std::vector<float> a = {0.f, 0.5f, -1.0f, 3.99f, 4.0f};  // max 4: range 8, width 1
   h.add(a.data(), int64_t(a.size()));
-  EXPECT_DOUBLE_EQ(h.range(), 4.0);
-  EXPECT_EQ(h.counts(), (std::vector<uint64_t>{1, 1, 1, 0, 0, 0, 0, 2}));
-  std::vector<float> b = {-13.f, NAN, INFINITY, 2.1f};  // max 13: range 16 (two doublings)
+  EXPECT_DOUBLE_EQ(h.range(), 8.0);
+  EXPECT_EQ(h.counts(), (std::vector<uint64_t>{2, 1, 0, 1, 1, 0, 0, 0}));
+  std::vector<float> b = {-13.f, NAN, INFINITY, 2.1f};  // max 13: range 16 (one doubling)
   h.add(b.data(), int64_t(b.size()));
   EXPECT_DOUBLE_EQ(h.range(), 16.0);
   EXPECT_FLOAT_EQ(h.amax(), 13.f);
-  // Old bins merge four to one (widths 0.5 -> 2); 2.1 falls in [2, 4); 13 in [12, 14).
-  EXPECT_EQ(h.counts(), (std::vector<uint64_t>{3, 3, 0, 0, 0, 0, 1, 0}));
+  // Old bins merge two to one (widths 1 -> 2); 2.1 falls in [2, 4); 13 in [12, 14).
+  EXPECT_EQ(h.counts(), (std::vector<uint64_t>{3, 2, 1, 0, 0, 0, 1, 0}));
   builder::AbsHistogram z(4);
   std::vector<float> zeros(5, 0.f);
   z.add(zeros.data(), 5);
   EXPECT_DOUBLE_EQ(z.range(), 0.0);
-  std::vector<float> one = {1.f};
+  std::vector<float> one = {1.f};  // range 2, width 0.5: 1.0 in bin 2
   z.add(one.data(), 1);
-  EXPECT_EQ(z.counts(), (std::vector<uint64_t>{5, 0, 0, 1}));
+  EXPECT_EQ(z.counts(), (std::vector<uint64_t>{5, 0, 1, 0}));
+}
+
+// The property distributed calibration relies on: any split of the values, filled in any order
+// and merged in any order, gives the histogram of all of them, bit for bit.
+TEST(CalibrationAlgorithms, HistogramsOfPartsMergeIntoTheWhole) {
+  std::vector<float> v;
+  for (int i = 0; i < 5000; ++i)
+    v.push_back(std::ldexp(float((i * 7919) % 1013) - 506.f, i % 9 - 4));
+  v.push_back(0.f);
+  builder::AbsHistogram whole;
+  whole.add(v.data(), int64_t(v.size()));
+  for (size_t cut : {size_t(1), size_t(700), size_t(4999)}) {
+    builder::AbsHistogram first, second, reversed;
+    first.add(v.data(), int64_t(cut));
+    second.add(v.data() + cut, int64_t(v.size() - cut));
+    reversed = second;
+    ASSERT_TRUE(first.merge(second));
+    ASSERT_TRUE(reversed.merge(builder::AbsHistogram(first)));
+    EXPECT_EQ(first.counts(), whole.counts());
+    EXPECT_EQ(first.range(), whole.range());
+    EXPECT_EQ(first.amax(), whole.amax());
+  }
+  // In batches of 64, in reverse order: the same histogram as one pass.
+  builder::AbsHistogram batches;
+  for (size_t at = v.size(); at > 0;) {
+    size_t n = std::min<size_t>(64, at);
+    at -= n;
+    batches.add(v.data() + at, int64_t(n));
+  }
+  EXPECT_EQ(batches.counts(), whole.counts());
+  builder::AbsHistogram other(16), parsed;
+  EXPECT_FALSE(whole.merge(other));  // different bin counts
+  EXPECT_TRUE(
+      builder::AbsHistogram::fromParts(whole.range(), whole.amax(), whole.counts(), &parsed));
+  EXPECT_FALSE(
+      builder::AbsHistogram::fromParts(whole.range() * 3, whole.amax(), whole.counts(), &parsed));
+  EXPECT_FALSE(
+      builder::AbsHistogram::fromParts(whole.range() * 2, whole.amax(), whole.counts(), &parsed));
+  EXPECT_FALSE(builder::AbsHistogram::fromParts(0, 0.f, whole.counts(), &parsed));
 }
 
 TEST(CalibrationCacheFormat, WrittenCacheReadsBackIdentically) {
