@@ -156,4 +156,36 @@ TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
                 1e-4 * (1 + std::fabs(c2.data<float>()[i])));
 }
 
+// INT8 runs a residual Add with the ReLU after it (one SDP pass; the Add's own output never
+// exists): the Add is reported fused into that ReLU, whose error is measured against the Add's
+// inputs, so the ReLU is not taken for where the error appears (issue 19 item 5).
+TEST(PerLayerCompare, ResidualAddIsComparedWithItsRelu) {
+  TempDir dir("per_layer_residual");
+  Caches c = writeCaches(dir);
+  dlasim::LoadOptions o;
+  o.shapes["input"] = {16, 3, 32, 32};
+  dlasim::Model model = dlasim::Model::load(kClassifier, o);
+  dlasim::BuildConfig cfg;
+  cfg.int8 = true;
+  cfg.dlaCore = 0;
+  cfg.allowGpuFallback = true;
+  cfg.calibration = dlasim::CalibrationCache::read(c.good);
+  dlasim::Plan plan = model.build(cfg);
+  dlasim::TensorMap in;
+  in["input"] = dlasim::Dataset::load(kDir + "/test_x.npy", plan.inputs()[0]).samples(0, 16);
+  dlasim::PerLayerReport r = dlasim::comparePerLayer(plan, in);
+  auto row = [&](const std::string& part) -> const dlasim::LayerComparison& {
+    for (const auto& l : r.layers)
+      if (l.name.find(part) != std::string::npos) return l;
+    ADD_FAILURE() << "no layer " << part;
+    return r.layers.front();
+  };
+  const dlasim::LayerComparison &add = row("/block/Add"), &relu = row("/block/relu_1/Relu");
+  const dlasim::LayerComparison &skip = row("/relu2/Relu"), &conv = row("/block/conv2/Conv");
+  EXPECT_EQ(add.fusedInto, relu.name);
+  ASSERT_TRUE(relu.compared && skip.compared && conv.compared);
+  EXPECT_GT(relu.inputError, 0);
+  EXPECT_EQ(relu.inputError, std::max(skip.relativeError, conv.relativeError));
+  EXPECT_EQ(relu.increase, relu.relativeError - relu.inputError);
+}
 }  // namespace
