@@ -59,8 +59,8 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
   int onDla = 0;
   std::map<std::string, OpRow> rows;
   std::vector<std::string> order;
-  // Each ONNX node counts once, on the DLA when any layer made of it is (a Gemm whose fully
-  // connected layer runs on the DLA and whose squeeze runs on the GPU counts on the DLA).
+  // Each ONNX node counts once, on the DLA when any layer made of it is (a Gemm whose multiply
+  // runs on the DLA and whose squeeze runs on the GPU counts on the DLA).
   std::map<std::string, std::pair<std::string, bool>> nodes;  // name -> (op, on DLA)
   std::vector<std::string> nodeOrder;
   for (const LayerInfo& l : layers) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hwmodels/rule_context.h"
+#include "sim/ir/trt_names.h"
 
 namespace hw::rules {
 
@@ -139,26 +140,23 @@ void catalogueSlice(std::vector<RuleInfo>& v) {
 
 void ruleShuffle(Ctx& c) {
   std::string fix;
-  // Layers TensorRT's parser adds around an op are named "(Unnamed Layer* N) [Shuffle]".
+  // Layers TensorRT's parser adds around an op are named "(Unnamed Layer* N) [Shuffle]"; the
+  // builder squeezes a matrix multiply it runs on the DLA back to 2-D (sim/ir/trt_names.h).
   bool parserAdded = c.n.name.rfind("(Unnamed Layer* ", 0) == 0;
+  bool matmulSqueeze = c.n.onnxOp == "Gemm" || c.n.onnxOp == "MatMul";
   if (c.n.pattern == "GroupNormalization")
     fix =
         "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA";
-  else if (parserAdded && (c.n.onnxOp == "Gemm" || c.n.onnxOp == "MatMul"))
+  else if (matmulSqueeze)
     fix =
-        "the parser squeezes the fully connected output back to 2-D; reshaping it to N x M x 1 x 1 "
-        "right after cancels the squeeze, or end the network there";
-  else if (c.out().size() == 2 && c.n.onnxOp == "Reshape")
-    fix =
-        "flatten with ONNX Flatten (torch.flatten(x, 1)) or a Reshape to constant dims instead of "
-        "x.view(x.shape[0], -1): TensorRT then builds a fully connected layer (DLA) and absorbs "
-        "the reshape";
+        "TensorRT squeezes the matrix multiply's N x M x 1 x 1 output back to 2-D; reshaping it "
+        "to N x M x 1 x 1 right after cancels the squeeze, or end the network there";
   else if (c.out().size() == 2)
     fix =
         "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of "
         "Flatten/Reshape + Gemm";
-  std::string what = parserAdded ? "a reshape TensorRT's parser adds for " + c.n.onnxName
-                                 : std::string(c.n.onnxOp);
+  std::string what = parserAdded || matmulSqueeze ? "a reshape TensorRT adds for " + c.n.onnxName
+                                                  : std::string(c.n.onnxOp);
   c.fail("shuffle.unsupported", c.n.onnxOp, "unsupported",
          sim::cat("shuffle (", what, ") is not supported on the DLA by TensorRT 8.x"), fix);
 }
@@ -255,23 +253,34 @@ void catalogueSoftMax(std::vector<RuleInfo>& v) {
 }
 
 void ruleMatrixMultiply(Ctx& c) {
-  // A constant-weight Gemm / MatMul that did not become a fully connected layer: say why.
-  c.fail("matmul.unsupported", c.n.onnxOp, "unsupported",
-         sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
-                  ") is not supported on the DLA; TensorRT's parser builds a fully connected "
-                  "layer instead only for a 2-D input whose second dimension it knows, 2-D "
-                  "constant weights, a 1-D constant bias and alpha = beta = 1"),
-         c.constant(1) ? "flatten with ONNX Flatten (torch.flatten(x, 1)) or a Reshape to constant "
-                         "dims instead of x.view(x.shape[0], -1), keep alpha = beta = 1 and a 1-D "
-                         "bias: the parser then builds a fully connected layer that runs on the DLA"
-                       : "");
+  // A Gemm / MatMul the builder does not run on the DLA as a 1x1 convolution: say why.
+  const bool plugins = sim::matMulBehaviour().notWithPlugins &&
+                       std::any_of(c.g.nodes.begin(), c.g.nodes.end(), sim::importedAsPlugin);
+  std::string fix;
+  if (c.constant(1) && plugins)
+    fix =
+        "remove the layers TensorRT imports as plugins (GroupNorm's InstanceNormalization: use "
+        "BatchNorm, as the DLA tutorial does); TensorRT 8.4 then runs the matrix multiply on the "
+        "DLA";
+  else if (c.constant(1))
+    fix =
+        "keep alpha = beta = 1, 2-D weights and a 1-D bias of one value per output: TensorRT then "
+        "runs the matrix multiply on the DLA as a 1x1 convolution";
+  c.fail(
+      "matmul.unsupported", c.n.onnxOp, "unsupported",
+      sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
+               ") is not supported on the DLA; TensorRT's builder runs a matrix multiply "
+               "there only as a 1x1 convolution: by 2-D constant weights, with a 1-D constant "
+               "bias of one value per output (or none), alpha = beta = 1",
+               plugins ? ", and not in a network with plugin layers (as the seed's ModelGN)" : ""),
+      fix);
 }
 
 void catalogueMatrixMultiply(std::vector<RuleInfo>& v) {
   v.insert(v.end(), {
                         {"matmul.unsupported", "MatrixMultiply",
-                         "no MatrixMultiply: a Gemm / MatMul the parser did not build as a fully "
-                         "connected layer (see conv.fully_connected) stays on the GPU",
+                         "no MatrixMultiply: a Gemm / MatMul the builder does not run as a 1x1 "
+                         "convolution (see conv.fully_connected) stays on the GPU",
                          "TensorRT DLA docs; seed log (ModelGN's Gemm_52 on the GPU)"},
                     });
 }

@@ -71,10 +71,9 @@ class NodeContext {
   std::unordered_map<std::string, float>& quantizedOutputs();
   // TensorRT's parser's view (trt_parse.h): of input i, of any tensor, and the index of the
   // first network layer it adds for this node. Importers that model the parser's layers set
-  // how many it adds (else defaultParserLayers) and mark reshapes that hide dimensions.
+  // how many it adds (else defaultParserLayers).
   const TrtValue& trt(int i) const { return trtOf(input(i)); }
   const TrtValue& trtOf(sim::TensorId t) const;
-  void setHiddenDims(sim::TensorId t, bool hidden);
   int trtBase() const { return trtBase_; }
   void setTrtLayers(int n) { trtLayers_ = n; }
   int trtLayers() const { return trtLayers_; }
