@@ -98,8 +98,9 @@ using ImportFn = std::vector<sim::TensorId> (*)(NodeContext&);
 /// The table of op importers (op_table.cpp); nullptr for an unknown op type.
 ImportFn findImporter(const std::string& opType);
 
-/// Converts a TensorProto (raw or typed data, optionally external) into a tensor. A tensor
-/// larger than `maxBytes` is refused before anything is read or allocated.
+/// Converts a TensorProto (raw or typed data, optionally external) into a tensor (float16 data
+/// into float, exactly). A tensor larger than `maxBytes` is refused before anything is read or
+/// allocated.
 sim::Tensor tensorFromProto(onnx::TensorProto& proto, const std::string& baseDir,
                             int64_t maxBytes = INT64_MAX);
 /// Maps an ONNX element type to dlasim's; false when dlasim cannot hold it.

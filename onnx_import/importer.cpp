@@ -358,6 +358,10 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     if (!dtypeFromOnnx(et, &dt))
       fail("input '", vi.name(), "' has element type ", onnxTypeName(et),
            ", which dlasim does not support");
+    if (dt == sim::DType::kHalf) {  // FP16 values held as float; the binding stays FP16
+      dt = sim::DType::kFloat;
+      res.halfBindings.insert(vi.name());
+    }
     auto cit = opt.constantInputs.find(vi.name());
     if (cit != opt.constantInputs.end()) {
       b.constBytes += int64_t(cit->second.bytes());  // the caller's, shared
@@ -452,6 +456,8 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
         b.g.find(vi.name()) == sim::kNoTensor && b.g.tensor(t).producer >= 0)
       b.g.rename(t, vi.name());
     b.g.outputs.push_back(t);
+    if (vi.type().tensor_type().elem_type() == onnx::TensorProto::FLOAT16)
+      res.halfBindings.insert(b.g.tensor(t).name);
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
   propagateQuantization(b.g);
