@@ -280,13 +280,16 @@ TEST(NvdlaTraceSync, NotifyAndWaitReplayToTheGolden) {
   EXPECT_EQ(r.status, nvdla_trace::ReplayStatus::Match) << r.message;
 }
 
-TEST(NvdlaTraceSync, AWaitBeforeItsNotifyIsAnError) {
-  TempTrace t;
-  t.replaceInCfg("check_crc(sync_id_0,", "sync_wait(NVDLA_PDP, later);\ncheck_crc(sync_id_0,");
-  expectError(t.replay(), "'later' was not defined by an earlier intr_notify or sync_notify");
-  TempTrace u;
-  u.replaceInCfg("check_crc(sync_id_0,", "sync_notify(, e);\ncheck_crc(sync_id_0,");
-  expectError(u.replay(), "bad sync target ''");
+TEST(NvdlaTraceSync, AWaitBeforeItsNotifyOrNoTargetIsAnError) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sync_wait(NVDLA_PDP, later);\n",
+       "'later' was not defined by an earlier intr_notify or sync_notify"},
+      {"sync_notify(, e);\n", "bad sync target ''"}};
+  for (const auto& [statement, phrase] : cases) {
+    TempTrace t;
+    t.replaceInCfg("check_crc(sync_id_0,", std::string(statement) + "check_crc(sync_id_0,");
+    expectError(t.replay(), phrase);
+  }
 }
 
 TEST(NvdlaTraceHostile, NotADirectoryOrNoScript) {

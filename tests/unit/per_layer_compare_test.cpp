@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "dlasim/dlasim.h"
@@ -80,6 +81,27 @@ std::vector<std::string> commonFlags(const TempDir& dir, const std::string& cach
       "--useDLACore=0", "--calib=" + cache, "--loadInputs=input:" + batch, "--per-layer"};
 }
 
+// The classifier at batch 16 on DLA core 0 with GPU fallback and the cache `cache`; `precision`
+// sets the rest.
+dlasim::Plan classifierPlan(const std::string& cache,
+                            const std::function<void(dlasim::BuildConfig&)>& precision) {
+  dlasim::LoadOptions o;
+  o.shapes["input"] = {16, 3, 32, 32};
+  dlasim::BuildConfig cfg;
+  cfg.dlaCore = 0;
+  cfg.allowGpuFallback = true;
+  cfg.calibration = dlasim::CalibrationCache::read(cache);
+  precision(cfg);
+  return dlasim::Model::load(kClassifier, o).build(cfg);
+}
+
+// The first 16 test images.
+dlasim::TensorMap testImages(const dlasim::Plan& plan) {
+  dlasim::TensorMap in;
+  in["input"] = dlasim::Dataset::load(kDir + "/test_x.npy", plan.inputs()[0]).samples(0, 16);
+  return in;
+}
+
 TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
   TempDir dir("per_layer");
   Caches c = writeCaches(dir);
@@ -120,20 +142,13 @@ TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
 TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
   TempDir dir("per_layer_api");
   Caches c = writeCaches(dir);
-  dlasim::LoadOptions o;
-  o.shapes["input"] = {16, 3, 32, 32};
-  dlasim::Model model = dlasim::Model::load(kClassifier, o);
-  dlasim::BuildConfig cfg;
-  cfg.fp16 = true;
-  cfg.dlaCore = 0;
-  cfg.allowGpuFallback = true;
-  cfg.calibration = dlasim::CalibrationCache::read(c.ruined);
-  cfg.layerPrecisions = {{"/block/conv1/Conv", dlasim::Precision::kINT8}};
-  cfg.precisionConstraints = dlasim::PrecisionConstraints::kObey;  // as trtexec's flag needs
-  dlasim::Plan plan = model.build(cfg);
+  dlasim::Plan plan = classifierPlan(c.ruined, [](dlasim::BuildConfig& cfg) {
+    cfg.fp16 = true;
+    cfg.layerPrecisions = {{"/block/conv1/Conv", dlasim::Precision::kINT8}};
+    cfg.precisionConstraints = dlasim::PrecisionConstraints::kObey;  // as trtexec's flag needs
+  });
   ASSERT_EQ(plan.dlaLayers(dlasim::Precision::kINT8), 1);
-  dlasim::TensorMap in;
-  in["input"] = dlasim::Dataset::load(kDir + "/test_x.npy", plan.inputs()[0]).samples(0, 16);
+  dlasim::TensorMap in = testImages(plan);
   dlasim::PerLayerReport r = dlasim::comparePerLayer(plan, in);
   ASSERT_EQ(r.layers.size(), plan.layers().size());
   ASSERT_GE(r.firstJump, 0);
@@ -162,18 +177,8 @@ TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
 TEST(PerLayerCompare, ResidualAddIsComparedWithItsRelu) {
   TempDir dir("per_layer_residual");
   Caches c = writeCaches(dir);
-  dlasim::LoadOptions o;
-  o.shapes["input"] = {16, 3, 32, 32};
-  dlasim::Model model = dlasim::Model::load(kClassifier, o);
-  dlasim::BuildConfig cfg;
-  cfg.int8 = true;
-  cfg.dlaCore = 0;
-  cfg.allowGpuFallback = true;
-  cfg.calibration = dlasim::CalibrationCache::read(c.good);
-  dlasim::Plan plan = model.build(cfg);
-  dlasim::TensorMap in;
-  in["input"] = dlasim::Dataset::load(kDir + "/test_x.npy", plan.inputs()[0]).samples(0, 16);
-  dlasim::PerLayerReport r = dlasim::comparePerLayer(plan, in);
+  dlasim::Plan plan = classifierPlan(c.good, [](dlasim::BuildConfig& cfg) { cfg.int8 = true; });
+  dlasim::PerLayerReport r = dlasim::comparePerLayer(plan, testImages(plan));
   auto row = [&](const std::string& part) -> const dlasim::LayerComparison& {
     for (const auto& l : r.layers)
       if (l.name.find(part) != std::string::npos) return l;
