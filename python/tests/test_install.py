@@ -37,4 +37,4 @@ def test_installed_module_imports_and_runs(tmp_path, model_bn_path):
     assert pathlib.Path(file) == module
     assert libs and all(pathlib.Path(l).resolve().is_relative_to(prefix.resolve())
                         for l in libs.split()), libs
-    assert run == "1 (2, 10)"
+    assert run == "2 (2, 10)"  # ModelBN: its convolutions, then its classifier
