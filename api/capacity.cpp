@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
+#include "api/contention.h"
 #include "dlasim/model.h"
 #include "hwmodels/cost/cost_params.h"
 #include "sim/ir/error.h"
@@ -24,6 +26,8 @@ const char* placementName(Placement p) {
       return "DLA0+DLA1";
     case Placement::kDla0Dla1Gpu:
       return "DLA0+DLA1+GPU";
+    case Placement::kDla0Gpu:
+      return "DLA0+GPU";
     default:
       return "GPU";
   }
@@ -32,8 +36,8 @@ const char* placementName(Placement p) {
 bool parsePlacement(const std::string& s, Placement* out) {
   std::string u;
   for (char c : s) u += char(std::toupper(static_cast<unsigned char>(c)));
-  for (Placement p :
-       {Placement::kGpu, Placement::kDla0, Placement::kDla0Dla1, Placement::kDla0Dla1Gpu})
+  for (Placement p : {Placement::kGpu, Placement::kDla0, Placement::kDla0Gpu, Placement::kDla0Dla1,
+                      Placement::kDla0Dla1Gpu})
     if (u == placementName(p)) {
       *out = p;
       return true;
@@ -43,14 +47,27 @@ bool parsePlacement(const std::string& s, Placement* out) {
 
 namespace {
 
-// One copy of the network: its serial time per batch and what it asks of the shared engines.
-struct Copy {
-  double computeMs = 0, copyMs = 0, gpuBusyMs = 0;
-  int64_t dramBytes = 0;
-};
+// Power-mode clocks are caps: a mode whose clocks are all at least another's can run its engines
+// at that mode's rates. Where sharing makes a faster mode deliver less (a faster GPU copy taking
+// DRAM the DLA copies need), the row takes the slower mode's figures, paced.
+void paceToSlowerModes(std::vector<CapacityPlanRow>& rows) {
+  std::vector<CapacityPlanRow> own = rows;
+  for (auto& r : rows)
+    for (const auto& s : own) {
+      bool slower = s.batch == r.batch && s.placement == r.placement &&
+                    s.powerMode != r.powerMode && s.dlaClockMHz <= r.dlaClockMHz &&
+                    s.gpuClockMHz <= r.gpuClockMHz && s.emcClockMHz <= r.emcClockMHz;
+      if (!slower || s.imagesPerSecond <= r.imagesPerSecond) continue;
+      r.qps = s.qps;
+      r.imagesPerSecond = s.imagesPerSecond;
+      r.latencyMs = s.latencyMs;
+      r.dramGBs = s.dramGBs;
+      r.limit = "paced to " + s.powerMode;
+    }
+}
 
-Copy copyOf(const Performance& p) {
-  return {p.computeMs, p.h2dMs + p.d2hMs, p.gpuBusyMs, p.dramBytes};
+int dlaCopies(Placement p) {
+  return p == Placement::kGpu ? 0 : p == Placement::kDla0 || p == Placement::kDla0Gpu ? 1 : 2;
 }
 
 int gpuLayerCount(const Plan& plan) {
@@ -78,7 +95,8 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
       throw InputError(cat("--batches: ", b, " is not in [1, ", platform.limits.maxBatch, "]"));
   std::vector<Placement> places = o.placements;
   if (places.empty())
-    places = {Placement::kGpu, Placement::kDla0, Placement::kDla0Dla1, Placement::kDla0Dla1Gpu};
+    places = {Placement::kGpu, Placement::kDla0, Placement::kDla0Gpu, Placement::kDla0Dla1,
+              Placement::kDla0Dla1Gpu};
 
   LoadOptions lo;
   lo.shapes = o.shapes;
@@ -112,7 +130,7 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   }
   std::vector<Placement> usable;
   for (Placement p : places) {
-    int cores = p == Placement::kGpu ? 0 : p == Placement::kDla0 ? 1 : 2;
+    int cores = dlaCopies(p);
     if (cores > 0 && !dlaPlan) continue;
     if (cores > platform.dlaCores) {
       cp.notes.push_back(cat(placementName(p), " skipped: ", platform.name, " has ",
@@ -125,6 +143,11 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
     cp.notes.push_back("no layer of the model runs on the DLA: DLA placements run on the GPU");
 
   const hw::CostParams& cost = hw::costParams(platform);
+  cp.trtVersion = gpuPlan.settings().trtVersion;
+  cp.precision = o.build.int8 && o.build.fp16 ? "INT8+FP16"
+                 : o.build.int8               ? "INT8"
+                 : o.build.fp16               ? "FP16"
+                                              : "FP32";
   for (int64_t b : batches) {
     if (b % base != 0) {
       cp.notes.push_back(cat("batch ", b, " skipped: not a multiple of the imported batch ", base,
@@ -139,48 +162,60 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
       std::optional<Performance> d;
       if (dlaPlan) d = dlaPlan->performance(po);
       for (Placement pl : usable) {
-        std::vector<Copy> copies;
-        if (pl == Placement::kGpu) copies = {copyOf(g)};
-        if (pl == Placement::kDla0) copies = {copyOf(*d)};
-        if (pl == Placement::kDla0Dla1) copies = {copyOf(*d), copyOf(*d)};
-        if (pl == Placement::kDla0Dla1Gpu) copies = {copyOf(*d), copyOf(*d), copyOf(g)};
-        // Each copy runs batches back to back; together they may ask more of the shared GPU
-        // and DRAM than exists, and then all slow down in proportion.
-        double rate = 0, gpuLoad = 0, dramLoad = 0;
-        int64_t dramBytes = 0;
-        for (const Copy& c : copies) {
-          double qps = c.computeMs > 0 ? 1000.0 / c.computeMs : 0;  // 0: a model of views
-          rate += qps;
-          gpuLoad += qps * c.gpuBusyMs / 1000.0;
-          dramLoad += qps * double(c.dramBytes);
-          dramBytes = std::max(dramBytes, c.dramBytes);
-        }
-        double dramCap = g.dramGBs * 1e9 * cost.gpu.memoryEfficiency;
-        // (A copy alone keeps its own GPU exactly busy: allow for rounding.)
-        double slow = std::max({1.0, gpuLoad, dramLoad / dramCap});
-        if (slow < 1 + 1e-9) slow = 1;
+        int n = dlaCopies(pl);
+        std::vector<CopyLoad> copies(size_t(n), CopyLoad{d ? &*d : nullptr, true});
+        if (pl == Placement::kGpu || pl == Placement::kDla0Gpu || pl == Placement::kDla0Dla1Gpu)
+          copies.push_back({&g, false});
+        SharedLimits lim;
+        lim.dramBytesPerMs = g.dramGBs * 1e6 * cost.gpu.memoryEfficiency;
+        lim.dlaPairShared = n > 1;
+        lim.dlaPairFactor = cost.dla.pairDramFactor;
+        if (d) lim.dlaCoreBytesPerMs = d->dlaDramGBs * 1e6;
+        ContentionResult shared = shareResources(copies, lim);
         CapacityPlanRow r;
         r.batch = b;
         r.powerMode = g.powerMode;
+        r.dlaClockMHz = g.dlaClockMHz;
+        r.gpuClockMHz = g.gpuClockMHz;
+        r.emcClockMHz = g.emcClockMHz;
         r.placement = pl;
-        r.qps = rate / slow;
+        int64_t dramBytes = 0;
+        double dramRate = 0;
+        for (size_t i = 0; i < copies.size(); ++i) {
+          const Performance& c = *copies[i].perf;
+          double period = shared.periodMs[i];
+          if (period <= 0) continue;  // a model of views
+          r.qps += 1000.0 / period;
+          r.latencyMs = std::max(r.latencyMs, period + c.h2dMs + c.d2hMs);
+          dramBytes = std::max(dramBytes, c.dramBytes);
+          dramRate += double(c.dramBytes) * 1000.0 / period;
+        }
         r.imagesPerSecond = r.qps * double(b);
-        for (const Copy& c : copies)
-          r.latencyMs = std::max(r.latencyMs, c.computeMs * slow + c.copyMs);
         const Performance& main = pl == Placement::kGpu ? g : *d;
         r.engineBytes = main.memory.engineBytes;
-        if (pl == Placement::kDla0Dla1Gpu)
+        if (copies.size() > size_t(n))
           r.engineBytes = std::max(r.engineBytes, g.memory.engineBytes);
         r.dramBytesPerBatch = dramBytes;
-        r.dramGBs = dramLoad / slow / 1e9;
+        r.dramGBs = dramRate / 1e9;
         r.loadables = int(main.loadables.size());
         r.gpuLayers = gpuLayerCount(pl == Placement::kGpu ? gpuPlan : *dlaPlan);
-        r.limit = slow == 1.0 ? "latency" : gpuLoad >= dramLoad / dramCap ? "GPU" : "DRAM";
+        r.limit = shared.limit;
+        // The least certain copy's uncertainty (an uncalibrated one makes the row uncalibrated).
+        bool uncalibrated = false;
+        double u = 0;
+        for (const auto& c : copies) {
+          uncalibrated |= c.perf->uncertainty < 0;
+          u = std::max(u, c.perf->uncertainty);
+        }
+        r.uncertainty = uncalibrated ? -1 : u;
         r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
         cp.rows.push_back(r);
       }
     }
   }
+  paceToSlowerModes(cp.rows);
+  for (auto& r : cp.rows)
+    r.withinBudget = o.latencyBudgetMs <= 0 || r.latencyMs <= o.latencyBudgetMs;
   cp.target = o.latencyBudgetMs > 0 ? cat("throughput within ", o.latencyBudgetMs, " ms latency")
                                     : "throughput";
   for (size_t i = 0; i < cp.rows.size(); ++i)
@@ -219,6 +254,9 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
     for (const auto& r : p.rows)
       rows.push_back({{"batch", r.batch},
                       {"powerMode", r.powerMode},
+                      {"dlaClockMHz", r.dlaClockMHz},
+                      {"gpuClockMHz", r.gpuClockMHz},
+                      {"emcClockMHz", r.emcClockMHz},
                       {"placement", placementName(r.placement)},
                       {"qps", r.qps},
                       {"imagesPerSecond", r.imagesPerSecond},
@@ -229,11 +267,15 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
                       {"loadables", r.loadables},
                       {"gpuLayers", r.gpuLayers},
                       {"limit", r.limit},
+                      {"uncertainty",
+                       r.uncertainty < 0 ? nlohmann::json(nullptr) : nlohmann::json(r.uncertainty)},
                       {"withinBudget", r.withinBudget},
                       {"best", r.best}});
     nlohmann::json j = {{"model", p.model},
                         {"platform", p.platform},
                         {"platformName", p.platformName},
+                        {"trtVersion", p.trtVersion},
+                        {"precision", p.precision},
                         {"target", p.target},
                         {"modelled", true},
                         {"rows", rows},
@@ -243,24 +285,27 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
     return j.dump(2) + "\n";
   }
   if (format == "csv") {
-    os << "batch,power_mode,placement,qps,images_per_s,latency_ms,engine_mib,dram_mb_per_batch,"
-          "dram_gbs,loadables,gpu_layers,limit,within_budget,best\n";
+    os << "batch,power_mode,dla_mhz,gpu_mhz,emc_mhz,placement,qps,images_per_s,latency_ms,engine_"
+          "mib,dram_mb_per_batch,"
+          "dram_gbs,loadables,gpu_layers,limit,uncertainty,within_budget,best\n";
     for (const auto& r : p.rows)
-      os << r.batch << ',' << r.powerMode << ',' << placementName(r.placement) << ',' << r.qps
-         << ',' << r.imagesPerSecond << ',' << r.latencyMs << ',' << mib(r.engineBytes) << ','
+      os << r.batch << ',' << r.powerMode << ',' << r.dlaClockMHz << ',' << r.gpuClockMHz << ','
+         << r.emcClockMHz << ',' << placementName(r.placement) << ',' << r.qps << ','
+         << r.imagesPerSecond << ',' << r.latencyMs << ',' << mib(r.engineBytes) << ','
          << double(r.dramBytesPerBatch) / 1e6 << ',' << r.dramGBs << ',' << r.loadables << ','
-         << r.gpuLayers << ',' << r.limit << ',' << (r.withinBudget ? 1 : 0) << ','
-         << (r.best ? 1 : 0) << '\n';
+         << r.gpuLayers << ',' << r.limit << ','
+         << (r.uncertainty < 0 ? std::string("uncalibrated") : std::to_string(r.uncertainty)) << ','
+         << (r.withinBudget ? 1 : 0) << ',' << (r.best ? 1 : 0) << '\n';
     return os.str();
   }
   if (format != "table")
     throw InputError(cat("--format: '", format, "' is not one of table, csv, json"));
   os << "Capacity plan for " << p.model << " on " << p.platformName << " (modelled by dlasim; "
-     << "target: " << p.target << ")\n";
+     << p.precision << ", TensorRT " << p.trtVersion << "; target: " << p.target << ")\n";
   os << std::left << "  " << std::setw(6) << "Batch" << std::setw(7) << "Power" << std::setw(15)
      << "Placement" << std::right << std::setw(11) << "qps" << std::setw(12) << "images/s"
      << std::setw(13) << "latency ms" << std::setw(12) << "engine MiB" << std::setw(14)
-     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s"
+     << "DRAM MB/batch" << std::setw(10) << "DRAM GB/s" << std::setw(8) << "+-%"
      << "  Limit\n";
   os << std::fixed;
   for (const auto& r : p.rows) {
@@ -272,8 +317,18 @@ std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format)
        << std::setw(12) << r.imagesPerSecond << std::setprecision(3) << std::setw(13) << r.latencyMs
        << std::setprecision(2) << std::setw(12) << mib(r.engineBytes) << std::setw(14)
        << double(r.dramBytesPerBatch) / 1e6 << std::setprecision(1) << std::setw(10) << r.dramGBs
+       << std::setw(8)
+       << (r.uncertainty < 0 ? std::string("uncal.")
+                             : std::to_string(std::lround(r.uncertainty * 100)))
        << "  " << r.limit << "\n";
   }
+  std::vector<std::string> modes;
+  for (const auto& r : p.rows)
+    if (std::find(modes.begin(), modes.end(), r.powerMode) == modes.end()) {
+      modes.push_back(r.powerMode);
+      os << std::setprecision(1) << "Power mode " << r.powerMode << ": DLA " << r.dlaClockMHz
+         << " MHz, GPU " << r.gpuClockMHz << " MHz, EMC " << r.emcClockMHz << " MHz\n";
+    }
   for (const auto& n : p.notes) os << "Note: " << n << "\n";
   if (p.rows.size() && p.best >= 0) os << "(* best; - over the latency budget)\n";
   os << "Recommendation: " << p.recommendation << "\n";

@@ -5,6 +5,7 @@
 
 #include "dlasim/build_config.h"
 #include "dlasim/errors.h"
+#include "hwmodels/trt_version.h"
 
 namespace dlasim {
 
@@ -47,6 +48,10 @@ void checkMemPoolName(const std::string& pool, const std::string& what) {
   if (!oneOf(pool, kPools))
     throw InputError(what + ": unknown pool '" + pool +
                      "' (workspace, dlaSRAM, dlaLocalDRAM, dlaGlobalDRAM, tacticSharedMem)");
+}
+
+std::string trtVersionForJetpack(const std::string& jetpack) {
+  return hw::trtVersionByJetpack(jetpack).id;  // throws InputError for an unknown name
 }
 
 }  // namespace dlasim

@@ -123,6 +123,7 @@ Plan Model::build(const BuildConfig& config) const {
   s.platform = p->build.platform->id;
   s.platformName = p->build.platform->name;
   s.powerMode = config.powerMode;
+  s.trtVersion = p->build.trtVersion->id;
   s.dlaCore = config.dlaCore;
   s.sourceModel = impl_->info.path;
   s.calibrated =

@@ -1,7 +1,10 @@
 // dlasim::Plan::performance and memory: the cost model (hwmodels/cost) over a built plan.
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 
 #include "api/impl.h"
+#include "hwmodels/cost/calibration.h"
 #include "hwmodels/cost/perf_model.h"
 
 namespace dlasim {
@@ -40,12 +43,34 @@ const char* rowKindName(RowKind k) {
   }
 }
 
+std::string uncertaintyText(const Performance& p) {
+  if (p.uncertainty < 0) return "modelled, uncalibrated regime";
+  std::ostringstream os;
+  os << "modelled, ±" << std::lround(p.uncertainty * 100) << "%: " << p.calibrationPoints
+     << " calibration point" << (p.calibrationPoints == 1 ? "" : "s") << " of this regime";
+  return os.str();
+}
+
 namespace {
 
 std::vector<std::string> loadableNames(const Plan::Impl& p) {
   std::vector<std::string> v;
   for (const auto& l : p.loadables) v.push_back(l.name);
   return v;
+}
+
+// The calibration regime of a plan: what its DLA layers compute in, and whether any layer that
+// does work runs on the GPU.
+hw::Regime regimeOf(const Plan::Impl& p) {
+  hw::Regime r;
+  r.trtVersion = p.build.trtVersion->id;
+  if (p.loadables.empty()) return r;
+  r.dlaGeneration = p.build.platform->dlaGeneration;
+  for (const auto& l : p.layers) {
+    r.int8 |= l.device == Device::kDLA && l.precision == Precision::kINT8;
+    r.fallback |= l.device == Device::kGPU && l.work.unit != EngineUnit::kNone;
+  }
+  return r;
 }
 
 }  // namespace
@@ -73,6 +98,13 @@ Performance Plan::performance(const PerformanceOptions& o) const {
   r.platform = platform.id;
   r.platformName = platform.name;
   r.powerMode = k.powerMode;
+  r.trtVersion = p.build.trtVersion->id;
+  r.dlaDramGBs = ctx.dlaDramGBs();
+  hw::Regime regime = regimeOf(p);
+  hw::Uncertainty u = hw::uncertaintyOf(regime);
+  r.regime = hw::regimeName(regime);
+  r.uncertainty = u.fraction;
+  r.calibrationPoints = u.points;
   r.dlaClockMHz = k.dlaMHz;
   r.gpuClockMHz = k.gpuMHz;
   r.emcClockMHz = k.emcMHz;

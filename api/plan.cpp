@@ -60,6 +60,7 @@ void Plan::Impl::describe() {
     loadables.push_back(std::move(info));
   }
   costFacts = hw::BuildFacts();
+  costFacts.version = b.trtVersion;
   costFacts.fp16 = settings.fp16;
   costFacts.int8 = settings.int8;
   costFacts.sparsity = settings.sparsity;

@@ -2,7 +2,9 @@
 #include "dlasim/platforms.h"
 
 #include "dlasim/dlasim.h"
+#include "hwmodels/cost/clocks.h"
 #include "hwmodels/dla_rules.h"
+#include "hwmodels/trt_version.h"
 
 namespace dlasim {
 
@@ -16,7 +18,13 @@ PlatformInfo view(const hw::Platform& p) {
   v.sramBytesPerCore = p.sramBytesPerCore;
   v.dramBandwidthGBs = p.dramBandwidthGBs;
   v.maxLoadablesPerCore = p.limits.maxLoadablesPerCore;
-  for (const auto& m : p.powerModes) v.powerModes.push_back({m.name, m.dlaClockMHz, m.emcClockMHz});
+  for (const auto& m : p.powerModes) {
+    hw::Clocks k = hw::resolveClocks(p, {m.name});
+    v.powerModes.push_back({m.name, k.dlaMHz, k.emcMHz, k.gpuMHz});
+  }
+  for (const auto& t : hw::trtVersions())
+    for (int g : t.dlaGenerations)
+      if (g == p.dlaGeneration) v.trtVersions.push_back(t.id);
   return v;
 }
 
@@ -30,6 +38,12 @@ std::vector<PlatformInfo> platforms() {
 
 PlatformInfo platform(const std::string& id) {
   return view(hw::platformById(id));
+}
+
+std::vector<std::string> trtVersions() {
+  std::vector<std::string> v;
+  for (const auto& t : hw::trtVersions()) v.push_back(t.id);
+  return v;
 }
 
 std::string rulesMarkdown() {

@@ -60,7 +60,10 @@ std::string profileJson(const Performance& p, int count) {
   double total = 0;
   for (const auto& r : p.rows) total += r.ms;
   std::ostringstream os;
-  os << "[\n  { \"count\" : " << count << " }\n";
+  std::string u = p.uncertainty < 0 ? "null" : std::to_string(p.uncertainty);
+  os << "[\n  { \"count\" : " << count << ", \"uncertainty\" : " << u
+     << ", \"regime\" : " << quoted(p.regime) << ", \"trtVersion\" : " << quoted(p.trtVersion)
+     << " }\n";
   for (const auto& r : p.rows) {
     std::string loadable = r.loadable >= 0 && size_t(r.loadable) < p.loadables.size()
                                ? p.loadables[r.loadable].name
@@ -72,7 +75,7 @@ std::string profileJson(const Performance& p, int count) {
        << "\", \"loadable\" : " << quoted(loadable) << ", \"precision\" : \""
        << precisionName(r.precision) << "\", \"bound\" : \"" << boundName(r.bound)
        << "\", \"kind\" : \"" << rowKindName(r.kind) << "\", \"macs\" : " << r.macs
-       << ", \"dramBytes\" : " << r.dramBytes << " }\n";
+       << ", \"dramBytes\" : " << r.dramBytes << ", \"uncertainty\" : " << u << " }\n";
   }
   os << "]\n";
   return os.str();

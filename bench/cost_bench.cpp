@@ -29,8 +29,8 @@ void BM_Cost_ResNet50_Performance(benchmark::State& state) {
 }
 BENCHMARK(BM_Cost_ResNet50_Performance)->Arg(0)->Arg(-1)->Unit(benchmark::kMillisecond);
 
-// The whole `dlasim plan`: import, two builds, 7 batches x 4 power modes x 4 placements = 112
-// configurations.
+// The whole `dlasim plan`: import, two builds, 7 batches x 4 power modes x 5 placements = 140
+// configurations, each with its shared-resource solve and the pacing pass.
 void BM_Cost_ResNet50_CapacityPlan112(benchmark::State& state) {
   dlasim::CapacityPlanOptions o;
   o.build.int8 = true;

@@ -170,6 +170,8 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   BuildResult b;
   b.platform = &hw::platformById(o.platform);
   const hw::Platform& p = *b.platform;
+  b.trtVersion = &hw::trtVersionById(o.trtVersion);
+  hw::checkTrtVersionFor(*b.trtVersion, p);
   if (!o.powerMode.empty()) {
     bool found = false;
     std::string names;

@@ -8,6 +8,7 @@
 #include "dlasim/build_config.h"
 #include "dlasim/work.h"
 #include "hwmodels/dla_rules.h"
+#include "hwmodels/trt_version.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
 
@@ -15,6 +16,7 @@ namespace builder {
 
 struct BuildResult {
   const hw::Platform* platform = nullptr;
+  const hw::TrtVersion* trtVersion = nullptr;  // the version modelled (never null once built)
   bool dla = false;                        // built for a DLA core
   std::vector<hw::LayerVerdict> verdicts;  // per node (empty without DLA)
   std::vector<std::string> forcedGpu;      // per node: reason when --layerDeviceTypes forces GPU

@@ -106,6 +106,7 @@ std::string serializeEngine(const Graph& g, int opset, const BuildResult& b,
   j["schema"] = schemaFingerprint();
   j["platform"] = st.platform;
   j["powerMode"] = st.powerMode;
+  j["trtVersion"] = st.trtVersion;
   j["useDLACore"] = st.dlaCore;
   j["sourceModel"] = st.sourceModel;
   j["calibrated"] = st.calibrated;
@@ -209,17 +210,16 @@ namespace {
 // undefined behaviour when a float is out of the target's range. dlasim writes every integer
 // field as a JSON integer and floats only under these keys: anything else is refused up front.
 void checkNumbers(const json& j, const std::string& key) {
-  static const std::set<std::string> kFloatKeys = {"quantScale", "quantChannelScales", "alpha",
-                                                   "beta", "epsilon", "bias", "cubicA", "scales",
-                                                   "value"};
+  static const std::set<std::string> kFloatKeys = {
+      "quantScale", "quantChannelScales", "alpha", "beta", "epsilon", "bias", "cubicA", "scales",
+      "value"};
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) checkNumbers(it.value(), it.key());
   } else if (j.is_array()) {
     for (const auto& e : j) checkNumbers(e, key);
   } else if (j.is_number_float()) {
     double v = j.get<double>();
-    if (!kFloatKeys.count(key))
-      fail("'", key, "' holds ", v, " where dlasim writes an integer");
+    if (!kFloatKeys.count(key)) fail("'", key, "' holds ", v, " where dlasim writes an integer");
     if (!std::isfinite(v) || (key != "value" && std::fabs(v) > std::numeric_limits<float>::max()))
       fail("'", key, "' holds ", v, ", beyond a float");
   }
@@ -268,6 +268,8 @@ EngineContents parseEngine(const std::string& s) {
     dlasim::PlanSettings& st = e.settings;
     st.platform = j.at("platform").get<std::string>();
     st.powerMode = j.at("powerMode").get<std::string>();
+    // Absent from engines of older dlasim builds: the default version (8.4).
+    st.trtVersion = j.value("trtVersion", std::string());
     st.dlaCore = int(intIn(j, "useDLACore", -1, 1 << 20, "DLA core"));
     st.sourceModel = j.at("sourceModel").get<std::string>();
     st.calibrated = j.at("calibrated").get<bool>();
@@ -323,12 +325,14 @@ EngineContents parseEngine(const std::string& s) {
         if (tj.contains("quantChannelScales")) {
           Quantization& qc = g.tensors[id].quant;
           qc.channelScales = tj.at("quantChannelScales").get<std::vector<float>>();
-          qc.axis = int(intIn(tj, "quantAxis", 0, int64_t(d.shape.size()) - 1, "quantisation axis"));
+          qc.axis =
+              int(intIn(tj, "quantAxis", 0, int64_t(d.shape.size()) - 1, "quantisation axis"));
           if (int64_t(qc.channelScales.size()) != d.shape[size_t(qc.axis)])
             fail(qc.channelScales.size(), " per-channel scales for ", d.shape[size_t(qc.axis)],
                  " channels");
           for (float c : qc.channelScales)
-            if (!std::isfinite(c) || c < 0) fail("per-channel scale ", c, " is not finite non-negative");
+            if (!std::isfinite(c) || c < 0)
+              fail("per-channel scale ", c, " is not finite non-negative");
         }
       } catch (const Error& ex) {
         fail("tensor '", name, "': ", ex.what());
@@ -362,10 +366,10 @@ EngineContents parseEngine(const std::string& s) {
         n.outputs.push_back(checkId(t, false));
       n.attrs = attrsFromJson(nj.at("attrsIndex").get<size_t>(), nj.at("attrs"));
       b.partition.loadableOf.push_back(int(intIn(nj, "loadable", -1, 1 << 20, "loadable index")));
-      b.gpuPrecision.push_back(Precision(
-          nj.contains("gpuPrecision")
-              ? intIn(nj, "gpuPrecision", 0, int64_t(Precision::kBF16), "GPU precision")
-              : int64_t(Precision::kFP32)));
+      b.gpuPrecision.push_back(
+          Precision(nj.contains("gpuPrecision")
+                        ? intIn(nj, "gpuPrecision", 0, int64_t(Precision::kBF16), "GPU precision")
+                        : int64_t(Precision::kFP32)));
       if (b.dla) {
         hw::LayerVerdict v;
         int64_t prec = nj.at("precision").get<int64_t>();
@@ -423,6 +427,12 @@ EngineContents parseEngine(const std::string& s) {
     if (!platform) fail("platform '", st.platform, "' is unknown");
     b.platform = platform;
     st.platformName = platform->name;
+    bool knownVersion = st.trtVersion.empty();
+    for (const auto& v : hw::trtVersions()) knownVersion |= v.id == st.trtVersion;
+    if (!knownVersion) fail("TensorRT version '", dlasim::printable(st.trtVersion), "' is unknown");
+    b.trtVersion = &hw::trtVersionById(st.trtVersion);
+    hw::checkTrtVersionFor(*b.trtVersion, *platform);
+    st.trtVersion = b.trtVersion->id;
     validatePlacement(g, b, st);
     assignPrecisions(g, b);
   } catch (const json::exception& ex) {

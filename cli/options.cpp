@@ -258,6 +258,13 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       ->group(own);
   app.add_option("--powerMode", o.powerMode, "Power mode of the platform (e.g. MAXN, 30W, 15W)")
       ->group(own);
+  std::string jetpack;
+  app.add_option("--trtVersion", o.trtVersion,
+                 "TensorRT version modelled: 8.4 (default), 8.5, 8.6, 10.3")
+      ->group(own);
+  app.add_option("--jetpack", jetpack,
+                 "JetPack release, for its TensorRT: 5.0 (8.4), 5.1 (8.5), 6.0 (8.6), 6.2 (10.3)")
+      ->group(own);
   app.add_option("--seed", o.seed, "Seed for random inputs (default 1)")->group(own);
   std::string dlaClock, gpuClock, emcClock;
   app.add_option("--dlaClockMHz", dlaClock, "DLA clock for the model (default: the power mode's)")
@@ -372,6 +379,12 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       o.loadInputs[name] = file;
     }
   o.platform = platform;
+  if (!jetpack.empty()) {
+    std::string v = trtVersionForJetpack(jetpack);
+    if (!o.trtVersion.empty() && o.trtVersion != v)
+      fail("--jetpack=", jetpack, " ships TensorRT ", v, ", not --trtVersion=", o.trtVersion);
+    o.trtVersion = v;
+  }
   applyCompatFlags(app, compat, o);
   if (o.buildDLAStandalone && o.allowGPUFallback)
     fail("--buildDLAStandalone and --allowGPUFallback exclude each other");
@@ -384,6 +397,7 @@ BuildConfig buildConfig(const Options& o) {
   BuildConfig c;
   c.platform = o.platform;
   c.powerMode = o.powerMode;
+  c.trtVersion = o.trtVersion;
   c.dlaCore = o.useDLACore;
   c.fp16 = o.fp16 || o.best;
   c.int8 = o.int8 || o.best;

@@ -42,6 +42,7 @@ struct Options {
   bool buildOnly = false, dumpRawBindings = false;
   // dlasim's own.
   std::string platform = "orin-agx", powerMode;
+  std::string trtVersion;  // --trtVersion, or the version of --jetpack ("" = 8.4)
   double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0;  // 0 = the power mode's
   unsigned seed = 1;
   int64_t maxMemory = 0;  // bytes; 0 = dlasim::defaultMaxMemoryBytes()

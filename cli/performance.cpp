@@ -59,6 +59,9 @@ void writeTrexMetadata(const Performance& p, const TimingRun& run, const Options
                  {"EMC clock (MHz)", p.emcClockMHz},
                  {"DRAM bandwidth (GB/s)", p.dramGBs}};
   json perf = {{"Throughput", run.throughputQps},
+               {"Uncertainty", p.uncertainty < 0 ? json(nullptr) : json(p.uncertainty)},
+               {"Calibration regime", p.regime},
+               {"TensorRT version", p.trtVersion},
                {"Latency", statsJson(run.latency)},
                {"Enqueue Time", statsJson(run.enqueue)},
                {"H2D Latency", statsJson(run.h2d)},
@@ -186,7 +189,7 @@ void reportPerformance(const Performance& p, const Options& o, Log& log,
                  " ms - Host latency: ", p.latencyMs, " ms (enqueue ", p.enqueueMs, " ms)"));
   log.info("");
   log.info("=== Performance summary ===");
-  log.info(cat("Throughput: ", run.throughputQps, " qps"));
+  log.info(cat("Throughput: ", run.throughputQps, " qps (", uncertaintyText(p), ")"));
   log.info("Latency: " + stats(run.latency, o.percentiles, " ms"));
   log.info("Enqueue Time: " + stats(run.enqueue, o.percentiles, " ms"));
   log.info("H2D Latency: " + stats(run.h2d, o.percentiles, " ms"));
@@ -209,7 +212,13 @@ void reportPerformance(const Performance& p, const Options& o, Log& log,
   log.info("Explanations of the performance metrics are printed in the verbose logs.");
   log.info(cat("Figures modelled by dlasim for ", p.platformName, " at power mode ", p.powerMode,
                " (DLA ", p.dlaClockMHz, " MHz, GPU ", p.gpuClockMHz, " MHz, EMC ", p.emcClockMHz,
-               " MHz) - not measured on a device; every iteration takes the modelled time"));
+               " MHz) with TensorRT ", p.trtVersion,
+               " - not measured on a device; every iteration takes the modelled time"));
+  log.info(cat("Model uncertainty: ",
+               p.uncertainty < 0 ? std::string("none stated: no calibration point covers ")
+                                 : cat("±", std::lround(p.uncertainty * 100), "% from ",
+                                       p.calibrationPoints, " calibration point(s) of "),
+               p.regime, " (docs/cost-model.md §3)"));
   log.verbose("Throughput: queries over the walltime; copies overlap the next query's compute.");
   log.verbose(
       "Latency: H2D + GPU Compute + D2H of one query. GPU Compute Time: DLA loadables, "

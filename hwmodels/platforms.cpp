@@ -85,8 +85,13 @@ const std::vector<std::pair<std::string, std::string>> kXavierSources = {
     {"sramBytesPerCore", "DLA-SW FAQ: 4 MiB SRAM shared by 2 DLAs and 2 PVAs (1 MiB default pool)"},
     {"dramBandwidthGBs", "LPDDR4x 137 GB/s (AGX), ~51 GB/s (NX at EMC 1600 MHz); design §3"},
     {"powerModes",
-     "L4T nvpmodel files (design §3); GPU clocks: AGX Xavier 1377 MHz, Xavier NX 1100 MHz "
-     "(design §3), NX 10W 510 MHz (L4T power-mode table, not in shared/; to verify)"},
+     "L4T nvpmodel files (design §3): AGX Xavier MAXN DLA 1395.2 MHz, NX 15W 1100.8 MHz at EMC "
+     "1600, NX 10W 896 MHz; GPU clocks AGX Xavier 1377 MHz, Xavier NX 1100 MHz (design §3). Not "
+     "in shared/ (L4T 32.x power-mode tables as remembered; to verify): NX 10W GPU 510 MHz, NX "
+     "20W (JetPack 4.6+) DLA 1100.8 / GPU 1100 / EMC 1866 MHz; AGX Xavier 30W DLA 1049.6 / GPU "
+     "905.25 / EMC 1333, 15W 550.4 / 675.75 / 1333, 10W 550.4 / 522.75 / 1066 MHz"},
+    {"dramBandwidthGBs (Xavier NX)",
+     "[derived] design §3: ~51 GB/s at EMC 1600 MHz -> 59.5 GB/s at its highest EMC, 1866 MHz"},
     {"limits", "seed §3 and design §3"}};
 
 // Xavier's DLA is NVDLA v1 (nv_full): INT8 requantisation in its fixed-point SDP, FP16
@@ -121,18 +126,19 @@ std::vector<Platform> build() {
                orinLimits(),
                kOrinSources,
                orinNumerics()});
-  v.push_back({"orin-agx-32gb",
-               "Jetson AGX Orin 32GB",
-               2,
-               2,
-               1 * kMiB,
-               204.8,
-               8192,
-               512,
-               {{"40W", 1228.8, 0, 828.75}, {"30W", 1369.6, 0, 624.75}, {"15W", 614.4, 2133, 420.75}},
-               orinLimits(),
-               kOrinSources,
-               orinNumerics()});
+  v.push_back(
+      {"orin-agx-32gb",
+       "Jetson AGX Orin 32GB",
+       2,
+       2,
+       1 * kMiB,
+       204.8,
+       8192,
+       512,
+       {{"40W", 1228.8, 0, 828.75}, {"30W", 1369.6, 0, 624.75}, {"15W", 614.4, 2133, 420.75}},
+       orinLimits(),
+       kOrinSources,
+       orinNumerics()});
   v.push_back({"orin-nx-16gb",
                "Jetson Orin NX 16GB",
                2,
@@ -168,7 +174,10 @@ std::vector<Platform> build() {
                137.0,
                2048,
                1024,
-               {{"MAXN", 1395.2, 0, 1377}},
+               {{"MAXN", 1395.2, 0, 1377},
+                {"30W", 1049.6, 1333, 905.25},
+                {"15W", 550.4, 1333, 675.75},
+                {"10W", 550.4, 1066, 522.75}},
                xavierLimits(),
                kXavierSources,
                xavierNumerics()});
@@ -177,10 +186,10 @@ std::vector<Platform> build() {
                2,
                1,
                1 * kMiB,
-               51.0,
+               59.5,
                2048,
                1024,
-               {{"15W", 1100.8, 1600, 1100}, {"10W", 896.0, 1600, 510}},
+               {{"20W", 1100.8, 0, 1100}, {"15W", 1100.8, 1600, 1100}, {"10W", 896.0, 1600, 510}},
                xavierLimits(),
                kXavierSources,
                xavierNumerics()});

@@ -13,6 +13,7 @@ CostContext::CostContext(const sim::Graph& graph, const sim::Partition& partitio
       part(partition),
       platform(p),
       params(costParams(p)),
+      version(f.version ? *f.version : trtVersions().front()),
       facts(f),
       clocks(k),
       batchScale(std::max<int64_t>(scale, 1)) {
@@ -61,7 +62,7 @@ void takeGraphFacts(const sim::Graph& g, const Platform& p, BuildFacts* f) {
 }
 
 double CostContext::dlaDramGBs() const {
-  double port = params.dla.portBytesPerCycle * clocks.dlaMHz * 1e-3;
+  double port = params.dla.portBytesPerCycle * params.dla.portEfficiency * clocks.dlaMHz * 1e-3;
   return std::min(port, clocks.dramGBs * params.dla.dramShare);
 }
 

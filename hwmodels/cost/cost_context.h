@@ -8,6 +8,7 @@
 #include "dlasim/performance.h"
 #include "dlasim/work.h"
 #include "hwmodels/cost/clocks.h"
+#include "hwmodels/trt_version.h"
 #include "sim/ir/graph.h"
 #include "sim/partition/partitioner.h"
 
@@ -15,6 +16,7 @@ namespace hw {
 
 /// The build facts the model needs (a subset of dlasim::PlanSettings).
 struct BuildFacts {
+  const TrtVersion* version = nullptr;  // null: the default version (8.4)
   bool fp16 = false, int8 = false;
   dlasim::Sparsity sparsity = dlasim::Sparsity::kDisable;
   int64_t sramPoolBytes = 0;  // 0 = the platform's default
@@ -37,6 +39,7 @@ struct CostContext {
   const sim::Partition& part;
   const Platform& platform;
   const CostParams& params;
+  const TrtVersion& version;
   BuildFacts facts;
   Clocks clocks;
   int64_t batchScale = 1;

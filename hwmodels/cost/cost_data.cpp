@@ -13,14 +13,14 @@ namespace {
 
 using dlasim::EngineUnit;
 
-// Fitted to design §5 (docs/cost-model.md, "Fitting"). The same values serve every platform:
-// the calibration set is all Orin, and nothing tells Xavier's apart.
-constexpr double kSubmitUs = 135;            // item 2: per-layer loadables' fixed cost
-constexpr double kDramShare = 0.215;         // item 2: max-pool and strided conv traffic
+// Fitted to design §5 and shared/calibration (C1, C2); docs/cost-model.md §3 shows the
+// arithmetic. Per-version overheads (submission, synchronisation) are in hwmodels/trt_version.cpp.
+constexpr double kPortEfficiency = 0.597;    // item 2: max-pool and strided conv traffic
 constexpr double kImageEfficiency = 0.45;    // item 2: conv1 (7x7/2, C = 3)
 constexpr double kConvEfficiency = 0.90;     // item 2: 3x3 64->64 at 320x192 (compute-bound)
-constexpr double kRubikBytesPerCycle = 2.5;  // item 3: FP16 vs INT8 output of YOLOv5s
-constexpr double kSyncUs = 204;              // item 1: ModelGN's ten DLA <-> GPU hand-offs
+constexpr double kRubikBytesPerCycle = 2.5;  // item 3 (FP16 vs INT8 output) and C1 (FP16)
+constexpr double kXavierOpCycles = 22000;    // C2: GoogLeNet's groups on AGX Xavier (FP16)
+constexpr double kHostCopyShare = 0.0344;    // C1: latency minus GPU compute time (copies)
 
 DlaCost nvdlaCommon() {
   DlaCost d;
@@ -28,15 +28,16 @@ DlaCost nvdlaCommon() {
   d.stripeMax = 32;  // NVDLA: accumulator limit
   d.imageInputEfficiency = kImageEfficiency;
   d.convEfficiency = kConvEfficiency;
-  d.cbufBytes = 512 * 1024;         // NVDLA nv_full: 16 banks x 32 KB
-  d.featureAtomBytes = 32;          // NVDLA: memory atomic 32 B (C padded to it)
-  d.portBytesPerCycle = 64;         // NVDLA nv_full: 512-bit primary memory interface
-  d.sramBytesPerCycle = 64;         // NVDLA nv_full: 512-bit secondary (SRAM) interface
-  d.bdmaBytesPerCycle = 64;         // assumption: BDMA moves a port width per cycle
-  d.opOverheadCycles = 1200;        // NVDLA nv_full: primary memory latency, paid once per op
+  d.cbufBytes = 512 * 1024;  // NVDLA nv_full: 16 banks x 32 KB
+  d.featureAtomBytes = 32;   // NVDLA: memory atomic 32 B (C padded to it)
+  d.portBytesPerCycle = 64;  // NVDLA nv_full: 512-bit primary memory interface
+  d.portEfficiency = kPortEfficiency;
+  d.dramShare = 0.5;          // assumption: a cap no calibration point reaches (docs/cost-model.md)
+  d.pairDramFactor = 1.5;     // assumption: see kSources
+  d.sramBytesPerCycle = 64;   // NVDLA nv_full: 512-bit secondary (SRAM) interface
+  d.bdmaBytesPerCycle = 64;   // assumption: BDMA moves a port width per cycle
+  d.opOverheadCycles = 1200;  // NVDLA nv_full: primary memory latency, paid once per op
   d.pdpLineBufferBytes = 7 * 1024;  // NVDLA: PDP on-the-fly line buffer
-  d.dramShare = kDramShare;
-  d.submitUs = kSubmitUs;
   d.rubikBytesPerCycle = kRubikBytesPerCycle;
   d.loadableHeaderBytes = 4096;  // assumption: loadable lists (memory, tasks, events)
   d.opDescriptorBytes = 256;     // assumption: one op descriptor + surfaces (NVDLA firmware ABI)
@@ -46,8 +47,9 @@ DlaCost nvdlaCommon() {
 DlaCost orinDla() {
   DlaCost d = nvdlaCommon();
   d.int8 = {64, 64, 2, EngineUnit::kConvolution};  // 8192 MACs/cycle (platform data)
-  d.fp16 = {64, 16, 1, EngineUnit::kRubik, 2};     // 512 MACs/cycle (platform data)
-  d.sdpPerCycle = 64;  // assumption: 4x NVDLA v1 (16/4/8/8), as Orin's conv core is 4x
+  d.fp16 = {64, 16, 1, EngineUnit::kRubik, 2};     // the Rubik path's atomic op shape
+  d.rubikConv = {true, true, 512};  // 512 MACs/cycle (platform data); the path: C1, design §5
+  d.sdpPerCycle = 64;               // assumption: 4x NVDLA v1 (16/4/8/8), as Orin's conv core is 4x
   d.sdpLutPerCycle = 16;
   d.pdpPerCycle = 32;
   d.cdpPerCycle = 32;
@@ -61,6 +63,7 @@ DlaCost xavierDla() {
   DlaCost d = nvdlaCommon();
   d.int8 = {64, 32, 1, EngineUnit::kConvolution};  // NVDLA nv_full: Atomic-C 64 x Atomic-K 32
   d.fp16 = {64, 16, 1, EngineUnit::kConvolution};  // NVDLA nv_full: Atomic-K 16 in FP16
+  d.opOverheadCycles = kXavierOpCycles;            // firmware programs each op (C2)
   d.sdpPerCycle = 16;                              // NVDLA nv_full: SDP X 16 per cycle
   d.sdpLutPerCycle = 4;                            // NVDLA nv_full: SDP Y 4 per cycle
   d.pdpPerCycle = 8;                               // NVDLA nv_full: PDP 8 per cycle
@@ -82,7 +85,7 @@ GpuCost gpu(int cores, int tensorCores, double int8PerTensorCore, bool tf32) {
   g.computeEfficiency = 0.5;  // assumption: no calibration point has a compute-bound GPU layer
   g.memoryEfficiency = 0.7;   // assumption: achievable share of LPDDR bandwidth
   g.launchUs = 8;             // assumption: launch + minimum kernel time on Jetson
-  g.syncUs = kSyncUs;
+  g.hostCopyShare = kHostCopyShare;
   return g;
 }
 
@@ -91,9 +94,13 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
      "2 pipes of Atomic-C 64 x Atomic-K 64 = 8192 MACs/cycle (platform data); pipes split output "
      "pixels (assumption: design §5 item 2's 3x3 64->64 layer uses ~60% of 8192 MACs/cycle, "
      "which a single 64x128 array would cap at 50%)"},
-    {"dla.fp16 (Orin)",
-     "512 MACs/cycle on Rubik (platform data, seed §3.3, design §3): Xavier's Atomic-C 64 x "
-     "Atomic-K 16 FP16 op taking 2 cycles (assumption: the seed's 'up to 2x' latency)"},
+    {"dla.rubikConv (Orin)",
+     "FP16 convolutions run on Rubik (design §5: 'Orin FP16 convolutions use the Rubik rate'): "
+     "the longer of 512 MACs/cycle (platform data, seed §3.3) and every byte moved at the Rubik "
+     "rate; C1 (YOLO11 FP16 27.5 ms, INT8 4.17 ms) agrees without a constant of its own. INT8 "
+     "convolutions take the same path when faster: depthwise and grouped ones (C1 INT8: its 7 "
+     "depthwise "
+     "convolutions group by group on the core would alone take 5.3 ms)"},
     {"dla.int8/fp16 (Xavier)", "NVDLA nv_full: Atomic-C 64 x Atomic-K 32 (INT8) / 16 (FP16)"},
     {"dla.stripeMin/Max", "NVDLA unit_description: stripes of 16-32 atomic ops"},
     {"dla.imageInputEfficiency", "fitted to design §5 item 2 (conv1); NVDLA: close to 50%"},
@@ -103,11 +110,20 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
     {"dla.sdp/pdp/cdp (Orin)",
      "assumption: 4x NVDLA v1 like the conv core; design §5 item 2 needs >= 22.5 (conv1 output), "
      ">= 12.4 (residual add), >= 31 (max-pool input) elements/cycle"},
-    {"dla.rubikBytesPerCycle", "fitted to design §5 item 3 (FP16 vs INT8 output, 1.4 ms)"},
+    {"dla.rubikBytesPerCycle",
+     "fitted to design §5 item 3 (FP16 vs INT8 output, 1.4 ms); C1 FP16 confirms it"},
     {"dla.port/sramBytesPerCycle", "NVDLA nv_full: 512-bit memory interfaces"},
-    {"dla.dramShare", "fitted to design §5 item 2 (max-pool and 3x3/2 conv traffic)"},
-    {"dla.opOverheadCycles", "NVDLA nv_full: 1200-cycle primary memory latency"},
-    {"dla.submitUs", "fitted to design §5 item 2 (per-layer loadables)"},
+    {"dla.portEfficiency",
+     "fitted to design §5 item 2 (max-pool and 3x3/2 conv traffic: 44.0 GB/s at 1152 MHz)"},
+    {"dla.dramShare",
+     "assumption: one core may take up to half the DRAM bandwidth (binds only on Xavier NX and "
+     "at low EMC clocks); no calibration point reaches it"},
+    {"dla.pairDramFactor",
+     "assumption: two busy cores together sustain 1.5x one core's DRAM rate (shared/calibration "
+     "README: each core loses throughput when both run, Xavier NX INT8 and FP16; no figure)"},
+    {"dla.opOverheadCycles (Orin)", "NVDLA nv_full: 1200-cycle primary memory latency"},
+    {"dla.opOverheadCycles (Xavier)",
+     "fitted to C2 (GoogLeNet FP16 per-group times on AGX Xavier: ~29 us per op)"},
     {"dla.constants",
      "seed §3.3 (Orin FP19, 4-byte containers, pad 16/32); NVDLA 16-bit SDP "
      "operands (Xavier)"},
@@ -117,10 +133,12 @@ const std::vector<std::pair<std::string, std::string>> kSources = {
      "per tensor core per cycle; AGX Xavier 22.6 TOPS at 1377 MHz with 64 -> 256"},
     {"gpu.computeEfficiency/memoryEfficiency/launchUs",
      "assumption (no calibration point has a compute-bound GPU layer)"},
-    {"gpu.syncUs", "fitted to design §5 item 1 (ModelGN, 305.9 qps)"},
+    {"gpu.hostCopyShare",
+     "fitted to C1 (YOLO11 INT8 on AGX Orin: latency 4.167 - GPU compute 3.789 ms for 2.98 MB "
+     "of bindings); other platforms: the same share of their DRAM bandwidth (assumption)"},
     {"emcMaxMHz",
      "[derived] design §3: EMC 2133 MHz is ~2/3 of full Orin bandwidth -> 3200; "
-     "Xavier AGX LPDDR4x 4266 MT/s -> 2133; Xavier NX 51 GB/s at 1600"},
+     "Xavier AGX LPDDR4x 4266 MT/s -> 2133; Xavier NX 1866 (59.5 GB/s; 51 GB/s at 1600)"},
     {"clocks", "assumption: overrides from 100 MHz up to the platform's highest clock"}};
 
 CostParams make(DlaCost dla, GpuCost g, double emcMax, double dlaMax, double gpuMax) {
@@ -140,7 +158,7 @@ const std::map<std::string, CostParams>& table() {
       {"orin-nx-16gb", make(orinDla(), gpu(1024, 32, 1024, true), 3200, 614.4, 918)},
       {"orin-nx-8gb", make(orinDla(), gpu(1024, 32, 1024, true), 3200, 614.4, 765)},
       {"xavier-agx", make(xavierDla(), gpu(512, 64, 256, false), 2133, 1395.2, 1377)},
-      {"xavier-nx", make(xavierDla(), gpu(384, 48, 256, false), 1600, 1100.8, 1100)},
+      {"xavier-nx", make(xavierDla(), gpu(384, 48, 256, false), 1866, 1100.8, 1100)},
   };
   return t;
 }

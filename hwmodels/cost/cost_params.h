@@ -22,8 +22,18 @@ struct ConvCore {
   int64_t macsPerCycle() const { return int64_t(atomicC) * atomicK * pipes / cyclesPerOp; }
 };
 
+/// Convolutions streamed through Rubik instead of the convolution core (Orin: every FP16
+/// convolution, and INT8 ones where that is faster: depthwise and grouped): the op takes the longer
+/// of its MACs at macsPerCycle and every byte it moves at DlaCost::rubikBytesPerCycle.
+struct RubikConv {
+  bool fp16 = false;            // FP16 convolutions always take this path (no FP16 conv core)
+  bool int8WhenFaster = false;  // INT8 convolutions take it when faster (depthwise, grouped)
+  double macsPerCycle = 0;
+};
+
 struct DlaCost {
-  ConvCore int8, fp16;
+  ConvCore int8, fp16;  // the convolution core per precision (fp16.macsPerCycle 0: none)
+  RubikConv rubikConv;
   int stripeMin = 16, stripeMax = 32;  // atomic ops per stripe (weight-load floor, accumulator)
   double convEfficiency = 1;           // sustained share of the atomic-op rate (bubbles)
   double imageInputEfficiency = 0.5;   // MAC use of image-input (C <= 4) convolutions
@@ -36,10 +46,13 @@ struct DlaCost {
   double bdmaBytesPerCycle = 0;   // bridge DMA copies
   double portBytesPerCycle = 0;   // DRAM interface
   double sramBytesPerCycle = 0;   // managed SRAM interface
-  double dramShare = 0;           // share of the DRAM bandwidth one DLA core sustains
-  double opOverheadCycles = 0;    // per hardware op: pipeline fill and DMA latency
-  double submitUs = 0;            // per loadable submission (task setup and completion)
-  int pdpLineBufferBytes = 0;     // pooling fused on the fly after the SDP when it fits
+  double portEfficiency = 1;      // share of the port's bytes per cycle sustained from DRAM
+  double dramShare = 0;           // cap: share of the DRAM bandwidth one DLA core may take
+  double opOverheadCycles = 0;    // per hardware op: programming, pipeline fill, DMA latency
+  // Both cores streaming at once sustain this multiple of one core's DRAM rate together (their
+  // shared path to the memory controller); capacity planning's per-core loss.
+  double pairDramFactor = 2;
+  int pdpLineBufferBytes = 0;  // pooling fused on the fly after the SDP when it fits
   // Loadable storage of constants that are not convolution weights.
   int constantContainerBytes = 2;                  // bytes per stored value (Orin: FP19 in 4 bytes)
   int constantPadFp16 = 16, constantPadInt8 = 32;  // channels padded to these multiples
@@ -54,7 +67,7 @@ struct GpuCost {
   double computeEfficiency = 0;  // achieved share of the peak on convolutions and matrix math
   double memoryEfficiency = 0;   // achieved share of the DRAM bandwidth (also the system ceiling)
   double launchUs = 0;           // per kernel (and per copy): launch plus minimum kernel time
-  double syncUs = 0;             // per DLA <-> GPU hand-off
+  double hostCopyShare = 0;      // host <-> device copies (H2D / D2H): share of DRAM bandwidth
 };
 
 struct ClockLimits {

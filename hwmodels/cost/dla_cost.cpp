@@ -225,10 +225,16 @@ int64_t elements(const Dims& d) {
 }
 
 struct Convolution {
-  double cycles = 0;
-  int64_t macs = 0, weightBytes = 0, kgBytes = 0, r = 1, stride = 1;
+  double cycles = 0;  // on the convolution core
+  int64_t macs = 0, weightBytes = 0, kgBytes = 0, r = 1, stride = 1, groups = 1;
   bool image = false;
 };
+
+// Whether a convolution may stream through Rubik instead of the convolution core, and must.
+bool rubikCandidate(const DlaCost& d, const Node& n, bool* forced) {
+  *forced = n.precision != Precision::kINT8 && d.rubikConv.fp16;
+  return *forced || (n.precision == Precision::kINT8 && d.rubikConv.int8WhenFaster);
+}
 
 Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
   Convolution c;
@@ -249,6 +255,7 @@ Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
   } else {
     const auto& a = n.get<sim::ConvAttrs>();
     groups = a.group;
+    c.groups = groups;
     r = a.kernel.size() >= 2 ? a.kernel[a.kernel.size() - 2] : 1;
     s = a.kernel.back();
     c.stride = a.strides.size() >= 2 ? a.strides[a.strides.size() - 2] : a.strides.back();
@@ -361,13 +368,16 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
     // Bytes read: the head's activations (and the fused layers' second operands), constants.
     std::vector<TensorId> inside;  // tensors passed between the op's members on chip
     for (size_t k : op.members) inside.push_back(g.nodes[ld.nodes[k]].outputs[0]);
-    int64_t reads = 0, extra = 0, sram = 0;
+    int64_t reads = 0, extra = 0, sram = 0, constants = 0;
     bool coreHead = head.kind == OpKind::kConvolution || head.kind == OpKind::kDeconvolution ||
                     head.kind == OpKind::kMatrixMultiply;
     for (size_t k : op.members) {
       const Node& n = g.nodes[ld.nodes[k]];
       bool isHead = k == op.members.front();
-      if (!(isHead && coreHead)) reads += constantBytes(ctx, n);  // the head's: below
+      if (!(isHead && coreHead)) {  // the head's: below
+        constants += constantBytes(ctx, n);
+        reads += constantBytes(ctx, n);
+      }
       for (size_t i = 0; i < n.inputs.size(); ++i) {
         TensorId t = n.inputs[i];
         if (t == sim::kNoTensor || ctx.isConstant(t)) continue;
@@ -386,6 +396,8 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
     const Node* sdpEnd = op.pooled ? &g.nodes[ld.nodes[op.members[op.members.size() - 2]]] : &last;
     Dims sdpDims = dimsOf(ctx.scaled(sdpEnd->outputs[0]));
     double sdpRate = d.sdpPerCycle;
+    const Convolution* conv = nullptr;  // the head's, when it is a convolution core op
+    Convolution cv;
     for (size_t k : op.members) {
       Stage st;
       if (sdpStage(ctx, g.nodes[ld.nodes[k]], &st) && st == Stage::kY)
@@ -395,10 +407,12 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
       case OpKind::kConvolution:
       case OpKind::kDeconvolution:
       case OpKind::kMatrixMultiply: {
-        Convolution cv = convolution(ctx, head, loadable);
+        cv = convolution(ctx, head, loadable);
+        conv = &cv;
         c.macs = cv.macs;
-        reads +=
-            cv.weightBytes + (head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head));
+        int64_t own = head.kind == OpKind::kMatrixMultiply ? 0 : constantBytes(ctx, head);
+        constants += own;
+        reads += cv.weightBytes + own;
         Dims in = dimsOf(ctx.scaled(head.inputs[0]));
         int64_t inBytes = featureBytes(
             ctx, in, storedPrecision(ctx, head.inputs[0], loadable, head.precision), cv.image);
@@ -457,6 +471,19 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
           cycles = double(elements(sdpDims)) / sdpRate;
     }
     if (op.pooled) cycles = std::max(cycles, double(elements(sdpDims)) / d.pdpPerCycle);
+    bool forced = false;
+    if (conv && rubikCandidate(d, head, &forced)) {
+      // Streamed through Rubik: its MAC rate or the activations and weights it moves (biases
+      // and scales stay in the SDP) at the Rubik rate.
+      double moved = double(reads + writes + extra + sram - constants);
+      double rubik =
+          std::max(double(conv->macs) / d.rubikConv.macsPerCycle, moved / d.rubikBytesPerCycle);
+      if (forced || rubik < cycles) {
+        cycles = rubik;
+        c.convMs = ctx.dlaMs(rubik);
+        c.unit = EngineUnit::kRubik;
+      }
+    }
     c.dramBytes = reads + writes + extra;
     c.sramBytes = sram;
     if (c.unit == EngineUnit::kNone && c.dramBytes == 0) continue;  // no work, no time
@@ -491,7 +518,7 @@ LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable) {
       lc.conversions.push_back(cc);
     }
   }
-  lc.submitMs = d.submitUs * 1e-3;
+  lc.submitMs = ctx.version.submitUs * 1e-3;
   lc.ms = lc.submitMs;
   for (const auto& c : lc.layers) {
     lc.ms += c.ms;

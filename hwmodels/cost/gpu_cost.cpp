@@ -70,4 +70,11 @@ LayerCost gpuCopyCost(const CostContext& ctx, int64_t readBytes, int64_t writeBy
   return finish(ctx, c);
 }
 
+LayerCost hostCopyCost(const CostContext& ctx, int64_t bytes) {
+  LayerCost c;
+  c.dramBytes = 2 * bytes;  // read and written in the shared DRAM
+  c.memoryMs = double(bytes) / (ctx.clocks.dramGBs * ctx.params.gpu.hostCopyShare * 1e6);
+  return finish(ctx, c);
+}
+
 }  // namespace hw

@@ -13,6 +13,9 @@ dlasim::Precision gpuPrecision(const CostContext& ctx, const sim::Node& n);
 /// One GPU layer (macs scaled to the modelled batch). Views (reshapes) cost nothing.
 LayerCost gpuLayerCost(const CostContext& ctx, const sim::Node& n);
 
+/// A host <-> device copy of a binding (cudaMemcpyAsync from pinned memory), plus its launch.
+LayerCost hostCopyCost(const CostContext& ctx, int64_t bytes);
+
 /// A memory-bound GPU kernel reading and writing these bytes (reformats), plus its launch.
 LayerCost gpuCopyCost(const CostContext& ctx, int64_t readBytes, int64_t writeBytes);
 

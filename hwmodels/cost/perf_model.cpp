@@ -38,7 +38,7 @@ TimingRow rowOf(const std::string& name, RowKind kind, Device dev, const LayerCo
 TimingRow hostCopy(const CostContext& ctx, TensorId t, RowKind kind) {
   sim::Shape s = ctx.scaled(t);
   int64_t bytes = sim::volume(s) * ioTypeBytes(ctx.formatOf(t).type);
-  LayerCost c = gpuCopyCost(ctx, bytes, bytes);
+  LayerCost c = hostCopyCost(ctx, bytes);
   return rowOf(std::string(kind == RowKind::kH2D ? "H2D: " : "D2H: ") + ctx.g.tensor(t).name, kind,
                Device::kGPU, c);
 }
@@ -62,7 +62,7 @@ PerfModel modelPerformance(const CostContext& ctx, const std::vector<std::string
   std::vector<TimingRow> body;
   std::vector<bool> emitted(part.loadables.size(), false);
   int kernels = 0;
-  double syncMs = gp.syncUs * 1e-3;
+  double syncMs = ctx.version.syncUs * 1e-3;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const sim::Node& n = g.nodes[i];
     int L = part.loadableOf[i];

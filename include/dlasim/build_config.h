@@ -39,6 +39,9 @@ struct BuildConfig {
   /// xavier-nx. Power mode name ("" = the platform's default, MAXN).
   std::string platform = "orin-agx";
   std::string powerMode;
+  /// TensorRT version modelled (--trtVersion): "8.4" (default, the seed's), "8.5", "8.6",
+  /// "10.3"; "" = the default. trtVersionForJetpack() maps JetPack names (--jetpack).
+  std::string trtVersion;
   /// DLA core to build for (--useDLACore); -1 = GPU only, as trtexec without --useDLACore.
   int dlaCore = -1;
   /// Builder precisions (--fp16, --int8; --best is both). FP32 is always allowed.
@@ -72,6 +75,10 @@ struct BuildConfig {
   /// that needs more is refused when built. 0 = defaultMaxMemoryBytes(). (--maxMemory)
   int64_t maxMemoryBytes = 0;
 };
+
+/// The TensorRT version a JetPack release ships ("5.0" -> "8.4", "5.1" -> "8.5", "6.0" ->
+/// "8.6", "6.1" / "6.2" -> "10.3"). Throws InputError naming the valid values.
+std::string trtVersionForJetpack(const std::string& jetpack);
 
 /// The default memory budget: a quarter of this machine's physical memory (or of its cgroup's
 /// limit), for the tensors dlasim plans to hold; the process needs somewhat more than that.

@@ -12,9 +12,9 @@
 namespace dlasim {
 
 /// Where copies of the network run: the GPU alone; DLA core 0 (with GPU fallback); both DLA
-/// cores; both DLA cores and a GPU-only copy beside them.
-enum class Placement : uint8_t { kGpu, kDla0, kDla0Dla1, kDla0Dla1Gpu };
-/// "GPU", "DLA0", "DLA0+DLA1", "DLA0+DLA1+GPU".
+/// cores; both DLA cores and a GPU-only copy beside them; DLA core 0 and a GPU-only copy.
+enum class Placement : uint8_t { kGpu, kDla0, kDla0Dla1, kDla0Dla1Gpu, kDla0Gpu };
+/// "GPU", "DLA0", "DLA0+DLA1", "DLA0+DLA1+GPU", "DLA0+GPU".
 const char* placementName(Placement p);
 /// Parses those names (any case). False if unknown.
 bool parsePlacement(const std::string& s, Placement* out);
@@ -36,6 +36,7 @@ struct CapacityPlanOptions {
 struct CapacityPlanRow {
   int64_t batch = 1;
   std::string powerMode;
+  double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0;  // the power mode's clocks
   Placement placement = Placement::kGpu;
   double qps = 0;              // batches per second, all copies together
   double imagesPerSecond = 0;  // qps x batch
@@ -44,14 +45,20 @@ struct CapacityPlanRow {
   int64_t dramBytesPerBatch = 0;
   double dramGBs = 0;  // DRAM traffic at that throughput
   int loadables = 0, gpuLayers = 0;
-  std::string limit;  // what caps it: "latency" (copies back to back), "GPU" or "DRAM" (shared)
+  /// What caps it: "latency" (copies back to back), or the shared resource that slows the
+  /// copies: "GPU", "DRAM" or "DLA memory" (the two cores' path to the memory controller).
+  std::string limit;
+  /// Relative uncertainty of the figures (Performance::uncertainty); negative: uncalibrated.
+  double uncertainty = -1;
   bool withinBudget = true;
   bool best = false;
 };
 
 struct CapacityPlan {
   std::string model, platform, platformName;
-  std::string target;  // "throughput" or "latency <= X ms"
+  std::string trtVersion;  // the TensorRT version modelled
+  std::string precision;   // "INT8", "FP16", "INT8+FP16" or "FP32": the build's precisions
+  std::string target;      // "throughput" or "latency <= X ms"
   std::vector<CapacityPlanRow> rows;
   int best = -1;  // index into rows; -1 when nothing meets the budget
   std::string recommendation;

@@ -81,7 +81,16 @@ struct EngineMemory {
 /// One inference (one batch) as the model sees it.
 struct Performance {
   std::string platform, platformName, powerMode;
+  std::string trtVersion;  // the TensorRT version modelled ("8.4", ...)
   double dlaClockMHz = 0, gpuClockMHz = 0, emcClockMHz = 0, dramGBs = 0;
+  double dlaDramGBs = 0;  // the DRAM rate one DLA core sustains at these clocks
+  /// How far to trust these figures: the relative uncertainty (0.18 = ±18%) derived from the
+  /// calibration residuals of the plan's regime (DLA generation x precision x whole network on
+  /// the DLA or with GPU fallback x TensorRT version; docs/cost-model.md §3.3), from
+  /// `calibrationPoints` points. Negative: no calibration point covers the regime.
+  double uncertainty = -1;
+  int calibrationPoints = 0;
+  std::string regime;    // e.g. "Orin INT8, whole network on the DLA, TensorRT 8.4"
   int64_t batch = 1;     // leading dimension of the first input (times batchScale)
   double h2dMs = 0;      // host-to-device copies of the inputs
   double computeMs = 0;  // trtexec's "GPU Compute Time": every row but the copies
@@ -124,6 +133,8 @@ struct TimingRun {
 };
 
 TimingRun simulateTiming(const Performance& p, const TimingOptions& o);
+/// "modelled, ±18%: 5 calibration points of this regime", or "modelled, uncalibrated regime".
+std::string uncertaintyText(const Performance& p);
 /// trtexec's --exportProfile JSON ([{"count": N}, {"name", "timeMs", "averageMs", "medianMs",
 /// "percentage", ...}]) with extra keys per row: device, engineUnit, loadable, precision,
 /// bound, kind, macs, dramBytes.

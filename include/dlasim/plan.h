@@ -54,13 +54,14 @@ struct SparsityReport {
 
 /// Facts about the engine a plan came from (or was built as).
 struct PlanSettings {
-  std::string platform;       // platform id
-  std::string platformName;   // display name
-  std::string powerMode;      // "" = default
-  int dlaCore = -1;           // -1 = GPU only
-  std::string sourceModel;    // the ONNX file it was built from ("" if from bytes)
-  bool calibrated = false;    // INT8 scales came from a calibration cache
-  bool standalone = false;    // --buildDLAStandalone
+  std::string platform;      // platform id
+  std::string platformName;  // display name
+  std::string powerMode;     // "" = default
+  std::string trtVersion;    // TensorRT version modelled ("8.4", ...)
+  int dlaCore = -1;          // -1 = GPU only
+  std::string sourceModel;   // the ONNX file it was built from ("" if from bytes)
+  bool calibrated = false;   // INT8 scales came from a calibration cache
+  bool standalone = false;   // --buildDLAStandalone
   // Build facts the cost model reads (performance()).
   bool fp16 = false, int8 = false;  // builder precisions (--fp16, --int8, --best)
   Sparsity sparsity = Sparsity::kDisable;

@@ -7,10 +7,12 @@
 
 namespace dlasim {
 
+/// A power mode's clocks as the cost model uses them (the performance block prints the same).
 struct PowerModeInfo {
   std::string name;
   double dlaClockMHz = 0;
-  double emcClockMHz = 0;  // memory clock cap; 0 = full speed
+  double emcClockMHz = 0;  // the memory clock (the platform's highest unless the mode caps it)
+  double gpuClockMHz = 0;
 };
 
 struct PlatformInfo {
@@ -21,7 +23,11 @@ struct PlatformInfo {
   double dramBandwidthGBs = 0;
   int maxLoadablesPerCore = 0;
   std::vector<PowerModeInfo> powerModes;  // first = default (MAXN)
+  std::vector<std::string> trtVersions;   // the TensorRT versions that ship for it, oldest first
 };
+
+/// The TensorRT versions dlasim models (--trtVersion), oldest first; the first is the default.
+std::vector<std::string> trtVersions();
 
 /// All platforms, in --help order.
 std::vector<PlatformInfo> platforms();

@@ -68,12 +68,14 @@ struct BuildArgs {
   // Default to None, not a null handle: callers that leave them out stay safe.
   py::object precisionConstraints = py::none(), layerOutputTypes = py::none();
   bool stronglyTyped = false;
+  py::object trtVersion = py::none();  // "8.4" (default), "8.5", "8.6", "10.3"
 };
 
 BuildConfig buildConfig(const BuildArgs& a) {
   BuildConfig c;
   c.platform = a.platform;
   if (!a.powerMode.is_none()) c.powerMode = text(a.powerMode, "power_mode");
+  if (!a.trtVersion.is_none()) c.trtVersion = text(a.trtVersion, "trt_version");
   if (!a.dlaCore.is_none()) {
     c.dlaCore = py::module_::import("operator").attr("index")(a.dlaCore).cast<int>();
     if (c.dlaCore < -1) throw InputError("dla_core: " + std::to_string(c.dlaCore) + " is negative");
@@ -312,12 +314,15 @@ void bindModelPlan(py::module_& m) {
       [](py::handle path, py::object shapes, const std::string& platform,
          const std::string& precision, py::object batches, py::object powerModes,
          py::object placements, double latencyBudgetMs, py::object inputFormats,
-         py::object outputFormats, py::object memPool, py::object sparsity, py::object calib) {
+         py::object outputFormats, py::object memPool, py::object sparsity, py::object calib,
+         py::object trtVersion) {
         std::string file = pathOf(path);
         CapacityPlanOptions o;
-        o.build = buildConfig({platform, precision, py::none(), true, false, py::none(), py::none(),
-                               py::none(), inputFormats, outputFormats, memPool, sparsity,
-                               py::none(), py::none(), calib});
+        BuildArgs args{platform,   precision,  py::none(), true,         false,
+                       py::none(), py::none(), py::none(), inputFormats, outputFormats,
+                       memPool,    sparsity,   py::none(), py::none(),   calib};
+        args.trtVersion = trtVersion;
+        o.build = buildConfig(args);
         o.shapes = toShapeMap(shapes, "shapes");
         if (!batches.is_none())
           for (py::handle b : batches) o.batches.push_back(b.cast<int64_t>());
@@ -328,8 +333,8 @@ void bindModelPlan(py::module_& m) {
             std::string name = text(pl, "placements");
             Placement x;
             if (!parsePlacement(name, &x))
-              throw InputError("placements: '" + name + "' is not one of GPU, DLA0, DLA0+DLA1, " +
-                               "DLA0+DLA1+GPU");
+              throw InputError("placements: '" + name + "' is not one of GPU, DLA0, DLA0+GPU, " +
+                               "DLA0+DLA1, DLA0+DLA1+GPU");
             o.placements.push_back(x);
           }
         o.latencyBudgetMs = latencyBudgetMs;
@@ -339,9 +344,9 @@ void bindModelPlan(py::module_& m) {
       "precision"_a = "int8", "batches"_a = py::none(), "power_modes"_a = py::none(),
       "placements"_a = py::none(), "latency_budget_ms"_a = 0.0, "input_formats"_a = py::none(),
       "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
-      "calib"_a = py::none(),
+      "calib"_a = py::none(), "trt_version"_a = py::none(),
       "Capacity planning (dlasim plan): sweeps batch sizes, power modes and placements (GPU,\n"
-      "DLA0, DLA0+DLA1, DLA0+DLA1+GPU) and marks the best configuration for the target\n"
+      "DLA0, DLA0+GPU, DLA0+DLA1, DLA0+DLA1+GPU) and marks the best configuration for the target\n"
       "(throughput, or the most throughput within latency_budget_ms).");
 
   py::class_<Model>(m, "Model", "An imported ONNX model.")
@@ -369,12 +374,13 @@ void bindModelPlan(py::module_& m) {
              py::object layerPrecisions, py::object layerDevices, py::object inputFormats,
              py::object outputFormats, py::object memPool, py::object sparsity,
              py::object minShapes, py::object maxShapes, py::object calib,
-             py::object precisionConstraints, py::object layerOutputTypes, bool stronglyTyped) {
+             py::object precisionConstraints, py::object layerOutputTypes, bool stronglyTyped,
+             py::object trtVersion) {
             BuildConfig c =
                 buildConfig({platform, precision, dlaCore, allowGpuFallback, standalone, powerMode,
                              layerPrecisions, layerDevices, inputFormats, outputFormats, memPool,
                              sparsity, minShapes, maxShapes, calib, precisionConstraints,
-                             layerOutputTypes, stronglyTyped});
+                             layerOutputTypes, stronglyTyped, trtVersion});
             return unlocked([&] { return x.build(c); });
           },
           py::kw_only(), "platform"_a = "orin-agx", "precision"_a = "fp32",
@@ -384,7 +390,7 @@ void bindModelPlan(py::module_& m) {
           "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
           "min_shapes"_a = py::none(), "max_shapes"_a = py::none(), "calib"_a = py::none(),
           "precision_constraints"_a = py::none(), "layer_output_types"_a = py::none(),
-          "strongly_typed"_a = false, kBuildDoc)
+          "strongly_typed"_a = false, "trt_version"_a = py::none(), kBuildDoc)
       .def(
           "run",
           [](const Model& x, py::handle inputs) {

@@ -60,6 +60,15 @@ void bindPerformance(py::module_& m) {
       .def_readonly("platform", &Performance::platform)
       .def_readonly("platform_name", &Performance::platformName)
       .def_readonly("power_mode", &Performance::powerMode)
+      .def_readonly("trt_version", &Performance::trtVersion)
+      .def_property_readonly("uncertainty",
+                             [](const Performance& p) -> py::object {
+                               if (p.uncertainty < 0) return py::none();
+                               return py::float_(p.uncertainty);
+                             })
+      .def_readonly("calibration_points", &Performance::calibrationPoints)
+      .def_readonly("regime", &Performance::regime)
+      .def_readonly("dla_dram_gbs", &Performance::dlaDramGBs)
       .def_readonly("dla_clock_mhz", &Performance::dlaClockMHz)
       .def_readonly("gpu_clock_mhz", &Performance::gpuClockMHz)
       .def_readonly("emc_clock_mhz", &Performance::emcClockMHz)
@@ -87,6 +96,14 @@ void bindPerformance(py::module_& m) {
   py::class_<CapacityPlanRow>(m, "CapacityPlanRow", "One configuration of a capacity plan.")
       .def_readonly("batch", &CapacityPlanRow::batch)
       .def_readonly("power_mode", &CapacityPlanRow::powerMode)
+      .def_readonly("dla_clock_mhz", &CapacityPlanRow::dlaClockMHz)
+      .def_readonly("gpu_clock_mhz", &CapacityPlanRow::gpuClockMHz)
+      .def_readonly("emc_clock_mhz", &CapacityPlanRow::emcClockMHz)
+      .def_property_readonly("uncertainty",
+                             [](const CapacityPlanRow& r) -> py::object {
+                               if (r.uncertainty < 0) return py::none();
+                               return py::float_(r.uncertainty);
+                             })
       .def_property_readonly("placement",
                              [](const CapacityPlanRow& r) { return placementName(r.placement); })
       .def_readonly("qps", &CapacityPlanRow::qps)
@@ -103,6 +120,8 @@ void bindPerformance(py::module_& m) {
   py::class_<CapacityPlan>(m, "CapacityPlan", "A capacity-planning sweep and its recommendation.")
       .def_readonly("model", &CapacityPlan::model)
       .def_readonly("platform", &CapacityPlan::platform)
+      .def_readonly("trt_version", &CapacityPlan::trtVersion)
+      .def_readonly("precision", &CapacityPlan::precision)
       .def_readonly("target", &CapacityPlan::target)
       .def_readonly("rows", &CapacityPlan::rows)
       .def_property_readonly("best",

@@ -124,6 +124,7 @@ void bindPlanFacts(py::module_& m) {
       .def_readonly("platform", &PlanSettings::platform)
       .def_readonly("platform_name", &PlanSettings::platformName)
       .def_readonly("power_mode", &PlanSettings::powerMode)
+      .def_readonly("trt_version", &PlanSettings::trtVersion)
       .def_property_readonly("dla_core",
                              [](const PlanSettings& s) -> py::object {
                                return s.dlaCore < 0 ? py::object(py::none()) : py::int_(s.dlaCore);
@@ -277,6 +278,7 @@ void bindPlatforms(py::module_& m) {
       .def_readonly("name", &PowerModeInfo::name)
       .def_readonly("dla_clock_mhz", &PowerModeInfo::dlaClockMHz)
       .def_readonly("emc_clock_mhz", &PowerModeInfo::emcClockMHz)
+      .def_readonly("gpu_clock_mhz", &PowerModeInfo::gpuClockMHz)
       .def("__repr__", [](const PowerModeInfo& p) { return "<PowerMode " + p.name + ">"; });
   py::class_<PlatformInfo>(m, "Platform", "A Jetson platform dlasim models.")
       .def_readonly("id", &PlatformInfo::id)
@@ -286,6 +288,7 @@ void bindPlatforms(py::module_& m) {
       .def_readonly("dram_bandwidth_gbs", &PlatformInfo::dramBandwidthGBs)
       .def_readonly("max_loadables_per_core", &PlatformInfo::maxLoadablesPerCore)
       .def_readonly("power_modes", &PlatformInfo::powerModes, "The first is the default (MAXN).")
+      .def_readonly("trt_versions", &PlatformInfo::trtVersions)
       .def("__repr__", [](const PlatformInfo& p) { return "<Platform " + p.id + ">"; });
   m.def("platforms", &platforms, "All platforms, in --help order.");
   m.def("platform", &platform, "id"_a, "One platform by id; InputError if unknown.");

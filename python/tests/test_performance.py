@@ -22,7 +22,8 @@ def test_performance_matches_the_cli_summary(model_gn, model_gn_path, tmp_path):
          "--useDLACore=0", "--allowGPUFallback", f"--exportProfile={profile}"],
         capture_output=True, text=True, check=True).stdout
     qps = float(re.search(r"Throughput: ([0-9.]+) qps", log).group(1))
-    assert perf.throughput_qps == pytest.approx(qps, rel=1e-5)
+    # The CLI's is trtexec's queries over the walltime, whose ends hold one query's copies.
+    assert perf.throughput_qps == pytest.approx(qps, rel=1e-4)
     assert perf.platform == "orin-agx" and perf.batch == SHAPE[0]
     # The timeline's rows add up to the latency, as the exported profile's do.
     assert sum(r.ms for r in perf.rows) == pytest.approx(perf.latency_ms, rel=1e-9)

@@ -41,7 +41,8 @@ TEST(CostCli, TrtexecPerformanceSummaryShapes) {
                             " ms, percentile\\(95%\\) = " + num +
                             " ms, percentile\\(99%\\) = " + num + " ms\n";
   for (const std::string& line : std::vector<std::string>{
-           "\\[I\\] === Performance summary ===\n", "\\[I\\] Throughput: " + num + " qps\n",
+           "\\[I\\] === Performance summary ===\n",
+           "\\[I\\] Throughput: " + num + " qps \\(modelled, [^\n]+\\)\n",
            "\\[I\\] Latency: " + stats, "\\[I\\] Enqueue Time: " + stats,
            "\\[I\\] H2D Latency: " + stats, "\\[I\\] GPU Compute Time: " + stats,
            "\\[I\\] D2H Latency: " + stats, "\\[I\\] Total Host Walltime: " + num + " s\n",
@@ -194,7 +195,7 @@ TEST(CostCli, PlanOnResNet50PrintsTableAndRecommendation) {
   Result r = runCli({"plan", model, "--batches=1,4,16"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Capacity plan for"), std::string::npos) << r.out;
-  for (const char* p : {" GPU ", " DLA0 ", " DLA0+DLA1 ", " DLA0+DLA1+GPU "})
+  for (const char* p : {" GPU ", " DLA0 ", " DLA0+GPU ", " DLA0+DLA1 ", " DLA0+DLA1+GPU "})
     EXPECT_NE(r.out.find(p), std::string::npos) << p;
   for (const char* m : {" MAXN ", " 50W ", " 30W ", " 15W "})
     EXPECT_NE(r.out.find(m), std::string::npos) << m;
@@ -204,16 +205,18 @@ TEST(CostCli, PlanOnResNet50PrintsTableAndRecommendation) {
       std::regex(
           R"(Recommendation: Ship batch [0-9]+ at power mode \S+ on \S+: [0-9.]+ images/s)")))
       << r.out;
-  // 3 batches x 4 power modes x 4 placements.
+  // 3 batches x 4 power modes x 5 placements.
   Result csv = runCli({"plan", model, "--batches=1,4,16", "--format=csv"});
   ASSERT_EQ(csv.code, 0) << csv.err;
-  EXPECT_EQ(count(csv.out, "\n"), 49u);
-  EXPECT_EQ(csv.out.rfind("batch,power_mode,placement,qps,images_per_s,latency_ms", 0), 0u);
+  EXPECT_EQ(count(csv.out, "\n"), 61u);
+  EXPECT_EQ(csv.out.rfind("batch,power_mode,dla_mhz,gpu_mhz,emc_mhz,placement,qps,images_per_s", 0),
+            0u);
   Result json = runCli(
       {"plan", model, "--batches=1,2", "--powerModes=MAXN", "--format=json", "--latency-budget=5"});
   ASSERT_EQ(json.code, 0) << json.err;
   nlohmann::json j = nlohmann::json::parse(json.out);
-  EXPECT_EQ(j["rows"].size(), 8u);
+  EXPECT_EQ(j["rows"].size(), 10u);
+  EXPECT_EQ(j["trtVersion"], "8.4");
   int best = j["best"].get<int>();
   if (best >= 0) {
     EXPECT_LE(j["rows"][best]["latencyMs"].get<double>(), 5.0);

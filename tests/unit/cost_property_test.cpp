@@ -1,9 +1,11 @@
 // Properties the cost model must keep over the zoo (build/zoo) and synthetic layers: more work
 // never costs less, INT8 never slower than FP16 on the convolution core, Orin's FP16 convolution
 // slower than Xavier's at equal clocks, lower clocks never faster, memory-bound layers follow the
-// bandwidth and compute-bound ones the clock, FP19 padding grows loadables as seed §3.3 says,
+// slower of port and DRAM and compute-bound ones the clock, FP19 padding grows loadables as seed §3.3 says,
 // two DLA cores at most double one core's throughput.
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "dlasim/dlasim.h"
 #include "test_support.h"
@@ -140,16 +142,33 @@ TEST(CostProperties, Int8NeverSlowerThanFp16OnTheConvolutionCore) {
   EXPECT_GT(compared, 50);
 }
 
+// The ONNX nodes of a model that are grouped convolutions (group > 1).
+std::set<std::string> groupedConvolutions(const std::string& path) {
+  onnx::ModelProto m;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(m.ParseFromIstream(&in)) << path;
+  std::set<std::string> grouped;
+  for (const auto& n : m.graph().node())
+    for (const auto& a : n.attribute())
+      if (n.op_type() == "Conv" && a.name() == "group" && a.i() > 1) grouped.insert(n.name());
+  return grouped;
+}
+
+// Dense convolutions (NVIDIA's DLA FAQ: Orin has "lower FP16 convolution compute" than Xavier).
+// Depthwise and grouped ones stream through Rubik on Orin, which C1 (YOLO11 FP16) shows beats
+// running them group by group, as Xavier's core does: they are not compared.
 TEST(CostProperties, OrinFp16ConvolutionSlowerThanXaviersAtEqualClocks) {
   int compared = 0;
   for (const auto& path : zooModels()) {
     auto orin = dlaLayers(perf(build(path, "orin-agx", false), 1000));
     auto xavier = dlaLayers(perf(build(path, "xavier-agx", false), 1000));
+    std::set<std::string> grouped = groupedConvolutions(path);
     for (const auto& [name, r] : orin) {
       auto it = xavier.find(name);
       if (!convCore(r) || it == xavier.end() || !convCore(it->second)) continue;
-      EXPECT_GT(r.convMs, it->second.convMs) << path << " " << name;
       EXPECT_EQ(r.unit, EngineUnit::kRubik) << name;  // Orin runs FP16 convolutions on Rubik
+      if (grouped.count(name.substr(0, name.find(" + ")))) continue;
+      EXPECT_GT(r.convMs, it->second.convMs) << path << " " << name;
       ++compared;
     }
   }
@@ -180,13 +199,18 @@ TEST(CostProperties, MemoryBoundFollowBandwidthComputeBoundFollowClock) {
     dlasim::Plan p = build(path, "orin-agx", true);
     auto base = dlaLayers(perf(p, 1600, 1300, 3200));
     auto halfEmc = dlaLayers(perf(p, 1600, 1300, 1600));
-    auto slowerDla = dlaLayers(perf(p, 1400, 1300, 3200));
+    auto halfBoth = dlaLayers(perf(p, 800, 1300, 1600));
+    auto quarterEmc = dlaLayers(perf(p, 1600, 1300, 800));
     auto halfDla = dlaLayers(perf(p, 800, 1300, 3200));
     for (const auto& [name, r] : base) {
       if (r.bound == Bound::kMemory) {
-        EXPECT_GT(halfEmc[name].memoryMs, 1.9 * r.memoryMs) << path << " " << name;
+        // The DLA's DRAM rate is the slower of its port (per DLA cycle) and its share of the
+        // DRAM (per EMC cycle): both clocks halved halve it; the EMC alone slows it until the
+        // share binds, then in proportion.
+        EXPECT_NEAR(halfBoth[name].memoryMs, 2 * r.memoryMs, 1e-9) << path << " " << name;
+        EXPECT_GT(halfEmc[name].memoryMs, r.memoryMs) << path << " " << name;
+        EXPECT_NEAR(quarterEmc[name].memoryMs, 2 * halfEmc[name].memoryMs, 1e-9) << name;
         EXPECT_GT(halfEmc[name].ms, r.ms) << path << " " << name;
-        EXPECT_DOUBLE_EQ(slowerDla[name].memoryMs, r.memoryMs) << path << " " << name;
         ++memory;
       } else if (r.bound == Bound::kCompute) {
         EXPECT_NEAR(halfDla[name].computeMs, 2 * r.computeMs, 1e-9) << path << " " << name;
