@@ -233,6 +233,7 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     cfg.fp16 = o.fp16;
     cfg.int8 = o.int8;
     cfg.obey = obey;
+    cfg.trt = b.trtVersion;
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       if (req.precision[i]) cfg.layerPrecisions[g.nodes[i].name] = *req.precision[i];
       if (req.outputType[i]) cfg.layerOutputTypes[g.nodes[i].name] = *req.outputType[i];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -153,23 +154,45 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
   SubcommandArgs a = splitSubcommandArgs(argc, argv, {"--strict"});
   if (a.model.empty()) {
     err << "dlasim: error: usage: dlasim check model.onnx [--platform=ID] [--int8|--fp16|--best] "
-           "[--shapes=...] [--useDLACore=N] [--strict]\n";
+           "[--shapes=...] [--useDLACore=N] [--trtVersion=V|A,B] [--strict]\n";
     return 2;
   }
   bool strict = a.own.count("--strict") > 0;
   bool prec = false;
   for (const auto& t : a.trtexec) prec |= t == "--int8" || t == "--fp16" || t == "--best";
+  // Model-derived text (layer names) is printed with control characters escaped.
+  auto emit = [&](const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
+  };
   return runGuarded(err, [&]() -> int {
     // INT8 is the DLA's main precision (the report header says which one was used).
     std::vector<std::string> defaults = {"--useDLACore=0", "--allowGPUFallback", "--skipInference"};
     if (!prec) defaults.push_back("--int8");
+    SubcommandArgs args = a;
+    std::vector<std::string> versions = takeVersionPair(args.trtexec);
+    if (!versions.empty()) {
+      std::vector<Plan> plans;
+      std::optional<Model> model;
+      for (const auto& v : versions) {
+        args.trtexec.push_back("--trtVersion=" + v);
+        auto o = subcommandOptions(args, defaults);
+        if (!o) return 0;
+        if (!model) model = importModel(*o, err);
+        plans.push_back(model->build(buildConfig(*o)));
+        args.trtexec.pop_back();
+      }
+      std::ostringstream text;
+      compareVersions(versions, plans, text);
+      emit(text.str());
+      return 0;
+    }
     auto o = subcommandOptions(a, defaults);
     if (!o) return 0;
     Plan plan = importModel(*o, err).build(buildConfig(*o));
     std::ostringstream text;
     report(*o, plan, text);
-    std::istringstream lines(text.str());
-    for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
+    emit(text.str());
     bool fallback = false;
     for (const auto& l : plan.layers()) fallback |= l.device == Device::kGPU;
     return strict && fallback ? 1 : 0;

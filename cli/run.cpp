@@ -276,10 +276,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "calibrate") return calibrateMain(argc, argv, out, err);
   if (sub == "nvdla-trace") return nvdlaTraceMain(argc - 1, argv + 1, out, err);
   if (sub == "plan") return planMain(argc, argv, out, err);
-  if (sub == "rules") {
-    out << rulesMarkdown();
-    return 0;
-  }
+  if (sub == "rules") return rulesMain(argc, argv, out, err);
   try {
     auto opts = parseOptions(argc, argv);
     if (!opts) return 0;

@@ -227,14 +227,14 @@ void catalogueActivation(std::vector<RuleInfo>& v) {
 void ruleElementWise(Ctx& c) {
   using sim::EltOp;
   EltOp op = c.n.get<sim::EltAttrs>().op;
-  const char* supported = c.l.eltwiseDivPow
+  const char* supported = c.t.rules.eltwiseDivPow
                               ? "Sum, Sub, Prod, Max, Min, Div, Pow, Equal, Greater, Less"
                               : "Sum, Sub, Prod, Max, Min, Equal, Greater, Less";
   if (op == EltOp::kAnd || op == EltOp::kOr)
     c.fail("eltwise.op", c.n.onnxOp, supported, "logical operations are not supported");
-  if ((op == EltOp::kDiv || op == EltOp::kPow) && !c.l.eltwiseDivPow)
+  if ((op == EltOp::kDiv || op == EltOp::kPow) && !c.t.rules.eltwiseDivPow)
     c.fail("eltwise.op", c.n.onnxOp, supported,
-           "Div and Pow are not supported by this TensorRT/DLA");
+           sim::cat("Div and Pow are not supported on the DLA by TensorRT ", c.t.id));
   bool cmp = op == EltOp::kEqual || op == EltOp::kGreater || op == EltOp::kLess;
   if (cmp && !c.cfg.int8)
     c.fail("eltwise.comparison_int8", c.cfg.fp16 ? "FP16" : "FP32", "INT8",
@@ -256,7 +256,7 @@ void catalogueElementWise(std::vector<RuleInfo>& v) {
            {
                {"eltwise.op", "ElementWise",
                 "Sum, Sub, Prod, Max, Min (Div, Pow: {eltwiseDivPow}); comparisons in INT8",
-                "seed §3.2.6; design §3"},
+                "seed §3.2.6; design §3; TDV A8"},
                {"eltwise.comparison_int8", "ElementWise", "Equal, Greater, Less run in INT8 only",
                 "design §3"},
                {"eltwise.rank", "ElementWise", "4-D NCHW inputs", "seed §3.2.6"},
