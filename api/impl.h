@@ -54,6 +54,9 @@ struct PlanAccess {
   static Plan::Impl& of(const Plan& p) { return *p.impl_; }
 };
 
+/// The platform's DLA arithmetic (hwmodels data) as the runtime's policies.
+sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n);
+
 /// The specs of a graph's inputs / outputs.
 std::vector<TensorSpec> specsOf(const sim::Graph& g, const std::vector<sim::TensorId>& ids);
 /// Outputs of an executor run, by name.

@@ -1,5 +1,6 @@
 // dlasim::Model: import (onnx_import), TensorRT-style passes (sim/passes), build (builder/).
 #include "api/impl.h"
+#include "builder/bindings.h"
 #include "builder/calibration.h"
 #include "sim/passes/passes.h"
 #include "sim/runtime/memory_budget.h"
@@ -62,6 +63,24 @@ void checkReferenceMemory(Model::Impl& impl) {
   impl.memoryChecked = true;
 }
 
+// Bindings the model declares float16 default to fp16:chw (the others to their type's format)
+// when the configuration names no formats of that side.
+BuildConfig halfBindingDefaults(const onnx_import::ImportResult& m, const BuildConfig& config) {
+  BuildConfig c = config;
+  auto fill = [&](std::vector<IOFormat>& formats, const std::vector<sim::TensorId>& ts) {
+    bool any = false;
+    for (sim::TensorId t : ts) any |= m.halfBindings.count(m.graph.tensor(t).name) > 0;
+    if (!formats.empty() || !any) return;
+    for (sim::TensorId t : ts)
+      formats.push_back(m.halfBindings.count(m.graph.tensor(t).name)
+                            ? IOFormat{"fp16", "chw"}
+                            : builder::defaultBindingFormat(m.graph.desc(t).dtype));
+  };
+  fill(c.inputFormats, m.graph.inputs);
+  fill(c.outputFormats, m.graph.outputs);
+  return c;
+}
+
 }  // namespace
 
 Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -98,7 +117,8 @@ Plan Model::build(const BuildConfig& config) const {
   auto p = std::make_shared<Plan::Impl>();
   p->graph = impl_->imported.graph;  // constants share their buffers with the model
   p->opset = impl_->imported.opset;
-  p->build = builder::buildPlan(p->graph, impl_->imported.dynamicInputs, config);
+  p->build = builder::buildPlan(p->graph, impl_->imported.dynamicInputs,
+                                halfBindingDefaults(impl_->imported, config));
   PlanSettings& s = p->settings;
   s.platform = p->build.platform->id;
   s.platformName = p->build.platform->name;

@@ -68,6 +68,7 @@ PerLayerReport comparePerLayer(const Plan& plan, const TensorMap& inputs,
   const sim::Graph& g = p.graph;
   sim::Executor ref(g, /*reference=*/true, /*fuse=*/false);
   sim::Executor emu(g);
+  if (p.build.platform) emu.setNumerics(runtimeNumerics(p.build.platform->numerics));
   emu.keepPlainLayouts();
 
   PerLayerReport r;

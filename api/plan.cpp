@@ -15,9 +15,6 @@ namespace dlasim {
 
 using sim::fail;
 
-namespace {
-
-// The platform's DLA arithmetic (hwmodels data) as the runtime's policies.
 sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n) {
   sim::DlaNumerics r;
   r.int8 = n.int8Requant == hw::DlaNumerics::Int8Requant::kXavierFixedPoint
@@ -26,8 +23,6 @@ sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n) {
   r.fp19Constants = n.fp16Constants == hw::DlaNumerics::Fp16Constants::kFp19;
   return r;
 }
-
-}  // namespace
 
 void Plan::Impl::describe() {
   const sim::Graph& g = graph;

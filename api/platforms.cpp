@@ -46,8 +46,8 @@ std::vector<std::string> trtVersions() {
   return v;
 }
 
-std::string rulesMarkdown() {
-  return hw::rulesMarkdown();
+std::string rulesMarkdown(const std::string& trtVersion) {
+  return hw::rulesMarkdown(trtVersion);
 }
 
 const char* version() {

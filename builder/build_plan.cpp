@@ -9,6 +9,7 @@
 #include "builder/layer_flags.h"
 #include "builder/sparsity.h"
 #include "hwmodels/cost/perf_model.h"
+#include "sim/ir/trt_names.h"
 #include "sim/ops/op_def.h"
 
 namespace builder {
@@ -128,6 +129,25 @@ std::vector<std::string> choosePrecisions(const Graph& g, const dlasim::BuildCon
   return problems;
 }
 
+// TensorRT's builder names a matrix multiply it runs on the DLA, and the squeeze after it, by
+// whether the multiply starts its loadable (its input comes from the GPU) or follows other DLA
+// layers there (sim/ir/trt_names.h); on the GPU they keep their import names.
+void nameConvertedMatMuls(Graph& g, const Partition& part) {
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const MatMulLayers names = MatMulLayers::of(g, g.nodes[i]);
+    const int l = part.loadableOf[i];
+    if (names.gemm.empty() || l < 0) continue;
+    const NodeId p = g.tensor(g.nodes[i].inputs[0]).producer;
+    const bool starts = p < 0 || part.loadableOf[size_t(p)] != l;
+    g.nodes[i].name = names.dlaName(starts);
+    const TensorId out = g.nodes[i].outputs[0];
+    for (size_t j = i + 1; j < g.nodes.size(); ++j)
+      if (g.nodes[j].kind == OpKind::kShuffle && g.nodes[j].inputs[0] == out &&
+          g.nodes[j].onnxName == names.gemm)
+        g.nodes[j].name = names.squeezeName(starts);
+  }
+}
+
 std::string reasons(const hw::LayerVerdict& v) {
   std::string s;
   for (const auto& x : v.violations) s += (s.empty() ? "" : "; ") + x.message + " [" + x.rule + "]";
@@ -137,12 +157,11 @@ std::string reasons(const hw::LayerVerdict& v) {
 }  // namespace
 
 std::string gpuLayerType(const Node& n) {
-  // TensorRT's ONNX parser imports InstanceNormalization as a plugin.
-  if (n.kind == OpKind::kNormalization && n.get<NormAttrs>().type == NormType::kInstance)
-    return "PLUGIN_V2";
-  // A Gemm / MatMul the parser built as a fully connected layer (held as a 1x1 convolution).
+  if (importedAsPlugin(n)) return "PLUGIN_V2";
+  // A Gemm / MatMul is a MatrixMultiply in TensorRT's network (held as the 1x1 convolution its
+  // builder makes of it for the DLA; sim/ir/trt_names.h).
   if (n.kind == OpKind::kConvolution && (n.onnxOp == "Gemm" || n.onnxOp == "MatMul"))
-    return "FULLY_CONNECTED";
+    return trtLayerType(OpKind::kMatrixMultiply);
   return trtLayerType(n.kind);
 }
 
@@ -214,6 +233,7 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     cfg.fp16 = o.fp16;
     cfg.int8 = o.int8;
     cfg.obey = obey;
+    cfg.trt = b.trtVersion;
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       if (req.precision[i]) cfg.layerPrecisions[g.nodes[i].name] = *req.precision[i];
       if (req.outputType[i]) cfg.layerOutputTypes[g.nodes[i].name] = *req.outputType[i];
@@ -236,6 +256,7 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
     in.weightBytes.push_back(w);
   }
   b.partition = partition(g, in);
+  if (b.dla) nameConvertedMatMuls(g, b.partition);
   assignPrecisions(g, b);
   std::vector<std::string> fatal = choosePrecisions(g, o, req, b);
   if (o.calibration)  // degenerate scales are never silent

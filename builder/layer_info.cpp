@@ -52,8 +52,8 @@ void addParameters(ordered_json& j, const Graph& g, const Node& n, Precision p) 
     case OpKind::kConvolution:
     case OpKind::kDeconvolution: {
       const auto& a = n.get<ConvAttrs>();
-      bool fc = type == "FULLY_CONNECTED";
-      j["ParameterType"] = fc                               ? "FullyConnected"
+      bool fc = type == trtLayerType(OpKind::kMatrixMultiply);  // a converted Gemm / MatMul
+      j["ParameterType"] = fc                               ? "MatrixMultiply"
                            : n.kind == OpKind::kConvolution ? "Convolution"
                                                             : "Deconvolution";
       if (!fc) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -59,8 +60,8 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
   int onDla = 0;
   std::map<std::string, OpRow> rows;
   std::vector<std::string> order;
-  // Each ONNX node counts once, on the DLA when any layer made of it is (a Gemm whose fully
-  // connected layer runs on the DLA and whose squeeze runs on the GPU counts on the DLA).
+  // Each ONNX node counts once, on the DLA when any layer made of it is (a Gemm whose multiply
+  // runs on the DLA and whose squeeze runs on the GPU counts on the DLA).
   std::map<std::string, std::pair<std::string, bool>> nodes;  // name -> (op, on DLA)
   std::vector<std::string> nodeOrder;
   for (const LayerInfo& l : layers) {
@@ -153,8 +154,9 @@ const SubcommandSpec kCheck = {
     "Imports the model, applies the DLA rules of --platform and prints a compatibility report:\n"
     "layers on the DLA and the GPU, loadables, the share of MACs on the DLA, each failed rule\n"
     "per ONNX operator with its layers, the changes that would move layers to the DLA, and\n"
-    "each layer's work. Adds --useDLACore=0 and --int8 when not given. Exit 0; 1 with\n"
-    "--strict when a layer runs on the GPU; 2 for bad input.",
+    "each layer's work. Adds --useDLACore=0 and --int8 when not given. --trtVersion=A,B\n"
+    "compares two TensorRT versions instead: the layers that move and the rule that differs.\n"
+    "Exit 0; 1 with --strict when a layer runs on the GPU; 2 for bad input.",
     {{"--strict", "", "Exit 1 when any layer falls back to the GPU (a CI gate)"}},
     true,
     {"--useDLACore=0", "--allowGPUFallback", "--skipInference"},
@@ -164,8 +166,9 @@ const SubcommandSpec kRules = {
     "rules",
     "",
     "Prints the DLA rule table (every rule with each platform's limits) as Markdown: the text\n"
-    "of docs/dla-rules.md.",
-    {},
+    "of docs/dla-rules.md for TensorRT 8.4, another version's with --trtVersion.",
+    {{"--trtVersion", "V", "The TensorRT version's rules: 8.4 (default), 8.5, 8.6, 10.3"},
+     {"--jetpack", "J", "The rules of the TensorRT a JetPack release ships (5.0 ... 6.2)"}},
     false,
     {},
     false};
@@ -173,8 +176,16 @@ const SubcommandSpec kRules = {
 }  // namespace
 
 int rulesMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  return runSubcommand(kRules, argc, argv, out, err, [&](ParsedSubcommand&) {
-    out << rulesMarkdown();
+  return runSubcommand(kRules, argc, argv, out, err, [&](ParsedSubcommand& a) {
+    std::string version = a.own.count("--trtVersion") ? a.own["--trtVersion"] : "";
+    if (a.own.count("--jetpack")) {
+      std::string v = trtVersionForJetpack(a.own["--jetpack"]);
+      if (!version.empty() && version != v)
+        throw InputError("--jetpack=" + a.own["--jetpack"] + " ships TensorRT " + v +
+                         ", not --trtVersion=" + version);
+      version = v;
+    }
+    out << rulesMarkdown(version);
     return 0;
   });
 }
@@ -183,11 +194,29 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
   return runSubcommand(kCheck, argc, argv, out, err, [&](ParsedSubcommand& a) -> int {
     const Options& o = *a.options;
     bool strict = a.own.count("--strict") > 0;
+    // Model-derived text (layer names) is printed with control characters escaped.
+    auto emit = [&](const std::string& text) {
+      std::istringstream lines(text);
+      for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
+    };
+    std::vector<std::string> versions = versionPair(o.trtVersion);
+    if (!versions.empty()) {  // --trtVersion=A,B: which layers move between the two
+      Model model = importModel(o, err);
+      std::vector<Plan> plans;
+      for (const auto& v : versions) {
+        BuildConfig c = buildConfig(o);
+        c.trtVersion = v;
+        plans.push_back(model.build(c));
+      }
+      std::ostringstream text;
+      compareVersions(versions, plans, text);
+      emit(text.str());
+      return 0;
+    }
     Plan plan = importModel(o, err).build(buildConfig(o));
     std::ostringstream text;
     report(o, plan, text);
-    std::istringstream lines(text.str());
-    for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
+    emit(text.str());
     bool fallback = false;
     for (const auto& l : plan.layers()) fallback |= l.device == Device::kGPU;
     return strict && fallback ? 1 : 0;

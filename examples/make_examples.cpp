@@ -1,12 +1,14 @@
-// make_examples.cpp - writes the two example models used by dlasim:
+// make_examples.cpp - writes the example models of NVIDIA's jetson_dla_tutorial (the seed):
 //
-//   <outdir>/model_gn.onnx   4x (Conv 3x3/s2 -> GroupNorm(8,C) -> ReLU) -> AvgPool -> view ->
-//   Linear <outdir>/model_bn.onnx   same network with BatchNorm2d(C) (eval mode) instead of
-//   GroupNorm
+//   <outdir>/model_gn.onnx          4x (Conv 3x3/s2 -> GroupNorm(8,C) -> ReLU) -> global pool ->
+//                                   view -> Linear
+//   <outdir>/model_bn.onnx          the tutorial's ModelBN: BatchNorm2d(C) instead of GroupNorm
+//   <outdir>/model_bn_avgpool.onnx  ModelBN with the global pool replaced by AvgPool2d(2) (the
+//                                   tutorial's modify.py)
 //
-// The graphs mirror what torch.onnx.export (PyTorch 1.11-1.13, opset_version=13,
-// input_names=['input'], output_names=['output'], dynamic batch axis 'batch_size')
-// emits for the module
+// The graphs mirror what torch.onnx.export (PyTorch 1.11, opset_version=13,
+// input_names=['input'], output_names=['output'], dynamic batch axis 'batch_size', example input
+// 1x3x32x32) emits for the module
 //     cnn = Sequential(Conv2d(3,64,3,2,1), GN(8,64), ReLU(), Conv2d(64,128,..), GN(8,128), ReLU(),
 //                      Conv2d(128,256,..), GN(8,256), ReLU(), Conv2d(256,512,..), GN(8,512),
 //                      ReLU())
@@ -14,20 +16,24 @@
 //     forward: linear(pool(cnn(x)).view(x.shape[0], -1))
 //
 // Naming conventions reproduced (facts about the torch exporter's output):
-//  * nodes are named <OpType>_<k>, k counting every node in order (Constant nodes included);
-//  * parameters keep their state_dict names (cnn.0.weight, cnn.1.running_mean, linear.bias ...);
+//  * nodes are named <OpType>_<k>, k counting the nodes left after constant folding;
+//  * parameters keep their state_dict names (cnn.0.weight, linear.bias ...); parameters the
+//    exporter computes (folded) get numeric names;
 //  * GroupNorm(8,C) becomes Constant[0,8,-1] -> Reshape -> InstanceNormalization(scale=Constant
-//  ones[8],
-//    B=Constant zeros[8], eps 1e-5) -> Shape(conv out) -> Reshape back -> Mul(weight[C,1,1]) ->
-//    Add(bias[C,1,1]); the [C,1,1] tensors are constant-folded initializers with numeric names;
-//  * other intermediate tensors have numeric names as well.  Numbering used here: values are
-//  counted
-//    after 'input' and the module parameters (GN: 1+18 -> first intermediate "19", BN: 1+26 ->
-//    "27"); each node output takes the next number (the final one is 'output'), then the
-//    constant-folded initializers continue the sequence (GN: Mul/Add "71","72" for block 1,
-//    "73","74" block 2, ..., then the Unsqueeze axes "79"; BN: Unsqueeze axes "47").
-//  * x.view(x.shape[0], -1) -> Shape, Constant(0), Gather(axis 0), Unsqueeze(axes initializer [0]),
-//    Constant([-1]), Concat(axis 0), Reshape; Linear -> Gemm(alpha 1, beta 1, transB 1).
+//    ones[8], B=Constant zeros[8], eps 1e-5) -> Shape(conv out) -> Reshape back ->
+//    Mul(weight[C,1,1]) -> Add(bias[C,1,1]); the [C,1,1] tensors are constant-folded
+//    initializers with numeric names;
+//  * BatchNorm2d in eval mode folds into the convolution before it (Conv_0, Relu_1, ...,
+//    Relu_7: the tutorial's log), its weight and bias numeric initializers;
+//  * other intermediate tensors have numeric names as well. Values are counted after 'input'
+//    and the module parameters (GN: 1+18 -> first intermediate "19"); each node output takes
+//    the next number (the final one is 'output'), then the constant-folded initializers
+//    continue the sequence (GN: Mul/Add "71","72" for block 1, ..., then the Unsqueeze axes
+//    "79").
+//  * x.view(x.shape[0], -1) -> Shape, Constant(0), Gather(axis 0), Unsqueeze(axes initializer
+//    [0]), Constant([-1]), Concat(axis 0), Reshape; Linear -> Gemm(alpha 1, beta 1, transB 1).
+//    ModelBN's published names (GlobalAveragePool_8 ... Gemm_15) leave six nodes for the chain,
+//    so there the [-1] is an initializer; TensorRT's layer numbering is the same either way.
 //
 // Weights are deterministic pseudo-random (fixed seed): conv/linear U(-1/sqrt(fan_in),
 // +1/sqrt(fan_in)), norm weight U(0.5,1.5), norm bias U(-0.2,0.2), BN running_mean U(-0.1,0.1),
@@ -163,15 +169,25 @@ void set_io(onnx::ValueInfoProto* vi, const std::string& name, int64_t feature) 
   }
 }
 
-onnx::ModelProto build(bool group_norm) {
+// A parameter the exporter computes (constant folding), named once all node outputs are.
+struct Folded {
+  std::string name;
+  Dims dims;
+  std::vector<float> values;
+};
+
+enum class Variant { kGroupNorm, kBatchNorm, kBatchNormAvgPool };
+
+onnx::ModelProto build(Variant variant) {
   constexpr int kNumClasses = 10;
   const int channels[5] = {3, 64, 128, 256, 512};
+  const bool group_norm = variant == Variant::kGroupNorm;
   Rng rng;
 
   onnx::ModelProto model;
   model.set_ir_version(7);
   model.set_producer_name("pytorch");
-  model.set_producer_version("1.12.1");
+  model.set_producer_version(group_norm ? "1.12.1" : "1.11.0");
   auto* op = model.add_opset_import();
   op->set_domain("");
   op->set_version(13);
@@ -181,27 +197,41 @@ onnx::ModelProto build(bool group_norm) {
   // First numeric value id: after 'input' and the module parameters (see header).
   const int num_params = 4 * 2 + 4 * (group_norm ? 2 : 4) + 2;
   Builder b(g, 1 + num_params);
-  std::vector<std::pair<std::string, std::vector<float>>>
-      folded;  // GN Mul/Add constants, named later
+  std::vector<Folded> folded;  // GN Mul/Add constants, folded BN convolutions
 
   std::string x = "input";
   for (int blk = 0; blk < 4; ++blk) {
     const int cin = channels[blk], cout = channels[blk + 1];
     const std::string conv = "cnn." + std::to_string(3 * blk) + ".";
-    const std::string norm = "cnn." + std::to_string(3 * blk + 1) + ".";
     const float bound = 1.0f / std::sqrt(float(cin * 9));
-    b.init_f32(conv + "weight", {cout, cin, 3, 3}, rng.fill(size_t(cout) * cin * 9, -bound, bound));
-    b.init_f32(conv + "bias", {cout}, rng.fill(cout, -bound, bound));
-
+    std::vector<float> w = rng.fill(size_t(cout) * cin * 9, -bound, bound);
+    std::vector<float> bias = rng.fill(cout, -bound, bound);
     onnx::NodeProto* n;
-    std::string c = b.node("Conv", {x, conv + "weight", conv + "bias"}, &n);
+    std::string c;
+    if (group_norm) {
+      b.init_f32(conv + "weight", {cout, cin, 3, 3}, w);
+      b.init_f32(conv + "bias", {cout}, bias);
+      c = b.node("Conv", {x, conv + "weight", conv + "bias"}, &n);
+    } else {  // eval-mode BatchNorm folded into the convolution: w * s, (bias - mean) * s + beta
+      std::vector<float> gamma = rng.fill(cout, 0.5f, 1.5f), beta = rng.fill(cout, -0.2f, 0.2f);
+      std::vector<float> mean = rng.fill(cout, -0.1f, 0.1f), var = rng.fill(cout, 0.5f, 1.5f);
+      for (int o = 0; o < cout; ++o) {
+        const float scale = gamma[o] / std::sqrt(var[o] + 1e-5f);
+        for (int k = 0; k < cin * 9; ++k) w[size_t(o) * cin * 9 + k] *= scale;
+        bias[o] = (bias[o] - mean[o]) * scale + beta[o];
+      }
+      folded.push_back({"", {cout, cin, 3, 3}, w});
+      folded.push_back({"", {cout}, bias});
+      const std::string k = std::to_string(folded.size() - 2);
+      c = b.node("Conv", {x, "@" + k, "@" + std::to_string(folded.size() - 1)}, &n);
+    }
     attr_ints(n, "dilations", {1, 1});
     attr_int(n, "group", 1);
     attr_ints(n, "kernel_shape", {3, 3});
     attr_ints(n, "pads", {1, 1, 1, 1});
     attr_ints(n, "strides", {2, 2});
 
-    std::string y;
+    std::string y = c;
     if (group_norm) {
       const int groups = 8;
       std::string shp = b.constant_i64({3}, {0, groups, -1});
@@ -213,34 +243,33 @@ onnx::ModelProto build(bool group_norm) {
       std::string s = b.node("Shape", {c});
       std::string rb = b.node("Reshape", {in, s});
       // Initializer names are assigned once all node outputs are numbered; remember slot indices.
-      folded.push_back({"", rng.fill(cout, 0.5f, 1.5f)});
-      folded.push_back({"", rng.fill(cout, -0.2f, 0.2f)});
+      folded.push_back({"", {cout, 1, 1}, rng.fill(cout, 0.5f, 1.5f)});
+      folded.push_back({"", {cout, 1, 1}, rng.fill(cout, -0.2f, 0.2f)});
       const size_t wi = folded.size() - 2;
       std::string m = b.node("Mul", {rb, "@" + std::to_string(wi)});
       y = b.node("Add", {m, "@" + std::to_string(wi + 1)});
-    } else {
-      b.init_f32(norm + "weight", {cout}, rng.fill(cout, 0.5f, 1.5f));
-      b.init_f32(norm + "bias", {cout}, rng.fill(cout, -0.2f, 0.2f));
-      b.init_f32(norm + "running_mean", {cout}, rng.fill(cout, -0.1f, 0.1f));
-      b.init_f32(norm + "running_var", {cout}, rng.fill(cout, 0.5f, 1.5f));
-      y = b.node("BatchNormalization",
-                 {c, norm + "weight", norm + "bias", norm + "running_mean", norm + "running_var"},
-                 &n);
-      attr_float(n, "epsilon", 1e-5f);
-      attr_float(n, "momentum", 0.9f);
     }
     x = b.node("Relu", {y});
   }
 
   // pool -> view(x.shape[0], -1) -> linear
-  std::string p = b.node("GlobalAveragePool", {x});
+  onnx::NodeProto* n;
+  std::string p;
+  if (variant == Variant::kBatchNormAvgPool) {  // modify.py: AvgPool2d((2, 2)) on the 2x2 map
+    p = b.node("AveragePool", {x}, &n);
+    attr_int(n, "ceil_mode", 0);
+    attr_ints(n, "kernel_shape", {2, 2});
+    attr_ints(n, "pads", {0, 0, 0, 0});
+    attr_ints(n, "strides", {2, 2});
+  } else {
+    p = b.node("GlobalAveragePool", {x});
+  }
   std::string shape = b.node("Shape", {p});
   std::string zero = b.constant_i64({}, {0});
-  onnx::NodeProto* n;
   std::string batch = b.node("Gather", {shape, zero}, &n);
   attr_int(n, "axis", 0);
   std::string batch1 = b.node("Unsqueeze", {batch, "@axes"});
-  std::string minus1 = b.constant_i64({1}, {-1});
+  std::string minus1 = group_norm ? b.constant_i64({1}, {-1}) : "@minus1";
   std::string cat = b.node("Concat", {batch1, minus1}, &n);
   attr_int(n, "axis", 0);
   std::string flat = b.node("Reshape", {p, cat});
@@ -253,19 +282,23 @@ onnx::ModelProto build(bool group_norm) {
   b.init_f32("linear.bias", {kNumClasses}, rng.fill(kNumClasses, -lb, lb));
 
   // Constant-folded initializers take the numbers following the last node output.
-  for (size_t i = 0; i < folded.size(); ++i) {
-    folded[i].first = b.fresh();
-    b.init_f32(folded[i].first, {int64_t(folded[i].second.size()), 1, 1}, folded[i].second);
+  for (Folded& f : folded) {
+    f.name = b.fresh();
+    b.init_f32(f.name, f.dims, f.values);
   }
   const std::string axes = b.fresh();
   b.init_i64(axes, {1}, {0});
-  // Patch the placeholder inputs ("@k" -> folded[k], "@axes" -> axes).
+  const std::string minus1Init = group_norm ? "" : b.fresh();
+  if (!group_norm) b.init_i64(minus1Init, {1}, {-1});
+  // Patch the placeholder inputs ("@k" -> folded[k], "@axes" -> axes, "@minus1").
   for (auto& nd : *g->mutable_node())
     for (auto& in : *nd.mutable_input())
       if (in == "@axes")
         in = axes;
+      else if (in == "@minus1")
+        in = minus1Init;
       else if (!in.empty() && in[0] == '@')
-        in = folded[std::stoul(in.substr(1))].first;
+        in = folded[std::stoul(in.substr(1))].name;
 
   set_io(g->add_input(), "input", 0);
   set_io(g->add_output(), "output", kNumClasses);
@@ -291,7 +324,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  bool ok = write(build(true), dir + "/model_gn.onnx");
-  ok = write(build(false), dir + "/model_bn.onnx") && ok;
+  bool ok = write(build(Variant::kGroupNorm), dir + "/model_gn.onnx");
+  ok = write(build(Variant::kBatchNorm), dir + "/model_bn.onnx") && ok;
+  ok = write(build(Variant::kBatchNormAvgPool), dir + "/model_bn_avgpool.onnx") && ok;
   return ok ? 0 : 1;
 }

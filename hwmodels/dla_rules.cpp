@@ -167,20 +167,20 @@ void rulePooling(Ctx& c) {
 }
 
 void cataloguePooling(std::vector<RuleInfo>& v) {
-  v.insert(v.end(),
-           {
-               {"pool.spatial", "Pooling", "two spatial dimensions only", "seed §3.2.3"},
-               {"pool.window", "Pooling", "window in {poolWindow}", "seed §3.2.3; NvInfer.h"},
-               {"pool.padding", "Pooling", "padding in {poolPadding}", "seed §3.2.3"},
-               {"pool.stride", "Pooling", "stride in {poolStride}", "seed §3.2.3"},
-               {"pool.dilation", "Pooling", "no dilation", "TensorRT DLA docs"},
-               {"pool.avg_inclusive", "Pooling",
-                "padded average pooling must include the padding: {avgPoolNeedsInclusivePadding}",
-                "design §3 (NvInfer.h, Xavier)"},
-               {"pool.int8_scales", "Pooling",
-                "INT8: equal input and output scales (checked with a calibration cache)",
-                "seed §3.2.3"},
-           });
+  v.insert(
+      v.end(),
+      {
+          {"pool.spatial", "Pooling", "two spatial dimensions only", "seed §3.2.3"},
+          {"pool.window", "Pooling", "window in {poolWindow}", "seed §3.2.3; NvInfer.h"},
+          {"pool.padding", "Pooling", "padding in {poolPadding}", "seed §3.2.3"},
+          {"pool.stride", "Pooling", "stride in {poolStride}", "seed §3.2.3"},
+          {"pool.dilation", "Pooling", "no dilation", "TensorRT DLA docs"},
+          {"pool.avg_inclusive", "Pooling",
+           "padded average pooling must include the padding: {avgPoolNeedsInclusivePadding}",
+           "design §3 (NvInfer.h, Xavier)"},
+          {"pool.int8_scales", "Pooling",
+           "INT8: equal input and output scales (checked with a calibration cache)", "seed §3.2.3"},
+      });
 }
 
 void ruleActivation(Ctx& c) {
@@ -227,14 +227,14 @@ void catalogueActivation(std::vector<RuleInfo>& v) {
 void ruleElementWise(Ctx& c) {
   using sim::EltOp;
   EltOp op = c.n.get<sim::EltAttrs>().op;
-  const char* supported = c.l.eltwiseDivPow
+  const char* supported = c.t.rules.eltwiseDivPow
                               ? "Sum, Sub, Prod, Max, Min, Div, Pow, Equal, Greater, Less"
                               : "Sum, Sub, Prod, Max, Min, Equal, Greater, Less";
   if (op == EltOp::kAnd || op == EltOp::kOr)
     c.fail("eltwise.op", c.n.onnxOp, supported, "logical operations are not supported");
-  if ((op == EltOp::kDiv || op == EltOp::kPow) && !c.l.eltwiseDivPow)
+  if ((op == EltOp::kDiv || op == EltOp::kPow) && !c.t.rules.eltwiseDivPow)
     c.fail("eltwise.op", c.n.onnxOp, supported,
-           "Div and Pow are not supported by this TensorRT/DLA");
+           sim::cat("Div and Pow are not supported on the DLA by TensorRT ", c.t.id));
   bool cmp = op == EltOp::kEqual || op == EltOp::kGreater || op == EltOp::kLess;
   if (cmp && !c.cfg.int8)
     c.fail("eltwise.comparison_int8", c.cfg.fp16 ? "FP16" : "FP32", "INT8",
@@ -256,7 +256,7 @@ void catalogueElementWise(std::vector<RuleInfo>& v) {
            {
                {"eltwise.op", "ElementWise",
                 "Sum, Sub, Prod, Max, Min (Div, Pow: {eltwiseDivPow}); comparisons in INT8",
-                "seed §3.2.6; design §3"},
+                "seed §3.2.6; design §3; TDV A8"},
                {"eltwise.comparison_int8", "ElementWise", "Equal, Greater, Less run in INT8 only",
                 "design §3"},
                {"eltwise.rank", "ElementWise", "4-D NCHW inputs", "seed §3.2.6"},
@@ -320,11 +320,13 @@ void catalogueConvolution(std::vector<RuleInfo>& v) {
            "groups in {convGroups} (linear/CHW16/CHW32; {convGroupsHwc4} for DLA_HWC4)",
            "seed §3.2.1"},
           {"conv.output_maps", "Convolution", "output maps in {convOutputMaps}", "seed §3.2.1"},
-          {"conv.fully_connected", "Convolution (FullyConnected)",
-           "a Gemm / MatMul with 2-D constant weights, a 1-D constant bias (or none), alpha = beta "
-           "= 1 and a 2-D input whose second dimension the parser knows is a fully connected "
-           "layer over N x K x 1 x 1, run as a 1x1 convolution under the rules above",
-           "seed §3.2.1; onnx-tensorrt 8.4/8.5 Gemm importer"},
+          {"conv.fully_connected", "Convolution (MatrixMultiply)",
+           "a Gemm / MatMul of a 2-D input by 2-D constant weights, with a 1-D constant bias of "
+           "one value per output (or none) and alpha = beta = 1, runs as a 1x1 convolution over "
+           "N x K x 1 x 1 under the rules above (not in a network with plugin layers: "
+           "assumption)",
+           "seed §3.2.1; jetson_dla_tutorial ModelBN logs (TensorRT 8.4); DLA-SW operators "
+           "(8.6)"},
       });
 }
 void ruleDeconvolution(Ctx& c) {

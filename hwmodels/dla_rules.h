@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hwmodels/platform.h"
+#include "hwmodels/trt_version.h"
 #include "sim/ir/graph.h"
 
 namespace hw {
@@ -26,6 +27,8 @@ struct RuleConfig {
   /// every activation they read and write, else they run in FP16 (DLA-SW FAQ). Without one
   /// ("Calibration: Dynamic") scales are assumed present, as trtexec does.
   bool calibrated = false;
+  /// The TensorRT version whose DLA rules apply (hwmodels/trt_version.h); null: the default.
+  const TrtVersion* trt = nullptr;
 };
 
 struct Violation {
@@ -58,8 +61,9 @@ struct RuleInfo {
   std::string id, layer, text, source;
 };
 const std::vector<RuleInfo>& ruleCatalogue();
-/// The rules rendered as Markdown with each platform's values (docs/dla-rules.md).
-std::string rulesMarkdown();
+/// The rules of TensorRT `trtVersion` ("" = the default 8.4) rendered as Markdown with each
+/// platform's values (docs/dla-rules.md is the default's).
+std::string rulesMarkdown(const std::string& trtVersion = "");
 
 /// Whether a DLA convolution running in `precision` can use structured sparsity (--sparsity):
 /// the platform supports it, INT8, more than the minimum input channels, and weights with at

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hwmodels/rule_context.h"
+#include "sim/ir/trt_names.h"
 
 namespace hw::rules {
 
@@ -72,8 +73,11 @@ void ruleConcatenation(Ctx& c) {
   if (c.n.inputs.size() < 2)
     c.fail("concat.inputs", std::to_string(c.n.inputs.size()), ">= 2",
            "concatenation needs at least two inputs");
-  if (rank != 4 || axis != 1)
-    c.fail("concat.axis", sim::cat("axis ", axis, " of rank ", rank), "axis 1 of rank 4",
+  // TensorRT 8.5 on states the axis as the third-to-last (C of NCHW) for any rank.
+  bool thirdToLast = c.t.rules.concatThirdToLast;
+  if (thirdToLast ? axis != rank - 3 : rank != 4 || axis != 1)
+    c.fail("concat.axis", sim::cat("axis ", axis, " of rank ", rank),
+           thirdToLast ? "third-to-last axis" : "axis 1 of rank 4",
            sim::cat("concatenation along axis ", axis, " of a rank-", rank,
                     " tensor; DLA concatenates only along the channel axis"),
            "transpose so the concatenated axis becomes C, or concatenate on the GPU");
@@ -98,7 +102,8 @@ void ruleConcatenation(Ctx& c) {
 
 void catalogueConcatenation(std::vector<RuleInfo>& v) {
   v.insert(v.end(), {
-                        {"concat.axis", "Concatenation", "channel axis only", "seed §3.2.9"},
+                        {"concat.axis", "Concatenation", "channel axis only ({concatAxis})",
+                         "seed §3.2.9; TDV A13"},
                         {"concat.inputs", "Concatenation", "at least two inputs", "seed §3.2.9"},
                         {"concat.int8_scales", "Concatenation",
                          "INT8: every input and the output have the same scale (checked with a "
@@ -137,37 +142,78 @@ void catalogueSlice(std::vector<RuleInfo>& v) {
            });
 }
 
+namespace {
+
+// A Slice or Concatenation producing or reading `n`'s tensors (TensorRT 8.5's Shuffle rule).
+std::string sliceOrConcatNeighbour(const Graph& g, const Node& n) {
+  auto isSliceConcat = [](const Node& m) {
+    return m.kind == sim::OpKind::kSlice || m.kind == sim::OpKind::kConcatenation;
+  };
+  for (sim::TensorId t : n.inputs) {
+    sim::NodeId p = t == sim::kNoTensor ? -1 : g.tensor(t).producer;
+    if (p >= 0 && isSliceConcat(g.nodes[size_t(p)])) return g.nodes[size_t(p)].name;
+  }
+  for (const Node& m : g.nodes)
+    if (isSliceConcat(m))
+      for (sim::TensorId t : m.inputs)
+        if (std::find(n.outputs.begin(), n.outputs.end(), t) != n.outputs.end()) return m.name;
+  return "";
+}
+
+}  // namespace
+
 void ruleShuffle(Ctx& c) {
-  std::string fix;
-  // Layers TensorRT's parser adds around an op are named "(Unnamed Layer* N) [Shuffle]".
+  const auto& gens = c.t.rules.shuffleGenerations;
+  bool dlaShuffle = std::find(gens.begin(), gens.end(), c.p.dlaGeneration) != gens.end();
+  // Layers TensorRT's parser adds around an op are named "(Unnamed Layer* N) [Shuffle]"; the
+  // builder squeezes a matrix multiply it runs on the DLA back to 2-D (sim/ir/trt_names.h).
   bool parserAdded = c.n.name.rfind("(Unnamed Layer* ", 0) == 0;
+  bool matmulSqueeze = c.n.onnxOp == "Gemm" || c.n.onnxOp == "MatMul";
+  if (dlaShuffle && !parserAdded && !matmulSqueeze && c.n.pattern != "GroupNormalization") {
+    if (c.in().size() != 4 || c.out().size() != 4)
+      c.fail("shuffle.rank", sim::cat(sim::shapeStr(c.in()), " -> ", sim::shapeStr(c.out())),
+             "4-D -> 4-D",
+             sim::cat("shuffle from ", sim::shapeStr(c.in()), " to ", sim::shapeStr(c.out()),
+                      "; the DLA reshapes 4-D tensors only (assumption)"));
+    std::string next = sliceOrConcatNeighbour(c.g, c.n);
+    if (!next.empty())
+      c.fail("shuffle.slice_concat", next, "no Slice or Concatenation next to it",
+             sim::cat("TensorRT ", c.t.id,
+                      " does not run a reshape directly connected to Slice "
+                      "or Concat on the DLA ('",
+                      next, "')"));
+    return;
+  }
+  std::string fix;
   if (c.n.pattern == "GroupNormalization")
     fix =
         "replace GroupNorm by BatchNorm (as the DLA tutorial does) to keep the network on the DLA";
-  else if (parserAdded && (c.n.onnxOp == "Gemm" || c.n.onnxOp == "MatMul"))
+  else if (matmulSqueeze)
     fix =
-        "the parser squeezes the fully connected output back to 2-D; reshaping it to N x M x 1 x 1 "
-        "right after cancels the squeeze, or end the network there";
-  else if (c.out().size() == 2 && c.n.onnxOp == "Reshape")
-    fix =
-        "flatten with ONNX Flatten (torch.flatten(x, 1)) or a Reshape to constant dims instead of "
-        "x.view(x.shape[0], -1): TensorRT then builds a fully connected layer (DLA) and absorbs "
-        "the reshape";
+        "TensorRT squeezes the matrix multiply's N x M x 1 x 1 output back to 2-D; reshaping it "
+        "to N x M x 1 x 1 right after cancels the squeeze, or end the network there";
   else if (c.out().size() == 2)
     fix =
         "keep the classifier 4-D (N x C x 1 x 1) and use a 1x1 Convolution instead of "
         "Flatten/Reshape + Gemm";
-  std::string what = parserAdded ? "a reshape TensorRT's parser adds for " + c.n.onnxName
-                                 : std::string(c.n.onnxOp);
+  std::string what = parserAdded || matmulSqueeze ? "a reshape TensorRT adds for " + c.n.onnxName
+                                                  : std::string(c.n.onnxOp);
   c.fail("shuffle.unsupported", c.n.onnxOp, "unsupported",
-         sim::cat("shuffle (", what, ") is not supported on the DLA by TensorRT 8.x"), fix);
+         sim::cat("shuffle (", what, ") is not supported on the DLA by TensorRT ", c.t.id, " on ",
+                  c.p.name),
+         fix);
 }
 
 void catalogueShuffle(std::vector<RuleInfo>& v) {
-  v.insert(v.end(), {
-                        {"shuffle.unsupported", "Shuffle",
-                         "Reshape/Transpose/Flatten run on the GPU", "seed log (SHUFFLE on GPU)"},
-                    });
+  v.insert(v.end(),
+           {
+               {"shuffle.unsupported", "Shuffle", "Reshape/Transpose/Flatten on the DLA: {shuffle}",
+                "seed log (SHUFFLE on GPU); TDV A6"},
+               {"shuffle.rank", "Shuffle", "(when on the DLA) 4-D input and output", "assumption"},
+               {"shuffle.slice_concat", "Shuffle",
+                "(when on the DLA) not directly connected to a Slice or Concatenation",
+                "TDV A6 (log, low confidence)"},
+           });
 }
 
 void ruleIdentity(Ctx& c) {
@@ -255,23 +301,34 @@ void catalogueSoftMax(std::vector<RuleInfo>& v) {
 }
 
 void ruleMatrixMultiply(Ctx& c) {
-  // A constant-weight Gemm / MatMul that did not become a fully connected layer: say why.
-  c.fail("matmul.unsupported", c.n.onnxOp, "unsupported",
-         sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
-                  ") is not supported on the DLA; TensorRT's parser builds a fully connected "
-                  "layer instead only for a 2-D input whose second dimension it knows, 2-D "
-                  "constant weights, a 1-D constant bias and alpha = beta = 1"),
-         c.constant(1) ? "flatten with ONNX Flatten (torch.flatten(x, 1)) or a Reshape to constant "
-                         "dims instead of x.view(x.shape[0], -1), keep alpha = beta = 1 and a 1-D "
-                         "bias: the parser then builds a fully connected layer that runs on the DLA"
-                       : "");
+  // A Gemm / MatMul the builder does not run on the DLA as a 1x1 convolution: say why.
+  const bool plugins = sim::matMulBehaviour().notWithPlugins &&
+                       std::any_of(c.g.nodes.begin(), c.g.nodes.end(), sim::importedAsPlugin);
+  std::string fix;
+  if (c.constant(1) && plugins)
+    fix =
+        "remove the layers TensorRT imports as plugins (GroupNorm's InstanceNormalization: use "
+        "BatchNorm, as the DLA tutorial does); TensorRT 8.4 then runs the matrix multiply on the "
+        "DLA";
+  else if (c.constant(1))
+    fix =
+        "keep alpha = beta = 1, 2-D weights and a 1-D bias of one value per output: TensorRT then "
+        "runs the matrix multiply on the DLA as a 1x1 convolution";
+  c.fail(
+      "matmul.unsupported", c.n.onnxOp, "unsupported",
+      sim::cat("MatrixMultiply (", c.n.onnxOp, " on ", sim::shapeStr(c.in()),
+               ") is not supported on the DLA; TensorRT's builder runs a matrix multiply "
+               "there only as a 1x1 convolution: by 2-D constant weights, with a 1-D constant "
+               "bias of one value per output (or none), alpha = beta = 1",
+               plugins ? ", and not in a network with plugin layers (as the seed's ModelGN)" : ""),
+      fix);
 }
 
 void catalogueMatrixMultiply(std::vector<RuleInfo>& v) {
   v.insert(v.end(), {
                         {"matmul.unsupported", "MatrixMultiply",
-                         "no MatrixMultiply: a Gemm / MatMul the parser did not build as a fully "
-                         "connected layer (see conv.fully_connected) stays on the GPU",
+                         "no MatrixMultiply: a Gemm / MatMul the builder does not run as a 1x1 "
+                         "convolution (see conv.fully_connected) stays on the GPU",
                          "TensorRT DLA docs; seed log (ModelGN's Gemm_52 on the GPU)"},
                     });
 }

@@ -28,7 +28,6 @@ struct DlaLimits {
   std::vector<int64_t> lrnWindows;
   Range resizeNearestScale, resizeLinearScale;
   bool softmax;                 // Orin only
-  bool eltwiseDivPow;           // newer TensorRT
   bool sparsity;                // structured 2:4 INT8 sparsity (Orin)
   int64_t sparsityMinChannels;  // sparse convolutions need more input channels than this
   int64_t dlaLinearRowAlign;    // bytes a row (W) of a dla_linear binding is padded to

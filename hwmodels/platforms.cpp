@@ -37,7 +37,6 @@ DlaLimits commonLimits() {
   l.resizeLinearScale = {1, 4};         // seed §3.2.10
   l.avgPoolNeedsInclusivePadding = false;
   l.softmax = true;
-  l.eltwiseDivPow = true;  // design §3 (newer TensorRT)
   l.sparsity = false;
   l.sparsityMinChannels = 64;  // design §3: C > 64
   // TensorRT DLA docs (dla-runtime-configuration, in shared/reference/trt-tools-conventions.md

@@ -30,6 +30,7 @@ struct Ctx {
   const Platform& p;
   const DlaLimits& l;
   const RuleConfig& cfg;
+  const TrtVersion& t;  // its DLA rules and parser behaviour (t.rules)
   LayerVerdict v;
   /// Records a broken rule: `value` is what the layer has, `limit` what the rule allows
   /// (both short text, e.g. "33x33" and "[1,32]"); `msg` says the same in a sentence.
@@ -62,8 +63,8 @@ struct Ctx {
 
 // One function per layer kind (ops.def); the dispatcher in dla_check.cpp calls them.
 void convolution(Ctx& c, bool deconv);
-#define OP(Name, TrtType, AttrsT)  \
-  void rule##Name(Ctx& c); \
+#define OP(Name, TrtType, AttrsT) \
+  void rule##Name(Ctx& c);        \
   void catalogue##Name(std::vector<RuleInfo>& v);
 #include "sim/ir/ops.def"
 #undef OP

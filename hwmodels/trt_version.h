@@ -11,6 +11,14 @@
 
 namespace hw {
 
+/// What a TensorRT version's DLA rules and ONNX parser change for placement. The rule checks
+/// (hwmodels/dla_*.cpp) read these fields; trt_version.cpp gives each its source.
+struct TrtDlaRules {
+  bool eltwiseDivPow = false;           // ElementWise Div and Pow run on the DLA
+  std::vector<int> shuffleGenerations;  // DLA generations that run Shuffle layers (none: GPU)
+  bool concatThirdToLast = false;       // concat axis: third-to-last of any rank (else C of 4-D)
+};
+
 struct TrtVersion {
   std::string id;                   // --trtVersion value: "8.4", "8.5", "8.6", "10.3"
   std::string jetpack;              // --jetpack alias: "5.0", "5.1", "6.0", "6.2"
@@ -20,6 +28,8 @@ struct TrtVersion {
   // completion), and each DLA <-> GPU hand-off's synchronisation.
   double submitUs = 0, syncUs = 0;
   std::vector<std::pair<std::string, std::string>> sources;  // value -> source
+  TrtDlaRules rules = {};
+  std::vector<std::pair<std::string, std::string>> ruleSources = {};  // rule -> source
 };
 
 /// All versions dlasim models, oldest first; the first is the default (the seed's 8.4).

@@ -84,6 +84,15 @@ class Replayer {
         case StatementKind::CheckNothing:
           requireSync(st.args[0]);
           break;
+        case StatementKind::SyncNotify:  // the work enabled so far is done: raise the event
+          requireTarget(st.args[0]);
+          runLayers();
+          syncs_.insert(st.args[1]);
+          break;
+        case StatementKind::SyncWait:  // one script replays in order: the event must be raised
+          requireTarget(st.args[0]);
+          requireSync(st.args[1]);
+          break;
         case StatementKind::CheckCrc: {
           ++checks;
           ReplayResult r = checkCrc(st);
@@ -152,7 +161,14 @@ class Replayer {
 
   void requireSync(const std::string& sync) const {
     if (!syncs_.count(sync))
-      throw TraceError(where_ + ": '" + sync + "' was not defined by an earlier intr_notify");
+      throw TraceError(where_ + ": '" + sync +
+                       "' was not defined by an earlier intr_notify or sync_notify");
+  }
+
+  // The player a sync_notify / sync_wait addresses: a name, only recorded.
+  void requireTarget(const std::string& target) const {
+    if (target.empty() || target.find_first_of(" \t") != std::string::npos)
+      throw TraceError(where_ + ": bad sync target '" + target + "'");
   }
 
   ReplayResult checkCrc(const Statement& st) {

@@ -36,12 +36,13 @@ constexpr KnownStatement kStatements[] = {
     {"intr_notify", StatementKind::IntrNotify, 2},
     {"check_crc", StatementKind::CheckCrc, 5},
     {"check_nothing", StatementKind::CheckNothing, 1},
+    {"sync_notify", StatementKind::SyncNotify, 2},
+    {"sync_wait", StatementKind::SyncWait, 2},
 };
 
 // Part of NVDLA's trace grammar (nvdla_trace_parser.py) but in no nv_small trace.
-constexpr const char* kUnimplemented[] = {"reg_read",  "reg_read_check", "sync_notify",
-                                          "sync_wait", "mem_reserve",    "mem_release",
-                                          "check_file"};
+constexpr const char* kUnimplemented[] = {"reg_read", "reg_read_check", "mem_reserve",
+                                          "mem_release", "check_file"};
 
 // Splits "a, b, \"c\"" at commas outside quotes; a quoted argument is its text between the
 // quotes, with nothing but spaces around them.

@@ -18,6 +18,8 @@ enum class StatementKind {
   IntrNotify,    // intr_notify(UNIT_0, SYNC)
   CheckCrc,      // check_crc(SYNC, MEM, BASE, SIZE, GOLDEN)
   CheckNothing,  // check_nothing(SYNC)
+  SyncNotify,    // sync_notify(TARGET, SYNC): raises the event SYNC for TARGET
+  SyncWait,      // sync_wait(TARGET, SYNC): waits for an event raised earlier
 };
 
 struct Statement {
@@ -28,7 +30,7 @@ struct Statement {
 
 /// Parses a .cfg script. `fileName` is used in messages. Throws TraceError for unknown or
 /// malformed statements and Unsupported for valid NVDLA statements that the replayer does not
-/// implement (reg_read, sync_wait, ...).
+/// implement (reg_read, mem_reserve, ...).
 std::vector<Statement> parseScript(const std::string& text, const std::string& fileName);
 
 /// An unsigned number as traces write it: 0x-prefixed hex (any case) or decimal, at most

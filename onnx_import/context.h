@@ -71,10 +71,9 @@ class NodeContext {
   std::unordered_map<std::string, float>& quantizedOutputs();
   // TensorRT's parser's view (trt_parse.h): of input i, of any tensor, and the index of the
   // first network layer it adds for this node. Importers that model the parser's layers set
-  // how many it adds (else defaultParserLayers) and mark reshapes that hide dimensions.
+  // how many it adds (else defaultParserLayers).
   const TrtValue& trt(int i) const { return trtOf(input(i)); }
   const TrtValue& trtOf(sim::TensorId t) const;
-  void setHiddenDims(sim::TensorId t, bool hidden);
   int trtBase() const { return trtBase_; }
   void setTrtLayers(int n) { trtLayers_ = n; }
   int trtLayers() const { return trtLayers_; }
@@ -99,8 +98,9 @@ using ImportFn = std::vector<sim::TensorId> (*)(NodeContext&);
 /// The table of op importers (op_table.cpp); nullptr for an unknown op type.
 ImportFn findImporter(const std::string& opType);
 
-/// Converts a TensorProto (raw or typed data, optionally external) into a tensor. A tensor
-/// larger than `maxBytes` is refused before anything is read or allocated.
+/// Converts a TensorProto (raw or typed data, optionally external) into a tensor (float16 data
+/// into float, exactly). A tensor larger than `maxBytes` is refused before anything is read or
+/// allocated.
 sim::Tensor tensorFromProto(onnx::TensorProto& proto, const std::string& baseDir,
                             int64_t maxBytes = INT64_MAX);
 /// Maps an ONNX element type to dlasim's; false when dlasim cannot hold it.

@@ -149,10 +149,6 @@ const TrtValue& NodeContext::trtOf(TensorId t) const {
   return b_.trtOf(t);
 }
 
-void NodeContext::setHiddenDims(TensorId t, bool hidden) {
-  b_.trtOf(t).hiddenDims = hidden;
-}
-
 std::vector<TensorId> NodeContext::addLayer(sim::Node n, int numOutputs,
                                             const std::string& outputName) {
   ++layerCount_;
@@ -161,18 +157,16 @@ std::vector<TensorId> NodeContext::addLayer(sim::Node n, int numOutputs,
   auto& g = b_.g;
   std::vector<sim::TensorDesc> outs = sim::inferNode(g, n);
   bool allConst = true;
-  // The parser's view of the outputs: computed from run-time shapes, dynamic, hidden.
+  // The parser's view of the outputs: dynamic or not.
   TrtValue view;
   for (TensorId t : n.inputs) {
     if (t == sim::kNoTensor) continue;
     const TrtValue& v = b_.trtOf(t);
-    view.runtimeValues |= v.runtimeValues;
     if (g.tensor(t).isConstant()) continue;
     allConst = false;
     view.dynamicDims |= v.dynamicDims;
-    view.hiddenDims |= v.hiddenDims;
   }
-  if (allConst) view.dynamicDims = view.hiddenDims = false;  // a shape computation's result
+  if (allConst) view.dynamicDims = false;  // a shape computation's result
   for (int k = 0; k < numOutputs; ++k) {
     if (size_t(k) >= outs.size()) error("internal: layer produced fewer outputs than requested");
     std::string name =
@@ -323,7 +317,6 @@ void trackParserView(GraphBuilder& b, NodeContext& ctx, const onnx::NodeProto& n
   for (TensorId t : outs) {
     if (t == sim::kNoTensor) continue;
     if (nd.op_type() == "Constant") b.trtOf(t).weights = true;
-    if (nd.op_type() == "Shape" && !in.empty()) b.trtOf(t).runtimeValues = in[0].dynamicDims;
   }
 }
 
@@ -365,6 +358,10 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
     if (!dtypeFromOnnx(et, &dt))
       fail("input '", vi.name(), "' has element type ", onnxTypeName(et),
            ", which dlasim does not support");
+    if (dt == sim::DType::kHalf) {  // FP16 values held as float; the binding stays FP16
+      dt = sim::DType::kFloat;
+      res.halfBindings.insert(vi.name());
+    }
     auto cit = opt.constantInputs.find(vi.name());
     if (cit != opt.constantInputs.end()) {
       b.constBytes += int64_t(cit->second.bytes());  // the caller's, shared
@@ -459,6 +456,8 @@ ImportResult importModel(onnx::ModelProto& model, const std::string& baseDir,
         b.g.find(vi.name()) == sim::kNoTensor && b.g.tensor(t).producer >= 0)
       b.g.rename(t, vi.name());
     b.g.outputs.push_back(t);
+    if (vi.type().tensor_type().elem_type() == onnx::TensorProto::FLOAT16)
+      res.halfBindings.insert(b.g.tensor(t).name);
   }
   if (b.g.outputs.empty()) fail("the model has no outputs");
   propagateQuantization(b.g);

@@ -5,6 +5,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ImportResult {
   /// (-1 for each dynamic dimension).
   std::map<std::string, sim::Shape> dynamicInputs;
   size_t onnxNodeCount = 0;
+  /// Graph inputs and outputs the model declares float16: the IR holds their values as float
+  /// (exactly), their bindings default to fp16:chw.
+  std::set<std::string> halfBindings;
 };
 
 /// Reads and imports a model file. Throws sim::Error with a one-line message naming the file,

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "kernels/numeric/fp16.h"
 #include "onnx_import/context.h"
 #include "sim/runtime/memory_budget.h"
 
@@ -33,6 +34,9 @@ bool dtypeFromOnnx(int t, DType* out) {
       return true;
     case onnx::TensorProto::BOOL:
       *out = DType::kBool;
+      return true;
+    case onnx::TensorProto::FLOAT16:  // held as float: every FP16 value is one exactly
+      *out = DType::kHalf;
       return true;
     default:
       return false;
@@ -110,6 +114,28 @@ sim::Tensor fromTyped(DType t, const sim::Shape& shape, const Src& src, const st
   return out;
 }
 
+// FP16 bit patterns (little-endian pairs of bytes, or one per int32_data entry) as the float
+// tensor the IR holds: the conversion is exact.
+sim::Tensor halfAsFloat(const sim::Shape& shape, const std::string& bytes,
+                        const google::protobuf::RepeatedField<int32_t>& bits,
+                        const std::string& name) {
+  const bool raw = !bytes.empty() || bits.empty();
+  const int64_t n = raw ? int64_t(bytes.size() / 2) : int64_t(bits.size());
+  if (n != sim::volume(shape) || (raw && bytes.size() % 2))
+    fail("tensor '", name, "' has ", raw ? bytes.size() : size_t(bits.size()),
+         raw ? " bytes" : " values", " of float16 data, shape ", sim::shapeStr(shape), " needs ",
+         sim::volume(shape), raw ? " pairs of bytes" : "");
+  sim::Tensor out = sim::Tensor::uninitialized(DType::kFloat, shape);
+  float* d = out.data<float>();
+  for (int64_t i = 0; i < n; ++i) {
+    uint16_t h = raw ? uint16_t(uint8_t(bytes[size_t(2 * i)]) |
+                                (uint16_t(uint8_t(bytes[size_t(2 * i + 1)])) << 8))
+                     : uint16_t(bits[int(i)]);
+    d[i] = kern::numeric::halfBitsToFloat(h);
+  }
+  return out;
+}
+
 // Raw bytes as a tensor; errors (e.g. a bool byte other than 0 or 1) name the tensor.
 sim::Tensor adoptNamed(const std::string& name, DType t, const sim::Shape& shape,
                        std::string&& bytes) {
@@ -141,6 +167,9 @@ sim::Tensor tensorFromProto(onnx::TensorProto& p, const std::string& baseDir, in
   if (int64_t(bytes) > maxBytes)  // before reading external data or allocating
     fail("tensor '", p.name(), "' (", sim::dtypeName(t), " ", sim::shapeStr(shape), ") needs ",
          sim::bytesStr(int64_t(bytes)), ": over the memory budget (raise it with --maxMemory)");
+  if (t == DType::kHalf && p.data_location() == onnx::TensorProto::EXTERNAL)
+    return halfAsFloat(shape, readExternal(p, baseDir, bytes), p.int32_data(), p.name());
+  if (t == DType::kHalf) return halfAsFloat(shape, p.raw_data(), p.int32_data(), p.name());
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
     return adoptNamed(p.name(), t, shape, readExternal(p, baseDir, bytes));
   }

@@ -1,9 +1,9 @@
 // What TensorRT 8.4/8.5's ONNX parser (onnx-tensorrt release/8.4 and 8.5) knows about a value
 // while it builds its network, and how many network layers it adds per ONNX node. dlasim folds
 // shape computations that the parser builds as real layers (Shape, Gather, Concat on shapes),
-// so the parser's view is tracked beside the IR: it decides which Gemm becomes a fully
-// connected layer, and the "(Unnamed Layer* N) [Shuffle]" names TensorRT prints (N counts
-// every layer the parser has added, shape computations included; seed log).
+// so the parser's view is tracked beside the IR: it gives the "(Unnamed Layer* N) [Shuffle]"
+// names TensorRT prints (N counts every layer the parser has added, shape computations
+// included; seed log).
 #pragma once
 #include <onnx/onnx_pb.h>
 
@@ -19,12 +19,6 @@ struct TrtValue {
   /// Some dimension is -1 while parsing (a dynamic graph input reaches it); --shapes only
   /// sets the optimisation profile, the network stays dynamic.
   bool dynamicDims = false;
-  /// Values only known at run time: computed from the shape of a tensor with dynamic
-  /// dimensions (PyTorch's x.view(x.shape[0], -1) chain Shape -> Gather -> Concat).
-  bool runtimeValues = false;
-  /// Dimensions other than the batch unknown while parsing: a Reshape to a run-time shape
-  /// (a -1 that depends on the dynamic volume) hides them from the parser.
-  bool hiddenDims = false;
 };
 
 /// "(Unnamed Layer* 7) [Shuffle]": TensorRT's name of a layer the parser did not name.

@@ -33,7 +33,8 @@ std::vector<std::string> trtVersions();
 std::vector<PlatformInfo> platforms();
 /// Throws InputError naming the value and the choices when `id` is unknown.
 PlatformInfo platform(const std::string& id);
-/// The DLA rule table with each platform's values, as Markdown (docs/dla-rules.md).
-std::string rulesMarkdown();
+/// The DLA rule table of TensorRT `trtVersion` ("" = the default 8.4, docs/dla-rules.md) with
+/// each platform's values, as Markdown. Throws InputError for an unknown version.
+std::string rulesMarkdown(const std::string& trtVersion = "");
 
 }  // namespace dlasim

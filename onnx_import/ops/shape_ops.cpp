@@ -42,13 +42,7 @@ std::vector<TensorId> importReshape(NodeContext& ctx) {
   }
   if (sim::volume(out) != total)
     ctx.error(sim::cat("cannot reshape ", sim::shapeStr(in), " to ", sim::shapeStr(out)));
-  TensorId y = reshapeTo(ctx, ctx.input(0), out);
-  // TensorRT's parser cannot see through a target computed at run time (x.view(x.shape[0],
-  // -1) on a dynamic batch), nor resolve a 0 / -1 against dimensions it does not know.
-  bool runtimeTarget = ctx.opset() >= 5 && ctx.trt(1).runtimeValues;
-  bool inferred = std::any_of(target.begin(), target.end(), [](int64_t d) { return d <= 0; });
-  ctx.setHiddenDims(y, runtimeTarget || (ctx.trt(0).hiddenDims && inferred));
-  return {y};
+  return {reshapeTo(ctx, ctx.input(0), out)};
 }
 
 std::vector<TensorId> importFlatten(NodeContext& ctx) {

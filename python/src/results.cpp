@@ -292,7 +292,8 @@ void bindPlatforms(py::module_& m) {
       .def("__repr__", [](const PlatformInfo& p) { return "<Platform " + p.id + ">"; });
   m.def("platforms", &platforms, "All platforms, in --help order.");
   m.def("platform", &platform, "id"_a, "One platform by id; InputError if unknown.");
-  m.def("rules_markdown", &rulesMarkdown, "The DLA rule table (docs/dla-rules.md).");
+  m.def("rules_markdown", &rulesMarkdown, "trt_version"_a = "",
+        "The DLA rule table of a TensorRT version (default 8.4: docs/dla-rules.md).");
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ CONFIGS = [
              input_formats=["fp16:chw16"], output_formats="fp16:chw16",
              mem_pool={"dlaSRAM": 0.5}, sparsity="enable"))),
 ]
-LAYER_NAMES = {"bn": ("Conv_6", "BatchNormalization_4"), "gn": ("Conv_0", "Relu_21")}
+LAYER_NAMES = {"bn": ("Conv_6", "Conv_2"), "gn": ("Conv_0", "Relu_21")}
 
 
 def bits(a):

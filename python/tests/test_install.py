@@ -39,7 +39,7 @@ def test_installed_module_imports_and_runs(tmp_path, model_bn_path):
     assert pathlib.Path(file) == module
     assert libs and all(pathlib.Path(l).resolve().is_relative_to(prefix.resolve())
                         for l in libs.split()), libs
-    assert run == "1 (2, 10)"
+    assert run == "2 (2, 10)"  # ModelBN: its convolutions, then its classifier
 
     # The installed dlasim eval finds the installed package (no PYTHONPATH): its own Python
     # parser answers a bad value, and a probe shows which package file runs.

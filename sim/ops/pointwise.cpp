@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels/elementwise.h"
+#include "kernels/numeric/fp16.h"
 #include "sim/ops/op_def.h"
 
 namespace sim {
@@ -280,9 +281,9 @@ void runSelect(const Node& n, const OpIO& io) {
 std::vector<TensorDesc> inferIdentity(const Node& n, const std::vector<const TensorDesc*>& in) {
   const auto& a = n.get<IdentityAttrs>();
   const auto& x = requireInput(in, 0);
-  if (a.cast && (x.dtype == DType::kHalf || a.to == DType::kHalf))
-    fail("casts from or to float16 are not supported");
-  return {{a.cast ? a.to : x.dtype, x.shape}};
+  if (a.cast && x.dtype == DType::kHalf) fail("casts from float16 are not supported");
+  // A cast to float16 rounds; the IR holds FP16 values as float (onnx_import/tensor_proto.cpp).
+  return {{!a.cast ? x.dtype : a.to == DType::kHalf ? DType::kFloat : a.to, x.shape}};
 }
 
 // A copy is a view; a cast converts the format (Rubik on the DLA).
@@ -294,7 +295,18 @@ LayerWork workIdentity(const WorkArgs& a) {
 void runIdentity(const Node& n, const OpIO& io) {
   const Tensor& x = *io.in[0];
   Tensor& y = *io.out[0];
-  if (x.dtype() == y.dtype()) {
+  const auto& a = n.get<IdentityAttrs>();
+  if (a.cast && a.to == DType::kHalf) {  // ONNX's Cast: nearest even, overflow to infinity
+    Tensor f = x.castTo(DType::kFloat);
+    const float* in = f.data<float>();
+    float* out = y.data<float>();
+    for (int64_t i = 0; i < f.size(); ++i) {
+      const float v = in[i];
+      out[i] = !std::isfinite(v)         ? v
+               : std::fabs(v) >= 65520.f ? std::copysign(std::numeric_limits<float>::infinity(), v)
+                                         : kern::numeric::roundToFp16(v);
+    }
+  } else if (x.dtype() == y.dtype()) {
     std::memcpy(y.raw(), x.raw(), x.bytes());
   } else {
     Tensor c = x.castTo(y.dtype());

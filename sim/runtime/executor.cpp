@@ -46,6 +46,12 @@ Executor::Executor(const Graph& g, bool reference, bool fuse)
 
 Executor::~Executor() = default;
 
+NodeId Executor::runsWith(NodeId n) const {
+  int k = fusion_.groupOf[size_t(n)];
+  if (k >= 0) return fusion_.groups[size_t(k)].last;
+  return int8_ && int8_->fusedActivation(n) >= 0 ? int8_->fusedActivation(n) : n;
+}
+
 std::vector<bool> Executor::int8Nodes() const {
   return int8Layers(g_, reference_);
 }
@@ -159,7 +165,7 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
         std::vector<Tensor> views;
         std::vector<Tensor*> outs;
         for (TensorId t : n.outputs)  // empty: fused into the next layer (int8_path.h)
-          views.push_back(t == kNoTensor                ? Tensor()
+          views.push_back(t == kNoTensor              ? Tensor()
                           : int8_->isInt8(t, live[t]) ? int8_->floatView(t, live[t])
                                                       : live[t]);
         for (size_t k = 0; k < views.size(); ++k)

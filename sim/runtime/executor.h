@@ -43,11 +43,9 @@ class Executor {
   /// Called after each layer runs (e.g. to time or inspect it); a fused group calls it once,
   /// for its last layer (runsWith), with nullptr for an output kept in a blocked layout.
   std::function<void(NodeId, const std::vector<Tensor*>& outputs)> afterLayer;
-  /// The layer whose turn runs node n: the last layer of n's fused group, or n itself.
-  NodeId runsWith(NodeId n) const {
-    int k = fusion_.groupOf[size_t(n)];
-    return k >= 0 ? fusion_.groups[size_t(k)].last : n;
-  }
+  /// The layer whose output holds node n's result: the last layer of n's fused group, the
+  /// activation an INT8 element-wise layer computes with it (its own output stays empty), or n.
+  NodeId runsWith(NodeId n) const;
   /// Keeps every tensor in plain NCHW (no oneDNN blocked layouts between fused groups), so that
   /// afterLayer sees every group's output; call before the first run.
   void keepPlainLayouts() { fusion_.blocked.assign(fusion_.blocked.size(), false); }
@@ -72,7 +70,7 @@ class Executor {
   bool reference_;                                           // everything in FP32
   std::map<std::pair<TensorId, Precision>, Tensor> reducedWeights_;  // rounded copies
   DlaNumerics numerics_;
-  std::unique_ptr<Int8Path> int8_;       // runs the INT8 layers
+  std::unique_ptr<Int8Path> int8_;        // runs the INT8 layers
   std::map<TensorId, Tensor> constants_;  // FP16 layers' constants, as the DLA stores them
   Precision modeOf(NodeId n) const { return reference_ ? Precision::kFP32 : g_.nodes[n].precision; }
   const Tensor& reducedWeights(TensorId t, Precision mode);

@@ -25,6 +25,8 @@ class Int8Path {
   ~Int8Path();
 
   bool handles(NodeId n) const { return size_t(n) < runsHere_.size() && runsHere_[n]; }
+  /// The activation node n, an element-wise layer, computes with it (run()), or -1.
+  NodeId fusedActivation(NodeId n) const { return fusedAct_[size_t(n)]; }
   /// Quantises weights and prepares every layer's kernels and requantisation programs now.
   void prepare();
   /// Runs node n, reading its inputs from `live` (float or int8) and writing its outputs there.

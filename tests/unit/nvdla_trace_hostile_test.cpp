@@ -269,6 +269,29 @@ TEST(NvdlaTraceHostile, ChecksNeedTheirSync) {
   }
 }
 
+// Larger configurations' traces raise and await events with sync_notify / sync_wait; a check
+// may name such an event (issue 19 item 13).
+TEST(NvdlaTraceSync, NotifyAndWaitReplayToTheGolden) {
+  TempTrace t;
+  t.replaceInCfg("check_crc(sync_id_0,",
+                 "sync_notify(NVDLA_PDP, pdp_done);\nsync_wait(NVDLA_PDP, pdp_done);\n"
+                 "check_crc(pdp_done,");
+  nvdla_trace::ReplayResult r = t.replay();
+  EXPECT_EQ(r.status, nvdla_trace::ReplayStatus::Match) << r.message;
+}
+
+TEST(NvdlaTraceSync, AWaitBeforeItsNotifyOrNoTargetIsAnError) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sync_wait(NVDLA_PDP, later);\n",
+       "'later' was not defined by an earlier intr_notify or sync_notify"},
+      {"sync_notify(, e);\n", "bad sync target ''"}};
+  for (const auto& [statement, phrase] : cases) {
+    TempTrace t;
+    t.replaceInCfg("check_crc(sync_id_0,", std::string(statement) + "check_crc(sync_id_0,");
+    expectError(t.replay(), phrase);
+  }
+}
+
 TEST(NvdlaTraceHostile, NotADirectoryOrNoScript) {
   nvdla_trace::ReplayResult r = nvdla_trace::replay("/nonexistent/trace");
   expectError(r, "cannot open the trace directory");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "dlasim/dlasim.h"
@@ -80,6 +81,27 @@ std::vector<std::string> commonFlags(const TempDir& dir, const std::string& cach
       "--useDLACore=0", "--calib=" + cache, "--loadInputs=input:" + batch, "--per-layer"};
 }
 
+// The classifier at batch 16 on DLA core 0 with GPU fallback and the cache `cache`; `precision`
+// sets the rest.
+dlasim::Plan classifierPlan(const std::string& cache,
+                            const std::function<void(dlasim::BuildConfig&)>& precision) {
+  dlasim::LoadOptions o;
+  o.shapes["input"] = {16, 3, 32, 32};
+  dlasim::BuildConfig cfg;
+  cfg.dlaCore = 0;
+  cfg.allowGpuFallback = true;
+  cfg.calibration = dlasim::CalibrationCache::read(cache);
+  precision(cfg);
+  return dlasim::Model::load(kClassifier, o).build(cfg);
+}
+
+// The first 16 test images.
+dlasim::TensorMap testImages(const dlasim::Plan& plan) {
+  dlasim::TensorMap in;
+  in["input"] = dlasim::Dataset::load(kDir + "/test_x.npy", plan.inputs()[0]).samples(0, 16);
+  return in;
+}
+
 TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
   TempDir dir("per_layer");
   Caches c = writeCaches(dir);
@@ -120,20 +142,13 @@ TEST(PerLayerCompare, PointsAtTheLayerWithTheRuinedScale) {
 TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
   TempDir dir("per_layer_api");
   Caches c = writeCaches(dir);
-  dlasim::LoadOptions o;
-  o.shapes["input"] = {16, 3, 32, 32};
-  dlasim::Model model = dlasim::Model::load(kClassifier, o);
-  dlasim::BuildConfig cfg;
-  cfg.fp16 = true;
-  cfg.dlaCore = 0;
-  cfg.allowGpuFallback = true;
-  cfg.calibration = dlasim::CalibrationCache::read(c.ruined);
-  cfg.layerPrecisions = {{"/block/conv1/Conv", dlasim::Precision::kINT8}};
-  cfg.precisionConstraints = dlasim::PrecisionConstraints::kObey;  // as trtexec's flag needs
-  dlasim::Plan plan = model.build(cfg);
+  dlasim::Plan plan = classifierPlan(c.ruined, [](dlasim::BuildConfig& cfg) {
+    cfg.fp16 = true;
+    cfg.layerPrecisions = {{"/block/conv1/Conv", dlasim::Precision::kINT8}};
+    cfg.precisionConstraints = dlasim::PrecisionConstraints::kObey;  // as trtexec's flag needs
+  });
   ASSERT_EQ(plan.dlaLayers(dlasim::Precision::kINT8), 1);
-  dlasim::TensorMap in;
-  in["input"] = dlasim::Dataset::load(kDir + "/test_x.npy", plan.inputs()[0]).samples(0, 16);
+  dlasim::TensorMap in = testImages(plan);
   dlasim::PerLayerReport r = dlasim::comparePerLayer(plan, in);
   ASSERT_EQ(r.layers.size(), plan.layers().size());
   ASSERT_GE(r.firstJump, 0);
@@ -156,4 +171,26 @@ TEST(PerLayerCompare, ApiReportsTheForcedLayer) {
                 1e-4 * (1 + std::fabs(c2.data<float>()[i])));
 }
 
+// INT8 runs a residual Add with the ReLU after it (one SDP pass; the Add's own output never
+// exists): the Add is reported fused into that ReLU, whose error is measured against the Add's
+// inputs, so the ReLU is not taken for where the error appears (issue 19 item 5).
+TEST(PerLayerCompare, ResidualAddIsComparedWithItsRelu) {
+  TempDir dir("per_layer_residual");
+  Caches c = writeCaches(dir);
+  dlasim::Plan plan = classifierPlan(c.good, [](dlasim::BuildConfig& cfg) { cfg.int8 = true; });
+  dlasim::PerLayerReport r = dlasim::comparePerLayer(plan, testImages(plan));
+  auto row = [&](const std::string& part) -> const dlasim::LayerComparison& {
+    for (const auto& l : r.layers)
+      if (l.name.find(part) != std::string::npos) return l;
+    ADD_FAILURE() << "no layer " << part;
+    return r.layers.front();
+  };
+  const dlasim::LayerComparison &add = row("/block/Add"), &relu = row("/block/relu_1/Relu");
+  const dlasim::LayerComparison &skip = row("/relu2/Relu"), &conv = row("/block/conv2/Conv");
+  EXPECT_EQ(add.fusedInto, relu.name);
+  ASSERT_TRUE(relu.compared && skip.compared && conv.compared);
+  EXPECT_GT(relu.inputError, 0);
+  EXPECT_EQ(relu.inputError, std::max(skip.relativeError, conv.relativeError));
+  EXPECT_EQ(relu.increase, relu.relativeError - relu.inputError);
+}
 }  // namespace
