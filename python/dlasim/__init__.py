@@ -15,6 +15,7 @@ from dlasim._native import *  # noqa: F401,F403  (the extension has no private p
 
 version = _native.version
 __version__ = _native.__version__
+_api_names = _native._api_names  # error messages in the API's names (tests use it)
 
 # Classes report themselves as dlasim.X (their reprs, help() and pickles name the package).
 for _name in dir(_native):
