@@ -325,7 +325,7 @@ std::string rulesMarkdown(const std::string& trtVersion) {
         "Mul_8`). The numbering reproduces the seed log; for other ops it follows the importers' "
         "structure and is not checked against a device.\n"
         "- Other TensorRT versions: `dlasim rules --trtVersion=V` prints their table.\n\n"
-     << "## Rules of TensorRT " << t.id << " (" << t.release << ")\n\n"
+     << "## Rules of TensorRT " << t.release << "\n\n"
      << "`TDV` is `../shared/reference/trt-dla-versions.md` (its item ids).\n\n";
   for (const auto& [rule, src] : t.ruleSources) os << "- `" << rule << "`: " << src << "\n";
   os << "\n| rule | layer | Orin | Xavier | source |\n|---|---|---|---|---|\n";
