@@ -232,6 +232,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv) {
       ->group(infer);
   app.add_option("--exportTimes", o.exportTimes, "Modelled per-inference times as trtexec's JSON")
       ->group(infer);
+  app.add_option("--exportTrace", o.exportTrace,
+                 "The modelled timeline of one inference as a Chrome trace (Perfetto)")
+      ->group(infer);
   app.add_option("--iterations", iterations, "Inferences to time (default 10)")->group(infer);
   app.add_option("--duration", duration, "Seconds to time (default 3)")->group(infer);
   app.add_option("--warmUp", warmUp, "Warm-up milliseconds (default 200)")->group(infer);

@@ -20,7 +20,8 @@ SubcommandArgs splitSubcommandArgs(int argc, const char* const* argv,
 
 std::optional<Options> subcommandOptions(const SubcommandArgs& a,
                                          const std::vector<std::string>& defaults) {
-  std::vector<std::string> args = {"dlasim", "--onnx=" + a.model};
+  std::vector<std::string> args = {"dlasim"};
+  if (!a.model.empty()) args.push_back("--onnx=" + a.model);
   args.insert(args.end(), a.trtexec.begin(), a.trtexec.end());
   for (const auto& d : defaults) {
     std::string name = d.substr(0, d.find('='));
@@ -42,6 +43,12 @@ int runGuarded(std::ostream& err, const std::function<int()>& body) {
     err << "dlasim: error: " << printable(e.what()) << "\n";
   }
   return 2;
+}
+
+std::vector<std::string> inputFilesOf(const Options& o) {
+  std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
+  for (const auto& [n, f] : o.loadInputs) v.push_back(f);
+  return v;
 }
 
 Model importModel(const Options& o, std::ostream& err) {

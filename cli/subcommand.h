@@ -24,12 +24,17 @@ struct SubcommandArgs {
 SubcommandArgs splitSubcommandArgs(int argc, const char* const* argv,
                                    const std::set<std::string>& ownFlags);
 
-/// parseOptions over `--onnx=model` and the trtexec flags plus `defaults` for flags not given.
+/// parseOptions over `--onnx=model` (none when the model is empty, e.g. for --loadEngine) and the
+/// trtexec flags plus `defaults` for flags not given.
 std::optional<Options> subcommandOptions(const SubcommandArgs& a,
                                          const std::vector<std::string>& defaults);
 
 /// Runs a subcommand body: bad input (any exception) becomes one "dlasim: error:" line and 2.
 int runGuarded(std::ostream& err, const std::function<int()>& body);
+
+/// The files a command reads (model, engine, calibration cache, --loadInputs): never
+/// overwritten by its outputs.
+std::vector<std::string> inputFilesOf(const Options& o);
 
 /// Imports o.onnx (warnings to err). (The calibration cache is part of buildConfig(o).)
 Model importModel(const Options& o, std::ostream& err);
