@@ -157,7 +157,7 @@
     if (ms / step > 16) step *= 2;
     if (ms / step > 16) step *= 2.5;
     var html = '';
-    for (var t = 0; t <= ms * 1.0001; t += step) html += '<span style="left:' + (w * t / ms) + 'px">' + +t.toPrecision(4) + ' ms</span>';
+    for (var t = 0; t <= ms * 1.0001; t += step) html += '<span style="left:' + (w * t / ms) + 'px' + (t ? '' : ';transform:none') + '">' + +t.toPrecision(4) + ' ms</span>';
     ax.style.width = w + 'px';
     ax.innerHTML = html;
   }
