@@ -7,6 +7,7 @@
 
 #include "cli/compare_report.h"
 #include "cli/log.h"
+#include "cli/progress.h"
 #include "cli/subcommand.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
@@ -40,9 +41,9 @@ std::string percent(double share) {
 }  // namespace
 
 int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  SubcommandArgs a = splitSubcommandArgs(
-      argc, argv,
-      {"--rtol", "--atol", "--check-error-stat", "--per-layer", "--json", "--jump-threshold"});
+  SubcommandArgs a = splitSubcommandArgs(argc, argv,
+                                         {"--rtol", "--atol", "--check-error-stat", "--per-layer",
+                                          "--json", "--jump-threshold", "--quiet"});
   if (a.model.empty()) {
     err << "dlasim: error: usage: dlasim compare model.onnx [trtexec flags] [--rtol=R] [--atol=A] "
            "[--check-error-stat=elemwise|max|mean|median] [--per-layer] [--jump-threshold=X] "
@@ -78,6 +79,7 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
     std::optional<PerLayerReport> layers;
     CompareResult result;
     if (perLayer) {
+      co.progress = progressIfWanted(err, a.own.count("--quiet") > 0, "Comparing", "layers");
       layers = comparePerLayer(plan, inputs, co);
       result = layers->outputs;
     } else {

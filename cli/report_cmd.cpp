@@ -4,6 +4,7 @@
 
 #include "cli/performance.h"
 #include "cli/plan_cmd.h"
+#include "cli/progress.h"
 #include "cli/subcommand.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
@@ -59,7 +60,9 @@ int reportMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
       const std::string& file = a.own["--compare"];
       if (file.empty()) {
         TensorMap inputs = prepareInputs(built->inputs(), o->loadInputs, o->seed, o->onnx);
-        ro.perLayer = comparePerLayer(*built, inputs);
+        CompareOptions co;
+        co.progress = progressIfWanted(err, quiet, "Comparing", "layers");
+        ro.perLayer = comparePerLayer(*built, inputs, co);
       } else {
         ro.perLayer = readPerLayerJson(file, *built);
         readFiles.push_back(file);

@@ -1,9 +1,11 @@
 // dlasim report and the Chrome trace through the public API and the command line: the trace's
 // structure and sums, the HTML's nodes and sections, check's advice, per-layer comparisons read
 // back and checked against the plan, and bad input (one line, exit 2, nothing written).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/progress.h"
 #include "dlasim/dlasim.h"
 #include "test_support.h"
 
@@ -148,8 +150,8 @@ TEST(Report, BadOutputAndInputsExitTwoWithOneLine) {
   EXPECT_FALSE(fs::exists(dir / "r.html"));
   EXPECT_EQ(report(kGN, {}).code, 2);  // no --out
   writeFile(dir / "bad.json", "{\"perLayer\": {\"layers\": [{\"name\": 3}]}}");
-  Result bad = report(kGN, {"--out=" + (dir / "r.html").string(),
-                            "--compare=" + (dir / "bad.json").string()});
+  Result bad = report(
+      kGN, {"--out=" + (dir / "r.html").string(), "--compare=" + (dir / "bad.json").string()});
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("bad.json"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(dir / "r.html"));
@@ -176,6 +178,27 @@ TEST(Report, FromAnEngineAndTraceFromARun) {
   EXPECT_EQ(r.out, "");  // --quiet
   EXPECT_EQ(count(readFile(out), "class=\"node layer"), build(kGN).layers().size());
   EXPECT_EQ(runCli({"report", kGN, "--loadEngine=" + engine, "--out=" + out}).code, 2);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Progress, OneLineWithCountRateAndTimeLeftOnlyOnATerminal) {
+  std::ostringstream err;
+  auto line = dlasim::cli::progressLine(err, "Calibrating", "samples");
+  line(0, 4);
+  line(4, 4);
+  const std::string s = err.str();
+  EXPECT_NE(s.find("\rCalibrating: 0/4 samples, "), std::string::npos) << s;
+  EXPECT_NE(s.find("\rCalibrating: 4/4 samples, "), std::string::npos) << s;
+  EXPECT_NE(s.find("/s, "), std::string::npos) << s;
+  EXPECT_EQ(s.back(), '\n');
+  EXPECT_EQ(std::count(s.begin(), s.end(), '\n'), 1);
+  // Not a terminal (a string, or ctest's pipes), or --quiet: nothing.
+  EXPECT_FALSE(dlasim::cli::progressWanted(err, false));
+  EXPECT_FALSE(dlasim::cli::progressWanted(std::cerr, true));
+  EXPECT_FALSE(dlasim::cli::progressIfWanted(err, false, "Comparing", "layers"));
 }
 
 }  // namespace
