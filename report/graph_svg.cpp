@@ -135,12 +135,13 @@ void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
   }
 }
 
-std::string layerNode(const Plan& plan, size_t i) {
+// `idPrefix` keeps ids unique when both views are in one document ("" or "collapsed_").
+std::string layerNode(const Plan& plan, size_t i, const std::string& idPrefix) {
   const LayerInfo& l = plan.layers()[i];
   std::string id = std::to_string(i);
   std::string cls = l.device == Device::kDLA ? "layer dla ld" + std::to_string(l.loadable)
                                              : std::string("layer gpu");
-  return "  L" + id + " [id=\"layer_" + id + "\" class=\"" + cls + "\" fillcolor=\"" +
+  return "  L" + id + " [id=\"" + idPrefix + "layer_" + id + "\" class=\"" + cls + "\" fillcolor=\"" +
          loadableColour(l.device == Device::kDLA ? l.loadable : -1) +
          "\" label=" + label(shortName(l.name), l.type) + "];\n";
 }
@@ -159,9 +160,9 @@ std::string layerGraphSvg(const Plan& plan) {
   std::map<int, std::string> clusters;
   for (size_t i = 0; i < layers.size(); ++i) {
     if (layers[i].device == Device::kDLA && layers[i].loadable >= 0)
-      clusters[layers[i].loadable] += "  " + layerNode(plan, i);
+      clusters[layers[i].loadable] += "  " + layerNode(plan, i, "");
     else
-      dot += layerNode(plan, i);
+      dot += layerNode(plan, i, "");
   }
   for (const auto& [k, body] : clusters) {
     std::string id = std::to_string(k);
@@ -187,7 +188,8 @@ std::string loadableGraphSvg(const Plan& plan) {
            label(shortName(l.name, 40), std::to_string(l.layers.size()) + " DLA layers") + "];\n";
   }
   for (size_t i = 0; i < layers.size(); ++i)
-    if (layers[i].device != Device::kDLA || layers[i].loadable < 0) dot += layerNode(plan, i);
+    if (layers[i].device != Device::kDLA || layers[i].loadable < 0)
+      dot += layerNode(plan, i, "collapsed_");
   edgeLines(
       plan,
       [&](int i) {

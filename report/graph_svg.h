@@ -16,7 +16,8 @@ std::string loadableColour(int index);
 /// drawn as boxes around their layers.
 std::string layerGraphSvg(const Plan& plan);
 
-/// The same graph with each loadable one node (`id="loadable_<k>"`) and the GPU layers kept:
+/// The same graph with each loadable one node (`id="loadable_<k>"`) and the GPU layers kept
+/// (`id="collapsed_layer_<i>"`):
 /// the view of a large model, where the hand-offs stand out.
 std::string loadableGraphSvg(const Plan& plan);
 

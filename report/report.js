@@ -61,7 +61,7 @@
   function targetOf(e) {
     var n = e.target.closest('g.node, g.cluster');
     if (!n) return null;
-    var m = /^(layer|loadable|cluster)_(\d+)$/.exec(n.id);
+    var m = /^(?:collapsed_)?(layer|loadable|cluster)_(\d+)$/.exec(n.id);
     return m ? { el: n, what: m[1], index: +m[2] } : null;
   }
   function show(t) {
@@ -128,7 +128,8 @@
   });
   function focusLayer(i) {
     var l = data.layers[i];
-    var id = l.device === 'DLA' && !document.getElementById('graph-loadables').hidden ? 'loadable_' + l.loadable : 'layer_' + i;
+    var collapsed = !document.getElementById('graph-loadables').hidden;
+    var id = !collapsed ? 'layer_' + i : l.device === 'DLA' ? 'loadable_' + l.loadable : 'collapsed_layer_' + i;
     var n = document.getElementById(id);
     showLayer(i); pinned = true;
     if (!n) return;

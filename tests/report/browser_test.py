@@ -124,6 +124,10 @@ def main():
         check(b.eval("""Array.from(document.querySelectorAll('[src],[href]')).filter(e =>
               /^(https?:)?\\/\\//.test(e.getAttribute('src') || e.getAttribute('href'))).length""") == 0,
               "no element points outside the file")
+        dup = b.eval("""(() => { const seen = new Set(), dup = [];
+            document.querySelectorAll('[id]').forEach(e => { if (seen.has(e.id)) dup.push(e.id); seen.add(e.id); });
+            return dup; })()""")
+        check(dup == [], f"element ids are unique ({dup[:3]})")
         nodes = node_fills(b)
         check(len(nodes) == exp["layers"], f"one graph node per layer ({len(nodes)} vs check's "
               f"{exp['layers']})")

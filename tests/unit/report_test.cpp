@@ -48,8 +48,9 @@ TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   std::map<int, std::string> processes;
   std::set<std::pair<int, int>> threads;
   for (const auto& e : j["traceEvents"]) {
-    if (e["name"] == "process_name") processes[e["pid"]] = e["args"]["name"];
-    if (e["name"] == "thread_name") threads.insert({e["pid"], e["tid"]});
+    if (e["name"] == "process_name")
+      processes[e["pid"].get<int>()] = e["args"]["name"].get<std::string>();
+    if (e["name"] == "thread_name") threads.insert({e["pid"].get<int>(), e["tid"].get<int>()});
   }
   std::set<std::string> names;
   for (const auto& [pid, name] : processes) names.insert(name);
@@ -59,11 +60,11 @@ TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   std::set<std::string> events;
   for (const auto& e : j["traceEvents"]) {
     if (e["ph"] != "X") continue;
-    EXPECT_TRUE(threads.count({e["pid"], e["tid"]})) << e.dump();
+    EXPECT_TRUE(threads.count({e["pid"].get<int>(), e["tid"].get<int>()})) << e.dump();
     EXPECT_GT(e["dur"].get<double>(), 0) << e.dump();
     if (e["cat"] == "loadable") {
       ++spans;
-      EXPECT_EQ(processes[e["pid"]], "DLA core 0");
+      EXPECT_EQ(processes[e["pid"].get<int>()], "DLA core 0");
       continue;
     }
     layerUs += e["dur"].get<double>();
@@ -83,7 +84,10 @@ TEST(Report, HtmlHasOneNodePerLayerAndNoOutsideReferences) {
   for (size_t i = 0; i < plan.layers().size(); ++i)
     EXPECT_EQ(count(html, "id=\"layer_" + std::to_string(i) + "\""), 1u) << i;
   EXPECT_EQ(count(html, "id=\"layer_" + std::to_string(plan.layers().size()) + "\""), 0u);
-  EXPECT_EQ(count(html, "class=\"node layer gpu\""), 23u);  // the seed's GPU layers
+  // The seed's 23 GPU layers, in the layer view and in the collapsed view.
+  EXPECT_EQ(count(html, "class=\"node layer gpu\""), 2 * 23u);
+  EXPECT_EQ(count(html, "<g id=\"collapsed_layer_"), 23u);
+  EXPECT_EQ(count(html, "<g id=\"loadable_"), plan.loadables().size());
   EXPECT_EQ(count(html, "<rect class=\"span\""), plan.loadables().size());
   EXPECT_EQ(html.find(" src="), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
@@ -99,10 +103,13 @@ TEST(Report, AdviceIsCheckAdvice) {
   ASSERT_FALSE(gn.empty());
   EXPECT_NE(gn[0].fix.find("BatchNorm"), std::string::npos) << gn[0].fix;
   EXPECT_EQ(gn[0].layers.front(), "Reshape_2 + (Unnamed Layer* 7) [Shuffle]");
-  EXPECT_TRUE(dlasim::placementAdvice(build(kBN)).empty());  // all on the DLA
   Result check = runCli({"check", kGN, "--shapes=input:32x3x32x32"});
   ASSERT_EQ(check.code, 0) << check.err;
   for (const auto& a : gn) EXPECT_NE(check.out.find("  " + a.fix + " ("), std::string::npos);
+  // A GPU-only build breaks no DLA rule: nothing to advise.
+  dlasim::LoadOptions lo;
+  lo.shapes["input"] = {32, 3, 32, 32};
+  EXPECT_TRUE(dlasim::placementAdvice(dlasim::Model::load(kGN, lo).build({})).empty());
 }
 
 TEST(Report, CompareAndPlanSections) {
@@ -176,7 +183,7 @@ TEST(Report, FromAnEngineAndTraceFromARun) {
   Result r = runCli({"report", "--loadEngine=" + engine, "--out=" + out, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");  // --quiet
-  EXPECT_EQ(count(readFile(out), "class=\"node layer"), build(kGN).layers().size());
+  EXPECT_EQ(count(readFile(out), "<g id=\"layer_"), build(kGN).layers().size());
   EXPECT_EQ(runCli({"report", kGN, "--loadEngine=" + engine, "--out=" + out}).code, 2);
 }
 
