@@ -241,8 +241,9 @@ std::string errorCurveHtml(const PerLayerReport& r) {
 }
 
 std::string capacityHtml(const CapacityPlan& c) {
-  std::string html = "<p>" + esc(c.recommendation) +
-                     "</p><table class=\"grid\" id=\"capacity\">"
+  std::string html = "<details" + std::string(c.rows.size() <= 24 ? " open" : "") +
+                     "><summary>" + std::to_string(c.rows.size()) +
+                     " configurations</summary><table class=\"grid\" id=\"capacity\">"
                      "<tr><th></th><th>batch</th><th>power</th><th>placement</th><th>qps</th>"
                      "<th>images/s</th><th>latency ms</th><th>engine</th><th>DRAM GB/s</th>"
                      "<th>limit</th></tr>";
@@ -253,8 +254,10 @@ std::string capacityHtml(const CapacityPlan& c) {
             "</td><td class=\"num\">" + num(r.imagesPerSecond) + "</td><td class=\"num\">" +
             num(r.latencyMs) + "</td><td class=\"num\">" + mib(r.engineBytes) +
             "</td><td class=\"num\">" + num(r.dramGBs) + "</td><td>" + esc(r.limit) + "</td></tr>";
-  html += "</table>";
-  if (c.rows.empty()) return html;
+  html += "</table></details>";
+  for (const auto& n : c.notes) html += "<p class=\"note\">" + esc(n) + "</p>";
+  std::string head = "<p>" + esc(c.recommendation) + "</p>";
+  if (c.rows.empty()) return head + html;
   // The chart at the best configuration's power mode (else the first row's).
   std::string mode = c.rows[size_t(c.best >= 0 ? c.best : 0)].powerMode;
   std::map<int, std::vector<const CapacityPlanRow*>> lines;
@@ -275,18 +278,24 @@ std::string capacityHtml(const CapacityPlan& c) {
     double v = maxIps * k / 4;
     svg += "<line class=\"gridline\" x1=\"" + num(left) + "\" x2=\"" + num(w - 130) + "\" y1=\"" +
            num(y(v)) + "\" y2=\"" + num(y(v)) + "\"/><text x=\"" + num(left - 4) + "\" y=\"" +
-           num(y(v) + 3) + "\" text-anchor=\"end\">" + num(v, 3) + "</text>";
+           num(y(v) + 3) + "\" text-anchor=\"end\">" + fixed(v, 0) + "</text>";
   }
   for (double b = 1; b <= maxB; b *= 2)
     svg += "<text x=\"" + num(x(b)) + "\" y=\"" + num(h - bottom + 14) +
            "\" text-anchor=\"middle\">" + num(b) + "</text>";
   int k = 0;
   for (const auto& [placement, rows] : lines) {
-    std::string colour = loadableColour(k * 3 + 1), pts;
+    const char* const series[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a"};
+    std::string colour = series[k % 4], pts;
     for (const auto* r : rows)
       pts += num(x(double(r->batch)), 6) + "," + num(y(r->imagesPerSecond), 6) + " ";
     svg += "<polyline class=\"series\" fill=\"none\" stroke=\"" + colour +
            "\" stroke-width=\"2\" points=\"" + pts + "\"/>";
+    for (const auto* r : rows)
+      svg += "<circle cx=\"" + num(x(double(r->batch)), 6) + "\" cy=\"" +
+             num(y(r->imagesPerSecond), 6) + "\" r=\"3\" fill=\"" + colour + "\"><title>" +
+             placementName(r->placement) + ", batch " + std::to_string(r->batch) + ": " +
+             num(r->imagesPerSecond) + " images/s</title></circle>";
     svg += "<text x=\"" + num(w - 120) + "\" y=\"" + num(top + 14 + 16 * k) + "\" fill=\"" +
            colour + "\">" + placementName(Placement(placement)) + "</text>";
     ++k;
@@ -294,7 +303,7 @@ std::string capacityHtml(const CapacityPlan& c) {
   svg += "<text x=\"" + num((w - 130) / 2 + 30) + "\" y=\"" + num(h - 2) +
          "\" text-anchor=\"middle\">batch (images/s against batch at power mode " + esc(mode) +
          ")</text></svg>";
-  return html + svg;
+  return head + svg + html;
 }
 
 }  // namespace dlasim::report
