@@ -241,8 +241,8 @@ std::string errorCurveHtml(const PerLayerReport& r) {
 }
 
 std::string capacityHtml(const CapacityPlan& c) {
-  std::string html = "<details" + std::string(c.rows.size() <= 24 ? " open" : "") +
-                     "><summary>" + std::to_string(c.rows.size()) +
+  std::string html = "<details" + std::string(c.rows.size() <= 24 ? " open" : "") + "><summary>" +
+                     std::to_string(c.rows.size()) +
                      " configurations</summary><table class=\"grid\" id=\"capacity\">"
                      "<tr><th></th><th>batch</th><th>power</th><th>placement</th><th>qps</th>"
                      "<th>images/s</th><th>latency ms</th><th>engine</th><th>DRAM GB/s</th>"

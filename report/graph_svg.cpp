@@ -141,8 +141,8 @@ std::string layerNode(const Plan& plan, size_t i, const std::string& idPrefix) {
   std::string id = std::to_string(i);
   std::string cls = l.device == Device::kDLA ? "layer dla ld" + std::to_string(l.loadable)
                                              : std::string("layer gpu");
-  return "  L" + id + " [id=\"" + idPrefix + "layer_" + id + "\" class=\"" + cls + "\" fillcolor=\"" +
-         loadableColour(l.device == Device::kDLA ? l.loadable : -1) +
+  return "  L" + id + " [id=\"" + idPrefix + "layer_" + id + "\" class=\"" + cls +
+         "\" fillcolor=\"" + loadableColour(l.device == Device::kDLA ? l.loadable : -1) +
          "\" label=" + label(shortName(l.name), l.type) + "];\n";
 }
 

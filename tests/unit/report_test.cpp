@@ -35,12 +35,6 @@ Result report(const std::string& model, std::vector<std::string> extra) {
   return runCli(args);
 }
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
-  return n;
-}
-
 TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   dlasim::Plan plan = build(kGN);
   dlasim::Performance p = plan.performance();
@@ -60,7 +54,7 @@ TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   std::set<std::string> events;
   for (const auto& e : j["traceEvents"]) {
     if (e["ph"] != "X") continue;
-    EXPECT_TRUE(threads.count({e["pid"].get<int>(), e["tid"].get<int>()})) << e.dump();
+    EXPECT_TRUE(threads.occurrences({e["pid"].get<int>(), e["tid"].get<int>()})) << e.dump();
     EXPECT_GT(e["dur"].get<double>(), 0) << e.dump();
     if (e["cat"] == "loadable") {
       ++spans;
@@ -74,21 +68,21 @@ TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   EXPECT_NEAR(layerUs / 1000, p.latencyMs, 1e-9 * p.latencyMs);
   // Every row with time is an event named as the profile names it.
   for (const auto& r : p.rows)
-    if (r.ms > 0) EXPECT_TRUE(events.count(r.name)) << r.name;
-  EXPECT_TRUE(events.count("Conv_0"));
+    if (r.ms > 0) EXPECT_TRUE(events.occurrences(r.name)) << r.name;
+  EXPECT_TRUE(events.occurrences("Conv_0"));
 }
 
 TEST(Report, HtmlHasOneNodePerLayerAndNoOutsideReferences) {
   dlasim::Plan plan = build(kGN);
   std::string html = dlasim::reportHtml(plan);
   for (size_t i = 0; i < plan.layers().size(); ++i)
-    EXPECT_EQ(count(html, "id=\"layer_" + std::to_string(i) + "\""), 1u) << i;
-  EXPECT_EQ(count(html, "id=\"layer_" + std::to_string(plan.layers().size()) + "\""), 0u);
+    EXPECT_EQ(occurrences(html, "id=\"layer_" + std::to_string(i) + "\""), 1u) << i;
+  EXPECT_EQ(occurrences(html, "id=\"layer_" + std::to_string(plan.layers().size()) + "\""), 0u);
   // The seed's 23 GPU layers, in the layer view and in the collapsed view.
-  EXPECT_EQ(count(html, "class=\"node layer gpu\""), 2 * 23u);
-  EXPECT_EQ(count(html, "<g id=\"collapsed_layer_"), 23u);
-  EXPECT_EQ(count(html, "<g id=\"loadable_"), plan.loadables().size());
-  EXPECT_EQ(count(html, "<rect class=\"span\""), plan.loadables().size());
+  EXPECT_EQ(occurrences(html, "class=\"node layer gpu\""), 2 * 23u);
+  EXPECT_EQ(occurrences(html, "<g id=\"collapsed_layer_"), 23u);
+  EXPECT_EQ(occurrences(html, "<g id=\"loadable_"), plan.loadables().size());
+  EXPECT_EQ(occurrences(html, "<rect class=\"span\""), plan.loadables().size());
   EXPECT_EQ(html.find(" src="), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   for (const char* id : {"summary-section", "graph-section", "timeline-section", "layers-section",
@@ -134,7 +128,7 @@ TEST(Report, CompareAndPlanSections) {
   writeFile(bn, "keep");
   Result other = report(kBN, {"--compare=" + json, "--out=" + bn});
   EXPECT_EQ(other.code, 2);
-  EXPECT_EQ(count(other.err, "\n"), 1u) << other.err;
+  EXPECT_EQ(occurrences(other.err, "\n"), 1u) << other.err;
   EXPECT_NE(other.err.find("dlasim: error: " + json), std::string::npos) << other.err;
   EXPECT_NE(other.err.find("another model"), std::string::npos) << other.err;
   EXPECT_EQ(readFile(bn), "keep");
@@ -152,7 +146,7 @@ TEST(Report, BadOutputAndInputsExitTwoWithOneLine) {
     Result r = report(kGN, args);
     EXPECT_EQ(r.code, 2) << args[0] << r.out;
     EXPECT_EQ(r.err.rfind("dlasim: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(count(r.err, "\n"), 1u) << r.err;
+    EXPECT_EQ(occurrences(r.err, "\n"), 1u) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "r.html"));
   EXPECT_EQ(report(kGN, {}).code, 2);  // no --out
@@ -183,7 +177,7 @@ TEST(Report, FromAnEngineAndTraceFromARun) {
   Result r = runCli({"report", "--loadEngine=" + engine, "--out=" + out, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");  // --quiet
-  EXPECT_EQ(count(readFile(out), "<g id=\"layer_"), build(kGN).layers().size());
+  EXPECT_EQ(occurrences(readFile(out), "<g id=\"layer_"), build(kGN).layers().size());
   EXPECT_EQ(runCli({"report", kGN, "--loadEngine=" + engine, "--out=" + out}).code, 2);
 }
 
