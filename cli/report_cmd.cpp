@@ -17,7 +17,8 @@ namespace {
 const char* kUsage =
     "usage: dlasim report model.onnx [trtexec flags] --out=report.html [--compare[=FILE]] "
     "[--plan [--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]] "
-    "[--exportTrace=trace.json] [--quiet]  (or --loadEngine=FILE in place of model.onnx)";
+    "[--profile=measured.json] [--exportTrace=trace.json] [--quiet]  (or --loadEngine=FILE in "
+    "place of model.onnx)";
 
 double secondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -27,7 +28,7 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 
 int reportMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   std::set<std::string> own = capacityFlags();
-  own.insert({"--out", "--compare", "--plan", "--quiet"});
+  own.insert({"--out", "--compare", "--plan", "--quiet", "--profile"});
   SubcommandArgs a = splitSubcommandArgs(argc, argv, own);
   bool engine = false;
   for (const auto& t : a.trtexec) engine |= t.rfind("--loadEngine", 0) == 0;
@@ -67,6 +68,11 @@ int reportMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
         ro.perLayer = readPerLayerJson(file, *built);
         readFiles.push_back(file);
       }
+    }
+    if (a.own.count("--profile")) {
+      if (a.own["--profile"].empty()) fail("--profile: give trtexec's --exportProfile file");
+      ro.measured = readProfileJson(a.own["--profile"], *built);
+      readFiles.push_back(a.own["--profile"]);
     }
     if (plan) {
       if (o->onnx.empty()) fail("--plan needs the ONNX model (a capacity plan rebuilds it)");

@@ -8,6 +8,7 @@
 #include "dlasim/compare.h"
 #include "dlasim/performance.h"
 #include "dlasim/plan.h"
+#include "dlasim/report.h"
 #include "report/timeline.h"
 
 namespace dlasim::report {
@@ -27,6 +28,9 @@ std::string errorCurveHtml(const PerLayerReport& r);
 
 /// The capacity-plan table and images per second against batch, one line per placement.
 std::string capacityHtml(const CapacityPlan& c);
+
+/// Measured against modelled times, the measured profile's 20 longest rows first.
+std::string measuredHtml(const MeasuredProfile& m, const Performance& p);
 
 /// The colour of a timeline row: its loadable's for DLA work, red for hand-offs, grey for GPU.
 std::string rowColour(const TimingRow& r);

@@ -274,6 +274,9 @@ std::string reportHtml(const Plan& plan, const ReportOptions& o) {
   if (o.perLayer)
     html += section("compare-section", "Error against FP32 through the network",
                     report::errorCurveHtml(*o.perLayer));
+  if (o.measured)
+    html += section("measured-section", "Measured on a device against modelled",
+                    report::measuredHtml(*o.measured, p));
   if (o.capacity)
     html += section("plan-section", "Capacity plan (" + esc(o.capacity->target) + ")",
                     report::capacityHtml(*o.capacity));

@@ -25,6 +25,17 @@ struct PlacementAdvice {
 /// Every distinct fix of the GPU layers' broken rules, in the order the layers come.
 std::vector<PlacementAdvice> placementAdvice(const Plan& plan);
 
+/// Per-row times measured on a device (trtexec's --exportProfile of the same model and build):
+/// shown beside the modelled ones.
+struct MeasuredProfile {
+  std::string source;  // the file
+  struct Row {
+    std::string name;
+    double averageMs = 0;
+  };
+  std::vector<Row> rows;  // in the file's order
+};
+
 struct ReportOptions {
   std::string title;  // "" = the source model's file name
   /// The power mode and clocks the performance is modelled at (as Plan::performance).
@@ -32,6 +43,8 @@ struct ReportOptions {
   /// The per-layer comparison against FP32 (comparePerLayer, or readPerLayerJson): adds the
   /// error curve through the network with the first jump marked.
   std::optional<PerLayerReport> perLayer;
+  /// A profile measured on a device (readProfileJson): adds measured against modelled times.
+  std::optional<MeasuredProfile> measured;
   /// A capacity plan of the same model (capacityPlan): adds its table and a throughput-vs-batch
   /// chart per placement.
   std::optional<CapacityPlan> capacity;
@@ -58,5 +71,10 @@ std::string chromeTraceJson(const Plan& plan, const Performance& performance);
 /// Reads `dlasim compare --per-layer --json` output for `plan`: throws InputError naming the
 /// file when it is not such a file or its layers are not the plan's (another model or build).
 PerLayerReport readPerLayerJson(const std::string& path, const Plan& plan);
+
+/// Reads trtexec's --exportProfile JSON ([{"count": N}, {"name", "averageMs", ...}, ...]) for
+/// `plan`: throws InputError naming the file when it is not such a file or when most of its rows
+/// name no layer, loadable or hand-off of the plan (a profile of another model or build).
+MeasuredProfile readProfileJson(const std::string& path, const Plan& plan);
 
 }  // namespace dlasim

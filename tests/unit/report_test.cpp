@@ -54,7 +54,7 @@ TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   std::set<std::string> events;
   for (const auto& e : j["traceEvents"]) {
     if (e["ph"] != "X") continue;
-    EXPECT_TRUE(threads.occurrences({e["pid"].get<int>(), e["tid"].get<int>()})) << e.dump();
+    EXPECT_TRUE(threads.count({e["pid"].get<int>(), e["tid"].get<int>()})) << e.dump();
     EXPECT_GT(e["dur"].get<double>(), 0) << e.dump();
     if (e["cat"] == "loadable") {
       ++spans;
@@ -68,8 +68,8 @@ TEST(Report, TraceHasAProcessPerDeviceAndAddsUpToTheLatency) {
   EXPECT_NEAR(layerUs / 1000, p.latencyMs, 1e-9 * p.latencyMs);
   // Every row with time is an event named as the profile names it.
   for (const auto& r : p.rows)
-    if (r.ms > 0) EXPECT_TRUE(events.occurrences(r.name)) << r.name;
-  EXPECT_TRUE(events.occurrences("Conv_0"));
+    if (r.ms > 0) EXPECT_TRUE(events.count(r.name)) << r.name;
+  EXPECT_TRUE(events.count("Conv_0"));
 }
 
 TEST(Report, HtmlHasOneNodePerLayerAndNoOutsideReferences) {
@@ -200,6 +200,37 @@ TEST(Progress, OneLineWithCountRateAndTimeLeftOnlyOnATerminal) {
   EXPECT_FALSE(dlasim::cli::progressWanted(err, false));
   EXPECT_FALSE(dlasim::cli::progressWanted(std::cerr, true));
   EXPECT_FALSE(dlasim::cli::progressIfWanted(err, false, "Comparing", "layers"));
+}
+
+}  // namespace
+
+namespace {
+
+// A profile measured on a device beside the modelled one; another model's is refused.
+TEST(Report, MeasuredProfileOfTheSameModelOnly) {
+  TempDir dir("report_profile");
+  std::string profile = (dir / "gn.profile.json").string();
+  std::vector<std::string> args = {"--onnx=" + kGN, "--exportProfile=" + profile, "--iterations=1",
+                                   "--duration=0", "--warmUp=0"};
+  args.insert(args.end(), kFlags.begin(), kFlags.end());
+  ASSERT_EQ(runCli(args).code, 0);
+  std::string out = (dir / "r.html").string();
+  Result r = report(kGN, {"--profile=" + profile, "--out=" + out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string html = readFile(out);
+  EXPECT_NE(html.find("id=\"measured\""), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"name\">Conv_0</td>"), std::string::npos);
+  dlasim::MeasuredProfile m = dlasim::readProfileJson(profile, build(kGN));
+  EXPECT_EQ(m.rows.size(), build(kGN).performance().rows.size());
+  Result other = report(kBN, {"--profile=" + profile, "--out=" + (dir / "bn.html").string()});
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("a profile of another model or build"), std::string::npos) << other.err;
+  EXPECT_EQ(occurrences(other.err, "\n"), 1u);
+  EXPECT_FALSE(fs::exists(dir / "bn.html"));
+  writeFile(dir / "bad.json", "[{\"count\": 3}, {\"name\": \"Conv_0\"}]");
+  Result bad = report(kGN, {"--profile=" + (dir / "bad.json").string(), "--out=" + out});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("averageMs"), std::string::npos) << bad.err;
 }
 
 }  // namespace
