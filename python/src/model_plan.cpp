@@ -252,7 +252,8 @@ void bindModelPlan(py::module_& m) {
       .def(
           "report",
           [](const Plan& p, py::handle path, py::object powerMode, py::object title,
-             py::object perLayer, py::object compareJson, py::object capacity) {
+             py::object perLayer, py::object compareJson, py::object capacity,
+             py::object profileJson) {
             ReportOptions o;
             if (!powerMode.is_none()) o.performance.powerMode = text(powerMode, "power_mode");
             if (!title.is_none()) o.title = text(title, "title");
@@ -261,16 +262,18 @@ void bindModelPlan(py::module_& m) {
             if (!perLayer.is_none()) o.perLayer = perLayer.cast<PerLayerReport>();
             if (!compareJson.is_none()) o.perLayer = readPerLayerJson(pathOf(compareJson), p);
             if (!capacity.is_none()) o.capacity = capacity.cast<CapacityPlan>();
+            if (!profileJson.is_none()) o.measured = readProfileJson(pathOf(profileJson), p);
             std::string file = pathOf(path);
             py::gil_scoped_release release;
             writeReport(p, file, o);
           },
           "path"_a, py::kw_only(), "power_mode"_a = py::none(), "title"_a = py::none(),
           "per_layer"_a = py::none(), "compare_json"_a = py::none(), "capacity"_a = py::none(),
+          "profile_json"_a = py::none(),
           "Writes the plan's report: one self-contained HTML file (summary, graph, modelled\n"
           "timeline, per-layer times, advice; per_layer: a compare_per_layer() result, or\n"
           "compare_json: a `dlasim compare --per-layer --json` file; capacity: a\n"
-          "capacity_plan() result).")
+          "capacity_plan() result; profile_json: trtexec's --exportProfile measured on a device).")
       .def(
           "chrome_trace",
           [](const Plan& p, py::object powerMode) {

@@ -54,3 +54,14 @@ def test_chrome_trace_matches_the_cli(model_gn, model_gn_path, tmp_path):
     layer_us = sum(e["dur"] for e in trace["traceEvents"]
                    if e["ph"] == "X" and e["cat"] != "loadable")
     assert layer_us / 1000 == pytest.approx(plan.performance().latency_ms, rel=1e-9)
+
+
+def test_report_with_a_measured_profile(model_gn, model_gn_path, tmp_path):
+    profile = tmp_path / "gn.profile.json"
+    subprocess.run([str(DLASIM_BIN), f"--onnx={model_gn_path}", "--shapes=input:32x3x32x32",
+                    "--int8", "--useDLACore=0", "--allowGPUFallback", "--iterations=1",
+                    "--duration=0", "--warmUp=0", f"--exportProfile={profile}"],
+                   capture_output=True, check=True)
+    out = tmp_path / "gn.html"
+    seed_plan(model_gn).report(out, profile_json=profile)
+    assert 'id="measured"' in out.read_text()
