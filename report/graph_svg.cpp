@@ -135,14 +135,13 @@ void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
   }
 }
 
-// `idPrefix` keeps ids unique when both views are in one document ("" or "collapsed_").
-std::string layerNode(const Plan& plan, size_t i, const std::string& idPrefix) {
+std::string layerNode(const Plan& plan, size_t i) {
   const LayerInfo& l = plan.layers()[i];
   std::string id = std::to_string(i);
   std::string cls = l.device == Device::kDLA ? "layer dla ld" + std::to_string(l.loadable)
                                              : std::string("layer gpu");
-  return "  L" + id + " [id=\"" + idPrefix + "layer_" + id + "\" class=\"" + cls +
-         "\" fillcolor=\"" + loadableColour(l.device == Device::kDLA ? l.loadable : -1) +
+  return "  L" + id + " [id=\"layer_" + id + "\" class=\"" + cls + "\" fillcolor=\"" +
+         loadableColour(l.device == Device::kDLA ? l.loadable : -1) +
          "\" label=" + label(shortName(l.name), l.type) + "];\n";
 }
 
@@ -160,9 +159,9 @@ std::string layerGraphSvg(const Plan& plan) {
   std::map<int, std::string> clusters;
   for (size_t i = 0; i < layers.size(); ++i) {
     if (layers[i].device == Device::kDLA && layers[i].loadable >= 0)
-      clusters[layers[i].loadable] += "  " + layerNode(plan, i, "");
+      clusters[layers[i].loadable] += "  " + layerNode(plan, i);
     else
-      dot += layerNode(plan, i, "");
+      dot += layerNode(plan, i);
   }
   for (const auto& [k, body] : clusters) {
     std::string id = std::to_string(k);
@@ -188,8 +187,7 @@ std::string loadableGraphSvg(const Plan& plan) {
            label(shortName(l.name, 40), std::to_string(l.layers.size()) + " DLA layers") + "];\n";
   }
   for (size_t i = 0; i < layers.size(); ++i)
-    if (layers[i].device != Device::kDLA || layers[i].loadable < 0)
-      dot += layerNode(plan, i, "collapsed_");
+    if (layers[i].device != Device::kDLA || layers[i].loadable < 0) dot += layerNode(plan, i);
   edgeLines(
       plan,
       [&](int i) {
@@ -198,7 +196,13 @@ std::string loadableGraphSvg(const Plan& plan) {
                                                            : "L" + std::to_string(i);
       },
       dot);
-  return layout(dot + "}\n");
+  // Both views live in one document: every id of this one (Graphviz's too) gets a prefix.
+  std::string svg = layout(dot + "}\n"), out;
+  const std::string id = " id=\"";
+  size_t at = 0;
+  for (size_t next; (next = svg.find(id, at)) != std::string::npos; at = next + id.size())
+    out += svg.substr(at, next - at) + id + "collapsed_";
+  return out + svg.substr(at);
 }
 
 }  // namespace dlasim::report

@@ -16,8 +16,8 @@ std::string loadableColour(int index);
 /// drawn as boxes around their layers.
 std::string layerGraphSvg(const Plan& plan);
 
-/// The same graph with each loadable one node (`id="loadable_<k>"`) and the GPU layers kept
-/// (`id="collapsed_layer_<i>"`):
+/// The same graph with each loadable one node (`id="collapsed_loadable_<k>"`) and the GPU
+/// layers kept (`id="collapsed_layer_<i>"`; every id starts with "collapsed_"):
 /// the view of a large model, where the hand-offs stand out.
 std::string loadableGraphSvg(const Plan& plan);
 

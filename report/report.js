@@ -129,7 +129,7 @@
   function focusLayer(i) {
     var l = data.layers[i];
     var collapsed = !document.getElementById('graph-loadables').hidden;
-    var id = !collapsed ? 'layer_' + i : l.device === 'DLA' ? 'loadable_' + l.loadable : 'collapsed_layer_' + i;
+    var id = !collapsed ? 'layer_' + i : l.device === 'DLA' ? 'collapsed_loadable_' + l.loadable : 'collapsed_layer_' + i;
     var n = document.getElementById(id);
     showLayer(i); pinned = true;
     if (!n) return;

@@ -81,7 +81,7 @@ TEST(Report, HtmlHasOneNodePerLayerAndNoOutsideReferences) {
   // The seed's 23 GPU layers, in the layer view and in the collapsed view.
   EXPECT_EQ(occurrences(html, "class=\"node layer gpu\""), 2 * 23u);
   EXPECT_EQ(occurrences(html, "<g id=\"collapsed_layer_"), 23u);
-  EXPECT_EQ(occurrences(html, "<g id=\"loadable_"), plan.loadables().size());
+  EXPECT_EQ(occurrences(html, "<g id=\"collapsed_loadable_"), plan.loadables().size());
   EXPECT_EQ(occurrences(html, "<rect class=\"span\""), plan.loadables().size());
   EXPECT_EQ(html.find(" src="), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
