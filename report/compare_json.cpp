@@ -1,24 +1,15 @@
 // Reading `dlasim compare --per-layer --json` files back for a report, checked against the plan
 // they are drawn on.
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "dlasim/errors.h"
 #include "dlasim/report.h"
+#include "report/json_file.h"
 
 namespace dlasim {
 
 PerLayerReport readPerLayerJson(const std::string& path, const Plan& plan) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path + ": no such file");
-  if (std::filesystem::file_size(path, ec) > (uint64_t(256) << 20))
-    throw InputError(path + ": larger than 256 MiB, not a dlasim compare report");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream all;
-  all << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(all.str(), nullptr, false);
+  nlohmann::json j = report::readJsonFile(path, "a dlasim compare report");
   auto bad = [&](const std::string& what) { throw InputError(path + ": " + what); };
   if (j.is_discarded() || !j.is_object()) bad("not JSON (expected dlasim compare --json output)");
   if (!j.contains("perLayer") || !j["perLayer"].is_object() || !j["perLayer"].contains("layers") ||

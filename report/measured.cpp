@@ -1,17 +1,15 @@
 // A profile measured on a device, read back and set beside the modelled rows.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include "dlasim/errors.h"
 #include "dlasim/report.h"
 #include "report/charts.h"
 #include "report/html_util.h"
+#include "report/json_file.h"
 
 namespace dlasim {
 
@@ -29,14 +27,7 @@ std::set<std::string> planNames(const Plan& plan, const Performance& p) {
 }  // namespace
 
 MeasuredProfile readProfileJson(const std::string& path, const Plan& plan) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path + ": no such file");
-  if (std::filesystem::file_size(path, ec) > (uint64_t(256) << 20))
-    throw InputError(path + ": larger than 256 MiB, not a trtexec profile");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream all;
-  all << in.rdbuf();
-  auto j = nlohmann::json::parse(all.str(), nullptr, false);
+  nlohmann::json j = report::readJsonFile(path, "a trtexec profile");
   auto bad = [&](const std::string& what) { throw InputError(path + ": " + what); };
   if (j.is_discarded() || !j.is_array())
     bad("not a trtexec profile (a JSON array written by --exportProfile)");
