@@ -2,6 +2,7 @@
 // structure and sums, the HTML's nodes and sections, check's advice, per-layer comparisons read
 // back and checked against the plan, and bad input (one line, exit 2, nothing written).
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -90,6 +91,28 @@ TEST(Report, HtmlHasOneNodePerLayerAndNoOutsideReferences) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_EQ(html.find("id=\"compare-section\""), std::string::npos);  // not asked for
   EXPECT_EQ(html.find("id=\"plan-section\""), std::string::npos);
+}
+
+// The summary states the TensorRT version modelled and the cost model's uncertainty: ±N% on the
+// throughput and latency cards for a calibrated regime, "uncalibrated" otherwise.
+TEST(Report, SummaryStatesTrtVersionAndUncertainty) {
+  dlasim::Plan plan = build(kGN);
+  dlasim::Performance p = plan.performance();
+  std::string html = dlasim::reportHtml(plan);
+  EXPECT_NE(html.find("<tr><th>TensorRT modelled</th><td>" + p.trtVersion + " ("),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><th>uncertainty</th><td>" + dlasim::uncertaintyText(p)),
+            std::string::npos);
+  ASSERT_GE(p.uncertainty, 0);  // the seed's regime is calibrated
+  std::string pm = "&plusmn;" + std::to_string(std::lround(p.uncertainty * 100)) + "%</small>";
+  EXPECT_EQ(occurrences(html, pm), 2u) << pm;
+  TempDir dir("report_uncertainty");
+  std::string out = (dir / "r.html").string();
+  ASSERT_EQ(report(kGN, {"--trtVersion=8.6", "--out=" + out, "--quiet"}).code, 0);
+  std::string other = readFile(out);
+  EXPECT_NE(other.find("<tr><th>TensorRT modelled</th><td>8.6 ("), std::string::npos);
+  EXPECT_EQ(occurrences(other, "(uncalibrated)</small>"), 2u);
+  EXPECT_NE(other.find("modelled, uncalibrated regime"), std::string::npos);
 }
 
 TEST(Report, AdviceIsCheckAdvice) {
