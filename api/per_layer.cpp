@@ -150,6 +150,8 @@ PerLayerReport comparePerLayer(const Plan& plan, const TensorMap& inputs,
       it = s.published.erase(it);
     }
     s.cv.notify_all();
+    l.unlock();
+    if (options.progress) options.progress(int64_t(n) + 1, int64_t(g.nodes.size()));
   };
 
   std::vector<Tensor> refOut;

@@ -1,13 +1,12 @@
 #include "cli/calibrate.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 
 #include "cli/log.h"
+#include "cli/progress.h"
 #include "cli/subcommand.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
@@ -93,18 +92,6 @@ Model loadAtBatch(const Options& o, const CalibrateArgs& a, std::ostream& err) {
   return importModel(withBatch, err);
 }
 
-// A progress bar on a terminal; nothing otherwise (the summary line follows either way).
-std::function<void(int64_t, int64_t)> progressBar(std::ostream& out) {
-  if (&out != &std::cout || !::isatty(STDOUT_FILENO)) return nullptr;
-  return [&out](int64_t done, int64_t total) {
-    const int width = 40;
-    int filled = int(width * done / std::max<int64_t>(total, 1));
-    out << "\rCalibrating [" << std::string(size_t(filled), '#')
-        << std::string(size_t(width - filled), '.') << "] " << done << "/" << total << " samples"
-        << (done == total ? "\n" : "") << std::flush;
-  };
-}
-
 const SubcommandSpec kCalibrate = {
     "calibrate",
     "model.onnx",
@@ -116,7 +103,8 @@ const SubcommandSpec kCalibrate = {
      {"--algo", "ALGO", "entropy (default; TensorRT's KL divergence), minmax or percentile"},
      {"--percentile", "P", "The percentile of |x| for --algo=percentile (default 99.99)"},
      {"--batch", "N", "Samples per batch for a dynamic batch dimension (default 32)"},
-     {"--force", "", "Overwrite FILE when it exists"}},
+     {"--force", "", "Overwrite FILE when it exists"},
+     {"--quiet", "", "No progress line (shown on a terminal otherwise)"}},
     true,
     {},
     false};
@@ -144,7 +132,8 @@ int calibrateMain(int argc, const char* const* argv, std::ostream& out, std::ost
       Dataset data = Dataset::load(a.data, input);
       readFiles.push_back(a.data);
       for (const auto& f : data.files()) readFiles.push_back(f);
-      a.options.progress = progressBar(out);
+      a.options.progress =
+          progressIfWanted(err, sa.own.count("--quiet") > 0, "Calibrating", "samples");
       cache = model.calibrate(data, a.options);
       int64_t batch = input.shape[0], n = data.size();
       what = cat(n, " samples in ", (n + batch - 1) / batch, " batches of ", batch,

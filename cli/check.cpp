@@ -130,21 +130,9 @@ void report(const Options& o, const Plan& plan, std::ostream& out) {
     if (first) out << "\n";
   }
   // Each suggested change once, with the layers it would move to the DLA.
-  std::vector<std::pair<std::string, std::vector<std::string>>> fixes;
-  for (const LayerInfo& l : layers) {
-    if (l.device == Device::kDLA) continue;
-    for (const auto& v : l.reasons) {
-      if (v.fix.empty() || v.rule == "layerDeviceTypes") continue;
-      auto it =
-          std::find_if(fixes.begin(), fixes.end(), [&](const auto& f) { return f.first == v.fix; });
-      if (it == fixes.end())
-        fixes.push_back({v.fix, {l.name}});
-      else if (it->second.back() != l.name)
-        it->second.push_back(l.name);
-    }
-  }
+  auto fixes = placementAdvice(plan);
   if (!fixes.empty()) out << "\nChanges that would put layers on the DLA:\n";
-  for (const auto& [fix, nodes] : fixes) out << "  " << fix << " (" << joinNames(nodes) << ")\n";
+  for (const auto& f : fixes) out << "  " << f.fix << " (" << joinNames(f.layers) << ")\n";
   printWork(plan, out);
 }
 

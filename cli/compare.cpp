@@ -8,6 +8,7 @@
 #include "cli/bindings_io.h"
 #include "cli/compare_report.h"
 #include "cli/log.h"
+#include "cli/progress.h"
 #include "cli/subcommand.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
@@ -83,7 +84,8 @@ const SubcommandSpec kCompare = {
      {"--ref", "FILE", "Reference outputs: .json (trtexec or Polygraphy), .npz or .npy"},
      {"--against", "RUN",
       "The dlasim run compared with --ref: emulated (default) or fp32 (the FP32 reference)"},
-     {"--json", "FILE", "Write the whole report as JSON"}},
+     {"--json", "FILE", "Write the whole report as JSON"},
+     {"--quiet", "", "No progress line for --per-layer (shown on a terminal otherwise)"}},
     true,
     {"--allowGPUFallback"},
     false};
@@ -153,6 +155,7 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
       result = compare(referenceFor(plan, refOutputs, refFile), mine, co);
     } else if (perLayer) {
       log.info("Comparing " + what + " against the FP32 reference");
+      co.progress = progressIfWanted(err, a.own.count("--quiet") > 0, "Comparing", "layers");
       layers = comparePerLayer(plan, inputs, co);
       result = layers->outputs;
     } else {

@@ -172,7 +172,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv, Subcomman
       "--data=FILE|DIR [--labels=y.npy] [flags] [--scheduler=ADDR|--workers=N]\n"
       "[--max-top1-drop=P] (accuracy over a data set on Dask); dlasim plan model.onnx\n"
       "[--batches=...] [--powerModes=...] [--placements=...] [--latency-budget=MS]\n"
-      "[--format=table|csv|json] (capacity planning, modelled); dlasim rules;\n"
+      "[--format=table|csv|json] (capacity planning, modelled); dlasim report model.onnx\n"
+      "[flags] --out=FILE [--compare[=FILE]] [--plan] [--profile=FILE] (one HTML file: graph,\n"
+      "timeline, per-layer times); dlasim rules;\n"
       "dlasim nvdla-trace DIR [--config=nv_small|nv_full] (replay an NVDLA INT8 trace test).\n"
       "dlasim SUBCOMMAND --help lists a subcommand's flags; --flag value works as --flag=value.",
       "dlasim"};
@@ -236,6 +238,9 @@ std::optional<Options> parseOptions(int argc, const char* const* argv, Subcomman
                  "Write layer information as trtexec's JSON")
       ->group(infer);
   app.add_option("--exportTimes", o.exportTimes, "Modelled per-inference times as trtexec's JSON")
+      ->group(infer);
+  app.add_option("--exportTrace", o.exportTrace,
+                 "The modelled timeline of one inference as a Chrome trace (Perfetto)")
       ->group(infer);
   app.add_option("--iterations", iterations, "Inferences to time (default 10)")->group(infer);
   app.add_option("--duration", duration, "Seconds to time (default 3)")->group(infer);
@@ -326,7 +331,7 @@ std::optional<Options> parseOptions(int argc, const char* const* argv, Subcomman
     if (!subModel.empty() && !o.onnx.empty())
       fail("the model is given twice: ", subModel, " and --onnx=", o.onnx);
     if (!subModel.empty()) o.onnx = subModel;
-    if (o.onnx.empty())
+    if (o.onnx.empty() && !(sub->spec->engineInPlace && !o.loadEngine.empty()))
       fail("no ", sub->spec->positional, " given (", subcommandUsage(*sub->spec), ")");
   }
   for (const auto& [flag, on] : deviceFlags)

@@ -35,6 +35,7 @@ struct Options {
   // Inference and reporting.
   std::map<std::string, std::string> loadInputs;  // input name -> file
   std::string exportOutput, exportProfile, exportLayerInfo, exportTimes;
+  std::string exportTrace;  // the modelled timeline as a Chrome trace (dlasim's own)
   int iterations = 10, warmUp = 200, avgRuns = 10;
   double duration = 3;
   std::vector<double> percentiles = {90, 95, 99};

@@ -140,14 +140,18 @@ void printLayerTable(const Performance& p, Log& log) {
 
 }  // namespace
 
-Performance modelRun(const Plan& plan, const Options& o) {
+PerformanceOptions performanceOptions(const Options& o) {
   PerformanceOptions po;
   po.powerMode = o.powerMode;
   po.dlaClockMHz = o.dlaClockMHz;
   po.gpuClockMHz = o.gpuClockMHz;
   po.emcClockMHz = o.emcClockMHz;
   po.dataTransfers = !o.noDataTransfers;
-  return plan.performance(po);
+  return po;
+}
+
+Performance modelRun(const Plan& plan, const Options& o) {
+  return plan.performance(performanceOptions(o));
 }
 
 void printEngineSize(const Performance& p, Log& log) {

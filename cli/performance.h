@@ -11,6 +11,9 @@
 
 namespace dlasim::cli {
 
+/// The power mode, clocks and copies the flags ask the cost model for.
+PerformanceOptions performanceOptions(const Options& o);
+
 /// The plan's modelled performance at the flags' power mode and clocks (bad values: exit 2).
 Performance modelRun(const Plan& plan, const Options& o);
 

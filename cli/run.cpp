@@ -17,8 +17,11 @@
 #include "cli/performance.h"
 #include "cli/placement.h"
 #include "cli/plan_cmd.h"
+#include "cli/report_cmd.h"
+#include "cli/subcommand.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
+#include "dlasim/report.h"
 
 namespace dlasim::cli {
 
@@ -108,12 +111,6 @@ void checkEngineShapes(const Plan& plan, const Options& o) {
                "rebuild the engine for these shapes"
              : ": dlasim engines hold the shapes they were built for; rebuild from the ONNX model");
   }
-}
-
-std::vector<std::string> inputFilesOf(const Options& o) {
-  std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
-  for (const auto& [n, f] : o.loadInputs) v.push_back(f);
-  return v;
 }
 
 }  // namespace
@@ -219,6 +216,10 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
                     inputFilesOf(o));
     log.info("Layer information written to " + o.exportLayerInfo);
   }
+  if (!o.exportTrace.empty()) {  // the modelled timeline needs no inference
+    writeFileSafely(o.exportTrace, chromeTraceJson(plan, perf), inputFilesOf(o));
+    log.info("Modelled timeline written to " + o.exportTrace + " (Chrome trace: Perfetto)");
+  }
 
   std::vector<std::string> notes;
   TensorMap inputs = bindingInputs(plan, o, source, &notes);
@@ -292,6 +293,7 @@ int dlasimMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
   if (sub == "eval") return evalMain(argc, argv, err);
   if (sub == "nvdla-trace") return nvdlaTraceMain(argc - 1, argv + 1, out, err);
   if (sub == "plan") return planMain(argc, argv, out, err);
+  if (sub == "report") return reportMain(argc, argv, out, err);
   if (sub == "rules") return rulesMain(argc, argv, out, err);
   try {
     auto opts = parseOptions(argc, argv);

@@ -11,7 +11,11 @@ std::string subcommandUsage(const SubcommandSpec& spec) {
   if (!spec.positional.empty()) s += " " + spec.positional;
   if (spec.trtexecFlags) s += " [trtexec flags]";
   for (const auto& f : spec.flags)
-    s += " [" + f.name + (f.value.empty() ? "" : "=" + f.value) + "]";
+    s += " [" + f.name +
+         (f.value.empty()     ? ""
+          : f.optionalValue() ? "[=" + f.value.substr(1, f.value.size() - 2) + "]"
+                              : "=" + f.value) +
+         "]";
   return s;
 }
 
@@ -20,7 +24,7 @@ void addSubcommandFlags(CLI::App& app, const SubcommandSpec& spec,
   std::string group = "dlasim " + spec.name;
   for (const auto& f : spec.flags) {
     if (CLI::Option* same = app.get_option_no_throw(f.name)) app.remove_option(same);
-    if (f.value.empty())
+    if (f.value.empty() || f.optionalValue())  // an optional value is read before CLI11 parses
       app.add_flag(f.name, f.help)->group(group)->disable_flag_override();
     else
       app.add_option(f.name, storage[f.name], f.help)->type_name(f.value)->group(group);
@@ -37,7 +41,7 @@ SubcommandValues collectSubcommandValues(const CLI::App& app, const SubcommandSp
     if (app.count(f.name)) {
       auto it = storage.find(f.name);
       v[f.name] = it == storage.end() ? "" : it->second;
-      if (!f.value.empty() && v[f.name].empty())
+      if (!f.value.empty() && !f.optionalValue() && v[f.name].empty())
         fail(f.name, ": give a value (", f.name, "=", f.value, ")");
     }
   return v;
@@ -94,16 +98,32 @@ std::optional<ParsedSubcommand> parseSubcommand(const SubcommandSpec& spec, int 
     for (size_t i = 1; f.value.empty() && i < args.size(); ++i)
       if (args[i].rfind(f.name + "=", 0) == 0)
         fail(f.name, " takes no value (got '", args[i], "')");
+  // --flag=VALUE of a flag whose value may be left out: taken here, CLI11 sees the bare switch.
+  SubcommandValues attached;
+  for (const auto& f : spec.flags)
+    for (size_t i = 1; f.optionalValue() && i < args.size(); ++i)
+      if (args[i].rfind(f.name + "=", 0) == 0) {
+        attached[f.name] = args[i].substr(f.name.size() + 1);
+        if (attached[f.name].empty())
+          fail(f.name, "=: give a value (", f.name, "=", f.value.substr(1, f.value.size() - 2),
+               ") or none (", f.name, ")");
+        args[i] = f.name;
+      }
+  auto withAttached = [&](std::optional<ParsedSubcommand> p) {
+    if (p)
+      for (const auto& [name, value] : attached) p->own[name] = value;
+    return p;
+  };
   std::vector<const char*> cargv;
   for (const auto& s : args) cargv.push_back(s.c_str());
-  if (!spec.trtexecFlags) return parseOwnOnly(spec, cargv, out);
+  if (!spec.trtexecFlags) return withAttached(parseOwnOnly(spec, cargv, out));
   SubcommandParse sub{&spec, {}, &out};
   ParsedSubcommand p;
   p.options = parseOptions(int(cargv.size()), cargv.data(), &sub);
   if (!p.options) return std::nullopt;
   p.own = std::move(sub.own);
   p.positional = p.options->onnx;
-  return p;
+  return withAttached(std::move(p));
 }
 
 int runSubcommand(const SubcommandSpec& spec, int argc, const char* const* argv, std::ostream& out,
@@ -111,7 +131,8 @@ int runSubcommand(const SubcommandSpec& spec, int argc, const char* const* argv,
   return runGuarded(err, [&]() -> int {
     std::optional<ParsedSubcommand> p = parseSubcommand(spec, argc, argv, out);
     if (!p) return 0;
-    if (!spec.positional.empty() && p->positional.empty())
+    bool engine = spec.engineInPlace && p->options && !p->options->loadEngine.empty();
+    if (!spec.positional.empty() && p->positional.empty() && !engine)
       fail("no ", spec.positional, " given (", subcommandUsage(spec), ")");
     return body(*p);
   });
@@ -126,6 +147,12 @@ int runGuarded(std::ostream& err, const std::function<int()>& body) {
     err << "dlasim: error: " << printable(e.what()) << "\n";
   }
   return 2;
+}
+
+std::vector<std::string> inputFilesOf(const Options& o) {
+  std::vector<std::string> v = {o.onnx, o.loadEngine, o.calib};
+  for (const auto& [n, f] : o.loadInputs) v.push_back(f);
+  return v;
 }
 
 Model importModel(const Options& o, std::ostream& err) {

@@ -20,9 +20,12 @@ class App;
 namespace dlasim::cli {
 
 /// One flag of a subcommand: `name` ("--rtol"), the value's placeholder ("R"; "" for a switch
-/// that takes no value) and a one-line description.
+/// that takes no value; "[FILE]" for a value that may be left out, given as --flag=FILE only)
+/// and a one-line description.
 struct SubcommandFlag {
   std::string name, value, help;
+  /// The value may be left out ("[FILE]"): `--flag` alone or `--flag=FILE`.
+  bool optionalValue() const { return !value.empty() && value[0] == '['; }
 };
 
 struct SubcommandSpec {
@@ -36,6 +39,8 @@ struct SubcommandSpec {
   std::vector<std::string> defaults;
   /// Adds --int8 unless --int8, --fp16 or --best is given.
   bool int8Default = false;
+  /// --loadEngine=FILE may stand in place of the positional model.
+  bool engineInPlace = false;
 };
 
 /// The subcommand's own flags as given: name -> value ("" for a switch).
@@ -72,6 +77,10 @@ int runSubcommand(const SubcommandSpec& spec, int argc, const char* const* argv,
 
 /// Runs a subcommand body: bad input (any exception) becomes one "dlasim: error:" line and 2.
 int runGuarded(std::ostream& err, const std::function<int()>& body);
+
+/// The files a command reads (model, engine, calibration cache, --loadInputs): never
+/// overwritten by its outputs.
+std::vector<std::string> inputFilesOf(const Options& o);
 
 /// Imports o.onnx (warnings to err). (The calibration cache is part of buildConfig(o).)
 Model importModel(const Options& o, std::ostream& err);

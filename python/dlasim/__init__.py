@@ -12,10 +12,10 @@ dlasim.distributed shares evaluation and calibration of data sets out over a Das
 """
 from dlasim import _native
 from dlasim._native import *  # noqa: F401,F403  (the extension has no private public names)
+from dlasim._native import _api_names  # noqa: F401  (a command's message in the API's names)
 
 version = _native.version
 __version__ = _native.__version__
-_api_names = _native._api_names  # error messages in the API's names (tests use it)
 
 # Classes report themselves as dlasim.X (their reprs, help() and pickles name the package).
 for _name in dir(_native):

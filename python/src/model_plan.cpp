@@ -8,6 +8,7 @@
 
 #include "bindings.h"
 #include "dlasim/capacity.h"
+#include "dlasim/report.h"
 
 namespace dlasim::python {
 
@@ -286,6 +287,40 @@ void bindModelPlan(py::module_& m) {
           "Modelled latency, throughput, per-layer timeline and engine size on the plan's\n"
           "platform (docs/cost-model.md); clocks in MHz, 0 = the power mode's.")
       .def("memory", &Plan::memory, "Loadable and engine sizes and the memory pools they need.")
+      .def(
+          "report",
+          [](const Plan& p, py::handle path, py::object powerMode, py::object title,
+             py::object perLayer, py::object compareJson, py::object capacity,
+             py::object profileJson) {
+            ReportOptions o;
+            if (!powerMode.is_none()) o.performance.powerMode = text(powerMode, "power_mode");
+            if (!title.is_none()) o.title = text(title, "title");
+            if (!perLayer.is_none() && !compareJson.is_none())
+              throw InputError("report: give per_layer or compare_json, not both");
+            if (!perLayer.is_none()) o.perLayer = perLayer.cast<PerLayerReport>();
+            if (!compareJson.is_none()) o.perLayer = readPerLayerJson(pathOf(compareJson), p);
+            if (!capacity.is_none()) o.capacity = capacity.cast<CapacityPlan>();
+            if (!profileJson.is_none()) o.measured = readProfileJson(pathOf(profileJson), p);
+            std::string file = pathOf(path);
+            py::gil_scoped_release release;
+            writeReport(p, file, o);
+          },
+          "path"_a, py::kw_only(), "power_mode"_a = py::none(), "title"_a = py::none(),
+          "per_layer"_a = py::none(), "compare_json"_a = py::none(), "capacity"_a = py::none(),
+          "profile_json"_a = py::none(),
+          "Writes the plan's report: one self-contained HTML file (summary, graph, modelled\n"
+          "timeline, per-layer times, advice; per_layer: a compare_per_layer() result, or\n"
+          "compare_json: a `dlasim compare --per-layer --json` file; capacity: a\n"
+          "capacity_plan() result; profile_json: trtexec's --exportProfile measured on a device).")
+      .def(
+          "chrome_trace",
+          [](const Plan& p, py::object powerMode) {
+            PerformanceOptions o;
+            if (!powerMode.is_none()) o.powerMode = text(powerMode, "power_mode");
+            return unlocked([&] { return chromeTraceJson(p, p.performance(o)); });
+          },
+          py::kw_only(), "power_mode"_a = py::none(),
+          "The modelled timeline of one inference as Chrome Trace Event JSON (Perfetto).")
       .def_property_readonly("uses_dynamic_scales", &Plan::usesDynamicScales,
                              "INT8 layers whose scales come from the first run's inputs.")
       .def(

@@ -40,6 +40,19 @@ TEST(SubcommandFlags, SpaceSeparatedValuesReadAsWithEquals) {
                       "--rtol=0.25", "--atol=0.125", "--check-error-stat=max"});
   EXPECT_EQ(untimed(c.out), untimed(ce.out));
 
+  // report: --out X and plan's sweep flags spaced; --compare=FILE keeps its '='.
+  TempDir rdir("subcommand_flags_report");
+  Result rp = runCli({"report", kModelBN, "--shapes", "input:2x3x32x32", "--int8", "--useDLACore",
+                      "0", "--allowGPUFallback", "--out", (rdir / "bn.html").string(), "--plan",
+                      "--batches", "1,2", "--powerModes", "MAXN", "--quiet"});
+  ASSERT_EQ(rp.code, 0) << rp.err;
+  EXPECT_EQ(rp.out, "");
+  EXPECT_NE(readFile(rdir / "bn.html").find("id=\"capacity-chart\""), std::string::npos);
+  Result rc = runCli({"report", kModelBN, "--shapes", "input:2x3x32x32", "--out",
+                      (rdir / "c.html").string(), "--compare=" + (rdir / "missing.json").string()});
+  EXPECT_EQ(rc.code, 2);
+  EXPECT_NE(rc.err.find("missing.json"), std::string::npos) << rc.err;
+
   // calibrate: --data X --out Y.
   TempDir dir("subcommand_flags");
   Result cal = runCli({"calibrate", kModelBN, "--shapes", "input:4x3x32x32", "--out",
@@ -86,6 +99,14 @@ TEST(SubcommandFlags, HelpListsOwnFlagsWithDescriptionsAndExitsZero) {
         {"--target", "throughput"},
         {"--latency-budget", "latency"},
         {"--format", "csv"}}},
+      {"report",
+       {{"--out", "HTML report"},
+        {"--compare", "error curve"},
+        {"--plan", "Capacity plan"},
+        {"--batches", "Batch sizes"},
+        {"--latency-budget", "latency"},
+        {"--profile", "measured"},
+        {"--quiet", "progress"}}},
       {"rules", {}},
       {"nvdla-trace",
        {{"--config", "nv_small"},
@@ -132,6 +153,10 @@ TEST(SubcommandFlags, BadCommandLinesAreOneErrorLine) {
       {{"plan", kModelBN, "--format", "xml"}, "--format: 'xml'"},
       {{"nvdla-trace", kTrace, "--atomic-c", "abc"}, "--atomic-c: expected 1..256, got 'abc'"},
       {{"check", kModelBN, "--strict=maybe"}, "--strict"},
+      {{"report", kModelBN}, "--out"},
+      {{"report", kModelBN, "--out", "r.html", "--compare="}, "--compare"},
+      {{"report", kModelBN, "--out", "r.html", "--plan=4"}, "--plan takes no value"},
+      {{"report"}, "usage: dlasim report model.onnx"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args[0] + " ... " + c.needle);

@@ -138,6 +138,13 @@ inline Result runCli(std::vector<std::string> args) {
   return r;
 }
 
+/// How many times `what` occurs in `text` (without overlaps).
+inline size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
+  return n;
+}
+
 /// A fresh folder under the system temp dir, removed with its contents at scope end.
 struct TempDir {
   fs::path path;
