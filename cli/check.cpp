@@ -145,7 +145,8 @@ const SubcommandSpec kCheck = {
     "each layer's work. Adds --useDLACore=0 and --int8 when not given. --trtVersion=A,B\n"
     "compares two TensorRT versions instead: the layers that move and the rule that differs.\n"
     "Exit 0; 1 with --strict when a layer runs on the GPU; 2 for bad input.",
-    {{"--strict", "", "Exit 1 when any layer falls back to the GPU (a CI gate)"}},
+    {{"--strict", "", "Exit 1 when any layer falls back to the GPU (a CI gate)"},
+     {"--format", "FORMAT", "text (default) or json: the report as one JSON document"}},
     true,
     {"--useDLACore=0", "--allowGPUFallback", "--skipInference"},
     true};
@@ -182,12 +183,17 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
   return runSubcommand(kCheck, argc, argv, out, err, [&](ParsedSubcommand& a) -> int {
     const Options& o = *a.options;
     bool strict = a.own.count("--strict") > 0;
+    std::string format = a.own.count("--format") ? a.own["--format"] : "text";
+    if (format != "text" && format != "json")
+      fail("--format: '", format, "' is not one of text, json");
     // Model-derived text (layer names) is printed with control characters escaped.
     auto emit = [&](const std::string& text) {
       std::istringstream lines(text);
       for (std::string line; std::getline(lines, line);) out << printable(line) << "\n";
     };
     std::vector<std::string> versions = versionPair(o.trtVersion);
+    if (!versions.empty() && format == "json")
+      fail("--format=json: not available with --trtVersion=A,B (the comparison is text only)");
     if (!versions.empty()) {  // --trtVersion=A,B: which layers move between the two
       Model model = importModel(o, err);
       std::vector<Plan> plans;
@@ -202,9 +208,13 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
       return 0;
     }
     Plan plan = importModel(o, err).build(buildConfig(o));
-    std::ostringstream text;
-    report(o, plan, text);
-    emit(text.str());
+    if (format == "json") {
+      out << checkJson(o.onnx, plan);  // the JSON library escapes what the model names hold
+    } else {
+      std::ostringstream text;
+      report(o, plan, text);
+      emit(text.str());
+    }
     bool fallback = false;
     for (const auto& l : plan.layers()) fallback |= l.device == Device::kGPU;
     return strict && fallback ? 1 : 0;

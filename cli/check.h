@@ -13,6 +13,9 @@ namespace dlasim::cli {
 /// Exit 0 (1 with --strict when any layer falls back to the GPU; 2 for bad input).
 int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
+/// `check --format=json`: the report as one JSON document (cli/check_json.cpp).
+std::string checkJson(const std::string& model, const Plan& plan);
+
 /// dlasim rules [--trtVersion=V | --jetpack=J]: that TensorRT version's rule table (Markdown).
 int rulesMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
