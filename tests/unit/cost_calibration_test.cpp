@@ -161,10 +161,7 @@ TEST(CostCalibration, SeedProfileSumVersionAndUncertainty) {
       runCli({"--onnx=" DLASIM_BINARY_DIR "/examples/model_gn.onnx", "--shapes=input:32x3x32x32",
               "--int8", "--useDLACore=0", "--allowGPUFallback", "--exportProfile=" + profile});
   ASSERT_EQ(r.code, 0) << r.err;
-  size_t loadables = 0;
-  for (size_t at = 0; (at = r.out.find("[DlaLayer] {ForeignNode[", at)) != std::string::npos; ++at)
-    ++loadables;
-  EXPECT_EQ(loadables, 5u);
+  EXPECT_EQ(occurrences(r.out, "[DlaLayer] {ForeignNode["), 5u);
   EXPECT_NE(r.out.find("qps (modelled, ±25%: 1 calibration point of this regime)"),
             std::string::npos)
       << r.out;

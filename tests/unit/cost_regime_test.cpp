@@ -231,8 +231,7 @@ TEST(CostCapacity, SweepsPlatformsAndPrecisionsInOneTable) {
   Result log = runCli({"--onnx=" + gn, "--shapes=input:32x3x32x32", "--int8", "--useDLACore=0",
                        "--allowGPUFallback", "--skipInference"});
   ASSERT_EQ(log.code, 0) << log.err;
-  size_t listed = 0;
-  for (size_t at = 0; (at = log.out.find("[GpuLayer] ", at)) != std::string::npos; ++at) ++listed;
+  size_t listed = occurrences(log.out, "[GpuLayer] ");
   dlasim::CapacityPlanOptions g;
   g.batches = {32};
   g.build.int8 = true;
