@@ -163,11 +163,12 @@ TEST(CostCapacity, FasterModesNeverLoseAndTwoCoresAtMostDouble) {
       for (const auto& r : plan.rows) ips[{r.batch, r.powerMode, r.placement}] = r.imagesPerSecond;
       for (const auto& a : plan.rows) {
         for (const auto& b : plan.rows)
-          if (a.batch == b.batch && a.placement == b.placement && clocksAtLeast(a, b))
+          if (a.batch == b.batch && a.placement == b.placement && clocksAtLeast(a, b)) {
             EXPECT_GE(a.imagesPerSecond, b.imagesPerSecond * (1 - 1e-9))
                 << platform << " " << name << " batch " << a.batch << " "
                 << dlasim::placementName(a.placement) << ": " << a.powerMode << " vs "
                 << b.powerMode;
+          }
         if (a.placement != Placement::kDla0Dla1) continue;
         double one = ips[{a.batch, a.powerMode, Placement::kDla0}];
         EXPECT_LE(a.imagesPerSecond, 2 * one * (1 + 1e-12)) << name;
