@@ -11,6 +11,8 @@ namespace dlasim::report {
 
 namespace {
 
+using json = nlohmann::json;
+
 const char* boundColour(Bound b) {
   switch (b) {
     case Bound::kCompute:
@@ -37,15 +39,63 @@ std::string where(const TimingRow& r) {
          (r.device == Device::kDLA ? std::string(" ") + engineUnitName(r.unit) : "");
 }
 
-std::string legend() {
-  std::string s = "<div class=\"legend\">bound: ";
-  for (Bound b : {Bound::kCompute, Bound::kMemory, Bound::kOverhead})
-    s += "<span><i style=\"background:" + std::string(boundColour(b)) + "\"></i>" + boundName(b) +
-         "</span>";
-  return s + "</div>";
+// Long layer names would take the chart's width: the axis shows their start, tooltips all.
+std::string axisLabel(const std::string& name, size_t max = 48) {
+  std::string s = printable(name);
+  return s.size() <= max ? s : s.substr(0, max - 3) + "...";
+}
+
+json axisTitle(const std::string& text) {
+  return {{"display", true}, {"text", text}};
+}
+
+// Horizontal bars of `rows` (the labels, in order), one dataset per bound: each bar in its
+// bound's dataset and null in the others, stacked so that a bar keeps its slot. `rows` names
+// each bar's Performance::rows index for the viewer's clicks and tooltips.
+json boundBars(const Performance& p, const std::vector<size_t>& rows, double maxMs) {
+  json labels = json::array(), rowIndex = json::array(), sets = json::array();
+  for (size_t i : rows) {
+    labels.push_back(axisLabel(p.rows[i].name) + " (" + precisionName(p.rows[i].precision) + ")");
+    rowIndex.push_back(i);
+  }
+  for (Bound b : {Bound::kCompute, Bound::kMemory, Bound::kOverhead, Bound::kFused, Bound::kNone}) {
+    json values = json::array();
+    bool any = false;
+    for (size_t i : rows) {
+      bool mine = p.rows[i].bound == b;
+      any = any || mine;
+      values.push_back(mine ? json(p.rows[i].ms) : json(nullptr));
+    }
+    if (any)
+      sets.push_back({{"label", boundName(b)},
+                      {"data", values},
+                      {"backgroundColor", boundColour(b)},
+                      {"rows", rowIndex}});
+  }
+  json x = {{"stacked", true}, {"title", axisTitle("modelled ms")}, {"beginAtZero", true}};
+  if (maxMs > 0) x["max"] = maxMs;
+  return {
+      {"type", "bar"},
+      {"data", {{"labels", labels}, {"datasets", sets}}},
+      {"options",
+       {{"indexAxis", "y"},
+        {"scales",
+         {{"x", x},
+          {"y", {{"stacked", true}, {"ticks", {{"autoSkip", false}, {"font", {{"size", 10}}}}}}}}},
+        {"plugins", {{"legend", {{"position", "top"}}}}}}}};
+}
+
+int barsHeight(size_t bars) {
+  return int(std::max<size_t>(bars, 3) * 16 + 70);
 }
 
 }  // namespace
+
+std::string chartCanvas(ChartConfigs& charts, const std::string& id, json config, int heightPx) {
+  charts[id] = std::move(config);
+  return "<div class=\"chart-box\" style=\"height:" + std::to_string(heightPx) +
+         "px\"><canvas id=\"" + id + "\" data-chart></canvas></div>";
+}
 
 std::string rowColour(const TimingRow& r) {
   switch (r.kind) {
@@ -63,51 +113,69 @@ std::string rowColour(const TimingRow& r) {
   return loadableColour(r.device == Device::kDLA ? r.loadable : -1);
 }
 
-std::string timelineHtml(const Plan& plan, const Performance& p, const Timeline& t) {
-  const double laneH = 22, barH = 16;
-  double widthUs = std::max(t.latencyMs * 1000.0, 1e-3);
-  double height = laneH * double(t.lanes.size());
-  std::string labels = "<div class=\"lanes\">";
-  std::string prev;
-  for (const auto& l : t.lanes) {
-    labels += "<div class=\"lane\"><b>" + (l.device == prev ? std::string() : esc(l.device)) +
-              "</b> " + esc(l.unit) + "</div>";
-    prev = l.device;
-  }
-  labels += "</div>";
-  std::string svg = "<svg id=\"timeline-svg\" class=\"timeline\" viewBox=\"0 0 " + num(widthUs, 9) +
-                    " " + num(height) + "\" preserveAspectRatio=\"none\" height=\"" + num(height) +
-                    "\" data-latency-ms=\"" + num(t.latencyMs, 12) + "\">";
-  for (size_t i = 0; i < t.lanes.size(); ++i)
-    if (i % 2)
-      svg += "<rect class=\"stripe\" x=\"0\" y=\"" + num(laneH * double(i)) + "\" width=\"" +
-             num(widthUs, 9) + "\" height=\"" + num(laneH) + "\"/>";
-  for (const auto& b : t.bars) {
-    std::string fill, cls, data;
-    if (b.row >= 0) {
-      const TimingRow& r = p.rows[size_t(b.row)];
-      fill = rowColour(r);
-      cls = "bar k-" + b.kind;
-      data = " data-row=\"" + std::to_string(b.row) + "\"";
-    } else {
-      fill = loadableColour(b.loadable);
-      cls = "span";
+std::string timelineHtml(const Plan& plan, const Performance& p, const Timeline& t,
+                         ChartConfigs& charts) {
+  json labels = json::array();
+  for (const auto& l : t.lanes) labels.push_back(l.device + ": " + l.unit);
+  // Datasets by what a bar is, in the legend's order.
+  const char* const kinds[] = {"loadables", "layers", "hand-offs", "submissions", "host copies"};
+  auto kindOf = [&](const TimelineBar& b) -> int {
+    if (b.row < 0) return 0;
+    switch (p.rows[size_t(b.row)].kind) {
+      case RowKind::kToDla:
+      case RowKind::kFromDla:
+        return 2;
+      case RowKind::kSubmit:
+        return 3;
+      case RowKind::kH2D:
+      case RowKind::kD2H:
+        return 4;
+      default:
+        return 1;
     }
-    if (b.layer >= 0) data += " data-layer=\"" + std::to_string(b.layer) + "\"";
-    if (b.loadable >= 0) data += " data-loadable=\"" + std::to_string(b.loadable) + "\"";
-    svg += "<rect class=\"" + cls + "\" x=\"" + num(b.startMs * 1000.0, 12) + "\" y=\"" +
-           num(laneH * double(b.lane) + (laneH - barH) / 2) + "\" width=\"" +
-           num(b.ms * 1000.0, 12) + "\" height=\"" + num(barH) + "\" fill=\"" + fill +
-           "\" data-ms=\"" + num(b.ms, 12) + "\"" + data + "><title>" + esc(b.name) + " (" +
-           num(b.ms, 4) + " ms)</title></rect>";
+  };
+  json sets = json::array();
+  for (int k = 0; k < 5; ++k) {
+    json data = json::array(), colours = json::array(), rows = json::array(), names = json::array(),
+         loadables = json::array();
+    for (const auto& b : t.bars) {
+      if (kindOf(b) != k) continue;
+      data.push_back({{"x", {b.startMs, b.startMs + b.ms}}, {"y", labels[size_t(b.lane)]}});
+      // A loadable's span is drawn lighter: its layers' bars lie below it.
+      colours.push_back(b.row >= 0 ? rowColour(p.rows[size_t(b.row)])
+                                   : loadableColour(b.loadable) + "99");
+      rows.push_back(b.row);
+      names.push_back(printable(b.name));
+      loadables.push_back(b.loadable);
+    }
+    if (data.empty()) continue;
+    sets.push_back({{"label", kinds[k]},
+                    {"data", data},
+                    {"backgroundColor", colours},
+                    {"grouped", false},
+                    {"barPercentage", 0.8},
+                    {"categoryPercentage", 1.0},
+                    {"rows", rows},
+                    {"names", names},
+                    {"loadables", loadables}});
   }
-  svg += "</svg>";
-  return "<div class=\"timeline-box\">" + labels +
-         "<div class=\"timeline-scroll\" id=\"timeline-scroll\">" + svg +
-         "<div class=\"axis\" id=\"timeline-axis\"></div></div></div>";
+  double latency = std::max(t.latencyMs, 1e-9);
+  json config = {
+      {"type", "bar"},
+      {"data", {{"labels", labels}, {"datasets", sets}}},
+      {"options",
+       {{"indexAxis", "y"},
+        {"scales",
+         {{"x", {{"type", "linear"}, {"min", 0}, {"max", latency}, {"title", axisTitle("ms")}}},
+          {"y", {{"ticks", {{"autoSkip", false}, {"font", {{"size", 10}}}}}}}}},
+        {"plugins", {{"legend", {{"position", "top"}}}}}}}};
+  return "<div class=\"timeline-box\" id=\"timeline\" data-latency-ms=\"" + num(latency, 12) +
+         "\">" +
+         chartCanvas(charts, "timeline-chart", std::move(config), int(t.lanes.size()) * 26 + 80) +
+         "</div>";
 }
 
-std::string unitBarsHtml(const Plan& plan, const Performance& p) {
+std::string unitBarsHtml(const Performance& p, ChartConfigs& charts) {
   // Groups in a fixed order: DLA units, GPU kernels, then hand-offs, submissions and copies.
   std::map<std::string, std::vector<size_t>> groups;
   std::vector<std::string> order;
@@ -128,8 +196,36 @@ std::string unitBarsHtml(const Plan& plan, const Performance& p) {
   });
   double maxMs = 0;
   for (const auto& r : p.rows) maxMs = std::max(maxMs, r.ms);
-  std::string html = legend();
-  for (const auto& g : order) {
+
+  // The units side by side, each bar stacked by bound.
+  json labels = json::array(), sets = json::array();
+  for (const auto& g : order) labels.push_back(g);
+  for (Bound b : {Bound::kCompute, Bound::kMemory, Bound::kOverhead, Bound::kFused, Bound::kNone}) {
+    json values = json::array();
+    bool any = false;
+    for (const auto& g : order) {
+      double ms = 0;
+      for (size_t i : groups[g])
+        if (p.rows[i].bound == b) ms += p.rows[i].ms;
+      any = any || ms > 0;
+      values.push_back(ms);
+    }
+    if (any)
+      sets.push_back(
+          {{"label", boundName(b)}, {"data", values}, {"backgroundColor", boundColour(b)}});
+  }
+  json summary = {{"type", "bar"},
+                  {"data", {{"labels", labels}, {"datasets", sets}}},
+                  {"options",
+                   {{"indexAxis", "y"},
+                    {"scales",
+                     {{"x", {{"stacked", true}, {"title", axisTitle("modelled ms per inference")}}},
+                      {"y", {{"stacked", true}}}}},
+                    {"plugins", {{"legend", {{"position", "top"}}}}}}}};
+  std::string html =
+      chartCanvas(charts, "unit-chart", std::move(summary), int(order.size()) * 30 + 80);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const std::string& g = order[k];
     auto& rows = groups[g];
     std::stable_sort(rows.begin(), rows.end(),
                      [&](size_t a, size_t b) { return p.rows[a].ms > p.rows[b].ms; });
@@ -145,31 +241,25 @@ std::string unitBarsHtml(const Plan& plan, const Performance& p) {
     html += "<details class=\"unit\"" + std::string(rows.size() <= 60 ? " open" : "") +
             "><summary><b>" + esc(g) + "</b>: " + std::to_string(rows.size()) + " rows, " +
             num(total) + " ms (" + pct(total, p.latencyMs) + " of the latency); " + counts +
-            "</summary><table class=\"bars\">";
-    for (size_t i : rows) {
-      const TimingRow& r = p.rows[i];
-      html += "<tr data-row=\"" + std::to_string(i) + "\"><td class=\"name\" title=\"" +
-              esc(r.name) + "\">" + esc(r.name) + "</td><td>" + precisionName(r.precision) +
-              "</td><td class=\"barcell\"><i style=\"width:" +
-              fixed(maxMs > 0 ? 100.0 * r.ms / maxMs : 0, 2) +
-              "%;background:" + boundColour(r.bound) + "\"></i></td><td class=\"num\">" +
-              num(r.ms) + " ms</td><td>" + boundName(r.bound) + "</td></tr>";
-    }
-    html += "</table></details>";
+            "</summary>" +
+            chartCanvas(charts, "unit-rows-" + std::to_string(k), boundBars(p, rows, maxMs),
+                        barsHeight(rows.size())) +
+            "</details>";
   }
   return html;
 }
 
-std::string topRowsHtml(const Plan& plan, const Performance& p) {
+std::string topRowsHtml(const Performance& p, ChartConfigs& charts) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < p.rows.size(); ++i)
     if (p.rows[i].ms > 0) idx.push_back(i);
   std::stable_sort(idx.begin(), idx.end(),
                    [&](size_t a, size_t b) { return p.rows[a].ms > p.rows[b].ms; });
   if (idx.size() > 10) idx.resize(10);
-  std::string html =
-      "<table class=\"grid\" id=\"top10\"><tr><th>#</th><th>row</th><th>where</th><th>precision"
-      "</th><th>bound</th><th>modelled ms</th><th>share of latency</th></tr>";
+  std::string html = chartCanvas(charts, "top10-chart", boundBars(p, idx, 0), barsHeight(10)) +
+                     "<table class=\"grid\" id=\"top10\"><tr><th>#</th><th>row</th><th>where</th>"
+                     "<th>precision</th><th>bound</th><th>modelled ms</th><th>share of latency"
+                     "</th></tr>";
   for (size_t k = 0; k < idx.size(); ++k) {
     const TimingRow& r = p.rows[idx[k]];
     html += "<tr data-row=\"" + std::to_string(idx[k]) + "\"><td>" + std::to_string(k + 1) +
@@ -181,66 +271,75 @@ std::string topRowsHtml(const Plan& plan, const Performance& p) {
   return html + "</table>";
 }
 
-std::string errorCurveHtml(const PerLayerReport& r) {
-  const double w = 900, h = 260, left = 50, bottom = 30, top = 10;
-  const double lo = -7;  // log10 of the smallest error drawn
-  double hi = lo + 1;
-  for (const auto& c : r.layers)
-    if (c.compared && c.relativeError > 0)
-      hi = std::max(hi, std::ceil(std::log10(c.relativeError)));
-  size_t n = std::max<size_t>(r.layers.size(), 2);
-  auto x = [&](size_t i) { return left + (w - left - 10) * double(i) / double(n - 1); };
-  auto y = [&](double e) {
-    double v = e > 0 ? std::max(std::log10(e), lo) : lo;
-    return top + (h - top - bottom) * (hi - v) / (hi - lo);
-  };
-  std::string svg = "<svg class=\"chart\" id=\"error-curve\" viewBox=\"0 0 " + num(w) + " " +
-                    num(h) + "\" width=\"" + num(w) + "\">";
-  for (double d = lo; d <= hi; d += 1)
-    svg += "<line class=\"gridline\" x1=\"" + num(left) + "\" x2=\"" + num(w - 10) + "\" y1=\"" +
-           num(y(std::pow(10, d))) + "\" y2=\"" + num(y(std::pow(10, d))) + "\"/><text x=\"" +
-           num(left - 4) + "\" y=\"" + num(y(std::pow(10, d)) + 3) + "\" text-anchor=\"end\">1e" +
-           num(d) + "</text>";
-  std::string line;
-  for (size_t i = 0; i < r.layers.size(); ++i)
-    if (r.layers[i].compared)
-      line += num(x(i), 6) + "," + num(y(r.layers[i].relativeError), 6) + " ";
-  svg +=
-      "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"" + line + "\"/>";
+std::string errorCurveHtml(const PerLayerReport& r, ChartConfigs& charts) {
+  const double floor = 1e-7;  // the smallest error drawn: the log axis has no zero
+  json line = json::array(), lineNames = json::array();
+  json points[2] = {json::array(), json::array()}, names[2] = {json::array(), json::array()};
+  double hi = floor * 10;
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerComparison& c = r.layers[i];
     if (!c.compared) continue;
-    svg += "<circle class=\"point" + std::string(c.jump ? " jump" : "") + "\" cx=\"" +
-           num(x(i), 6) + "\" cy=\"" + num(y(c.relativeError), 6) + "\" r=\"" +
-           (c.jump ? "4" : "2.5") + "\" fill=\"" +
-           (c.device == Device::kDLA ? "#2ca02c" : "#888888") + "\"><title>" + std::to_string(i) +
-           " " + esc(c.name) + " (" + deviceName(c.device) + " " + precisionName(c.precision) +
-           "): relative error " + num(c.relativeError) + "</title></circle>";
+    double e = std::max(c.relativeError, floor);
+    hi = std::max(hi, e);
+    std::string name = std::to_string(i) + " " + printable(c.name) + " (" + deviceName(c.device) +
+                       " " + precisionName(c.precision) + ")";
+    line.push_back({{"x", i}, {"y", e}});
+    lineNames.push_back(name);
+    int k = c.device == Device::kDLA ? 0 : 1;
+    points[k].push_back({{"x", i}, {"y", e}});
+    names[k].push_back(name);
   }
+  json sets = json::array();
+  sets.push_back({{"label", "relative error"},
+                  {"data", line},
+                  {"names", lineNames},
+                  {"borderColor", "#1f77b4"},
+                  {"borderWidth", 1.5},
+                  {"pointRadius", 0},
+                  {"order", 2}});
+  const char* const colour[] = {"#2ca02c", "#888888"};
+  const char* const label[] = {"DLA layers", "GPU layers"};
+  for (int k = 0; k < 2; ++k)
+    if (!points[k].empty())
+      sets.push_back({{"label", label[k]},
+                      {"data", points[k]},
+                      {"names", names[k]},
+                      {"showLine", false},
+                      {"pointRadius", 2.5},
+                      {"borderColor", colour[k]},
+                      {"backgroundColor", colour[k]},
+                      {"order", 1}});
+  std::string summary = "<p>No layer's error jumps.</p>";
   if (r.firstJump >= 0) {
     const LayerComparison& c = r.layers[size_t(r.firstJump)];
-    double jx = x(size_t(r.firstJump));
-    svg += "<line id=\"first-jump\" x1=\"" + num(jx, 6) + "\" x2=\"" + num(jx, 6) + "\" y1=\"" +
-           num(top) + "\" y2=\"" + num(h - bottom) +
-           "\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/><text x=\"" + num(jx + 4, 6) +
-           "\" y=\"" + num(top + 12) + "\" fill=\"#d62728\">first jump: " + esc(c.name) + "</text>";
-  }
-  svg += "<text x=\"" + num(w / 2) + "\" y=\"" + num(h - 6) +
-         "\" text-anchor=\"middle\">layer (network order); green: DLA, grey: GPU</text></svg>";
-  std::string summary;
-  if (r.firstJump >= 0) {
-    const LayerComparison& c = r.layers[size_t(r.firstJump)];
+    std::string name = printable(c.name);
+    sets.push_back({{"label", "first jump: " + name},
+                    {"data", {{{"x", r.firstJump}, {"y", floor}}, {{"x", r.firstJump}, {"y", hi}}}},
+                    {"names", json::array({name, name})},
+                    {"borderColor", "#d62728"},
+                    {"backgroundColor", "#d62728"},
+                    {"borderDash", {4, 3}},
+                    {"pointRadius", 0},
+                    {"order", 0}});
     summary = "<p>The error first jumps at layer " + std::to_string(r.firstJump) + " <b>" +
               esc(c.name) + "</b> (" + esc(c.type) + ", " + deviceName(c.device) + " " +
               precisionName(c.precision) + "): relative error " + num(c.inputError) + " &rarr; " +
               num(c.relativeError) + ".</p>";
-  } else {
-    summary = "<p>No layer's error jumps.</p>";
   }
-  return summary + svg;
+  json config = {{"type", "line"},
+                 {"data", {{"datasets", sets}}},
+                 {"options",
+                  {{"scales",
+                    {{"x", {{"type", "linear"}, {"title", axisTitle("layer (network order)")}}},
+                     {"y",
+                      {{"type", "logarithmic"},
+                       {"min", floor},
+                       {"title", axisTitle("relative error against FP32")}}}}},
+                   {"plugins", {{"legend", {{"position", "top"}}}}}}}};
+  return summary + chartCanvas(charts, "error-curve", std::move(config), 300);
 }
 
-std::string capacityHtml(const CapacityPlan& c) {
+std::string capacityHtml(const CapacityPlan& c, ChartConfigs& charts) {
   std::string html = "<details" + std::string(c.rows.size() <= 24 ? " open" : "") + "><summary>" +
                      std::to_string(c.rows.size()) +
                      " configurations</summary><table class=\"grid\" id=\"capacity\">"
@@ -258,52 +357,41 @@ std::string capacityHtml(const CapacityPlan& c) {
   for (const auto& n : c.notes) html += "<p class=\"note\">" + esc(n) + "</p>";
   std::string head = "<p>" + esc(c.recommendation) + "</p>";
   if (c.rows.empty()) return head + html;
-  // The chart at the best configuration's power mode (else the first row's).
+  // The chart at the best configuration's power mode (else the first row's): one line per
+  // placement over the batches planned.
   std::string mode = c.rows[size_t(c.best >= 0 ? c.best : 0)].powerMode;
-  std::map<int, std::vector<const CapacityPlanRow*>> lines;
-  double maxIps = 0, maxB = 1;
+  std::map<int, std::map<int, double>> lines;  // placement -> batch -> images/s
+  std::map<int, bool> batches;
   for (const auto& r : c.rows) {
     if (r.powerMode != mode) continue;
-    lines[int(r.placement)].push_back(&r);
-    maxIps = std::max(maxIps, r.imagesPerSecond);
-    maxB = std::max(maxB, double(r.batch));
+    lines[int(r.placement)][r.batch] = r.imagesPerSecond;
+    batches[r.batch] = true;
   }
-  const double w = 640, h = 260, left = 60, bottom = 30, top = 10;
-  double lb = std::max(std::log2(maxB), 1.0);
-  auto x = [&](double b) { return left + (w - left - 130) * std::log2(b) / lb; };
-  auto y = [&](double v) { return top + (h - top - bottom) * (1 - v / std::max(maxIps, 1e-9)); };
-  std::string svg = "<svg class=\"chart\" id=\"capacity-chart\" viewBox=\"0 0 " + num(w) + " " +
-                    num(h) + "\" width=\"" + num(w) + "\">";
-  for (int k = 0; k <= 4; ++k) {
-    double v = maxIps * k / 4;
-    svg += "<line class=\"gridline\" x1=\"" + num(left) + "\" x2=\"" + num(w - 130) + "\" y1=\"" +
-           num(y(v)) + "\" y2=\"" + num(y(v)) + "\"/><text x=\"" + num(left - 4) + "\" y=\"" +
-           num(y(v) + 3) + "\" text-anchor=\"end\">" + fixed(v, 0) + "</text>";
-  }
-  for (double b = 1; b <= maxB; b *= 2)
-    svg += "<text x=\"" + num(x(b)) + "\" y=\"" + num(h - bottom + 14) +
-           "\" text-anchor=\"middle\">" + num(b) + "</text>";
+  json labels = json::array(), sets = json::array();
+  for (const auto& [b, _] : batches) labels.push_back(std::to_string(b));
+  const char* const series[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a"};
   int k = 0;
-  for (const auto& [placement, rows] : lines) {
-    const char* const series[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a"};
-    std::string colour = series[k % 4], pts;
-    for (const auto* r : rows)
-      pts += num(x(double(r->batch)), 6) + "," + num(y(r->imagesPerSecond), 6) + " ";
-    svg += "<polyline class=\"series\" fill=\"none\" stroke=\"" + colour +
-           "\" stroke-width=\"2\" points=\"" + pts + "\"/>";
-    for (const auto* r : rows)
-      svg += "<circle cx=\"" + num(x(double(r->batch)), 6) + "\" cy=\"" +
-             num(y(r->imagesPerSecond), 6) + "\" r=\"3\" fill=\"" + colour + "\"><title>" +
-             placementName(r->placement) + ", batch " + std::to_string(r->batch) + ": " +
-             num(r->imagesPerSecond) + " images/s</title></circle>";
-    svg += "<text x=\"" + num(w - 120) + "\" y=\"" + num(top + 14 + 16 * k) + "\" fill=\"" +
-           colour + "\">" + placementName(Placement(placement)) + "</text>";
+  for (const auto& [placement, values] : lines) {
+    json data = json::array();
+    for (const auto& [b, _] : batches) {
+      auto it = values.find(b);
+      data.push_back(it == values.end() ? json(nullptr) : json(it->second));
+    }
+    sets.push_back({{"label", placementName(Placement(placement))},
+                    {"data", data},
+                    {"borderColor", series[k % 4]},
+                    {"backgroundColor", series[k % 4]},
+                    {"spanGaps", true}});
     ++k;
   }
-  svg += "<text x=\"" + num((w - 130) / 2 + 30) + "\" y=\"" + num(h - 2) +
-         "\" text-anchor=\"middle\">batch (images/s against batch at power mode " + esc(mode) +
-         ")</text></svg>";
-  return head + svg + html;
+  json config = {{"type", "line"},
+                 {"data", {{"labels", labels}, {"datasets", sets}}},
+                 {"options",
+                  {{"scales",
+                    {{"x", {{"title", axisTitle("batch (power mode " + printable(mode) + ")")}}},
+                     {"y", {{"beginAtZero", true}, {"title", axisTitle("images/s")}}}}},
+                   {"plugins", {{"legend", {{"position", "top"}}}}}}}};
+  return head + chartCanvas(charts, "capacity-chart", std::move(config), 300) + html;
 }
 
 }  // namespace dlasim::report

@@ -109,10 +109,14 @@ void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
   Edges e = edgesOf(plan);
   const auto& layers = plan.layers();
   std::set<std::pair<std::string, std::string>> drawn;
-  auto edge = [&](const std::string& from, const std::string& to, bool handoff) {
+  // `inside`: the loadable both ends belong to (the viewer hides the edge when it collapses).
+  auto edge = [&](const std::string& from, const std::string& to, bool handoff, int inside) {
     if (from == to || !drawn.insert({from, to}).second) return;
     dot += "  " + from + " -> " + to;
-    if (handoff) dot += " [class=\"handoff\" color=\"#d62728\" penwidth=1.6]";
+    if (handoff)
+      dot += " [class=\"handoff\" color=\"#d62728\" penwidth=1.6]";
+    else if (inside >= 0)
+      dot += " [class=\"in-ld" + std::to_string(inside) + "\"]";
     dot += ";\n";
   };
   for (size_t i = 0; i < layers.size(); ++i) {
@@ -120,18 +124,21 @@ void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
       auto it = e.producer.find(t);
       if (it == e.producer.end()) continue;  // a constant
       if (it->second < 0) {
-        edge("in" + std::to_string(-it->second - 1), nodeOf(int(i)), false);
+        edge("in" + std::to_string(-it->second - 1), nodeOf(int(i)), false, -1);
         continue;
       }
       const LayerInfo& from = layers[size_t(it->second)];
-      edge(nodeOf(it->second), nodeOf(int(i)), from.device != layers[i].device);
+      bool sameLoadable = from.device == Device::kDLA && layers[i].device == Device::kDLA &&
+                          from.loadable >= 0 && from.loadable == layers[i].loadable;
+      edge(nodeOf(it->second), nodeOf(int(i)), from.device != layers[i].device,
+           sameLoadable ? from.loadable : -1);
     }
   }
   auto outputs = plan.outputs();
   for (size_t k = 0; k < outputs.size(); ++k) {
     auto it = e.producer.find(outputs[k].name);
     if (it != e.producer.end() && it->second >= 0)
-      edge(nodeOf(it->second), "out" + std::to_string(k), false);
+      edge(nodeOf(it->second), "out" + std::to_string(k), false, -1);
   }
 }
 
@@ -166,43 +173,14 @@ std::string layerGraphSvg(const Plan& plan) {
   for (const auto& [k, body] : clusters) {
     std::string id = std::to_string(k);
     dot += "  subgraph cluster_" + id + " {\n    id=\"cluster_" + id +
-           "\"; class=\"loadable\"; style=\"rounded,dashed\"; color=\"#555555\"; fontsize=9; "
-           "fontname=\"DejaVu Sans\"; label=" +
+           "\"; class=\"loadable\"; style=\"rounded,dashed,filled\"; color=\"#555555\"; "
+           "fillcolor=\"" +
+           loadableColour(k) + "22\"; fontsize=9; fontname=\"DejaVu Sans\"; label=" +
            quoted(shortName(plan.loadables()[size_t(k)].name, 60)) + ";\n" + body + "  }\n";
   }
   edgeLines(
       plan, [](int i) { return "L" + std::to_string(i); }, dot);
   return layout(dot + "}\n");
-}
-
-std::string loadableGraphSvg(const Plan& plan) {
-  std::string dot = header();
-  bindingNodes(plan, dot);
-  const auto& layers = plan.layers();
-  for (size_t k = 0; k < plan.loadables().size(); ++k) {
-    const LoadableInfo& l = plan.loadables()[k];
-    std::string id = std::to_string(k);
-    dot += "  D" + id + " [id=\"loadable_" + id + "\" class=\"loadable dla ld" + id +
-           "\" shape=box3d fillcolor=\"" + loadableColour(int(k)) + "\" label=" +
-           label(shortName(l.name, 40), std::to_string(l.layers.size()) + " DLA layers") + "];\n";
-  }
-  for (size_t i = 0; i < layers.size(); ++i)
-    if (layers[i].device != Device::kDLA || layers[i].loadable < 0) dot += layerNode(plan, i);
-  edgeLines(
-      plan,
-      [&](int i) {
-        const LayerInfo& l = layers[size_t(i)];
-        return l.device == Device::kDLA && l.loadable >= 0 ? "D" + std::to_string(l.loadable)
-                                                           : "L" + std::to_string(i);
-      },
-      dot);
-  // Both views live in one document: every id of this one (Graphviz's too) gets a prefix.
-  std::string svg = layout(dot + "}\n"), out;
-  const std::string id = " id=\"";
-  size_t at = 0;
-  for (size_t next; (next = svg.find(id, at)) != std::string::npos; at = next + id.size())
-    out += svg.substr(at, next - at) + id + "collapsed_";
-  return out + svg.substr(at);
 }
 
 }  // namespace dlasim::report

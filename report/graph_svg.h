@@ -13,12 +13,8 @@ namespace dlasim::report {
 std::string loadableColour(int index);
 
 /// Every layer a node (`id="layer_<i>"`, class "layer dla ld<k>" or "layer gpu"), loadables
-/// drawn as boxes around their layers.
+/// drawn as boxes around their layers (`id="cluster_<k>"`), the edges within loadable k of class
+/// "in-ld<k>": the viewer collapses a loadable by hiding these and closing up the space.
 std::string layerGraphSvg(const Plan& plan);
-
-/// The same graph with each loadable one node (`id="collapsed_loadable_<k>"`) and the GPU
-/// layers kept (`id="collapsed_layer_<i>"`; every id starts with "collapsed_"):
-/// the view of a large model, where the hand-offs stand out.
-std::string loadableGraphSvg(const Plan& plan);
 
 }  // namespace dlasim::report

@@ -136,7 +136,7 @@ std::string adviceHtml(const Plan& plan) {
 }
 
 // What the viewer's script shows on hover and click.
-std::string dataJson(const Plan& plan, const Performance& p) {
+std::string dataJson(const Plan& plan, const Performance& p, const report::ChartConfigs& charts) {
   using json = nlohmann::json;
   std::unordered_map<std::string, int> rowOf;
   for (size_t i = 0; i < p.rows.size(); ++i)
@@ -199,9 +199,13 @@ std::string dataJson(const Plan& plan, const Performance& p) {
     }
     loadables.push_back(std::move(x));
   }
-  std::string s =
-      json{{"layers", layers}, {"rows", rows}, {"loadables", loadables}, {"latencyMs", p.latencyMs}}
-          .dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string s = json{
+      {"layers", layers},
+      {"rows", rows},
+      {"loadables", loadables},
+      {"latencyMs", p.latencyMs},
+      {"charts",
+       charts}}.dump(-1, ' ', false, json::error_handler_t::replace);
   // Inside <script>, "</" could close the element.
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -257,42 +261,44 @@ std::string reportHtml(const Plan& plan, const ReportOptions& o) {
       "</div>" + (o.commandLine.empty() ? "" : "<code>" + esc(o.commandLine) + "</code>") +
       "</header>\n";
   html += section("summary-section", "Summary", summaryHtml(plan, p));
+  report::ChartConfigs charts = report::ChartConfigs::object();
   html += section(
       "graph-section", "Graph: where each layer runs",
-      "<div class=\"toolbar\"><button data-view=\"layers\" class=\"on\">every layer</button>"
-      "<button data-view=\"loadables\">loadables collapsed</button><input id=\"search\" "
-      "placeholder=\"find a layer (Enter)\" size=\"24\"><button id=\"zoom-in\">+</button><button "
-      "id=\"zoom-out\">&minus;</button><button id=\"zoom-fit\">fit</button> <span class=\"note\">"
-      "wheel: zoom, drag: pan, hover or click a layer: details</span></div>" +
-          legendHtml(plan) +
-          "<div class=\"graph-view\" id=\"graph-view\"><div class=\"pan\" id=\"graph-layers\">" +
-          report::layerGraphSvg(plan) + "</div><div class=\"pan\" id=\"graph-loadables\" hidden>" +
-          report::loadableGraphSvg(plan) + "</div></div>");
+      "<div class=\"toolbar\"><button id=\"collapse-all\">collapse all</button><button "
+      "id=\"expand-all\">expand all</button><input id=\"search\" placeholder=\"find a layer "
+      "(Enter)\" size=\"24\"><button id=\"zoom-in\">+</button><button id=\"zoom-out\">&minus;"
+      "</button><button id=\"zoom-fit\">fit</button> <span class=\"note\">wheel: zoom, drag: "
+      "pan, hover or click a layer: details; click a loadable's frame to collapse it, its box "
+      "to expand it</span></div>" +
+          legendHtml(plan) + "<div class=\"graph-view\" id=\"graph-view\"><div class=\"pan\" " +
+          "id=\"graph-layers\">" + report::layerGraphSvg(plan) + "</div></div>");
   html += section("timeline-section", "Timeline of one inference (modelled)",
                   "<div class=\"toolbar\"><button id=\"tl-in\">zoom in</button><button "
-                  "id=\"tl-out\">zoom out</button><span class=\"note\">" +
+                  "id=\"tl-out\">zoom out</button><button id=\"tl-left\">&larr;</button>"
+                  "<button id=\"tl-right\">&rarr;</button><span class=\"note\">" +
                       num(p.latencyMs) +
                       " ms; rows run one after another within the engine; click a bar for its "
                       "details</span></div>" +
-                      report::timelineHtml(plan, p, t));
+                      report::timelineHtml(plan, p, t, charts));
   html += section("layers-section", "Modelled time per layer, by engine unit and bound",
-                  report::unitBarsHtml(plan, p));
-  html += section("top-section", "Top 10 by modelled time", report::topRowsHtml(plan, p));
+                  report::unitBarsHtml(p, charts));
+  html += section("top-section", "Top 10 by modelled time", report::topRowsHtml(p, charts));
   html += section("advice-section", "Changes that would move layers to the DLA", adviceHtml(plan));
   if (o.perLayer)
     html += section("compare-section", "Error against FP32 through the network",
-                    report::errorCurveHtml(*o.perLayer));
+                    report::errorCurveHtml(*o.perLayer, charts));
   if (o.measured)
     html += section("measured-section", "Measured on a device against modelled",
-                    report::measuredHtml(*o.measured, p));
+                    report::measuredHtml(*o.measured, p, charts));
   if (o.capacity)
     html += section("plan-section", "Capacity plan (" + esc(o.capacity->target) + ")",
-                    report::capacityHtml(*o.capacity));
+                    report::capacityHtml(*o.capacity, charts));
   html +=
       "<aside id=\"details\"><p>Hover or click a layer in the graph, a bar in the timeline "
       "or a row of the tables for its details.</p></aside>\n";
-  html += "<script type=\"application/json\" id=\"dlasim-data\">" + dataJson(plan, p) +
-          "</script>\n<script>" + report::kReportJs + "</script>\n</body></html>\n";
+  html += "<script type=\"application/json\" id=\"dlasim-data\">" + dataJson(plan, p, charts) +
+          "</script>\n<script>" + report::kChartJs + "</script>\n<script>" + report::kReportJs +
+          "</script>\n</body></html>\n";
   return html;
 }
 

@@ -60,7 +60,7 @@ MeasuredProfile readProfileJson(const std::string& path, const Plan& plan) {
 
 namespace report {
 
-std::string measuredHtml(const MeasuredProfile& m, const Performance& p) {
+std::string measuredHtml(const MeasuredProfile& m, const Performance& p, ChartConfigs& charts) {
   // By name; a loadable is one row of a profile (trtexec's ForeignNode, dlasim's folded row with
   // its rows under "layers", not read): its modelled time is all its rows'.
   std::unordered_map<std::string, double> modelled;
@@ -78,20 +78,40 @@ std::string measuredHtml(const MeasuredProfile& m, const Performance& p) {
   std::stable_sort(rows.begin(), rows.end(),
                    [](auto* a, auto* b) { return a->averageMs > b->averageMs; });
   if (rows.size() > 20) rows.resize(20);
-  std::string html = "<p>" + esc(m.source) + ": " + std::to_string(m.rows.size()) +
-                     " rows adding up to " + num(measuredTotal) + " ms measured; modelled " +
-                     num(p.latencyMs) + " ms. The 20 rows that took longest on the device:</p>" +
-                     "<table class=\"grid\" id=\"measured\"><tr><th>row</th><th>measured ms</th>"
-                     "<th>modelled ms</th><th>modelled / measured</th></tr>";
+  nlohmann::json labels = nlohmann::json::array(), measured = nlohmann::json::array(),
+                 model = nlohmann::json::array();
+  std::string table =
+      "<table class=\"grid\" id=\"measured\"><tr><th>row</th><th>measured ms</th>"
+      "<th>modelled ms</th><th>modelled / measured</th></tr>";
   for (const auto* r : rows) {
     auto it = modelled.find(r->name);
-    html += "<tr><td class=\"name\">" + esc(r->name) + "</td><td class=\"num\">" +
-            num(r->averageMs) + "</td><td class=\"num\">" +
-            (it == modelled.end() ? "-" : num(it->second)) + "</td><td class=\"num\">" +
-            (it == modelled.end() || r->averageMs <= 0 ? "-" : num(it->second / r->averageMs, 3)) +
-            "</td></tr>";
+    labels.push_back(printable(r->name).substr(0, 48));
+    measured.push_back(r->averageMs);
+    model.push_back(it == modelled.end() ? nlohmann::json(nullptr) : nlohmann::json(it->second));
+    table += "<tr><td class=\"name\">" + esc(r->name) + "</td><td class=\"num\">" +
+             num(r->averageMs) + "</td><td class=\"num\">" +
+             (it == modelled.end() ? "-" : num(it->second)) + "</td><td class=\"num\">" +
+             (it == modelled.end() || r->averageMs <= 0 ? "-" : num(it->second / r->averageMs, 3)) +
+             "</td></tr>";
   }
-  return html + "</table>";
+  nlohmann::json config = {
+      {"type", "bar"},
+      {"data",
+       {{"labels", labels},
+        {"datasets",
+         {{{"label", "measured"}, {"data", measured}, {"backgroundColor", "#555555"}},
+          {{"label", "modelled"}, {"data", model}, {"backgroundColor", "#1f77b4"}}}}}},
+      {"options",
+       {{"indexAxis", "y"},
+        {"scales",
+         {{"x", {{"beginAtZero", true}, {"title", {{"display", true}, {"text", "ms"}}}}},
+          {"y", {{"ticks", {{"autoSkip", false}, {"font", {{"size", 10}}}}}}}}},
+        {"plugins", {{"legend", {{"position", "top"}}}}}}}};
+  return "<p>" + esc(m.source) + ": " + std::to_string(m.rows.size()) + " rows adding up to " +
+         num(measuredTotal) + " ms measured; modelled " + num(p.latencyMs) +
+         " ms. The 20 rows that took longest on the device:</p>" +
+         chartCanvas(charts, "measured-chart", std::move(config), int(rows.size()) * 26 + 80) +
+         table + "</table>";
 }
 
 }  // namespace report

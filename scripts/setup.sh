@@ -9,8 +9,9 @@ PKGS=(
   # Libraries dlasim links against.
   libeigen3-dev libdnnl-dev libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
   nlohmann-json3-dev zlib1g-dev
-  # dlasim report lays out its graphs with Graphviz's C library (libgvc).
-  libgraphviz-dev
+  # dlasim report lays out its graphs with Graphviz's C library (libgvc) and draws its charts
+  # with Chart.js (libjs-chart.js), inlined into each report at build time.
+  libgraphviz-dev libjs-chart.js
   # Debian's oneDNN CMake package calls find_package(OpenCL): libdnnl-dev only Recommends it.
   ocl-icd-opencl-dev
   # Python module (pybind11) and its tests.
