@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Opens a `dlasim report` in Debian's headless Chromium and checks what a person sees: one node
 per layer, colours per device and loadable, a GPU layer's broken DLA rules on a real click, the
-timeline's bars adding up to the latency of the run's performance summary, the collapsed view,
-nothing fetched from the network; saves a screenshot. Expected figures come from other dlasim
+Chart.js timeline's bars adding up to the latency of the run's performance summary, the other
+charts' bars the modelled rows' times, collapsing all loadables and one on its own, nothing
+fetched from the network, no script error; saves screenshots. Expected figures come from other dlasim
 outputs (check's layer counts, --exportLayerInfo's reasons, the run's Latency line).
 
 usage: browser_test.py --dlasim BIN --chromium PATH --work DIR --name NAME MODEL [flags...]"""
@@ -172,31 +173,112 @@ def main():
             check(b.eval(f"document.getElementById('{target['id']}').classList.contains('selected')"),
                   "the clicked node is marked")
 
-        # The timeline: bars (not the loadable spans) add up to the run's latency.
-        bars = b.eval("Array.from(document.querySelectorAll('#timeline-svg rect.bar')).map(r => +r.dataset.ms)")
+        # The timeline (Chart.js floating bars): the bars (not the loadable spans) add up to
+        # the run's latency.
+        tl = b.eval("""(() => { const c = Chart.getChart(document.getElementById('timeline-chart'));
+            return {labels: c.data.labels, sets: c.data.datasets.map(d => ({label: d.label,
+                    widths: d.data.map(p => p.x[1] - p.x[0]), lanes: d.data.map(p => p.y)}))}; })()""")
+        bars = [w for d in tl["sets"] if d["label"] != "loadables" for w in d["widths"]]
         check(abs(sum(bars) - exp["latency"]) <= 1e-4 * exp["latency"],
               f"{len(bars)} timeline bars add up to the run's latency ({sum(bars):.6f} vs "
               f"{exp['latency']} ms)")
-        lanes = b.eval("Array.from(document.querySelectorAll('.lanes .lane')).map(l => l.textContent)")
+        check(all(y in tl["labels"] for d in tl["sets"] for y in d["lanes"]),
+              "every timeline bar is on a lane of the chart")
+        lanes = tl["labels"]
         check(any("GPU" in l for l in lanes) == (exp["gpu"] > 0), "a GPU lane when layers run there")
         check(any("DLA core" in l for l in lanes) == (exp["dla"] > 0),
               "a DLA core lane when layers run there")
-        spans = b.eval("document.querySelectorAll('#timeline-svg rect.span').length")
+        spans = sum(len(d["widths"]) for d in tl["sets"] if d["label"] == "loadables")
         check(spans == exp["loadables"], "one timeline span per loadable")
 
-        # Collapse the loadables (a real click on the button).
+        # The other charts: drawn by Chart.js, their bars the modelled rows' times.
+        charts = b.eval("""(() => { const data = JSON.parse(document.getElementById('dlasim-data').textContent);
+            return Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => {
+              const d = c.closest('details'), chart = Chart.getChart(c);
+              return {id: c.id, open: !d || d.open, drawn: !!chart, sets: chart ? chart.data.datasets.map(s =>
+                ({label: s.label, bad: s.rows ? s.data.filter((v, i) => v !== null && !Array.isArray(v.x) &&
+                  Math.abs(v - data.rows[s.rows[i]].ms) > 1e-12).length : 0})) : []}; }); })()""")
+        check(all(c["drawn"] == c["open"] for c in charts),
+              f"the {sum(c['drawn'] for c in charts)} charts in view are drawn (closed ones wait)")
+        ids = {c["id"]: c for c in charts}
+        check("unit-chart" in ids and "top10-chart" in ids, "per-unit and top-10 charts")
+        bounds = {"compute", "memory", "overhead", "fused", "none"}
+        check(all(s["label"] in bounds for s in ids["top10-chart"]["sets"]),
+              "the top 10's datasets are bounds")
+        check(all(s["bad"] == 0 for c in charts for s in c["sets"]),
+              "every per-row bar is its row's modelled time")
+
+        # Collapse all loadables, then expand all (real clicks on the buttons).
+        visible = """Array.from(document.querySelectorAll('#graph-layers g.node')).filter(n =>
+            getComputedStyle(n).display !== 'none').map(n => n.id)"""
+        all_nodes = b.eval(visible)
+
+        def press(button):
+            b.eval("window.scrollTo(0, 0)")
+            x, y = b.eval(f"""(() => {{ const r = document.getElementById('{button}')
+                .getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()""")
+            t = time.time()
+            b.click(x, y)
+            return time.time() - t
+
+        took = press("collapse-all")
+        shown = b.eval(visible)
+        print(f"collapse all answered in {took:.3f} s")
+        check(sorted(n for n in shown if n.startswith("collapsed_loadable_")) ==
+              sorted(f"collapsed_loadable_{k}" for k in range(exp["loadables"])),
+              f"collapse all shows the {exp['loadables']} loadables as boxes")
+        check(len([n for n in shown if n.startswith("layer_")]) == exp["gpu"],
+              "and only the GPU layers as nodes")
+        press("expand-all")
+        check(sorted(b.eval(visible)) == sorted(all_nodes), "expand all shows every layer again")
+
+        # One loadable on its own: a click on its frame collapses only its layers; a click on its
+        # box brings them back where they were.
+        if exp["loadables"]:
+            k = exp["loadables"] // 2
+            own = {n["id"] for n in dla if re.search(rf"\bld{k}\b", n["cls"])}
+            where = """Object.fromEntries(Array.from(document.querySelectorAll('#graph-layers g.node'))
+                .map(n => { const r = n.getBoundingClientRect(); return [n.id, [r.left, r.top]]; }))"""
+            x, y = visible_centre(b, f"#cluster_{k} text")
+            before = b.eval(where)
+            b.click(x, y)
+            shown = set(b.eval(visible))
+            check(shown == (set(all_nodes) - own) | {f"collapsed_loadable_{k}"},
+                  f"clicking loadable {k}'s frame hides its {len(own)} layers and nothing else")
+            top = b.eval(f"document.getElementById('collapsed_loadable_{k}').getBoundingClientRect().top")
+            above = [n for n in all_nodes if before[n][1] < top - 30]
+            after = b.eval(where)
+            check(all(abs(after[n][1] - before[n][1]) < 0.5 for n in above),
+                  f"the {len(above)} nodes above it stay where they were")
+            x, y = visible_centre(b, f"#collapsed_loadable_{k}")
+            b.click(x, y)
+            after = b.eval(where)
+            check(sorted(b.eval(visible)) == sorted(all_nodes) and
+                  all(abs(after[n][1] - before[n][1]) < 0.5 and abs(after[n][0] - before[n][0]) < 0.5
+                      for n in all_nodes),
+                  "clicking its box expands it: every layer back in its place")
+        errors = [e["params"]["exceptionDetails"].get("exception", {}).get("description")
+                  for e in b.events if e.get("method") == "Runtime.exceptionThrown"]
+        check(errors == [], f"the page's script threw nothing ({errors[:1]})")
+        # The picture: one loadable collapsed, a GPU layer's broken rules in the panel.
+        if exp["loadables"]:
+            box = f"collapsed_loadable_{exp['loadables'] // 2}"
+            x, y = visible_centre(b, f"#cluster_{exp['loadables'] // 2} text")
+            b.click(x, y)
+            if broken:  # the one nearest the box
+                tops = b.eval("""Object.fromEntries(Array.from(document.querySelectorAll(
+                    '#graph-layers g.node')).map(n => [n.id, n.getBoundingClientRect().top]))""")
+                near = min(broken, key=lambda n: abs(tops[n["id"]] - tops[box]))
+                x, y = visible_centre(b, "#" + near["id"])
+                b.click(x, y)
+            visible_centre(b, "#" + box)
         b.eval("window.scrollTo(0, 0)")
-        x, y = b.eval("""(() => { const r = document.querySelector('button[data-view=loadables]')
-            .getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()""")
-        b.click(x, y)
-        shown = b.eval("""(() => { const g = document.getElementById('graph-loadables');
-            return g.hidden ? -1 : g.querySelectorAll('g.node.loadable').length; })()""")
-        check(shown == exp["loadables"], f"the collapsed view shows {exp['loadables']} loadables")
-        b.click(x - 120, y)  # back to every layer
-        b.eval("window.scrollTo(0, 0)")
-        timeline_top = b.eval("document.getElementById('timeline-section').getBoundingClientRect().top")
+        section_top = "document.getElementById('{}').getBoundingClientRect().top"
+        timeline_top = b.eval(section_top.format("timeline-section"))
+        layers_top = b.eval(section_top.format("layers-section"))
         for png, top, height in ((args.name + ".png", 0, 1400),
-                                 (args.name + ".timeline.png", timeline_top, 420)):
+                                 (args.name + ".timeline.png", timeline_top, 440),
+                                 (args.name + ".charts.png", layers_top, 1000)):
             png = os.path.join(args.work, png)
             b.screenshot(png, top, height)
             with open(png, "rb") as f:

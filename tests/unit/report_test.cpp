@@ -29,6 +29,23 @@ dlasim::Plan build(const std::string& model) {
   return dlasim::Model::load(model, lo).build(c);
 }
 
+// The data the report's script reads: layers, rows, loadables and the Chart.js configurations.
+nlohmann::json reportData(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"dlasim-data\">";
+  size_t at = html.find(open);
+  if (at == std::string::npos) return nullptr;
+  at += open.size();
+  return nlohmann::json::parse(html.substr(at, html.find("</script>", at) - at));
+}
+
+// The chart on canvas `id`'s dataset `label` (null when there is none).
+nlohmann::json dataset(const nlohmann::json& data, const std::string& id,
+                       const std::string& label) {
+  for (const auto& d : data["charts"][id]["data"]["datasets"])
+    if (d["label"] == label) return d;
+  return nullptr;
+}
+
 Result report(const std::string& model, std::vector<std::string> extra) {
   std::vector<std::string> args = {"report", model};
   args.insert(args.end(), kFlags.begin(), kFlags.end());
@@ -79,13 +96,37 @@ TEST(Report, HtmlHasOneNodePerLayerAndNoOutsideReferences) {
   for (size_t i = 0; i < plan.layers().size(); ++i)
     EXPECT_EQ(occurrences(html, "id=\"layer_" + std::to_string(i) + "\""), 1u) << i;
   EXPECT_EQ(occurrences(html, "id=\"layer_" + std::to_string(plan.layers().size()) + "\""), 0u);
-  // The seed's 23 GPU layers, in the layer view and in the collapsed view.
-  EXPECT_EQ(occurrences(html, "class=\"node layer gpu\""), 2 * 23u);
-  EXPECT_EQ(occurrences(html, "<g id=\"collapsed_layer_"), 23u);
-  EXPECT_EQ(occurrences(html, "<g id=\"collapsed_loadable_"), plan.loadables().size());
-  EXPECT_EQ(occurrences(html, "<rect class=\"span\""), plan.loadables().size());
+  // The seed's 23 GPU layers; each loadable a frame the viewer collapses, its inner edges marked.
+  EXPECT_EQ(occurrences(html, "class=\"node layer gpu\""), 23u);
+  EXPECT_EQ(occurrences(html, "class=\"cluster loadable\""), plan.loadables().size());
+  size_t inner = 0;
+  for (const auto& l : plan.loadables()) inner += l.layers.size() - 1;  // ModelGN's are chains
+  EXPECT_EQ(occurrences(html, "class=\"edge in-ld"), inner);
+  // Nothing from outside: no element loads a file (Chart.js is inlined).
   EXPECT_EQ(html.find(" src="), std::string::npos);
-  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find(" href="), std::string::npos);
+  EXPECT_NE(html.find("Chart.js v3"), std::string::npos);
+  // The timeline chart: a span per loadable; the other bars add up to the latency.
+  nlohmann::json data = reportData(html);
+  ASSERT_TRUE(data.is_object());
+  EXPECT_EQ(dataset(data, "timeline-chart", "loadables")["data"].size(), plan.loadables().size());
+  double sum = 0;
+  size_t bars = 0;
+  for (const auto& d : data["charts"]["timeline-chart"]["data"]["datasets"]) {
+    if (d["label"] == "loadables") continue;
+    for (const auto& b : d["data"]) sum += b["x"][1].get<double>() - b["x"][0].get<double>();
+    bars += d["data"].size();
+  }
+  dlasim::Performance p = plan.performance();
+  EXPECT_NEAR(sum, p.latencyMs, 1e-9 * p.latencyMs);
+  EXPECT_EQ(bars, size_t(std::count_if(p.rows.begin(), p.rows.end(),
+                                       [](const auto& r) { return r.ms > 0; })));
+  // Per-layer bars by bound: every timed row in exactly one unit chart.
+  size_t rows = 0;
+  for (const auto& [id, chart] : data["charts"].items())
+    if (id.rfind("unit-rows-", 0) == 0) rows += chart["data"]["labels"].size();
+  EXPECT_EQ(rows, bars);
+  EXPECT_EQ(data["charts"]["top10-chart"]["data"]["labels"].size(), 10u);
   for (const char* id : {"summary-section", "graph-section", "timeline-section", "layers-section",
                          "top10", "advice"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
@@ -141,11 +182,24 @@ TEST(Report, CompareAndPlanSections) {
                      "--powerModes=MAXN", "--out=" + out});
   ASSERT_EQ(r.code, 0) << r.err;
   std::string html = readFile(out);
-  EXPECT_NE(html.find("id=\"error-curve\""), std::string::npos);
-  EXPECT_NE(html.find("id=\"capacity-chart\""), std::string::npos);
+  EXPECT_NE(html.find("<canvas id=\"error-curve\""), std::string::npos);
+  EXPECT_NE(html.find("<canvas id=\"capacity-chart\""), std::string::npos);
   EXPECT_NE(html.find("class=\"best\""), std::string::npos);
-  if (c.out.find("First jump: layer") != std::string::npos)
-    EXPECT_NE(html.find("id=\"first-jump\""), std::string::npos);
+  nlohmann::json data = reportData(html);
+  ASSERT_TRUE(data.is_object());
+  // One error point per compared layer, split between the DLA's and the GPU's datasets.
+  size_t compared = dataset(data, "error-curve", "relative error")["data"].size();
+  EXPECT_GT(compared, 0u);
+  size_t dla = dataset(data, "error-curve", "DLA layers")["data"].size();
+  size_t gpu = dataset(data, "error-curve", "GPU layers")["data"].size();
+  EXPECT_EQ(dla + gpu, compared);
+  bool jump = false;
+  for (const auto& d : data["charts"]["error-curve"]["data"]["datasets"])
+    jump = jump || d["label"].get<std::string>().rfind("first jump: ", 0) == 0;
+  EXPECT_EQ(jump, c.out.find("First jump: layer") != std::string::npos);
+  // Images per second against batch 1 and 2, one line per placement planned.
+  EXPECT_EQ(data["charts"]["capacity-chart"]["data"]["labels"], nlohmann::json({"1", "2"}));
+  EXPECT_FALSE(data["charts"]["capacity-chart"]["data"]["datasets"].empty());
   // The same comparison is another model's for ModelBN: one line, exit 2, nothing written.
   std::string bn = (dir / "bn.html").string();
   writeFile(bn, "keep");
@@ -242,6 +296,10 @@ TEST(Report, MeasuredProfileOfTheSameModelOnly) {
   ASSERT_EQ(r.code, 0) << r.err;
   std::string html = readFile(out);
   EXPECT_NE(html.find("id=\"measured\""), std::string::npos);
+  nlohmann::json data = reportData(html);
+  ASSERT_TRUE(data.is_object());
+  EXPECT_EQ(dataset(data, "measured-chart", "measured")["data"].size(),
+            std::min<size_t>(20, nlohmann::json::parse(readFile(profile)).size() - 1));
   // The profile's rows, as trtexec's: a loadable is one row (its layers folded under it).
   EXPECT_NE(html.find("<td class=\"name\">{ForeignNode[Conv_0]}</td>"), std::string::npos);
   dlasim::MeasuredProfile m = dlasim::readProfileJson(profile, build(kGN));
