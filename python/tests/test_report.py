@@ -19,7 +19,7 @@ def test_report_has_a_node_per_layer_and_sections(model_gn, tmp_path):
     html = out.read_text()
     assert html.count('<g id="layer_') == len(plan.layers)
     assert "<title>dlasim report: ModelGN</title>" in html
-    assert 'id="timeline-svg"' in html and 'id="advice"' in html
+    assert 'id="timeline-chart"' in html and 'id="advice"' in html
     assert 'id="compare-section"' not in html
 
 
