@@ -116,7 +116,7 @@ void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
     if (handoff)
       dot += " [class=\"handoff\" color=\"#d62728\" penwidth=1.6]";
     else if (inside >= 0)
-      dot += " [class=\"in-ld" + std::to_string(inside) + "\"]";
+      dot += " [class=\"inld" + std::to_string(inside) + "\"]";
     dot += ";\n";
   };
   for (size_t i = 0; i < layers.size(); ++i) {

@@ -14,7 +14,7 @@ std::string loadableColour(int index);
 
 /// Every layer a node (`id="layer_<i>"`, class "layer dla ld<k>" or "layer gpu"), loadables
 /// drawn as boxes around their layers (`id="cluster_<k>"`), the edges within loadable k of class
-/// "in-ld<k>": the viewer collapses a loadable by hiding these and closing up the space.
+/// "inld<k>": the viewer collapses a loadable by hiding these and closing up the space.
 std::string layerGraphSvg(const Plan& plan);
 
 }  // namespace dlasim::report

@@ -111,7 +111,7 @@
     return { g: g, cy: (b.y0 + b.y1) / 2, ld: m ? +m[1] : -1 };
   });
   var edges = Array.prototype.map.call(root.querySelectorAll('g.edge'), function (g) {
-    var m = /\bin-ld(\d+)\b/.exec(g.getAttribute('class') || ''), path = g.querySelector('path'), head = g.querySelector('polygon');
+    var m = /\binld(\d+)\b/.exec(g.getAttribute('class') || ''), path = g.querySelector('path'), head = g.querySelector('polygon');
     var hb = head ? extent(ys(head.getAttribute('points'))) : null;
     return { g: g, ld: m ? +m[1] : -1, path: path, d: path && path.getAttribute('d'), head: head, headY: hb ? (hb.y0 + hb.y1) / 2 : 0 };
   });
