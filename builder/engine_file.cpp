@@ -40,6 +40,17 @@ inline void to_json(nlohmann::json& j, const NoAttrs&) {
   j = nlohmann::json::object();
 }
 inline void from_json(const nlohmann::json&, NoAttrs&) {}
+// The structs declared in ops.def, field by field.
+#define ATTRS(Struct, fields)                                                 \
+  inline void to_json(nlohmann::json& j, const Struct& a) {                   \
+    j = nlohmann::json::object();                                             \
+    visitFields(a, [&](const char* name, const auto& v) { j[name] = v; });    \
+  }                                                                           \
+  inline void from_json(const nlohmann::json& j, Struct& a) {                 \
+    visitFields(a, [&](const char* name, auto& v) { j.at(name).get_to(v); }); \
+  }
+#include "sim/ir/ops.def"
+#undef ATTRS
 }  // namespace sim
 
 namespace builder {

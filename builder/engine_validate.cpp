@@ -174,6 +174,15 @@ void check(const ReduceAttrs& a) {
 }
 
 void check(const GatherAttrs&) {}
+// The structs declared in ops.def: floating fields finite; their kind's infer checks the rest.
+#define ATTRS(Struct, fields)                                                             \
+  void check(const Struct& a) {                                                           \
+    visitFields(a, [](const char* name, const auto& v) {                                  \
+      if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) finite(v, name); \
+    });                                                                                   \
+  }
+#include "sim/ir/ops.def"
+#undef ATTRS
 
 std::string tensorName(const Graph& g, TensorId t) {
   return g.tensor(t).name;

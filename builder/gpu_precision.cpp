@@ -1,39 +1,23 @@
 #include "builder/gpu_precision.h"
 
+#include "sim/ops/op_def.h"
+
 namespace builder {
 
 using dlasim::Precision;
-using sim::OpKind;
 
 bool gpuSupports(const sim::Node& n, Precision p) {
+  sim::OpTraits t = sim::opTraits(n);
   switch (p) {
     case Precision::kFP32:
       return true;
     case Precision::kFP16:
     case Precision::kBF16:
-      return n.kind != OpKind::kGather && n.kind != OpKind::kSelect;
+      return t.gpuHalf;
     case Precision::kINT8:
-      switch (n.kind) {
-        case OpKind::kConvolution:
-        case OpKind::kDeconvolution:
-        case OpKind::kPooling:
-        case OpKind::kActivation:
-        case OpKind::kElementWise:
-        case OpKind::kScale:
-        case OpKind::kShuffle:
-        case OpKind::kConcatenation:
-        case OpKind::kSlice:
-        case OpKind::kResize:
-        case OpKind::kPadding:
-        case OpKind::kIdentity:
-          return true;
-        default:
-          return false;
-      }
+      return t.gpuInt8;
     case Precision::kINT32:
-      return n.kind == OpKind::kShuffle || n.kind == OpKind::kConcatenation ||
-             n.kind == OpKind::kSlice || n.kind == OpKind::kGather ||
-             n.kind == OpKind::kElementWise || n.kind == OpKind::kIdentity;
+      return t.gpuInt32;
     case Precision::kFP19:
       return false;
   }

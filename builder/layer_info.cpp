@@ -40,82 +40,25 @@ const char* weightsType(Precision p) {
   return p == Precision::kINT8 ? "Int8" : p == Precision::kFP16 ? "Half" : "Float";
 }
 
-ordered_json count(const Graph& g, const Node& n, size_t input, Precision p) {
-  bool has = input < n.inputs.size() && n.inputs[input] != kNoTensor;
-  return {{"Type", weightsType(p)}, {"Count", has ? volume(g.desc(n.inputs[input]).shape) : 0}};
+ordered_json count(const Graph& g, const Node& n, int input, Precision p) {
+  bool has = input >= 0 && size_t(input) < n.inputs.size() && n.inputs[size_t(input)] != kNoTensor;
+  return {{"Type", weightsType(p)},
+          {"Count", has ? volume(g.desc(n.inputs[size_t(input)]).shape) : 0}};
 }
 
-// TensorRT's ParameterType and the parameters its inspector prints for the layer kind.
+// TensorRT's ParameterType and the parameters its inspector prints, from the layer's kind.
 void addParameters(ordered_json& j, const Graph& g, const Node& n, Precision p) {
-  std::string type = gpuLayerType(n);
-  switch (n.kind) {
-    case OpKind::kConvolution:
-    case OpKind::kDeconvolution: {
-      const auto& a = n.get<ConvAttrs>();
-      bool fc = type == trtLayerType(OpKind::kMatrixMultiply);  // a converted Gemm / MatMul
-      j["ParameterType"] = fc                               ? "MatrixMultiply"
-                           : n.kind == OpKind::kConvolution ? "Convolution"
-                                                            : "Deconvolution";
-      if (!fc) {
-        j["Kernel"] = a.kernel;
-        j["PaddingMode"] = "kEXPLICIT_ROUND_DOWN";
-        j["PrePadding"] = a.padsBegin;
-        j["PostPadding"] = a.padsEnd;
-        j["Stride"] = a.strides;
-        j["Dilation"] = a.dilations;
-      }
-      j["OutMaps"] = g.desc(n.outputs[0]).shape.at(1);
-      if (!fc) j["Groups"] = a.group;
-      j["Weights"] = count(g, n, 1, p);
-      j["Bias"] = count(g, n, 2, Precision::kFP32);
-      j["HasBias"] = n.inputs.size() > 2 && n.inputs[2] != kNoTensor ? 1 : 0;
-      j["HasSparseWeights"] = 0;
-      j["HasReLU"] = a.fusedRelu ? 1 : 0;
-      j["Activation"] = a.fusedRelu ? "RELU" : "NONE";
-      return;
-    }
-    case OpKind::kPooling: {
-      const auto& a = n.get<PoolAttrs>();
-      j["ParameterType"] = "Pooling";
-      j["PoolingType"] = a.type == PoolType::kMax ? "MAX" : "AVERAGE";
-      j["WindowSize"] = a.kernel;
-      j["PaddingMode"] = a.ceilMode ? "kEXPLICIT_ROUND_UP" : "kEXPLICIT_ROUND_DOWN";
-      j["PrePadding"] = a.padsBegin;
-      j["PostPadding"] = a.padsEnd;
-      j["Stride"] = a.strides;
-      j["BlendFactor"] = 0;
-      j["AverageCountExcludesPadding"] = a.countIncludePad ? 0 : 1;
-      return;
-    }
-    case OpKind::kShuffle: {
-      const auto& a = n.get<ShuffleAttrs>();
-      j["ParameterType"] = "Shuffle";
-      j["FirstTranspose"] = a.firstPerm;
-      if (a.doReshape) j["Reshape"] = a.reshape;
-      j["SecondTranspose"] = a.secondPerm;
-      j["ZeroIsPlaceholder"] = 0;
-      return;
-    }
-    case OpKind::kScale:
-      j["ParameterType"] = "Scale";
-      j["Mode"] = "CHANNEL";
-      j["Shift"] = count(g, n, 2, Precision::kFP32);
-      j["Scale"] = count(g, n, 1, Precision::kFP32);
-      j["Power"] = {{"Type", "Float"}, {"Count", 0}};
-      return;
-    case OpKind::kMatrixMultiply: {
-      const auto& a = n.get<MatMulAttrs>();
-      j["ParameterType"] = "MatrixMultiply";
-      j["MatrixOpA"] = a.transA ? "TRANSPOSE" : "NONE";
-      j["MatrixOpB"] = a.transB ? "TRANSPOSE" : "NONE";
-      return;
-    }
-    case OpKind::kNormalization:
-      j["ParameterType"] = type == "PLUGIN_V2" ? "PluginV2" : "Normalization";
-      if (type == "PLUGIN_V2") j["PluginName"] = "InstanceNormalization_TRT";
-      return;
-    default:
-      j["ParameterType"] = opKindName(n.kind);
+  for (const LayerParam& param : opDef(n.kind).params(g, n, gpuLayerType(n))) {
+    ordered_json& v = j[param.key];
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, WeightsOf>)
+            v = count(g, n, x.input, x.layerPrecision ? p : Precision::kFP32);
+          else
+            v = x;
+        },
+        param.value);
   }
 }
 

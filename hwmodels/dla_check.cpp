@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "hwmodels/rule_context.h"
+#include "sim/ops/op_def.h"
 
 namespace hw {
 
@@ -76,21 +77,7 @@ void commonRules(Ctx& c) {
 
 // Which precision the layer runs in on the DLA, or a violation when none of the allowed ones can.
 void precisionRules(Ctx& c) {
-  bool int8Capable = true;
-  switch (c.n.kind) {
-    case sim::OpKind::kSlice:
-    case sim::OpKind::kSoftMax:
-    case sim::OpKind::kLRN:
-      int8Capable = false;
-      break;  // FP16 only / auto-upgraded (seed §3.2)
-    case sim::OpKind::kActivation: {
-      auto t = c.n.get<sim::ActivationAttrs>().type;
-      int8Capable = t != sim::ActType::kSigmoid && t != sim::ActType::kTanh;  // seed §3.2.4
-      break;
-    }
-    default:
-      break;
-  }
+  const bool int8Capable = sim::opTraits(c.n).dlaInt8;  // the kind's fact (seed §3.2)
   // A per-layer request (--layerPrecisions / --layerOutputTypes with --precisionConstraints):
   // the DLA computes and writes FP16 or INT8 only, INT8 only where the layer kind has it.
   auto asked = [&](const std::map<std::string, Precision>& m) -> const Precision* {

@@ -2,6 +2,7 @@
 #pragma once
 #include <onnx/onnx_pb.h>
 
+#include <initializer_list>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -95,8 +96,16 @@ class NodeContext {
 
 using ImportFn = std::vector<sim::TensorId> (*)(NodeContext&);
 
-/// The table of op importers (op_table.cpp); nullptr for an unknown op type.
+/// The table of op importers (op_table.cpp's list and the registered ones); nullptr for an
+/// unknown op type.
 ImportFn findImporter(const std::string& opType);
+
+/// Registers importers from their own file, so that a new op family touches that file alone:
+/// `const RegisterImporters kTopK{{"TopK", &importTopK}, {"ArgMax", &importArgMax}};` at
+/// namespace scope. A name already in the table is a start-up error.
+struct RegisterImporters {
+  RegisterImporters(std::initializer_list<std::pair<const char*, ImportFn>> entries);
+};
 
 /// Converts a TensorProto (raw or typed data, optionally external) into a tensor (float16 data
 /// into float, exactly). A tensor larger than `maxBytes` is refused before anything is read or

@@ -1,4 +1,6 @@
 // The op importer table: one line per ONNX op type (several may share an importer file).
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "onnx_import/context.h"
@@ -32,13 +34,24 @@ namespace onnx_import {
 IMPORTERS(DECLARE)
 #undef DECLARE
 
-static const std::unordered_map<std::string, ImportFn>& table() {
-  static const std::unordered_map<std::string, ImportFn> t = {
+// Built on first use (also by a RegisterImporters constructor, whatever the order of static
+// initialisation between files).
+static std::unordered_map<std::string, ImportFn>& table() {
+  static std::unordered_map<std::string, ImportFn> t = {
 #define ENTRY(Op) {#Op, &import##Op},
       IMPORTERS(ENTRY)
 #undef ENTRY
   };
   return t;
+}
+
+RegisterImporters::RegisterImporters(
+    std::initializer_list<std::pair<const char*, ImportFn>> entries) {
+  for (const auto& [op, fn] : entries)
+    if (!table().emplace(op, fn).second) {
+      std::fprintf(stderr, "dlasim: two importers for ONNX op %s\n", op);
+      std::abort();
+    }
 }
 
 ImportFn findImporter(const std::string& opType) {

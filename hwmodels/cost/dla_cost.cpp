@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "hwmodels/dla_rules.h"
+#include "sim/ops/op_def.h"
 
 namespace hw {
 
@@ -32,61 +33,33 @@ const ConvCore& coreFor(const CostContext& ctx, Precision p) {
 // bias/scale/ReLU, Y does LUT activations and element-wise with a second tensor), or false.
 enum class Stage { kX, kY };
 bool sdpStage(const CostContext& ctx, const Node& n, Stage* st) {
-  switch (n.kind) {
-    case OpKind::kScale:
-    case OpKind::kParametricReLU:
+  switch (sim::opTraits(n).sdp) {
+    case sim::SdpClass::kNone:
+      return false;
+    case sim::SdpClass::kAffine:
       *st = Stage::kX;
       return true;
-    case OpKind::kActivation: {
-      sim::ActType t = n.get<sim::ActivationAttrs>().type;
-      *st = t == sim::ActType::kRelu || t == sim::ActType::kClip || t == sim::ActType::kLeakyRelu
-                ? Stage::kX
-                : Stage::kY;
+    case sim::SdpClass::kLut:
+      *st = Stage::kY;
       return true;
-    }
-    case OpKind::kElementWise: {
-      sim::EltOp op = n.get<sim::EltAttrs>().op;
-      if (op != sim::EltOp::kSum && op != sim::EltOp::kSub && op != sim::EltOp::kProd &&
-          op != sim::EltOp::kMax && op != sim::EltOp::kMin)
-        return false;
+    case sim::SdpClass::kBinary: {
       bool constOperand = false;
       for (TensorId t : n.inputs) constOperand |= t != sim::kNoTensor && ctx.isConstant(t);
       *st = constOperand ? Stage::kX : Stage::kY;
       return true;
     }
-    default:
-      return false;
   }
+  return false;
 }
 
+// The engine unit of the layer's work record; the convolution core is the platform's (Orin
+// runs FP16 convolutions on Rubik).
+EngineUnit workUnit(const CostContext& ctx, const Node& n) {
+  return ctx.facts.works[ctx.indexOf(n)].unit;
+}
 EngineUnit unitOf(const CostContext& ctx, const Node& n) {
-  switch (n.kind) {
-    case OpKind::kConvolution:
-    case OpKind::kDeconvolution:
-    case OpKind::kMatrixMultiply:
-      return coreFor(ctx, n.precision).unit;
-    case OpKind::kPooling:
-    case OpKind::kReduce:
-      return EngineUnit::kPDP;
-    case OpKind::kLRN:
-      return EngineUnit::kCDP;
-    case OpKind::kShuffle:
-      return n.get<sim::ShuffleAttrs>().firstPerm.empty() &&
-                     n.get<sim::ShuffleAttrs>().secondPerm.empty()
-                 ? EngineUnit::kNone
-                 : EngineUnit::kRubik;
-    case OpKind::kResize:
-    case OpKind::kPadding:
-      return EngineUnit::kRubik;
-    case OpKind::kConcatenation:
-    case OpKind::kSlice:
-    case OpKind::kGather:
-      return EngineUnit::kBDMA;
-    case OpKind::kIdentity:
-      return EngineUnit::kNone;
-    default:
-      return EngineUnit::kSDP;
-  }
+  EngineUnit u = workUnit(ctx, n);
+  return u == EngineUnit::kConvolution ? coreFor(ctx, n.precision).unit : u;
 }
 
 // Cycles of stripes covering `pixels` output points on each of `pipes` arrays: stripes of up to
@@ -457,48 +430,48 @@ OpEngines opEngines(const CostContext& ctx, const sim::Loadable& ld, const Op& o
       sdpRate = std::min(sdpRate, d.sdpLutPerCycle);
   }
   double headInput = head.inputs.empty() ? 0 : double(elements(dimsOf(ctx.scaled(head.inputs[0]))));
-  switch (head.kind) {
-    case OpKind::kConvolution:
-    case OpKind::kDeconvolution:
-    case OpKind::kMatrixMultiply:
+  const sim::OpTraits traits = sim::opTraits(head);
+  switch (workUnit(ctx, head)) {
+    case EngineUnit::kConvolution:
       convolutionOp(ctx, head, loadable, sdpElements / sdpRate, t, e);
       break;
-    case OpKind::kPooling:
-    case OpKind::kReduce:
+    case EngineUnit::kPDP:
       e.cycles = headInput / d.pdpPerCycle;
       break;
-    case OpKind::kLRN:
+    case EngineUnit::kCDP:
       e.cycles = headInput / d.cdpPerCycle;
       break;
-    case OpKind::kSoftMax:  // exponent, sum and division: three passes through the LUT
-      e.cycles = 3.0 * sdpElements / d.sdpLutPerCycle;
-      t.reads *= 2;
-      break;
-    case OpKind::kConcatenation: {
-      // Inputs produced in this loadable are written in place (memory aliasing); others are
-      // copied by the bridge DMA.
-      int64_t copied = 0;
-      for (TensorId x : head.inputs) {
-        NodeId p = g.tensor(x).producer;
-        if (p < 0 || ctx.part.loadableOf[p] != loadable)
-          copied += featureBytes(ctx, dimsOf(ctx.scaled(x)), head.precision, false);
-      }
-      t.reads = t.writes = copied;
-      e.cycles = 2.0 * double(copied) / d.bdmaBytesPerCycle;
-      if (copied == 0) e.unit = EngineUnit::kNone;  // nothing moves: no op, no time
-      break;
-    }
-    case OpKind::kSlice:
-    case OpKind::kGather:
-      e.cycles = double(t.reads + t.writes) / d.bdmaBytesPerCycle;
-      break;
-    default:
-      if (e.unit == EngineUnit::kRubik)
-        e.cycles = double(t.writes) / d.rubikBytesPerCycle;
-      else if (e.unit == EngineUnit::kNone)
-        t.reads = t.writes = 0;  // views: reshapes, identities
-      else
+    case EngineUnit::kSDP:
+      if (traits.lutPasses > 0) {  // e.g. softmax: exponent, sum and division
+        e.cycles = double(traits.lutPasses) * sdpElements / d.sdpLutPerCycle;
+        t.reads *= traits.inputReads;
+      } else {
         e.cycles = sdpElements / sdpRate;
+      }
+      break;
+    case EngineUnit::kBDMA:
+      if (traits.assemblesInPlace) {
+        // Inputs produced in this loadable are written in place (memory aliasing); others are
+        // copied by the bridge DMA.
+        int64_t copied = 0;
+        for (TensorId x : head.inputs) {
+          NodeId p = g.tensor(x).producer;
+          if (p < 0 || ctx.part.loadableOf[p] != loadable)
+            copied += featureBytes(ctx, dimsOf(ctx.scaled(x)), head.precision, false);
+        }
+        t.reads = t.writes = copied;
+        e.cycles = 2.0 * double(copied) / d.bdmaBytesPerCycle;
+        if (copied == 0) e.unit = EngineUnit::kNone;  // nothing moves: no op, no time
+      } else {
+        e.cycles = double(t.reads + t.writes) / d.bdmaBytesPerCycle;
+      }
+      break;
+    case EngineUnit::kRubik:
+      e.cycles = double(t.writes) / d.rubikBytesPerCycle;
+      break;
+    case EngineUnit::kNone:
+      t.reads = t.writes = 0;  // views: reshapes, identities
+      break;
   }
   if (op.pooled) e.cycles = std::max(e.cycles, sdpElements / d.pdpPerCycle);
   return e;

@@ -8,23 +8,12 @@ namespace hw {
 
 using dlasim::Bound;
 using dlasim::Precision;
-using sim::OpKind;
 
 Precision gpuPrecision(const CostContext& ctx, const sim::Node& n) {
-  switch (n.kind) {
-    case OpKind::kConvolution:
-    case OpKind::kDeconvolution:
-    case OpKind::kMatrixMultiply:
-    case OpKind::kPooling:
-    case OpKind::kActivation:
-    case OpKind::kElementWise:
-    case OpKind::kScale:
-      if (ctx.facts.int8) return Precision::kINT8;
-      if (ctx.facts.fp16) return Precision::kFP16;
-      return Precision::kFP32;
-    default:
-      return Precision::kFP32;
-  }
+  if (!sim::opTraits(n).gpuTunedKernels) return Precision::kFP32;
+  if (ctx.facts.int8) return Precision::kINT8;
+  if (ctx.facts.fp16) return Precision::kFP16;
+  return Precision::kFP32;
 }
 
 namespace {

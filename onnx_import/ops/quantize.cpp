@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "onnx_import/ops/common.h"
+#include "sim/ops/op_def.h"
 
 namespace onnx_import {
 
@@ -190,18 +191,7 @@ namespace {
 // Layers through which a per-tensor scale carries over unchanged: max(q(x)) = q(max(x)),
 // relu(q(x)) = q(relu(x)), and layers that only move values.
 bool commutesWithQuantization(const sim::Node& n) {
-  switch (n.kind) {
-    case sim::OpKind::kPooling:
-      return n.get<sim::PoolAttrs>().type == sim::PoolType::kMax;
-    case sim::OpKind::kActivation:
-      return n.get<sim::ActivationAttrs>().type == sim::ActType::kRelu;
-    case sim::OpKind::kShuffle:
-      return true;
-    case sim::OpKind::kIdentity:
-      return !n.get<sim::IdentityAttrs>().cast;
-    default:
-      return false;
-  }
+  return sim::opTraits(n).commutesWithScale;
 }
 
 }  // namespace

@@ -151,9 +151,37 @@ struct GatherAttrs {
 
 struct NoAttrs {};
 
+// The attribute structs declared in ops.def, and visitFields(a, f) calling f(name, field) for
+// each of their fields (engine files and their validation read them through it).
+#define FIELD(T, name, init) T name = init;
+#define ATTRS(Struct, fields) \
+  struct Struct {             \
+    fields                    \
+  };
+#include "sim/ir/ops.def"
+#undef ATTRS
+#undef FIELD
+#define FIELD(T, name, init) f(#name, a.name);
+#define ATTRS(Struct, fields)                \
+  template <class F>                         \
+  void visitFields(const Struct& a, F&& f) { \
+    fields                                   \
+  }                                          \
+  template <class F>                         \
+  void visitFields(Struct& a, F&& f) {       \
+    fields                                   \
+  }
+#include "sim/ir/ops.def"
+#undef ATTRS
+#undef FIELD
+
+#define ATTRS(Struct, fields) , Struct
 using Attrs =
     std::variant<NoAttrs, ConvAttrs, PoolAttrs, ActivationAttrs, EltAttrs, UnaryAttrs, ScaleAttrs,
                  NormAttrs, LrnAttrs, ConcatAttrs, SliceAttrs, ShuffleAttrs, IdentityAttrs,
-                 PadAttrs, ResizeAttrs, SoftMaxAttrs, MatMulAttrs, ReduceAttrs, GatherAttrs>;
+                 PadAttrs, ResizeAttrs, SoftMaxAttrs, MatMulAttrs, ReduceAttrs, GatherAttrs
+#include "sim/ir/ops.def"
+                 >;
+#undef ATTRS
 
 }  // namespace sim

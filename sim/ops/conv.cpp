@@ -77,6 +77,43 @@ struct ConvState {
   std::shared_ptr<kern::ConvPlan> plan;
 };
 
+// A Gemm / MatMul held as a convolution prints as TensorRT's MatrixMultiply.
+LayerParams paramsConvolution(const Graph& g, const Node& n, const std::string& trtType) {
+  const auto& a = n.get<ConvAttrs>();
+  bool fc = trtType == trtLayerType(OpKind::kMatrixMultiply);
+  LayerParams p{{"ParameterType", std::string(fc                               ? "MatrixMultiply"
+                                              : n.kind == OpKind::kConvolution ? "Convolution"
+                                                                               : "Deconvolution")}};
+  if (!fc) {
+    p.push_back({"Kernel", a.kernel});
+    p.push_back({"PaddingMode", std::string("kEXPLICIT_ROUND_DOWN")});
+    p.push_back({"PrePadding", a.padsBegin});
+    p.push_back({"PostPadding", a.padsEnd});
+    p.push_back({"Stride", a.strides});
+    p.push_back({"Dilation", a.dilations});
+  }
+  p.push_back({"OutMaps", g.desc(n.outputs[0]).shape.at(1)});
+  if (!fc) p.push_back({"Groups", a.group});
+  p.push_back({"Weights", WeightsOf{1, true}});
+  p.push_back({"Bias", WeightsOf{2, false}});
+  p.push_back({"HasBias", int64_t(n.inputs.size() > 2 && n.inputs[2] != kNoTensor ? 1 : 0)});
+  p.push_back({"HasSparseWeights", int64_t(0)});
+  p.push_back({"HasReLU", int64_t(a.fusedRelu ? 1 : 0)});
+  p.push_back({"Activation", std::string(a.fusedRelu ? "RELU" : "NONE")});
+  return p;
+}
+
+static OpTraits convolutionTraits(Int8Model model) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuTunedKernels = t.dlaInt8 = true;
+  t.int8 = model;
+  return t;
+}
+
+OpTraits traitsConvolution(const Node&) {
+  return convolutionTraits(Int8Model::kConvolution);
+}
+
 // Every output element sums Cin/group x kernel products; the bias and fused ReLU are SDP work
 // done on the fly.
 LayerWork workConvolution(const WorkArgs& a) {
@@ -135,6 +172,14 @@ std::vector<TensorDesc> inferDeconvolution(const Node& n,
     out.push_back(o);
   }
   return {{DType::kFloat, out}};
+}
+
+LayerParams paramsDeconvolution(const Graph& g, const Node& n, const std::string& trtType) {
+  return paramsConvolution(g, n, trtType);
+}
+
+OpTraits traitsDeconvolution(const Node&) {
+  return convolutionTraits(Int8Model::kDeconvolution);
 }
 
 // Every input element scatters into Cout/group x kernel outputs.

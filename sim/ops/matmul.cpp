@@ -48,6 +48,19 @@ std::vector<TensorDesc> inferMatrixMultiply(const Node& n,
   return {{DType::kFloat, out}};
 }
 
+LayerParams paramsMatrixMultiply(const Graph&, const Node& n, const std::string&) {
+  const auto& a = n.get<MatMulAttrs>();
+  return {{"ParameterType", std::string("MatrixMultiply")},
+          {"MatrixOpA", std::string(a.transA ? "TRANSPOSE" : "NONE")},
+          {"MatrixOpB", std::string(a.transB ? "TRANSPOSE" : "NONE")}};
+}
+
+OpTraits traitsMatrixMultiply(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuTunedKernels = t.dlaInt8 = true;
+  return t;
+}
+
 // Each output element is a dot product over K; on the DLA a fully connected layer runs on the
 // convolution core.
 LayerWork workMatrixMultiply(const WorkArgs& a) {

@@ -54,6 +54,18 @@ std::vector<TensorDesc> inferConcatenation(const Node& n,
   return {{first.dtype, out}};
 }
 
+LayerParams paramsConcatenation(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsConcatenation(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuInt32 = t.dlaInt8 = true;
+  t.int8 = Int8Model::kConcatenation;
+  t.assemblesInPlace = true;
+  return t;
+}
+
 // A copy of every input into the output (BDMA on the DLA).
 LayerWork workConcatenation(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kBDMA);
@@ -95,6 +107,16 @@ std::vector<TensorDesc> inferSlice(const Node& n, const std::vector<const Tensor
   return {{x.dtype, a.size}};
 }
 
+LayerParams paramsSlice(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsSlice(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuInt32 = true;  // FP16 only on the DLA (seed §3.2)
+  return t;
+}
+
 LayerWork workSlice(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kBDMA);
 }
@@ -117,6 +139,22 @@ std::vector<TensorDesc> inferShuffle(const Node& n, const std::vector<const Tens
     s = a.reshape;
   }
   return {{x.dtype, permute(s, a.secondPerm)}};
+}
+
+LayerParams paramsShuffle(const Graph&, const Node& n, const std::string&) {
+  const auto& a = n.get<ShuffleAttrs>();
+  LayerParams p{{"ParameterType", std::string("Shuffle")}, {"FirstTranspose", a.firstPerm}};
+  if (a.doReshape) p.push_back({"Reshape", a.reshape});
+  p.push_back({"SecondTranspose", a.secondPerm});
+  p.push_back({"ZeroIsPlaceholder", int64_t(0)});
+  return p;
+}
+
+OpTraits traitsShuffle(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuInt32 = t.dlaInt8 = true;
+  t.commutesWithScale = true;
+  return t;
 }
 
 // A pure reshape is a view; a transpose moves data (Rubik on the DLA).
@@ -164,6 +202,16 @@ std::vector<TensorDesc> inferPadding(const Node& n, const std::vector<const Tens
   return {{x.dtype, out}};
 }
 
+LayerParams paramsPadding(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsPadding(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.dlaInt8 = true;
+  return t;
+}
+
 LayerWork workPadding(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kRubik);
 }
@@ -190,6 +238,16 @@ std::vector<TensorDesc> inferGather(const Node& n, const std::vector<const Tenso
   out.insert(out.end(), idx.shape.begin(), idx.shape.end());
   out.insert(out.end(), x.shape.begin() + axis + 1, x.shape.end());
   return {{x.dtype, out}};
+}
+
+LayerParams paramsGather(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsGather(const Node&) {
+  OpTraits t;
+  t.gpuInt32 = t.dlaInt8 = true;
+  return t;
 }
 
 LayerWork workGather(const WorkArgs& a) {

@@ -35,6 +35,22 @@ std::vector<TensorDesc> inferScale(const Node& n, const std::vector<const Tensor
   return {x};
 }
 
+LayerParams paramsScale(const Graph&, const Node&, const std::string&) {
+  return {{"ParameterType", std::string("Scale")},
+          {"Mode", std::string("CHANNEL")},
+          {"Shift", WeightsOf{2, false}},
+          {"Scale", WeightsOf{1, false}},
+          {"Power", WeightsOf{-1, false}}};
+}
+
+OpTraits traitsScale(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuTunedKernels = t.dlaInt8 = true;
+  t.int8 = Int8Model::kScale;
+  t.sdp = SdpClass::kAffine;
+  return t;
+}
+
 // y = x * scale + shift: two operations per element on the SDP.
 LayerWork workScale(const WorkArgs& a) {
   return pointwiseWork(a, 2, EngineUnit::kSDP);
@@ -82,6 +98,19 @@ std::vector<TensorDesc> inferNormalization(const Node& n,
   return out;
 }
 
+// Imported as TensorRT's InstanceNormalization plugin where TensorRT's parser does so.
+LayerParams paramsNormalization(const Graph&, const Node&, const std::string& trtType) {
+  if (trtType != "PLUGIN_V2") return {{"ParameterType", std::string("Normalization")}};
+  return {{"ParameterType", std::string("PluginV2")},
+          {"PluginName", std::string("InstanceNormalization_TRT")}};
+}
+
+OpTraits traitsNormalization(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.dlaInt8 = true;
+  return t;
+}
+
 // Mean, variance, normalise, scale and shift: about five operations per element.
 LayerWork workNormalization(const WorkArgs& a) {
   return pointwiseWork(a, 5, EngineUnit::kSDP);
@@ -127,6 +156,16 @@ std::vector<TensorDesc> inferLRN(const Node& n, const std::vector<const TensorDe
   return {x};
 }
 
+LayerParams paramsLRN(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsLRN(const Node&) {
+  OpTraits t;
+  t.gpuHalf = true;  // FP16 only on the DLA (seed §3.2)
+  return t;
+}
+
 // A sum of squares over `size` channels per element, then the power: the CDP's work.
 LayerWork workLRN(const WorkArgs& a) {
   // The window never covers more than the tensor's channels, whatever size a file gives.
@@ -148,6 +187,18 @@ std::vector<TensorDesc> inferSoftMax(const Node& n, const std::vector<const Tens
   if (!normalizeAxis(n.get<SoftMaxAttrs>().axis, std::max<int64_t>(1, x.shape.size()), &axis))
     fail("axis ", n.get<SoftMaxAttrs>().axis, " out of range for shape ", shapeStr(x.shape));
   return {x};
+}
+
+LayerParams paramsSoftMax(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsSoftMax(const Node&) {
+  OpTraits t;
+  t.gpuHalf = true;  // FP16 only on the DLA (seed §3.2)
+  t.lutPasses = 3;   // exponent, sum and division
+  t.inputReads = 2;
+  return t;
 }
 
 // Max, exp, sum and divide: about four operations per element.
@@ -186,6 +237,16 @@ std::vector<TensorDesc> inferReduce(const Node& n, const std::vector<const Tenso
       out.push_back(1);
   }
   return {{x.dtype, out}};
+}
+
+LayerParams paramsReduce(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsReduce(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.dlaInt8 = true;
+  return t;
 }
 
 // One operation per input element (pooling-style reduction on the PDP).

@@ -4,7 +4,8 @@ namespace sim {
 
 const OpDef& opDef(OpKind k) {
   static const OpDef kTable[] = {
-#define OP(Name, TrtType, AttrsT) {#Name, &infer##Name, &work##Name, &run##Name},
+#define OP(Name, TrtType, AttrsT) \
+  {#Name, &infer##Name, &work##Name, &run##Name, &traits##Name, &params##Name},
 #include "sim/ir/ops.def"
 #undef OP
   };
@@ -23,6 +24,14 @@ std::vector<TensorDesc> inferNode(const Graph& g, const Node& n) {
   } catch (const Error& e) {
     fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
   }
+}
+
+OpTraits opTraits(const Node& n) {
+  return opDef(n.kind).traits(n);
+}
+
+LayerParams kindParams(const Node& n) {
+  return {{"ParameterType", std::string(opKindName(n.kind))}};
 }
 
 LayerWork layerWork(const Graph& g, const Node& n) {

@@ -121,6 +121,22 @@ std::vector<TensorDesc> inferActivation(const Node& n, const std::vector<const T
   return {x};
 }
 
+LayerParams paramsActivation(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsActivation(const Node& n) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuTunedKernels = true;
+  ActType a = n.get<ActivationAttrs>().type;
+  t.dlaInt8 = a != ActType::kSigmoid && a != ActType::kTanh;  // seed §3.2.4
+  t.int8 = Int8Model::kActivation;
+  t.sdp = a == ActType::kRelu || a == ActType::kClip || a == ActType::kLeakyRelu ? SdpClass::kAffine
+                                                                                 : SdpClass::kLut;
+  t.commutesWithScale = a == ActType::kRelu;
+  return t;
+}
+
 LayerWork workActivation(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kSDP);
 }
@@ -153,6 +169,18 @@ std::vector<TensorDesc> inferParametricReLU(const Node& n,
   return {x};
 }
 
+LayerParams paramsParametricReLU(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsParametricReLU(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.dlaInt8 = true;
+  t.int8 = Int8Model::kPReLU;
+  t.sdp = SdpClass::kAffine;
+  return t;
+}
+
 LayerWork workParametricReLU(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kSDP);
 }
@@ -175,6 +203,21 @@ std::vector<TensorDesc> inferElementWise(const Node& n, const std::vector<const 
   if (!broadcastShapes(a.shape, b.shape, &out))
     fail("shapes ", shapeStr(a.shape), " and ", shapeStr(b.shape), " do not broadcast");
   return {{isComparison(op) ? DType::kBool : a.dtype, out}};
+}
+
+LayerParams paramsElementWise(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsElementWise(const Node& n) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuInt32 = t.gpuTunedKernels = t.dlaInt8 = true;
+  t.int8 = Int8Model::kElementWise;
+  EltOp op = n.get<EltAttrs>().op;
+  bool sdpOp = op == EltOp::kSum || op == EltOp::kSub || op == EltOp::kProd || op == EltOp::kMax ||
+               op == EltOp::kMin;
+  t.sdp = sdpOp ? SdpClass::kBinary : SdpClass::kNone;
+  return t;
 }
 
 LayerWork workElementWise(const WorkArgs& a) {
@@ -232,6 +275,17 @@ std::vector<TensorDesc> inferUnary(const Node& n, const std::vector<const Tensor
   return {x};
 }
 
+LayerParams paramsUnary(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsUnary(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.dlaInt8 = true;
+  t.int8 = Int8Model::kAbs;  // Abs only: int8_specs refuses the others
+  return t;
+}
+
 LayerWork workUnary(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kSDP);
 }
@@ -264,6 +318,16 @@ std::vector<TensorDesc> inferSelect(const Node& n, const std::vector<const Tenso
   return {{x.dtype, out}};
 }
 
+LayerParams paramsSelect(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsSelect(const Node&) {
+  OpTraits t;
+  t.dlaInt8 = true;
+  return t;
+}
+
 LayerWork workSelect(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kSDP);
 }
@@ -284,6 +348,18 @@ std::vector<TensorDesc> inferIdentity(const Node& n, const std::vector<const Ten
   if (a.cast && x.dtype == DType::kHalf) fail("casts from float16 are not supported");
   // A cast to float16 rounds; the IR holds FP16 values as float (onnx_import/tensor_proto.cpp).
   return {{!a.cast ? x.dtype : a.to == DType::kHalf ? DType::kFloat : a.to, x.shape}};
+}
+
+LayerParams paramsIdentity(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsIdentity(const Node& n) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuInt32 = t.dlaInt8 = true;
+  t.int8 = Int8Model::kRequantise;  // int8_specs refuses casts
+  t.commutesWithScale = !n.get<IdentityAttrs>().cast;
+  return t;
 }
 
 // A copy is a view; a cast converts the format (Rubik on the DLA).

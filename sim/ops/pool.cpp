@@ -54,6 +54,27 @@ std::vector<TensorDesc> inferPooling(const Node& n, const std::vector<const Tens
   return {{x.dtype, out}};
 }
 
+LayerParams paramsPooling(const Graph&, const Node& n, const std::string&) {
+  const auto& a = n.get<PoolAttrs>();
+  return {{"ParameterType", std::string("Pooling")},
+          {"PoolingType", std::string(a.type == PoolType::kMax ? "MAX" : "AVERAGE")},
+          {"WindowSize", a.kernel},
+          {"PaddingMode", std::string(a.ceilMode ? "kEXPLICIT_ROUND_UP" : "kEXPLICIT_ROUND_DOWN")},
+          {"PrePadding", a.padsBegin},
+          {"PostPadding", a.padsEnd},
+          {"Stride", a.strides},
+          {"BlendFactor", int64_t(0)},
+          {"AverageCountExcludesPadding", int64_t(a.countIncludePad ? 0 : 1)}};
+}
+
+OpTraits traitsPooling(const Node& n) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.gpuTunedKernels = t.dlaInt8 = true;
+  t.int8 = Int8Model::kPooling;
+  t.commutesWithScale = n.get<PoolAttrs>().type == PoolType::kMax;
+  return t;
+}
+
 // Each output element reads its window (the PDP's work).
 LayerWork workPooling(const WorkArgs& a) {
   const auto& p = a.n.get<PoolAttrs>();

@@ -28,6 +28,16 @@ std::vector<TensorDesc> inferResize(const Node& n, const std::vector<const Tenso
   return {{x.dtype, a.outShape}};
 }
 
+LayerParams paramsResize(const Graph&, const Node& n, const std::string&) {
+  return kindParams(n);
+}
+
+OpTraits traitsResize(const Node&) {
+  OpTraits t;
+  t.gpuHalf = t.gpuInt8 = t.dlaInt8 = true;
+  return t;
+}
+
 LayerWork workResize(const WorkArgs& a) {
   return pointwiseWork(a, 1, EngineUnit::kRubik);
 }

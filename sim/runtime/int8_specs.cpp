@@ -7,6 +7,7 @@
 #include "kernels/int8_conv.h"
 #include "kernels/numeric/int8.h"
 #include "sim/ops/kernel_params.h"
+#include "sim/ops/op_def.h"
 
 namespace sim {
 
@@ -339,29 +340,29 @@ Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<flo
   const double sIn = n.inputs.empty() ? 0 : scale[n.inputs[0]];
   const double sOut = scale[n.outputs[0]];
   Int8Layer l;
-  switch (n.kind) {
-    case OpKind::kConvolution:
+  switch (opTraits(n).int8) {
+    case Int8Model::kConvolution:
       l = convolution(g, n, scale, false);
       break;
-    case OpKind::kDeconvolution:
+    case Int8Model::kDeconvolution:
       l = convolution(g, n, scale, true);
       break;
-    case OpKind::kPooling:
+    case Int8Model::kPooling:
       l = pooling(g, n);
       break;
-    case OpKind::kElementWise:
+    case Int8Model::kElementWise:
       l = elementWise(g, n, scale, n.outputs[0]);
       break;
-    case OpKind::kScale:
+    case Int8Model::kScale:
       l = scaleLayer(g, n, scale);
       break;
-    case OpKind::kActivation:
+    case Int8Model::kActivation:
       l = activation(n, sIn, sOut);
       break;
-    case OpKind::kParametricReLU:
+    case Int8Model::kPReLU:
       l = prelu(g, n, sIn, sOut);
       break;
-    case OpKind::kUnary:
+    case Int8Model::kAbs:
       if (n.get<UnaryAttrs>().op != UnaryOp::kAbs)
         return fallback("unary operation other than Abs");
       l = affine([&] {
@@ -371,7 +372,7 @@ Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<flo
         return s;
       }());
       break;
-    case OpKind::kIdentity:
+    case Int8Model::kRequantise:
       if (n.get<IdentityAttrs>().cast) return fallback("type cast");
       l = affine([&] {
         k8::AffineSpec s;
@@ -379,10 +380,10 @@ Int8Layer describeInt8Layer(const Graph& g, const Node& n, const std::vector<flo
         return s;
       }());
       break;
-    case OpKind::kConcatenation:
+    case Int8Model::kConcatenation:
       l = concat(g, n, scale);
       break;
-    default:
+    case Int8Model::kNone:
       return fallback("no integer model for this layer kind");
   }
   // Pooling keeps its input's codes; elsewhere an output scale of 0 means all codes are 0.
