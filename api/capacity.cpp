@@ -71,7 +71,7 @@ int dlaCopies(Placement p) {
   return p == Placement::kGpu ? 0 : p == Placement::kDla0 || p == Placement::kDla0Gpu ? 1 : 2;
 }
 
-int gpuLayerCount(const Plan& plan) {
+int gpuLayerCount(const Engine& plan) {
   int n = 0;
   for (const auto& l : plan.layers())
     n += l.device == Device::kGPU;  // as the build log's [GpuLayer] lines, views included
@@ -133,8 +133,8 @@ void planConfiguration(const Model& model, const BuildConfig& build, const Capac
   gpuCfg.dlaCore = -1;
   dlaCfg.dlaCore = 0;
   dlaCfg.allowGpuFallback = true;
-  Plan gpuPlan = model.build(gpuCfg);
-  std::optional<Plan> dlaPlan;
+  Engine gpuPlan = model.build(gpuCfg);
+  std::optional<Engine> dlaPlan;
   bool wantDla =
       std::any_of(places.begin(), places.end(), [](Placement p) { return p != Placement::kGpu; });
   std::string noDla;
@@ -300,104 +300,6 @@ CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions
   }
   cp.recommendation = rec.str();
   return cp;
-}
-
-std::string formatCapacityPlan(const CapacityPlan& p, const std::string& format) {
-  auto mib = [](int64_t b) { return double(b) / double(1 << 20); };
-  std::ostringstream os;
-  if (format == "json") {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& r : p.rows)
-      rows.push_back({{"platform", r.platform},
-                      {"precision", r.precision},
-                      {"batch", r.batch},
-                      {"powerMode", r.powerMode},
-                      {"dlaClockMHz", r.dlaClockMHz},
-                      {"gpuClockMHz", r.gpuClockMHz},
-                      {"emcClockMHz", r.emcClockMHz},
-                      {"placement", placementName(r.placement)},
-                      {"qps", r.qps},
-                      {"imagesPerSecond", r.imagesPerSecond},
-                      {"latencyMs", r.latencyMs},
-                      {"engineBytes", r.engineBytes},
-                      {"dramBytesPerBatch", r.dramBytesPerBatch},
-                      {"dramGBs", r.dramGBs},
-                      {"loadables", r.loadables},
-                      {"gpuLayers", r.gpuLayers},
-                      {"limit", r.limit},
-                      {"uncertainty",
-                       r.uncertainty < 0 ? nlohmann::json(nullptr) : nlohmann::json(r.uncertainty)},
-                      {"withinBudget", r.withinBudget},
-                      {"best", r.best}});
-    nlohmann::json j = {{"model", p.model},
-                        {"platform", p.platform},
-                        {"platformName", p.platformName},
-                        {"trtVersion", p.trtVersion},
-                        {"precision", p.precision},
-                        {"target", p.target},
-                        {"modelled", true},
-                        {"rows", rows},
-                        {"best", p.best},
-                        {"recommendation", p.recommendation},
-                        {"notes", p.notes}};
-    return j.dump(2) + "\n";
-  }
-  if (format == "csv") {
-    os << "batch,power_mode,dla_mhz,gpu_mhz,emc_mhz,placement,qps,images_per_s,latency_ms,engine_"
-          "mib,dram_mb_per_batch,"
-          "dram_gbs,loadables,gpu_layers,limit,uncertainty,within_budget,best,platform,precision\n";
-    for (const auto& r : p.rows)
-      os << r.batch << ',' << r.powerMode << ',' << r.dlaClockMHz << ',' << r.gpuClockMHz << ','
-         << r.emcClockMHz << ',' << placementName(r.placement) << ',' << r.qps << ','
-         << r.imagesPerSecond << ',' << r.latencyMs << ',' << mib(r.engineBytes) << ','
-         << double(r.dramBytesPerBatch) / 1e6 << ',' << r.dramGBs << ',' << r.loadables << ','
-         << r.gpuLayers << ',' << r.limit << ','
-         << (r.uncertainty < 0 ? std::string("uncalibrated") : std::to_string(r.uncertainty)) << ','
-         << (r.withinBudget ? 1 : 0) << ',' << (r.best ? 1 : 0) << ',' << r.platform << ','
-         << r.precision << '\n';
-    return os.str();
-  }
-  if (format != "table")
-    throw InputError(cat("--format: '", format, "' is not one of table, csv, json"));
-  os << "Capacity plan for " << p.model << " on " << p.platformName << " (modelled by dlasim; "
-     << p.precision << ", TensorRT " << p.trtVersion << "; target: " << p.target << ")\n";
-  // Several platforms or precisions: a column each, so the rows compare across them.
-  bool sweep = false;
-  for (const auto& r : p.rows)
-    sweep |= r.platform != p.rows.front().platform || r.precision != p.rows.front().precision;
-  os << std::left << "  ";
-  if (sweep) os << std::setw(15) << "Platform" << std::setw(10) << "Precision";
-  os << std::setw(6) << "Batch" << std::setw(7) << "Power" << std::setw(15) << "Placement"
-     << std::right << std::setw(11) << "qps" << std::setw(12) << "images/s" << std::setw(13)
-     << "latency ms" << std::setw(12) << "engine MiB" << std::setw(14) << "DRAM MB/batch"
-     << std::setw(10) << "DRAM GB/s" << std::setw(8) << "+-%"
-     << "  Limit\n";
-  os << std::fixed;
-  for (const auto& r : p.rows) {
-    os << (r.best ? "* " : r.withinBudget ? "  " : "- ") << std::left;
-    if (sweep) os << std::setw(15) << r.platform << std::setw(10) << r.precision;
-    os << std::setw(6) << r.batch << std::setw(7) << r.powerMode << std::setw(15)
-       << placementName(r.placement) << std::right << std::setprecision(1) << std::setw(11) << r.qps
-       << std::setw(12) << r.imagesPerSecond << std::setprecision(3) << std::setw(13) << r.latencyMs
-       << std::setprecision(2) << std::setw(12) << mib(r.engineBytes) << std::setw(14)
-       << double(r.dramBytesPerBatch) / 1e6 << std::setprecision(1) << std::setw(10) << r.dramGBs
-       << std::setw(8)
-       << (r.uncertainty < 0 ? std::string("uncal.")
-                             : std::to_string(std::lround(r.uncertainty * 100)))
-       << "  " << r.limit << "\n";
-  }
-  std::vector<std::string> modes;
-  for (const auto& r : p.rows)
-    if (std::find(modes.begin(), modes.end(), r.platform + r.powerMode) == modes.end()) {
-      modes.push_back(r.platform + r.powerMode);
-      os << std::setprecision(1) << "Power mode " << r.powerMode << (sweep ? " of " : "")
-         << (sweep ? r.platform : "") << ": DLA " << r.dlaClockMHz << " MHz, GPU " << r.gpuClockMHz
-         << " MHz, EMC " << r.emcClockMHz << " MHz\n";
-    }
-  for (const auto& n : p.notes) os << "Note: " << n << "\n";
-  if (p.rows.size() && p.best >= 0) os << "(* best; - over the latency budget)\n";
-  os << "Recommendation: " << p.recommendation << "\n";
-  return os.str();
 }
 
 }  // namespace dlasim

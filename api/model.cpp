@@ -22,10 +22,10 @@ TensorMap namedOutputs(const sim::Graph& g, std::vector<Tensor> values) {
 
 namespace {
 
-std::shared_ptr<Model::Impl> imported(
+std::shared_ptr<ModelImpl> imported(
     const LoadOptions& o,
     const std::function<onnx_import::ImportResult(const onnx_import::ImportOptions&)>& import) {
-  auto impl = std::make_shared<Model::Impl>();
+  auto impl = std::make_shared<ModelImpl>();
   onnx_import::ImportOptions io;
   io.shapes = o.shapes;
   io.constantInputs = o.constantInputs;
@@ -52,7 +52,7 @@ std::shared_ptr<Model::Impl> imported(
 }
 
 // Before the first FP32 run: the model's activations must fit in its budget (with runMutex held).
-void checkReferenceMemory(Model::Impl& impl) {
+void checkReferenceMemory(ModelImpl& impl) {
   if (impl.memoryChecked) return;
   try {
     sim::checkRunMemory(impl.imported.graph, impl.maxMemory);
@@ -113,8 +113,8 @@ std::vector<std::string> Model::tensorNames() const {
   return v;
 }
 
-Plan Model::build(const BuildConfig& config) const {
-  auto p = std::make_shared<Plan::Impl>();
+Engine Model::build(const BuildConfig& config) const {
+  auto p = std::make_shared<EngineImpl>();
   p->graph = impl_->imported.graph;  // constants share their buffers with the model
   p->opset = impl_->imported.opset;
   p->build = builder::buildPlan(p->graph, impl_->imported.dynamicInputs,
@@ -139,7 +139,7 @@ Plan Model::build(const BuildConfig& config) const {
   p->origin = impl_->info.path;
   p->describe();
   p->checkMemory(sim::memoryBudget(config.maxMemoryBytes));
-  return Plan(p);
+  return EngineAccess::make(p);
 }
 
 TensorMap Model::run(const TensorMap& inputs) const {

@@ -1,10 +1,10 @@
 // dlasim::comparePerLayer: the emulated run and the FP32 reference side by side, layer by layer.
 //
 // Both runs go through sim::Executor with an afterLayer hook: the reference unfused on a second
-// thread (every layer's output), the emulated run fused exactly as Plan::run (plain layouts, so
-// each group's output is readable) on the caller's thread. The reference publishes each layer's
-// outputs; the emulated run waits for the layer it has just computed, compares, and drops every
-// reference output up to it. The reference thread pauses while it holds more than kAheadBytes
+// thread (every layer's output), the emulated run fused exactly as ExecutionContext::run (plain
+// layouts, so each group's output is readable) on the caller's thread. The reference publishes each
+// layer's outputs; the emulated run waits for the layer it has just computed, compares, and drops
+// every reference output up to it. The reference thread pauses while it holds more than kAheadBytes
 // of outputs the emulated run has not reached, so memory stays bounded whatever the model.
 #include <cmath>
 #include <condition_variable>
@@ -59,16 +59,22 @@ Diff diff(const Tensor& emu, const Tensor& ref) {
 
 }  // namespace
 
-PerLayerReport comparePerLayer(const Plan& plan, const TensorMap& inputs,
+PerLayerReport comparePerLayer(const Engine& engine, const TensorMap& inputs,
                                const CompareOptions& options) {
-  Plan::Impl& p = PlanAccess::of(plan);
-  std::lock_guard<std::mutex> lock(p.runMutex);
-  if (p.weightsReleased) sim::fail("the plan's host weights were released; rebuild it");
-  p.prepareScales(inputs);
-  const sim::Graph& g = p.graph;
+  ExecutionContext context = engine.createExecutionContext();
+  return comparePerLayer(context, inputs, options);
+}
+
+PerLayerReport comparePerLayer(ExecutionContext& context, const TensorMap& inputs,
+                               const CompareOptions& options) {
+  ContextState& state = EngineAccess::of(context);
+  const EngineImpl& p = *state.engine;
+  if (p.weightsReleased) sim::fail("the engine's host weights were released; rebuild it");
+  state.prepareScales(inputs);
+  const sim::Graph& g = state.graph();
   sim::Executor ref(g, /*reference=*/true, /*fuse=*/false);
   sim::Executor emu(g);
-  if (p.build.platform) emu.setNumerics(runtimeNumerics(p.build.platform->numerics));
+  emu.setNumerics(p.numerics());
   emu.keepPlainLayouts();
 
   PerLayerReport r;

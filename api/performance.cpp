@@ -1,4 +1,4 @@
-// dlasim::Plan::performance and memory: the cost model (hwmodels/cost) over a built plan.
+// dlasim::Engine::performance and memory: the cost model (hwmodels/cost) over a built engine.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -53,7 +53,7 @@ std::string uncertaintyText(const Performance& p) {
 
 namespace {
 
-std::vector<std::string> loadableNames(const Plan::Impl& p) {
+std::vector<std::string> loadableNames(const EngineImpl& p) {
   std::vector<std::string> v;
   for (const auto& l : p.loadables) v.push_back(l.name);
   return v;
@@ -61,7 +61,7 @@ std::vector<std::string> loadableNames(const Plan::Impl& p) {
 
 // The calibration regime of a plan: what its DLA layers compute in, and whether any layer that
 // does work runs on the GPU.
-hw::Regime regimeOf(const Plan::Impl& p) {
+hw::Regime regimeOf(const EngineImpl& p) {
   hw::Regime r;
   r.trtVersion = p.build.trtVersion->id;
   if (p.loadables.empty()) return r;
@@ -75,7 +75,7 @@ hw::Regime regimeOf(const Plan::Impl& p) {
 
 }  // namespace
 
-Performance Plan::performance(const PerformanceOptions& o) const {
+Performance Engine::performance(const PerformanceOptions& o) const {
   const Impl& p = *impl_;
   const hw::Platform& platform = *p.build.platform;
   if (o.batchScale < 1) throw InputError(sim::cat("batch scale ", o.batchScale, " must be >= 1"));
@@ -129,7 +129,7 @@ Performance Plan::performance(const PerformanceOptions& o) const {
   return r;
 }
 
-EngineMemory Plan::memory() const {
+EngineMemory Engine::memory() const {
   const Impl& p = *impl_;
   hw::CostContext ctx(p.graph, p.build.partition, *p.build.platform, p.costFacts,
                       hw::resolveClocks(*p.build.platform, {}), 1);

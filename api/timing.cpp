@@ -1,4 +1,4 @@
-// trtexec's timing loop over a modelled inference, and its --exportProfile / --exportTimes files.
+// trtexec's timing loop over a modelled inference (its files: api/format.cpp).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -20,10 +20,6 @@ TimingStats constant(double v, size_t percentiles) {
   s.min = s.max = s.mean = s.median = v;
   s.percentiles.assign(percentiles, v);
   return s;
-}
-
-std::string quoted(const std::string& s) {
-  return nlohmann::json(s).dump();
 }
 
 }  // namespace
@@ -55,132 +51,6 @@ TimingRun simulateTiming(const Performance& p, const TimingOptions& o) {
   r.startMs.resize(size_t(r.queries));
   for (int i = 0; i < r.queries; ++i) r.startMs[size_t(i)] = r.warmUpMs + i * period;
   return r;
-}
-
-namespace {
-
-// One row of the exported profile: a timeline row, or a loadable's rows folded into one.
-struct ProfileRow {
-  TimingRow row;
-  std::vector<const TimingRow*> parts;  // a loadable's own rows
-  std::string kind;
-};
-
-std::string rowJson(const TimingRow& r, const std::string& kind, const std::string& loadable,
-                    int count, double total) {
-  std::ostringstream os;
-  os << "{ \"name\" : " << quoted(r.name) << ", \"timeMs\" : " << r.ms * count
-     << ", \"averageMs\" : " << r.ms << ", \"medianMs\" : " << r.ms
-     << ", \"percentage\" : " << (total > 0 ? 100.0 * r.ms / total : 0.0) << ", \"device\" : \""
-     << deviceName(r.device) << "\", \"engineUnit\" : \"" << engineUnitName(r.unit)
-     << "\", \"loadable\" : " << quoted(loadable) << ", \"precision\" : \""
-     << precisionName(r.precision) << "\", \"bound\" : \"" << boundName(r.bound)
-     << "\", \"kind\" : \"" << kind << "\", \"macs\" : " << r.macs
-     << ", \"dramBytes\" : " << r.dramBytes;
-  return os.str();
-}
-
-}  // namespace
-
-std::string profileJson(const Performance& p, int count,
-                        const std::vector<std::string>& engineLayers) {
-  double total = 0;
-  for (const auto& r : p.rows) total += r.ms;
-  auto loadableName = [&](int l) {
-    return l >= 0 && size_t(l) < p.loadables.size() ? p.loadables[size_t(l)].name : "";
-  };
-  // Fold each loadable's rows into one; its unit, precision and bound are its longest part's.
-  std::vector<ProfileRow> rows;
-  std::map<int, size_t> folded;
-  for (const auto& r : p.rows) {
-    if (r.loadable < 0) {
-      rows.push_back({r, {}, rowKindName(r.kind)});
-      continue;
-    }
-    auto [it, added] = folded.insert({r.loadable, rows.size()});
-    if (added) {
-      ProfileRow f;
-      f.row.name = loadableName(r.loadable);
-      f.row.kind = RowKind::kSubmit;
-      f.row.device = Device::kDLA;
-      f.row.loadable = r.loadable;
-      f.kind = "loadable";
-      rows.push_back(f);
-    }
-    ProfileRow& f = rows[it->second];
-    if (f.parts.empty() || r.ms > f.row.computeMs) {  // computeMs: the longest part so far
-      f.row.unit = r.unit;
-      f.row.precision = r.precision;
-      f.row.bound = r.bound;
-      f.row.computeMs = r.ms;
-    }
-    f.row.ms += r.ms;
-    f.row.macs += r.macs;
-    f.row.dramBytes += r.dramBytes;
-    f.parts.push_back(&r);
-  }
-  // In the engine's layer order when it is given: the host copies first and last.
-  if (!engineLayers.empty()) {
-    std::vector<ProfileRow> ordered;
-    std::vector<bool> used(rows.size(), false);
-    auto take = [&](size_t i) {
-      used[i] = true;
-      ordered.push_back(rows[i]);
-    };
-    for (size_t i = 0; i < rows.size(); ++i)
-      if (rows[i].row.kind == RowKind::kH2D) take(i);
-    for (const auto& name : engineLayers) {
-      size_t i = 0;
-      while (i < rows.size() && (used[i] || rows[i].row.name != name)) ++i;
-      if (i < rows.size()) {
-        take(i);
-        continue;
-      }
-      ProfileRow zero;
-      zero.row.name = name;
-      zero.kind = "reformat";
-      ordered.push_back(zero);
-    }
-    for (size_t i = 0; i < rows.size(); ++i)
-      if (!used[i]) take(i);  // D2H, and anything the layer list does not name
-    rows = std::move(ordered);
-  }
-  std::ostringstream os;
-  std::string u = p.uncertainty < 0 ? "null" : std::to_string(p.uncertainty);
-  os << "[\n  { \"count\" : " << count << ", \"uncertainty\" : " << u
-     << ", \"regime\" : " << quoted(p.regime) << ", \"trtVersion\" : " << quoted(p.trtVersion)
-     << " }\n";
-  for (const auto& r : rows) {
-    os << ", " << rowJson(r.row, r.kind, loadableName(r.row.loadable), count, total)
-       << ", \"uncertainty\" : " << u;
-    if (!r.parts.empty()) {
-      os << ", \"layers\" : [";
-      for (size_t i = 0; i < r.parts.size(); ++i)
-        os << (i ? ", " : " ")
-           << rowJson(*r.parts[i], rowKindName(r.parts[i]->kind), r.row.name, count, total) << " }";
-      os << " ]";
-    }
-    os << " }\n";
-  }
-  os << "]\n";
-  return os.str();
-}
-
-std::string timesJson(const Performance& p, const TimingRun& run) {
-  std::ostringstream os;
-  os << "[\n";
-  for (size_t i = 0; i < run.startMs.size(); ++i) {
-    double h2d = run.startMs[i], compute = h2d + p.h2dMs, d2h = compute + p.computeMs;
-    os << (i ? ", " : "  ") << "{ \"startEnqMs\" : " << h2d
-       << ", \"endEnqMs\" : " << h2d + p.enqueueMs << ", \"startH2dMs\" : " << h2d
-       << ", \"endH2dMs\" : " << compute << ", \"startComputeMs\" : " << compute
-       << ", \"endComputeMs\" : " << d2h << ", \"startD2hMs\" : " << d2h
-       << ", \"endD2hMs\" : " << d2h + p.d2hMs << ", \"h2dMs\" : " << p.h2dMs
-       << ", \"computeMs\" : " << p.computeMs << ", \"d2hMs\" : " << p.d2hMs
-       << ", \"latencyMs\" : " << p.latencyMs << " }\n";
-  }
-  os << "]\n";
-  return os.str();
 }
 
 }  // namespace dlasim

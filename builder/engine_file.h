@@ -7,7 +7,7 @@
 #include <string>
 
 #include "builder/build_plan.h"
-#include "dlasim/plan.h"
+#include "dlasim/engine.h"
 
 namespace builder {
 

@@ -258,29 +258,6 @@ void saveNpy(const std::string& file, const Tensor& t) {
   writeFileSafely(file, out, {});
 }
 
-std::string outputJson(const std::vector<std::string>& names, const std::vector<Tensor>& values) {
-  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-  for (size_t i = 0; i < names.size(); ++i) {
-    nlohmann::ordered_json o;
-    o["name"] = names[i];
-    o["dimensions"] = shapeStr(values[i].shape()) == "scalar" ? "" : shapeStr(values[i].shape());
-    nlohmann::ordered_json v = nlohmann::ordered_json::array();
-    DType t = values[i].dtype();
-    bool integral = t != DType::kFloat && t != DType::kDouble && t != DType::kHalf;
-    for (double x : values[i].asDouble()) {
-      if (t == DType::kFloat)
-        v.push_back(static_cast<float>(x));
-      else if (integral)  // trtexec prints integer bindings as integers
-        v.push_back(static_cast<int64_t>(x));
-      else
-        v.push_back(x);
-    }
-    o["values"] = std::move(v);
-    arr.push_back(std::move(o));
-  }
-  return arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-}
-
 namespace {
 
 // Writes all of text to fd; false (errno set) on failure.

@@ -18,7 +18,7 @@ bool plain(const BindingInfo& b, DataType model) {
          (t == "uint8" && model == DataType::kUInt8) || (t == "bool" && model == DataType::kBool);
 }
 
-DataType modelType(const Plan& plan, const std::string& name) {
+DataType modelType(const Engine& plan, const std::string& name) {
   for (const auto& s : plan.inputs())
     if (s.name == name) return s.dtype;
   for (const auto& s : plan.outputs())
@@ -47,7 +47,7 @@ std::string safeName(const std::string& s) {
 
 }  // namespace
 
-TensorMap bindingInputs(const Plan& plan, const Options& o, const std::string& source,
+TensorMap bindingInputs(const Engine& plan, const Options& o, const std::string& source,
                         std::vector<std::string>* notes) {
   std::vector<BindingInfo> bindings = plan.bindings();
   std::map<std::string, std::string> plainFiles, formatted;
@@ -78,8 +78,9 @@ TensorMap bindingInputs(const Plan& plan, const Options& o, const std::string& s
   return in;
 }
 
-std::vector<Tensor> bindingOutputs(const Plan& plan, const std::vector<Tensor>& outputs) {
-  std::vector<BindingInfo> bindings = plan.bindings();
+std::vector<Tensor> bindingOutputs(const ExecutionContext& context,
+                                   const std::vector<Tensor>& outputs) {
+  std::vector<BindingInfo> bindings = context.bindings();  // with the run's INT8 scales
   std::vector<Tensor> v;
   size_t k = 0;
   for (const auto& b : bindings) {
@@ -90,12 +91,12 @@ std::vector<Tensor> bindingOutputs(const Plan& plan, const std::vector<Tensor>& 
   return v;
 }
 
-void dumpRawBindings(const Plan& plan, const TensorMap& inputs, const TensorMap& outputs,
-                     const Options& o, Log& log) {
+void dumpRawBindings(const ExecutionContext& context, const TensorMap& inputs,
+                     const TensorMap& outputs, const Options& o, Log& log) {
   log.info("Dumping I/O Bindings to RAW Files:");
   std::vector<std::string> protect = {o.onnx, o.loadEngine, o.calib, o.saveEngine};
   for (const auto& [n, f] : o.loadInputs) protect.push_back(f);
-  for (const auto& b : plan.bindings()) {
+  for (const auto& b : context.bindings()) {
     const TensorMap& from = b.isInput ? inputs : outputs;
     std::string kind = b.isInput ? "input" : "output", type = typeWord(b.format.type);
     std::string dims = shapeStr(b.shape);
@@ -106,7 +107,7 @@ void dumpRawBindings(const Plan& plan, const TensorMap& inputs, const TensorMap&
   }
 }
 
-std::vector<std::string> bindingNotes(const Plan& plan) {
+std::vector<std::string> bindingNotes(const Engine& plan) {
   std::vector<std::string> v;
   for (const auto& b : plan.bindings()) {
     if (plain(b, modelType(plan, b.name))) continue;  // the default: the tensor's own type, linear

@@ -30,7 +30,7 @@ std::string joinNames(const std::vector<std::string>& v, size_t max = 6) {
 
 // Each layer's work record: where it runs, in which precision, on which unit, and what it
 // computes and moves.
-void printWork(const Plan& plan, std::ostream& out) {
+void printWork(const Engine& plan, std::ostream& out) {
   out << "\nWork per layer (bytes in the layer's precision):\n"
       << std::left << std::setw(40) << "Layer" << std::setw(5) << "Dev" << std::setw(6) << "Prec"
       << std::setw(7) << "Unit" << std::right << std::setw(14) << "MACs" << std::setw(12)
@@ -47,7 +47,7 @@ void printWork(const Plan& plan, std::ostream& out) {
   }
 }
 
-void report(const Options& o, const Plan& plan, std::ostream& out) {
+void report(const Options& o, const Engine& plan, std::ostream& out) {
   const PlanSettings& st = plan.settings();
   PlatformInfo p = platform(st.platform);
   std::string prec = o.best   ? "INT8+FP16"
@@ -196,7 +196,7 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
       fail("--format=json: not available with --trtVersion=A,B (the comparison is text only)");
     if (!versions.empty()) {  // --trtVersion=A,B: which layers move between the two
       Model model = importModel(o, err);
-      std::vector<Plan> plans;
+      std::vector<Engine> plans;
       for (const auto& v : versions) {
         BuildConfig c = buildConfig(o);
         c.trtVersion = v;
@@ -207,7 +207,7 @@ int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream
       emit(text.str());
       return 0;
     }
-    Plan plan = importModel(o, err).build(buildConfig(o));
+    Engine plan = importModel(o, err).build(buildConfig(o));
     if (format == "json") {
       out << checkJson(o.onnx, plan);  // the JSON library escapes what the model names hold
     } else {

@@ -14,7 +14,7 @@ namespace dlasim::cli {
 int checkMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
 /// `check --format=json`: the report as one JSON document (cli/check_json.cpp).
-std::string checkJson(const std::string& model, const Plan& plan);
+std::string checkJson(const std::string& model, const Engine& plan);
 
 /// dlasim rules [--trtVersion=V | --jetpack=J]: that TensorRT version's rule table (Markdown).
 int rulesMain(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
@@ -25,7 +25,7 @@ std::vector<std::string> versionPair(const std::string& trtVersion);
 
 /// `check --trtVersion=A,B`: the layers that move between DLA and GPU, with the rule that
 /// differs, and each version's loadable counts. `plans` are A's and B's.
-void compareVersions(const std::vector<std::string>& versions, const std::vector<Plan>& plans,
+void compareVersions(const std::vector<std::string>& versions, const std::vector<Engine>& plans,
                      std::ostream& out);
 
 }  // namespace dlasim::cli

@@ -9,7 +9,7 @@
 
 namespace dlasim::cli {
 
-std::string checkJson(const std::string& model, const Plan& plan) {
+std::string checkJson(const std::string& model, const Engine& plan) {
   using json = nlohmann::ordered_json;
   const PlanSettings& st = plan.settings();
   int dla = 0;

@@ -20,7 +20,7 @@ struct NodePlace {
   std::string rule, message;
 };
 
-std::map<std::string, NodePlace> nodePlaces(const Plan& plan, std::vector<std::string>* order) {
+std::map<std::string, NodePlace> nodePlaces(const Engine& plan, std::vector<std::string>* order) {
   std::map<std::string, NodePlace> m;
   for (const LayerInfo& l : plan.layers())
     for (const auto& node : l.onnxNodes) {
@@ -36,7 +36,6 @@ std::map<std::string, NodePlace> nodePlaces(const Plan& plan, std::vector<std::s
   return m;
 }
 
-
 }  // namespace
 
 std::vector<std::string> versionPair(const std::string& v) {
@@ -48,7 +47,7 @@ std::vector<std::string> versionPair(const std::string& v) {
   return {a, b};
 }
 
-void compareVersions(const std::vector<std::string>& versions, const std::vector<Plan>& plans,
+void compareVersions(const std::vector<std::string>& versions, const std::vector<Engine>& plans,
                      std::ostream& out) {
   const std::string &va = versions[0], &vb = versions[1];
   const PlanSettings& st = plans[0].settings();
@@ -76,6 +75,5 @@ void compareVersions(const std::vector<std::string>& versions, const std::vector
   }
   out << "Layers that move (" << va << " -> " << vb << "): " << moved << "\n" << lines.str();
 }
-
 
 }  // namespace dlasim::cli

@@ -41,7 +41,7 @@ std::string percent(double share) {
 
 // The --ref file's outputs as compare()'s reference: every output of the plan must be there, by
 // name and with the plan's shape; outputs of the file the model does not have are left out.
-TensorMap referenceFor(const Plan& plan, TensorMap file, const std::string& fileName) {
+TensorMap referenceFor(const Engine& plan, TensorMap file, const std::string& fileName) {
   if (file.size() == 1 && file.count("")) {  // a .npy: the one output's
     if (plan.outputs().size() != 1)
       fail(fileName, ": a .npy holds one array, the model has ", plan.outputs().size(),
@@ -124,7 +124,8 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
       refOutputs = loadOutputsFile(refFile, &notes);
       for (const auto& n : notes) log.info(n);
     }
-    Plan plan = importModel(o, err).build(buildConfig(o));
+    Engine plan = importModel(o, err).build(buildConfig(o));
+    ExecutionContext context = plan.createExecutionContext();
     std::vector<std::string> inputNotes;
     TensorMap inputs = prepareInputs(plan.inputs(), o.loadInputs, o.seed, o.onnx, &inputNotes);
     std::string what = cat(plan.settings().dlaCore >= 0 ? cat(plan.settings().platform,
@@ -141,13 +142,13 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
                        refFile, "'s outputs agree only if its run was fed the same values"));
       TensorMap mine;
       if (against == "fp32") {
-        mine = plan.runReference(inputs);
+        mine = context.runReference(inputs);
       } else {  // as `dlasim` (and trtexec) run: inputs read and outputs written in the bindings
         TensorMap in = bindingInputs(plan, o, o.onnx, &inputNotes);
-        TensorMap run = plan.run(in);
+        TensorMap run = context.run(in);
         std::vector<Tensor> outs;
         for (const auto& spec : plan.outputs()) outs.push_back(run.at(spec.name));
-        outs = bindingOutputs(plan, outs);
+        outs = bindingOutputs(context, outs);
         for (size_t i = 0; i < outs.size(); ++i) mine[plan.outputs()[i].name] = outs[i];
       }
       log.info(cat("Comparing ", against == "fp32" ? "the FP32 reference run" : what,
@@ -156,12 +157,12 @@ int compareMain(int argc, const char* const* argv, std::ostream& out, std::ostre
     } else if (perLayer) {
       log.info("Comparing " + what + " against the FP32 reference");
       co.progress = progressIfWanted(err, a.own.count("--quiet") > 0, "Comparing", "layers");
-      layers = comparePerLayer(plan, inputs, co);
+      layers = comparePerLayer(context, inputs, co);
       result = layers->outputs;
     } else {
       log.info("Comparing " + what + " against the FP32 reference");
-      TensorMap ref = plan.runReference(inputs);
-      TensorMap emu = plan.run(inputs);
+      TensorMap ref = context.runReference(inputs);
+      TensorMap emu = context.run(inputs);
       result = compare(ref, emu, co);
     }
     double atol = co.atol, rtol = co.rtol;

@@ -61,7 +61,7 @@ void printPerLayer(const PerLayerReport& r, const CompareOptions& o, Log& log) {
   }
 }
 
-std::string compareJson(const std::string& model, const Plan& plan, const CompareOptions& o,
+std::string compareJson(const std::string& model, const Engine& plan, const CompareOptions& o,
                         const CompareResult& result, const PerLayerReport* perLayer,
                         const std::string& reference) {
   using json = nlohmann::ordered_json;

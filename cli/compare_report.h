@@ -15,7 +15,7 @@ void printPerLayer(const PerLayerReport& r, const CompareOptions& o, Log& log);
 /// The whole report as JSON: the run, the options, every output's statistics and, when
 /// `perLayer` is given, every layer's. `reference` says what the outputs were compared with
 /// ("fp32", or the --ref file).
-std::string compareJson(const std::string& model, const Plan& plan, const CompareOptions& o,
+std::string compareJson(const std::string& model, const Engine& plan, const CompareOptions& o,
                         const CompareResult& outputs, const PerLayerReport* perLayer,
                         const std::string& reference);
 

@@ -6,6 +6,7 @@
 
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
+#include "dlasim/format.h"
 
 namespace dlasim::cli {
 
@@ -150,7 +151,7 @@ PerformanceOptions performanceOptions(const Options& o) {
   return po;
 }
 
-Performance modelRun(const Plan& plan, const Options& o) {
+Performance modelRun(const Engine& plan, const Options& o) {
   return plan.performance(performanceOptions(o));
 }
 

@@ -15,7 +15,7 @@ namespace dlasim::cli {
 PerformanceOptions performanceOptions(const Options& o);
 
 /// The plan's modelled performance at the flags' power mode and clocks (bad values: exit 2).
-Performance modelRun(const Plan& plan, const Options& o);
+Performance modelRun(const Engine& plan, const Options& o);
 
 /// "Created engine with size: X MiB" and one line per loadable (sizes, pools).
 void printEngineSize(const Performance& p, Log& log);

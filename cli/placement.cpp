@@ -17,7 +17,7 @@ std::string reasonsText(const LayerInfo& l) {
   return s;
 }
 
-void printPlacement(const Plan& plan, Log& log, bool warnings) {
+void printPlacement(const Engine& plan, Log& log, bool warnings) {
   if (plan.settings().dlaCore < 0) return;
   for (const auto& l : plan.layers())
     if (warnings && l.device == Device::kGPU)
@@ -31,7 +31,7 @@ void printPlacement(const Plan& plan, Log& log, bool warnings) {
     if (l.device == Device::kGPU) log.info("[TRT] [GpuLayer] " + l.type + ": " + l.name);
 }
 
-void printSparsity(const Plan& plan, Log& log) {
+void printSparsity(const Engine& plan, Log& log) {
   SparsityReport r = plan.sparsity();
   std::string detail;
   for (const auto& [why, count] : r.notEligible)

@@ -7,8 +7,8 @@
 namespace dlasim::cli {
 
 /// `warnings`: the fallback warnings of the build (a loaded engine does not repeat them).
-void printPlacement(const Plan& plan, Log& log, bool warnings = true);
-void printSparsity(const Plan& plan, Log& log);
+void printPlacement(const Engine& plan, Log& log, bool warnings = true);
+void printSparsity(const Engine& plan, Log& log);
 
 /// "message [rule]; message [rule]" as the fallback warnings and errors list them.
 std::string reasonsText(const LayerInfo& l);

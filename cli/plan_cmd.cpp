@@ -6,6 +6,7 @@
 #include "cli/util.h"
 #include "dlasim/capacity.h"
 #include "dlasim/dlasim.h"
+#include "dlasim/format.h"
 
 namespace dlasim::cli {
 

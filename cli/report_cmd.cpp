@@ -56,9 +56,9 @@ int reportMain(int argc, const char* const* argv, std::ostream& out, std::ostrea
     bool engine = !o->loadEngine.empty();
     std::vector<std::string> readFiles = inputFilesOf(*o);
     auto t0 = std::chrono::steady_clock::now();
-    std::optional<Plan> built;
+    std::optional<Engine> built;
     try {
-      built = engine ? Plan::load(o->loadEngine, o->maxMemory)
+      built = engine ? Engine::load(o->loadEngine, o->maxMemory)
                      : importModel(*o, err).build(buildConfig(*o));
     } catch (const VerdictError& e) {
       err << "dlasim: build failed: " << printable(e.what()) << "\n";

@@ -21,6 +21,7 @@
 #include "cli/subcommand.h"
 #include "cli/util.h"
 #include "dlasim/dlasim.h"
+#include "dlasim/format.h"
 #include "dlasim/report.h"
 
 namespace dlasim::cli {
@@ -96,7 +97,7 @@ void writeTimingCache(const Options& o, Log& log) {
 
 // A loaded engine runs at its build shapes: the DLA cannot run other shapes (seed §3.1), and
 // dlasim's engines hold static shapes.
-void checkEngineShapes(const Plan& plan, const Options& o) {
+void checkEngineShapes(const Engine& plan, const Options& o) {
   for (const auto& [name, shape] : o.shapes) {
     auto specs = plan.inputs();
     auto it = std::find_if(specs.begin(), specs.end(),
@@ -124,10 +125,10 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   for (const auto& [flag, why] : o.noEffect)
     log.warn(flag + " has no effect in simulation: " + why);
   std::optional<Model> model;  // kept for nothing but the plan: freed when the plan is built
-  std::optional<Plan> built;
+  std::optional<Engine> built;
   std::string source = o.onnx.empty() ? o.loadEngine : o.onnx;
   if (!o.loadEngine.empty()) {
-    built = Plan::load(o.loadEngine, o.maxMemory);
+    built = Engine::load(o.loadEngine, o.maxMemory);
     const PlanSettings& e = built->settings();
     log.info(
         "Loaded engine " + o.loadEngine + " (built from " + e.sourceModel + " for " + e.platform +
@@ -193,7 +194,7 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     for (const auto& w : built->warnings()) log.warn("[TRT] " + w);
     model.reset();
   }
-  Plan& plan = *built;
+  Engine& plan = *built;
   if (o.verbose)
     for (const auto& l : plan.layers()) log.verbose("Layer " + l.type + ": " + l.name);
   printPlacement(plan, log, o.loadEngine.empty());  // a loaded engine repeats no build warnings
@@ -240,9 +241,10 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
   if (fp16Count || int8Count)
     log.info(cat("Numerics: ", fp16Count, " DLA layers in emulated FP16, ", int8Count,
                  " in emulated INT8 (docs/numerics.md); the other layers in FP32"));
-  plan.releaseHostWeights();  // one copy of the weights: the prepared kernels'
+  plan.releaseHostWeights();  // one context, one copy of the weights: the prepared kernels'
+  ExecutionContext context = plan.createExecutionContext();
   auto t2 = std::chrono::steady_clock::now();
-  TensorMap results = plan.run(inputs);
+  TensorMap results = context.run(inputs);
   auto t3 = std::chrono::steady_clock::now();
   // Wall time of the emulator on this CPU; the first run also holds a dynamic MinMax pass.
   log.info(cat(
@@ -263,8 +265,8 @@ int runTrtexec(const Options& o, std::ostream& out, std::ostream& err) {
     names.push_back(spec.name);
     outputs.push_back(results.at(spec.name));
   }
-  if (o.dumpRawBindings) dumpRawBindings(plan, inputs, results, o, log);
-  outputs = bindingOutputs(plan, outputs);  // what the output bindings hold
+  if (o.dumpRawBindings) dumpRawBindings(context, inputs, results, o, log);
+  outputs = bindingOutputs(context, outputs);  // what the output bindings hold
   if (!o.exportOutput.empty()) {
     writeFileSafely(o.exportOutput, outputJson(names, outputs), inputFilesOf(o));
     log.info("Output written to " + o.exportOutput);

@@ -113,7 +113,7 @@ std::string rowColour(const TimingRow& r) {
   return loadableColour(r.device == Device::kDLA ? r.loadable : -1);
 }
 
-std::string timelineHtml(const Plan& plan, const Performance& p, const Timeline& t,
+std::string timelineHtml(const Engine& plan, const Performance& p, const Timeline& t,
                          ChartConfigs& charts) {
   json labels = json::array();
   for (const auto& l : t.lanes) labels.push_back(l.device + ": " + l.unit);

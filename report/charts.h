@@ -9,8 +9,8 @@
 
 #include "dlasim/capacity.h"
 #include "dlasim/compare.h"
+#include "dlasim/engine.h"
 #include "dlasim/performance.h"
-#include "dlasim/plan.h"
 #include "dlasim/report.h"
 #include "report/timeline.h"
 
@@ -22,7 +22,7 @@ using ChartConfigs = nlohmann::json;
 /// A floating-bar chart (Chart.js bars of [start, end] on horizontal lanes): one lane per engine
 /// unit, datasets "loadables" (spans), "layers", "hand-offs", "submissions" and "host copies";
 /// each dataset's `rows` names the Performance::rows index of each bar.
-std::string timelineHtml(const Plan& plan, const Performance& p, const Timeline& t,
+std::string timelineHtml(const Engine& plan, const Performance& p, const Timeline& t,
                          ChartConfigs& charts);
 
 /// Modelled time per engine unit stacked by bound, then one bar chart per unit of its rows

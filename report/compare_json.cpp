@@ -8,7 +8,7 @@
 
 namespace dlasim {
 
-PerLayerReport readPerLayerJson(const std::string& path, const Plan& plan) {
+PerLayerReport readPerLayerJson(const std::string& path, const Engine& plan) {
   nlohmann::json j = report::readJsonFile(path, "a dlasim compare report");
   auto bad = [&](const std::string& what) { throw InputError(path + ": " + what); };
   if (j.is_discarded() || !j.is_object()) bad("not JSON (expected dlasim compare --json output)");

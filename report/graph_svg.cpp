@@ -72,7 +72,7 @@ struct Edges {
   std::set<std::string> outputs;
 };
 
-Edges edgesOf(const Plan& plan) {
+Edges edgesOf(const Engine& plan) {
   Edges e;
   auto inputs = plan.inputs();
   for (size_t k = 0; k < inputs.size(); ++k) e.producer[inputs[k].name] = -int(k) - 1;
@@ -91,7 +91,7 @@ std::string header() {
          "  edge [color=\"#777777\" arrowsize=0.5 penwidth=0.7];\n";
 }
 
-void bindingNodes(const Plan& plan, std::string& dot) {
+void bindingNodes(const Engine& plan, std::string& dot) {
   auto inputs = plan.inputs(), outputs = plan.outputs();
   for (size_t k = 0; k < inputs.size(); ++k)
     dot += "  in" + std::to_string(k) + " [id=\"input_" + std::to_string(k) +
@@ -105,7 +105,7 @@ void bindingNodes(const Plan& plan, std::string& dot) {
 
 // `nodeOf(i)` names layer i's node ("" = drawn inside another: no edge of its own).
 template <class NodeOf>
-void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
+void edgeLines(const Engine& plan, const NodeOf& nodeOf, std::string& dot) {
   Edges e = edgesOf(plan);
   const auto& layers = plan.layers();
   std::set<std::pair<std::string, std::string>> drawn;
@@ -142,7 +142,7 @@ void edgeLines(const Plan& plan, const NodeOf& nodeOf, std::string& dot) {
   }
 }
 
-std::string layerNode(const Plan& plan, size_t i) {
+std::string layerNode(const Engine& plan, size_t i) {
   const LayerInfo& l = plan.layers()[i];
   std::string id = std::to_string(i);
   std::string cls = l.device == Device::kDLA ? "layer dla ld" + std::to_string(l.loadable)
@@ -159,7 +159,7 @@ std::string loadableColour(int index) {
   return kPalette[size_t(index) % (sizeof kPalette / sizeof kPalette[0])];
 }
 
-std::string layerGraphSvg(const Plan& plan) {
+std::string layerGraphSvg(const Engine& plan) {
   std::string dot = header();
   bindingNodes(plan, dot);
   const auto& layers = plan.layers();

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "dlasim/plan.h"
+#include "dlasim/engine.h"
 
 namespace dlasim::report {
 
@@ -15,6 +15,6 @@ std::string loadableColour(int index);
 /// Every layer a node (`id="layer_<i>"`, class "layer dla ld<k>" or "layer gpu"), loadables
 /// drawn as boxes around their layers (`id="cluster_<k>"`), the edges within loadable k of class
 /// "inld<k>": the viewer collapses a loadable by hiding these and closing up the space.
-std::string layerGraphSvg(const Plan& plan);
+std::string layerGraphSvg(const Engine& plan);
 
 }  // namespace dlasim::report

@@ -36,7 +36,7 @@ std::string uncertainty(const Performance& p) {
   return " <small>&plusmn;" + std::to_string(std::lround(p.uncertainty * 100)) + "%</small>";
 }
 
-std::string precisionText(const Plan& plan) {
+std::string precisionText(const Engine& plan) {
   const PlanSettings& s = plan.settings();
   std::string flags = s.int8 && s.fp16 ? "INT8 + FP16" : s.int8 ? "INT8" : s.fp16 ? "FP16" : "FP32";
   int int8 = plan.dlaLayers(Precision::kINT8), fp16 = plan.dlaLayers(Precision::kFP16);
@@ -44,7 +44,7 @@ std::string precisionText(const Plan& plan) {
          "; DLA layers: " + std::to_string(int8) + " INT8, " + std::to_string(fp16) + " FP16";
 }
 
-std::string summaryHtml(const Plan& plan, const Performance& p) {
+std::string summaryHtml(const Engine& plan, const Performance& p) {
   const PlanSettings& s = plan.settings();
   PlatformInfo info = platform(s.platform);
   int gpu = 0;
@@ -107,7 +107,7 @@ std::string summaryHtml(const Plan& plan, const Performance& p) {
   return html;
 }
 
-std::string legendHtml(const Plan& plan) {
+std::string legendHtml(const Engine& plan) {
   std::string html = "<div class=\"legend\">";
   for (size_t i = 0; i < plan.loadables().size(); ++i)
     html += "<span><i style=\"background:" + report::loadableColour(int(i)) + "\"></i>" +
@@ -118,7 +118,7 @@ std::string legendHtml(const Plan& plan) {
          "<span><i style=\"background:#9ecae1\"></i>host copy</span></div>";
 }
 
-std::string adviceHtml(const Plan& plan) {
+std::string adviceHtml(const Engine& plan) {
   auto advice = placementAdvice(plan);
   if (advice.empty())
     return "<p>No change suggested: " +
@@ -136,7 +136,7 @@ std::string adviceHtml(const Plan& plan) {
 }
 
 // What the viewer's script shows on hover and click.
-std::string dataJson(const Plan& plan, const Performance& p, const report::ChartConfigs& charts) {
+std::string dataJson(const Engine& plan, const Performance& p, const report::ChartConfigs& charts) {
   using json = nlohmann::json;
   std::unordered_map<std::string, int> rowOf;
   for (size_t i = 0; i < p.rows.size(); ++i)
@@ -223,7 +223,7 @@ std::string section(const std::string& id, const std::string& title, const std::
 
 }  // namespace
 
-std::vector<PlacementAdvice> placementAdvice(const Plan& plan) {
+std::vector<PlacementAdvice> placementAdvice(const Engine& plan) {
   std::vector<PlacementAdvice> fixes;
   for (const LayerInfo& l : plan.layers()) {
     if (l.device == Device::kDLA) continue;
@@ -240,7 +240,7 @@ std::vector<PlacementAdvice> placementAdvice(const Plan& plan) {
   return fixes;
 }
 
-std::string reportHtml(const Plan& plan, const ReportOptions& o) {
+std::string reportHtml(const Engine& plan, const ReportOptions& o) {
   Performance p = plan.performance(o.performance);
   if (o.perLayer && o.perLayer->layers.size() != plan.layers().size())
     throw InputError("per-layer comparison has " + std::to_string(o.perLayer->layers.size()) +
@@ -302,7 +302,7 @@ std::string reportHtml(const Plan& plan, const ReportOptions& o) {
   return html;
 }
 
-void writeReport(const Plan& plan, const std::string& path, const ReportOptions& o,
+void writeReport(const Engine& plan, const std::string& path, const ReportOptions& o,
                  const std::vector<std::string>& inputs) {
   writeFileSafely(path, reportHtml(plan, o), inputs);
 }

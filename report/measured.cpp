@@ -17,7 +17,7 @@ namespace dlasim {
 namespace {
 
 // Names a profile row may carry for this plan: its timing rows, layers and loadables.
-std::set<std::string> planNames(const Plan& plan, const Performance& p) {
+std::set<std::string> planNames(const Engine& plan, const Performance& p) {
   std::set<std::string> names;
   for (const auto& r : p.rows) names.insert(r.name);
   for (const auto& l : plan.layers()) names.insert(l.name);
@@ -27,7 +27,7 @@ std::set<std::string> planNames(const Plan& plan, const Performance& p) {
 
 }  // namespace
 
-MeasuredProfile readProfileJson(const std::string& path, const Plan& plan) {
+MeasuredProfile readProfileJson(const std::string& path, const Engine& plan) {
   nlohmann::json j = report::readJsonFile(path, "a trtexec profile");
   auto bad = [&](const std::string& what) { throw InputError(path + ": " + what); };
   if (j.is_discarded() || !j.is_array())

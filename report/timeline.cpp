@@ -8,7 +8,7 @@ namespace dlasim::report {
 
 namespace {
 
-TimelineLane laneOf(const Plan& plan, const TimingRow& r) {
+TimelineLane laneOf(const Engine& plan, const TimingRow& r) {
   std::string dla = "DLA core " + std::to_string(std::max(plan.settings().dlaCore, 0));
   switch (r.kind) {
     case RowKind::kH2D:
@@ -29,7 +29,7 @@ TimelineLane laneOf(const Plan& plan, const TimingRow& r) {
 
 }  // namespace
 
-Timeline buildTimeline(const Plan& plan, const Performance& p) {
+Timeline buildTimeline(const Engine& plan, const Performance& p) {
   Timeline t;
   t.latencyMs = p.latencyMs;
   std::unordered_map<std::string, int> layerAt;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dlasim/engine.h"
 #include "dlasim/performance.h"
-#include "dlasim/plan.h"
 
 namespace dlasim::report {
 
@@ -18,7 +18,7 @@ struct TimelineLane {
 struct TimelineBar {
   int lane = 0;    // index into Timeline::lanes
   int row = -1;    // index into Performance::rows; -1 for a loadable's span
-  int layer = -1;  // index into Plan::layers() for a layer row
+  int layer = -1;  // index into Engine::layers() for a layer row
   int loadable = -1;
   std::string name, kind;  // kind: a RowKind name, or "loadable" for spans
   double startMs = 0, ms = 0;
@@ -32,6 +32,6 @@ struct Timeline {
 
 /// Rows run one after another (within one engine the DLA and the GPU take turns), so each bar
 /// starts where the previous row ended. Rows without time (fused, views) get no bar.
-Timeline buildTimeline(const Plan& plan, const Performance& p);
+Timeline buildTimeline(const Engine& plan, const Performance& p);
 
 }  // namespace dlasim::report

@@ -9,7 +9,7 @@
 
 namespace dlasim {
 
-std::string chromeTraceJson(const Plan& plan, const Performance& p) {
+std::string chromeTraceJson(const Engine& plan, const Performance& p) {
   using json = nlohmann::ordered_json;
   report::Timeline t = report::buildTimeline(plan, p);
   json events = json::array();

@@ -75,8 +75,4 @@ struct CapacityPlan {
 /// Throws InputError for a bad model, platform, power mode, batch or placement.
 CapacityPlan capacityPlan(const std::string& onnxPath, const CapacityPlanOptions& options);
 
-/// "table" (aligned columns, best marked with '*', then the recommendation), "csv" or "json".
-/// Throws InputError for another format.
-std::string formatCapacityPlan(const CapacityPlan& plan, const std::string& format);
-
 }  // namespace dlasim

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "dlasim/plan.h"
+#include "dlasim/engine.h"
 #include "dlasim/tensor.h"
 
 namespace dlasim {
@@ -65,7 +65,7 @@ const char* errorStatName(ErrorStat s);
 /// reference, both runs fed the same inputs (so errors accumulate along the network, as on
 /// the device).
 struct LayerComparison {
-  std::string name, type;  // as in Plan::layers()
+  std::string name, type;  // as in Engine::layers()
   std::string output;      // the tensor compared (the layer's first float output)
   Device device = Device::kGPU;
   Precision precision = Precision::kFP32;
@@ -84,18 +84,22 @@ struct LayerComparison {
 };
 
 struct PerLayerReport {
-  std::vector<LayerComparison> layers;  // one per Plan::layers() entry, same order
+  std::vector<LayerComparison> layers;  // one per Engine::layers() entry, same order
   int firstJump = -1;                   // index of the first layer that jumps (-1: none)
   int largestIncrease = -1;             // the reduced-precision layer adding the most error
   CompareResult outputs;                // the graph outputs, as compare() reports them
   TensorMap reference, emulated;        // the two runs' outputs
 };
 
-/// Runs `plan` in its emulated precisions and in FP32 on the same inputs, layer by layer in
-/// lock step (memory stays bounded), and compares every layer's output: where along the
-/// network accuracy is lost. The emulated run is the one Plan::run does (fused groups stay
-/// fused). Throws InputError for missing or mis-shaped inputs.
-PerLayerReport comparePerLayer(const Plan& plan, const TensorMap& inputs,
+/// Runs the engine in its emulated precisions and in FP32 on the same inputs, layer by layer
+/// in lock step (memory stays bounded), and compares every layer's output: where along the
+/// network accuracy is lost. The emulated run is the one ExecutionContext::run does (fused
+/// groups stay fused), with the context's dynamic INT8 scales (taken from `inputs` if it has
+/// not run yet). Throws InputError for missing or mis-shaped inputs.
+PerLayerReport comparePerLayer(ExecutionContext& context, const TensorMap& inputs,
+                               const CompareOptions& options = {});
+/// The same in a new context of `engine`.
+PerLayerReport comparePerLayer(const Engine& engine, const TensorMap& inputs,
                                const CompareOptions& options = {});
 
 }  // namespace dlasim

@@ -5,8 +5,12 @@
 //   cfg.int8 = true;
 //   cfg.dlaCore = 0;
 //   cfg.allowGpuFallback = true;
-//   dlasim::Plan plan = m.build(cfg);
-//   for (const auto& l : plan.layers()) ... l.name, l.device, l.precision, l.reasons ...
+//   const dlasim::Engine engine = m.build(cfg);
+//   for (const auto& l : engine.layers()) ... l.name, l.device, l.precision, l.reasons ...
+//   dlasim::ExecutionContext context = engine.createExecutionContext();  // one per thread
+//   dlasim::TensorMap out = context.run(inputs);
+//
+// The text and JSON renderings the command line prints (dlasim/format.h) are not included.
 //
 // Errors: dlasim::InputError (bad input; the CLI's exit 2) and dlasim::VerdictError (the build
 // is impossible; exit 1). See docs/api.md.
@@ -17,6 +21,7 @@
 #include "dlasim/capacity.h"
 #include "dlasim/compare.h"
 #include "dlasim/dataset.h"
+#include "dlasim/engine.h"
 #include "dlasim/errors.h"
 #include "dlasim/io.h"
 #include "dlasim/model.h"

@@ -18,10 +18,6 @@ Tensor randomTensor(const TensorSpec& spec, unsigned seed);
 /// Writes a numpy .npy file.
 void saveNpy(const std::string& file, const Tensor& t);
 
-/// trtexec's --exportOutput: [{"name", "dimensions": "1x10", "values": [...]}], in the order
-/// given.
-std::string outputJson(const std::vector<std::string>& names, const std::vector<Tensor>& values);
-
 /// A run's outputs written by another tool, by name, each in its file's type and shape: trtexec's
 /// --exportOutput JSON (from a device; values as float64), Polygraphy's RunResults JSON
 /// (--save-outputs: the first runner's first iteration) or a JSON dict / list of dicts of its

@@ -10,7 +10,8 @@
 #include "dlasim/build_config.h"
 #include "dlasim/calibration.h"
 #include "dlasim/dataset.h"
-#include "dlasim/plan.h"
+#include "dlasim/engine.h"
+#include "dlasim/plan.h"  // Plan, the convenience over Engine
 #include "dlasim/tensor.h"
 
 namespace dlasim {
@@ -55,9 +56,10 @@ class Model {
   /// a calibration cache may use.
   std::vector<std::string> tensorNames() const;
 
-  /// Builds a plan: DLA rules per layer, partition into loadables, precisions. Throws
+  /// Builds an engine: DLA rules per layer, partition into loadables, precisions. Throws
   /// InputError for bad configuration values and VerdictError when the build is impossible.
-  Plan build(const BuildConfig& config = {}) const;
+  /// (`Plan plan = model.build(config)` still works: a Plan wraps the engine.)
+  Engine build(const BuildConfig& config = {}) const;
   /// Runs every layer in FP32 (the reference; agrees with ONNX Runtime to float tolerance).
   TensorMap run(const TensorMap& inputs) const;
   /// MinMax calibration over one batch: scale = max|x| / 127 for the inputs and every float
@@ -77,9 +79,9 @@ class Model {
                                               const CalibrationOptions& options = {},
                                               int64_t first = 0, int64_t count = -1) const;
 
-  struct Impl;
-
  private:
+  struct Impl;
+  friend struct ModelAccess;  // the library's internals (api/)
   explicit Model(std::shared_ptr<Impl> impl);
   std::shared_ptr<Impl> impl_;
 };

@@ -41,7 +41,7 @@ struct TimingRow {
   RowKind kind = RowKind::kLayer;
   Device device = Device::kGPU;
   EngineUnit unit = EngineUnit::kNone;
-  int loadable = -1;  // index into Plan::loadables(), -1 for GPU and host rows
+  int loadable = -1;  // index into Engine::loadables(), -1 for GPU and host rows
   Precision precision = Precision::kFP32;
   int64_t macs = 0;
   int64_t dramBytes = 0;  // DRAM traffic (reads + writes)
@@ -135,17 +135,5 @@ struct TimingRun {
 TimingRun simulateTiming(const Performance& p, const TimingOptions& o);
 /// "modelled, ±18%: 5 calibration points of this regime", or "modelled, uncalibrated regime".
 std::string uncertaintyText(const Performance& p);
-/// trtexec's --exportProfile JSON ([{"count": N}, {"name", "timeMs", "averageMs", "medianMs",
-/// "percentage", ...}]) with extra keys per row: device, engineUnit, loadable, precision,
-/// bound, kind, macs, dramBytes. One row per engine layer, named as Plan::layerInfoJson names
-/// it, so that the two files join (TREx): a DLA loadable is one row, its ForeignNode, carrying
-/// its whole time (submission, layers, format conversions; kind "loadable") with the per-layer
-/// breakdown under "layers"; the host copies ("H2D: x", "D2H: y"; no engine layer) come first
-/// and last. `engineLayers` (the layer-info names in order) adds a zero-time row, kind
-/// "reformat", for each engine layer timed inside another row (a reformat, in its hand-off).
-std::string profileJson(const Performance& p, int count,
-                        const std::vector<std::string>& engineLayers = {});
-/// trtexec's --exportTimes JSON: one object per timed query.
-std::string timesJson(const Performance& p, const TimingRun& run);
 
 }  // namespace dlasim

@@ -1,128 +1,31 @@
-// A built plan: every layer placed on the DLA or the GPU with its precision, the DLA loadables
-// (TensorRT's ForeignNodes), the reasons for every fallback, each layer's work; it runs with
-// emulated DLA numerics and saves to / loads from engine files.
+// Plan: an Engine with one ExecutionContext of its own, the API before the engine / execution
+// context split (docs/api.md, "Migrating from Plan"). Deprecated: new code uses an Engine and
+// one ExecutionContext per thread. Runs on one Plan are serialised by a mutex.
 #pragma once
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "dlasim/bindings.h"
-#include "dlasim/build_config.h"
-#include "dlasim/performance.h"
-#include "dlasim/tensor.h"
-#include "dlasim/work.h"
+#include "dlasim/engine.h"
 
 namespace dlasim {
 
-/// One DLA rule a layer broke, e.g. {"conv.kernel", "kernel 33x33 exceeds [1,32]", "33x33",
-/// "[1,32]", "split the kernel into several convolutions summed together"}. Placement causes
-/// that are not rules (--layerDeviceTypes, the loadable limit) use the same form.
-struct RuleBreak {
-  std::string rule, message, value, limit, fix;
-};
-
-/// An ONNX node of the model: its name and op type.
-struct OnnxNode {
-  std::string name, op;
-};
-
-struct LayerInfo {
-  std::string name;                 // TensorRT's layer name ("Conv_0 + Relu_1")
-  std::vector<OnnxNode> onnxNodes;  // the ONNX nodes inside it, its own first
-  std::string onnxOp;               // the ONNX op type it came from
-  std::string type;                 // TensorRT layer type as printed (CONVOLUTION, ...)
-  Device device = Device::kGPU;
-  int loadable = -1;  // index into Plan::loadables() (-1 on the GPU)
-  Precision precision = Precision::kFP32;
-  std::vector<RuleBreak> reasons;  // why it is not on the DLA (empty when it is, or GPU-only)
-  LayerWork work;
-  std::vector<std::string> inputs, outputs;  // tensor names (constants included)
-};
-
-struct LoadableInfo {
-  std::string name;         // "{ForeignNode[Conv_0...Relu_11]}"
-  std::vector<int> layers;  // indices into Plan::layers()
-  int64_t batch = 1;        // the DLA batch of its layers
-};
-
-/// Structured-sparsity eligibility of the DLA convolutions (--sparsity).
-struct SparsityReport {
-  int convolutions = 0, eligible = 0;
-  std::map<std::string, int> notEligible;  // reason -> count
-};
-
-/// Facts about the engine a plan came from (or was built as).
-struct PlanSettings {
-  std::string platform;      // platform id
-  std::string platformName;  // display name
-  std::string powerMode;     // "" = default
-  std::string trtVersion;    // TensorRT version modelled ("8.4", ...)
-  int dlaCore = -1;          // -1 = GPU only
-  std::string sourceModel;   // the ONNX file it was built from ("" if from bytes)
-  bool calibrated = false;   // INT8 scales came from a calibration cache
-  bool standalone = false;   // --buildDLAStandalone
-  // Build facts the cost model reads (performance()).
-  bool fp16 = false, int8 = false;  // builder precisions (--fp16, --int8, --best)
-  Sparsity sparsity = Sparsity::kDisable;
-  int64_t sramPoolBytes = 0;  // --memPoolSize=dlaSRAM (0 = the platform's default)
-  std::vector<IOFormat> inputFormats, outputFormats;  // --inputIOFormats / --outputIOFormats
-};
-
-class Plan {
+class Plan : public Engine {
  public:
-  const std::vector<LayerInfo>& layers() const;
-  const std::vector<LoadableInfo>& loadables() const;
-  const PlanSettings& settings() const;
-  std::vector<TensorSpec> inputs() const;
-  std::vector<TensorSpec> outputs() const;
-  /// The bindings, inputs then outputs, in the formats of the build (--inputIOFormats /
-  /// --outputIOFormats). An INT8 output's scale is known once the plan has run.
-  std::vector<BindingInfo> bindings() const;
-  /// Warnings of the build, one line each as TensorRT logs them (without "[W] ").
-  const std::vector<std::string>& warnings() const;
-  /// Multiply-accumulates of all layers / of those on the DLA.
-  int64_t totalMacs() const;
-  int64_t dlaMacs() const;
-  /// Layers on the DLA that compute in FP16 / INT8.
-  int dlaLayers(Precision p) const;
-  SparsityReport sparsity() const;
-  /// The modelled performance of one inference on the plan's platform (docs/cost-model.md).
-  /// Throws InputError for an unknown power mode or a clock outside the platform's range.
-  Performance performance(const PerformanceOptions& options = {}) const;
-  /// Loadable and engine sizes and the memory pools they need.
-  EngineMemory memory() const;
-
-  /// Runs with emulated DLA numerics (DLA layers in their precision, GPU layers in FP32).
-  /// INT8 layers without a calibration cache take MinMax scales from the first run's inputs
-  /// (usesDynamicScales()). Throws InputError for missing or mis-shaped inputs.
+  /// Wraps an engine; its context is made on the first run.
+  Plan(Engine engine);  // NOLINT(google-explicit-constructor): `Plan p = model.build(c)` works
+  /// ExecutionContext::run on the plan's own context.
   TensorMap run(const TensorMap& inputs) const;
-  /// The same plan with every layer in FP32 (the reference of `compare`).
+  /// ExecutionContext::runReference.
   TensorMap runReference(const TensorMap& inputs) const;
-  /// INT8 layers whose scales are not from a calibration cache (trtexec's "Dynamic").
-  bool usesDynamicScales() const;
-  /// Frees the plan's host copy of weights that prepared kernels hold (one copy stays in
-  /// memory). Afterwards the plan still runs, but save() and serialize() throw.
-  void releaseHostWeights();
-
-  /// trtexec's --exportLayerInfo JSON ({"Layers": [...], "Bindings": [...]}); `detailed` as
-  /// --profilingVerbosity=detailed.
-  std::string layerInfoJson(bool detailed) const;
-
-  /// The engine file (dlasim's own versioned, checksummed format).
-  std::string serialize() const;
-  /// Writes the engine safely, refusing to replace any of `inputs`.
-  void save(const std::string& path, const std::vector<std::string>& inputs = {}) const;
-  /// Loads and checks an engine file; throws InputError naming the file and what is wrong.
-  /// `maxMemoryBytes` (0 = defaultMaxMemoryBytes()) bounds the file and the plan's runs.
+  /// The bindings with the scales of the plan's runs (ExecutionContext::bindings()).
+  std::vector<BindingInfo> bindings() const;
+  /// Engine::load, as a Plan.
   static Plan load(const std::string& path, int64_t maxMemoryBytes = 0);
 
-  struct Impl;
-  explicit Plan(std::shared_ptr<Impl> impl);
-
  private:
-  friend struct PlanAccess;  // the library's internals (api/)
-  std::shared_ptr<Impl> impl_;
+  struct Runner;
+  std::shared_ptr<Runner> runner_;  // the mutex and the context, shared by copies
 };
 
 }  // namespace dlasim

@@ -10,8 +10,8 @@
 
 #include "dlasim/capacity.h"
 #include "dlasim/compare.h"
+#include "dlasim/engine.h"
 #include "dlasim/performance.h"
-#include "dlasim/plan.h"
 
 namespace dlasim {
 
@@ -23,7 +23,7 @@ struct PlacementAdvice {
 };
 
 /// Every distinct fix of the GPU layers' broken rules, in the order the layers come.
-std::vector<PlacementAdvice> placementAdvice(const Plan& plan);
+std::vector<PlacementAdvice> placementAdvice(const Engine& plan);
 
 /// Per-row times measured on a device (trtexec's --exportProfile of the same model and build):
 /// shown beside the modelled ones.
@@ -38,7 +38,7 @@ struct MeasuredProfile {
 
 struct ReportOptions {
   std::string title;  // "" = the source model's file name
-  /// The power mode and clocks the performance is modelled at (as Plan::performance).
+  /// The power mode and clocks the performance is modelled at (as Engine::performance).
   PerformanceOptions performance;
   /// The per-layer comparison against FP32 (comparePerLayer, or readPerLayerJson): adds the
   /// error curve through the network with the first jump marked.
@@ -55,26 +55,26 @@ struct ReportOptions {
 /// The report as one HTML document: no network access when opened, nothing beside it. The
 /// graph is laid out by Graphviz's dot. Throws InputError for a bad power mode or clock, or a
 /// per-layer comparison whose layers are not the plan's.
-std::string reportHtml(const Plan& plan, const ReportOptions& options = {});
+std::string reportHtml(const Engine& plan, const ReportOptions& options = {});
 
 /// reportHtml written safely to `path` (nothing half-written is left; `inputs` are never
 /// replaced). Throws InputError naming the path when it cannot be written.
-void writeReport(const Plan& plan, const std::string& path, const ReportOptions& options = {},
+void writeReport(const Engine& plan, const std::string& path, const ReportOptions& options = {},
                  const std::vector<std::string>& inputs = {});
 
 /// The modelled timeline of one inference in the Chrome Trace Event format ({"traceEvents":
 /// [...]}, times in microseconds): one process per device (each DLA core, the GPU, the host
 /// copies), one thread per engine unit, one complete event per row named after its layer,
 /// loadable or hand-off, and a span per loadable.
-std::string chromeTraceJson(const Plan& plan, const Performance& performance);
+std::string chromeTraceJson(const Engine& plan, const Performance& performance);
 
 /// Reads `dlasim compare --per-layer --json` output for `plan`: throws InputError naming the
 /// file when it is not such a file or its layers are not the plan's (another model or build).
-PerLayerReport readPerLayerJson(const std::string& path, const Plan& plan);
+PerLayerReport readPerLayerJson(const std::string& path, const Engine& plan);
 
 /// Reads trtexec's --exportProfile JSON ([{"count": N}, {"name", "averageMs", ...}, ...]) for
 /// `plan`: throws InputError naming the file when it is not such a file or when most of its rows
 /// name no layer, loadable or hand-off of the plan (a profile of another model or build).
-MeasuredProfile readProfileJson(const std::string& path, const Plan& plan);
+MeasuredProfile readProfileJson(const std::string& path, const Engine& plan);
 
 }  // namespace dlasim

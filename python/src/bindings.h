@@ -23,7 +23,8 @@ struct Calibration {
 std::optional<CalibrationCache> calibrationOf(py::handle calib);
 
 void bindValues(py::module_& m);       // results.cpp: plan facts, compare, platforms, calibration
-void bindModelPlan(py::module_& m);    // model_plan.cpp: Model, Plan, load, load_engine
+void bindModelPlan(py::module_& m);    // model_plan.cpp: Model, load (and bindEngine first)
+void bindEngine(py::module_& m);       // engine.cpp: Engine, ExecutionContext, Plan, load_engine
 void bindPerformance(py::module_& m);  // performance.cpp: cost-model results, capacity plans
 void bindCalibrationStatistics(py::module_& m);  // calibration_statistics.cpp
 /// helpers.cpp: to_dict() / to_json() and reprs on the report classes, one-line TypeErrors for

@@ -10,6 +10,13 @@ Errors& errors() {
   return e;
 }
 
+std::string text(py::handle value, const std::string& what) {
+  if (!py::isinstance<py::str>(value))
+    throw py::type_error(what + ": expected str, got " +
+                         py::str(py::type::of(value)).cast<std::string>());
+  return value.cast<std::string>();
+}
+
 std::string pathOf(py::handle path) {
   py::object s = py::module_::import("os").attr("fspath")(path);
   if (!py::isinstance<py::str>(s))

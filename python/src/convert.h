@@ -3,6 +3,7 @@
 // module's translator turns into dlasim.InputError with the same message.
 #pragma once
 #include <dlasim/dlasim.h>
+#include <dlasim/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -19,6 +20,16 @@ struct Errors {
   py::handle base, input, verdict;
 };
 Errors& errors();
+
+/// A str, or TypeError naming `what` and the type given.
+std::string text(py::handle value, const std::string& what);
+
+/// Runs `f` without the GIL: the library's calls are long and touch no Python object.
+template <class F>
+auto unlocked(F&& f) {
+  py::gil_scoped_release release;
+  return f();
+}
 
 /// A str or os.PathLike as a file name (os.fspath); TypeError for anything else.
 std::string pathOf(py::handle path);

@@ -180,7 +180,12 @@ void bindHelpers(py::module_& m) {
                                                         {"Plan", "run"},
                                                         {"Plan", "run_reference"},
                                                         {"Plan", "performance"},
-                                                        {"Plan", "random_inputs"}})
+                                                        {"Plan", "random_inputs"},
+                                                        // after Plan's: Plan keeps its names
+                                                        {"Engine", "performance"},
+                                                        {"Engine", "random_inputs"},
+                                                        {"ExecutionContext", "run"},
+                                                        {"ExecutionContext", "run_reference"}})
     wrap(m.attr(cls), f, std::string(cls) + "." + f);
   m.def("_api_names", &apiNames, "The message with the command's flags in the API's names.");
 }

@@ -1,4 +1,4 @@
-// dlasim.Model, dlasim.Plan and the keyword arguments of Model.build (a dlasim::BuildConfig).
+// dlasim.Model and the keyword arguments of Model.build (a dlasim::BuildConfig).
 // Long calls (import, build, runs, calibration, engine files) release the GIL.
 #include <pybind11/stl.h>
 
@@ -19,13 +19,6 @@ namespace {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
-}
-
-std::string text(py::handle value, const std::string& what) {
-  if (!py::isinstance<py::str>(value))
-    throw py::type_error(what + ": expected str, got " +
-                         py::str(py::type::of(value)).cast<std::string>());
-  return value.cast<std::string>();
 }
 
 // "int8:dla_hwc4", a list of such, or "int8:dla_hwc4,fp16:chw16" as trtexec writes it.
@@ -152,13 +145,6 @@ LoadOptions loadOptions(py::handle shapes, py::handle constantInputs) {
   return o;
 }
 
-// Runs `f` without the GIL: the library's calls are long and touch no Python object.
-template <class F>
-auto unlocked(F&& f) {
-  py::gil_scoped_release release;
-  return f();
-}
-
 // A calibration data set: N samples stacked in an array, a dict {input: samples}, or a path.
 Dataset datasetOf(const Model& m, py::handle data, py::object input) {
   const auto& specs = m.info().inputs;
@@ -233,16 +219,10 @@ Model loadModel(py::handle path, py::handle shapes, py::handle constantInputs) {
   return unlocked([&] { return Model::load(file, o); });
 }
 
-Plan loadEngine(py::handle path) {
-  std::string file = pathOf(path);
-  return unlocked([&] { return Plan::load(file); });
-}
-
 const char* kLoadDoc =
     "Imports an ONNX file. shapes {input: (N, C, H, W)} fixes dynamic dimensions (trtexec's\n"
     "--shapes); constant_inputs {input: array} makes inputs that feed shape-like parameters\n"
     "constants. Raises InputError naming the file, node and value.";
-const char* kLoadEngineDoc = "Loads an engine file; InputError naming the file and what is wrong.";
 
 const char* kBuildDoc =
     "Builds a plan as trtexec would: platform id; precision 'fp32', 'fp16', 'int8' or 'best';\n"
@@ -258,135 +238,14 @@ const char* kBuildDoc =
 }  // namespace
 
 void bindModelPlan(py::module_& m) {
-  py::class_<Plan>(m, "Plan", "A built plan: layers placed on the DLA or GPU, runnable.")
-      .def_property_readonly("layers", [](const Plan& p) { return p.layers(); })
-      .def_property_readonly("loadables", [](const Plan& p) { return p.loadables(); })
-      .def_property_readonly("settings", [](const Plan& p) { return p.settings(); })
-      .def_property_readonly("inputs", &Plan::inputs)
-      .def_property_readonly("outputs", &Plan::outputs)
-      .def_property_readonly("warnings", [](const Plan& p) { return p.warnings(); })
-      .def_property_readonly("total_macs", &Plan::totalMacs)
-      .def_property_readonly("dla_macs", &Plan::dlaMacs)
-      .def_property_readonly("sparsity", &Plan::sparsity)
-      .def(
-          "performance",
-          [](const Plan& p, py::object powerMode, double dlaClock, double gpuClock, double emcClock,
-             int64_t batchScale, bool dataTransfers) {
-            PerformanceOptions o;
-            if (!powerMode.is_none()) o.powerMode = text(powerMode, "power_mode");
-            o.dlaClockMHz = dlaClock;
-            o.gpuClockMHz = gpuClock;
-            o.emcClockMHz = emcClock;
-            o.batchScale = batchScale;
-            o.dataTransfers = dataTransfers;
-            return unlocked([&] { return p.performance(o); });
-          },
-          py::kw_only(), "power_mode"_a = py::none(), "dla_clock_mhz"_a = 0.0,
-          "gpu_clock_mhz"_a = 0.0, "emc_clock_mhz"_a = 0.0, "batch_scale"_a = 1,
-          "data_transfers"_a = true,
-          "Modelled latency, throughput, per-layer timeline and engine size on the plan's\n"
-          "platform (docs/cost-model.md); clocks in MHz, 0 = the power mode's.")
-      .def("memory", &Plan::memory, "Loadable and engine sizes and the memory pools they need.")
-      .def(
-          "report",
-          [](const Plan& p, py::handle path, py::object powerMode, py::object title,
-             py::object perLayer, py::object compareJson, py::object capacity,
-             py::object profileJson) {
-            ReportOptions o;
-            if (!powerMode.is_none()) o.performance.powerMode = text(powerMode, "power_mode");
-            if (!title.is_none()) o.title = text(title, "title");
-            if (!perLayer.is_none() && !compareJson.is_none())
-              throw InputError("report: give per_layer or compare_json, not both");
-            if (!perLayer.is_none()) o.perLayer = perLayer.cast<PerLayerReport>();
-            if (!compareJson.is_none()) o.perLayer = readPerLayerJson(pathOf(compareJson), p);
-            if (!capacity.is_none()) o.capacity = capacity.cast<CapacityPlan>();
-            if (!profileJson.is_none()) o.measured = readProfileJson(pathOf(profileJson), p);
-            std::string file = pathOf(path);
-            py::gil_scoped_release release;
-            writeReport(p, file, o);
-          },
-          "path"_a, py::kw_only(), "power_mode"_a = py::none(), "title"_a = py::none(),
-          "per_layer"_a = py::none(), "compare_json"_a = py::none(), "capacity"_a = py::none(),
-          "profile_json"_a = py::none(),
-          "Writes the plan's report: one self-contained HTML file (summary, graph, modelled\n"
-          "timeline, per-layer times, advice; per_layer: a compare_per_layer() result, or\n"
-          "compare_json: a `dlasim compare --per-layer --json` file; capacity: a\n"
-          "capacity_plan() result; profile_json: trtexec's --exportProfile measured on a device).")
-      .def(
-          "chrome_trace",
-          [](const Plan& p, py::object powerMode) {
-            PerformanceOptions o;
-            if (!powerMode.is_none()) o.powerMode = text(powerMode, "power_mode");
-            return unlocked([&] { return chromeTraceJson(p, p.performance(o)); });
-          },
-          py::kw_only(), "power_mode"_a = py::none(),
-          "The modelled timeline of one inference as Chrome Trace Event JSON (Perfetto).")
-      .def_property_readonly("uses_dynamic_scales", &Plan::usesDynamicScales,
-                             "INT8 layers whose scales come from the first run's inputs.")
-      .def(
-          "dla_layers",
-          [](const Plan& p, const std::string& precision) {
-            Precision prec;
-            if (!parsePrecision(precision, &prec))
-              throw InputError("dla_layers: '" + precision + "' is not a precision");
-            return p.dlaLayers(prec);
-          },
-          "precision"_a, "How many DLA layers compute in `precision` ('fp16', 'int8').")
-      .def(
-          "run",
-          [](const Plan& p, py::handle inputs) {
-            TensorMap in = runInputs(inputs, p.inputs());
-            return toDict(unlocked([&] { return p.run(in); }), p.outputs());
-          },
-          "inputs"_a,
-          "Runs with emulated DLA numerics: {name: array} (or one array) -> {name: array}.")
-      .def(
-          "run_reference",
-          [](const Plan& p, py::handle inputs) {
-            TensorMap in = runInputs(inputs, p.inputs());
-            return toDict(unlocked([&] { return p.runReference(in); }), p.outputs());
-          },
-          "inputs"_a, "Runs every layer in FP32.")
-      .def(
-          "random_inputs",
-          [](const Plan& p, unsigned seed) {
-            return toDict(prepareInputs(p.inputs(), {}, seed, p.settings().sourceModel),
-                          p.inputs());
-          },
-          "seed"_a = 1, "The seeded random inputs the dlasim command uses (--seed).")
-      .def("release_host_weights", &Plan::releaseHostWeights,
-           "Frees the plan's copy of weights the kernels hold; save() fails afterwards.")
-      .def("layer_info_json", &Plan::layerInfoJson, "detailed"_a = false,
-           "trtexec's --exportLayerInfo JSON (detailed as --profilingVerbosity=detailed).")
-      .def(
-          "serialize",
-          [](const Plan& p) { return py::bytes(unlocked([&] { return p.serialize(); })); },
-          "The engine file's bytes.")
-      .def(
-          "save",
-          [](const Plan& p, py::handle path) {
-            std::string file = pathOf(path);
-            py::gil_scoped_release release;
-            p.save(file);
-          },
-          "path"_a, "Writes the engine file (dlasim's versioned, checksummed format).")
-      .def_static("load", &loadEngine, "path"_a, kLoadEngineDoc)
-      .def("__repr__", [](const Plan& p) {
-        const PlanSettings& s = p.settings();
-        return "<Plan for " + s.platform +
-               (s.dlaCore >= 0 ? " DLA core " + std::to_string(s.dlaCore) : " GPU only") + ": " +
-               std::to_string(p.layers().size()) + " layers, " +
-               std::to_string(p.loadables().size()) + " DLA loadables>";
-      });
-  m.def("load_engine", &loadEngine, "path"_a, kLoadEngineDoc);
-
+  bindEngine(m);
   m.def(
       "capacity_plan",
       [](py::handle path, py::object shapes, const std::string& platform,
          const std::string& precision, py::object batches, py::object powerModes,
          py::object placements, double latencyBudgetMs, py::object inputFormats,
          py::object outputFormats, py::object memPool, py::object sparsity, py::object calib,
-         py::object trtVersion) {
+         py::object trtVersion, py::object platforms, py::object precisions) {
         CapacityPlanOptions o;
         std::string file;
         if (py::isinstance<Model>(path)) {  // a loaded model: its file, and its shapes by default
@@ -419,17 +278,26 @@ void bindModelPlan(py::module_& m) {
             o.placements.push_back(x);
           }
         o.latencyBudgetMs = latencyBudgetMs;
+        // Several platforms / precisions in one table, as `dlasim plan --platforms
+        // --precisions`; the library checks the names.
+        if (!platforms.is_none())
+          for (py::handle p : platforms) o.platforms.push_back(text(p, "platforms"));
+        if (!precisions.is_none())
+          for (py::handle p : precisions) o.precisions.push_back(lower(text(p, "precisions")));
         return unlocked([&] { return capacityPlan(file, o); });
       },
       "path"_a, py::kw_only(), "shapes"_a = py::none(), "platform"_a = "orin-agx",
       "precision"_a = "int8", "batches"_a = py::none(), "power_modes"_a = py::none(),
       "placements"_a = py::none(), "latency_budget_ms"_a = 0.0, "input_formats"_a = py::none(),
       "output_formats"_a = py::none(), "mem_pool"_a = py::none(), "sparsity"_a = "disable",
-      "calib"_a = py::none(), "trt_version"_a = py::none(),
+      "calib"_a = py::none(), "trt_version"_a = py::none(), "platforms"_a = py::none(),
+      "precisions"_a = py::none(),
       "Capacity planning (dlasim plan) of a model file or a loaded Model (its shapes unless\n"
       "shapes= is given): sweeps batch sizes, power modes and placements (GPU,\n"
       "DLA0, DLA0+GPU, DLA0+DLA1, DLA0+DLA1+GPU) and marks the best configuration for the target\n"
-      "(throughput, or the most throughput within latency_budget_ms).");
+      "(throughput, or the most throughput within latency_budget_ms). platforms=['orin-agx',\n"
+      "'xavier-nx'] and precisions=['int8', 'fp16'] sweep several in one table (each row\n"
+      "names its platform and precision).");
 
   py::class_<Model>(m, "Model", "An imported ONNX model.")
       .def_static("load", &loadModel, "path"_a, "shapes"_a = py::none(),
@@ -463,7 +331,7 @@ void bindModelPlan(py::module_& m) {
                              layerPrecisions, layerDevices, inputFormats, outputFormats, memPool,
                              sparsity, minShapes, maxShapes, calib, precisionConstraints,
                              layerOutputTypes, stronglyTyped, trtVersion});
-            return unlocked([&] { return x.build(c); });
+            return Plan(unlocked([&] { return x.build(c); }));
           },
           py::kw_only(), "platform"_a = "orin-agx", "precision"_a = "fp32",
           "dla_core"_a = py::none(), "allow_gpu_fallback"_a = false, "standalone"_a = false,

@@ -6,6 +6,7 @@
 
 #include "bindings.h"
 #include "dlasim/capacity.h"
+#include "dlasim/format.h"
 
 namespace dlasim::python {
 

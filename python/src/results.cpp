@@ -98,7 +98,7 @@ void bindPlanFacts(py::module_& m) {
             // None on the GPU: -1 would silently index the last loadable.
             return l.loadable < 0 ? py::object(py::none()) : py::int_(l.loadable);
           },
-          "Index into Plan.loadables, None for a GPU layer.")
+          "Index into Engine.loadables, None for a GPU layer.")
       .def_property_readonly("precision",
                              [](const LayerInfo& l) { return precisionName(l.precision); })
       .def_readonly("reasons", &LayerInfo::reasons)
@@ -114,7 +114,7 @@ void bindPlanFacts(py::module_& m) {
 
   py::class_<LoadableInfo>(m, "Loadable", "A DLA loadable (TensorRT's ForeignNode).")
       .def_readonly("name", &LoadableInfo::name)
-      .def_readonly("layers", &LoadableInfo::layers, "Indices into Plan.layers.")
+      .def_readonly("layers", &LoadableInfo::layers, "Indices into Engine.layers.")
       .def_readonly("batch", &LoadableInfo::batch)
       .def("__repr__", [](const LoadableInfo& l) {
         return "<Loadable " + l.name + ", " + std::to_string(l.layers.size()) + " layers>";
@@ -257,7 +257,7 @@ void bindCompare(py::module_& m) {
 
   m.def(
       "compare_per_layer",
-      [](const Plan& plan, py::handle inputs, double rtol, double atol, double jumpThreshold) {
+      [](const Engine& plan, py::handle inputs, double rtol, double atol, double jumpThreshold) {
         CompareOptions o;
         o.rtol = rtol;
         o.atol = atol;

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const dlasim::InputError&) {
     return 0;
   }
-  auto impl = std::make_shared<dlasim::Plan::Impl>();
+  auto impl = std::make_shared<dlasim::EngineImpl>();
   impl->graph = std::move(e.graph);
   impl->opset = e.opset;
   impl->build = std::move(e.build);
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const dlasim::InputError&) {
     return 0;  // too large to run here: refused up front, as the CLI does
   }
-  dlasim::Plan plan(impl);
+  dlasim::Engine plan = dlasim::EngineAccess::make(impl);
   plan.layerInfoJson(true);
   plan.layerInfoJson(false);
   plan.sparsity();
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& l : plan.layers()) work += l.work.macs + l.work.eltOps;
   if (work > fuzz::kMaxRunWork) return 0;  // valid but slow: the kernels are fuzzed on smaller ones
   try {
-    plan.run(dlasim::prepareInputs(plan.inputs(), {}, 1, "fuzz"));
+    plan.createExecutionContext().run(dlasim::prepareInputs(plan.inputs(), {}, 1, "fuzz"));
   } catch (const dlasim::InputError&) {
   }
   return 0;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "dlasim/dlasim.h"
+#include "dlasim/format.h"
 #include "test_support.h"
 
 namespace {

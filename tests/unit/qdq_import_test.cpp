@@ -128,7 +128,7 @@ TEST(QdqImport, PairsBecomeScalesAndNoLayers) {
   EXPECT_EQ(plan.layers()[0].precision, dlasim::Precision::kINT8);
   EXPECT_TRUE(plan.settings().calibrated);  // the model brings its scales
   EXPECT_FALSE(plan.usesDynamicScales());   // no MinMax from the run's inputs
-  const sim::Graph& g = dlasim::PlanAccess::of(plan).graph;
+  const sim::Graph& g = dlasim::EngineAccess::of(plan).graph;
   EXPECT_FLOAT_EQ(g.tensor(g.find("x")).quant.scale, 0.02f);
   EXPECT_FLOAT_EQ(g.tensor(g.find("y")).quant.scale, 0.05f);
   const sim::Quantization& wq = g.tensor(g.nodes[0].inputs[1]).quant;
@@ -264,7 +264,7 @@ TEST(QdqImport, ScalesPropagateThroughMaxPool) {
   cfg.int8 = true;
   cfg.dlaCore = 0;
   dlasim::Plan plan = model.build(cfg);
-  const sim::Graph& g = dlasim::PlanAccess::of(plan).graph;
+  const sim::Graph& g = dlasim::EngineAccess::of(plan).graph;
   EXPECT_FLOAT_EQ(g.tensor(g.find("c")).quant.scale, 0.01f);  // from after the pooling
   for (const auto& l : plan.layers()) EXPECT_EQ(l.precision, dlasim::Precision::kINT8) << l.name;
 }
@@ -279,7 +279,7 @@ TEST(QdqImport, CacheOnlyFillsMissingScales) {
   c.scales["x"] = 1.f;
   cfg.calibration = c;
   dlasim::Plan plan = model.build(cfg);
-  const sim::Graph& g = dlasim::PlanAccess::of(plan).graph;
+  const sim::Graph& g = dlasim::EngineAccess::of(plan).graph;
   EXPECT_FLOAT_EQ(g.tensor(g.find("x")).quant.scale, 0.02f);
   bool said = false;
   for (const auto& w : plan.warnings()) said |= w.find("quantised explicitly") != std::string::npos;
@@ -294,7 +294,7 @@ TEST(QdqImport, EngineKeepsPerChannelScales) {
   cfg.dlaCore = 0;
   load(qdqConvModel()).build(cfg).save((dir / "e.engine").string());
   dlasim::Plan back = dlasim::Plan::load((dir / "e.engine").string());
-  const sim::Graph& g = dlasim::PlanAccess::of(back).graph;
+  const sim::Graph& g = dlasim::EngineAccess::of(back).graph;
   EXPECT_EQ(g.tensor(g.nodes[0].inputs[1]).quant.channelScales,
             (std::vector<float>{0.01f, 0.02f, 0.04f}));
   EXPECT_TRUE(back.settings().calibrated);

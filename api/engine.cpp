@@ -1,4 +1,4 @@
-// dlasim::Plan: inspection, emulated runs, engine files.
+// dlasim::Engine: inspection and engine files (runs: api/execution_context.cpp).
 #include <algorithm>
 #include <set>
 
@@ -24,7 +24,7 @@ sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n) {
   return r;
 }
 
-void Plan::Impl::describe() {
+void Engine::Impl::describe() {
   const sim::Graph& g = graph;
   const builder::BuildResult& b = build;
   layers.clear();
@@ -81,7 +81,7 @@ void Plan::Impl::describe() {
   }
 }
 
-void Plan::Impl::checkMemory(int64_t budget) const {
+void Engine::Impl::checkMemory(int64_t budget) const {
   try {
     sim::checkRunMemory(graph, budget);
   } catch (const sim::Error& e) {
@@ -90,56 +90,55 @@ void Plan::Impl::checkMemory(int64_t budget) const {
   }
 }
 
-Plan::Plan(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-const std::vector<LayerInfo>& Plan::layers() const {
+const std::vector<LayerInfo>& Engine::layers() const {
   return impl_->layers;
 }
-const std::vector<LoadableInfo>& Plan::loadables() const {
+const std::vector<LoadableInfo>& Engine::loadables() const {
   return impl_->loadables;
 }
-const PlanSettings& Plan::settings() const {
+const PlanSettings& Engine::settings() const {
   return impl_->settings;
 }
-std::vector<TensorSpec> Plan::inputs() const {
+std::vector<TensorSpec> Engine::inputs() const {
   return specsOf(impl_->graph, impl_->graph.inputs);
 }
-std::vector<TensorSpec> Plan::outputs() const {
+std::vector<TensorSpec> Engine::outputs() const {
   return specsOf(impl_->graph, impl_->graph.outputs);
 }
-std::vector<BindingInfo> Plan::bindings() const {
-  std::lock_guard<std::mutex> lock(impl_->runMutex);  // scales may be set by a run
+std::vector<BindingInfo> Engine::bindings() const {
   return builder::bindingInfos(impl_->graph, impl_->build);
 }
 
-const std::vector<std::string>& Plan::warnings() const {
+const std::vector<std::string>& Engine::warnings() const {
   return impl_->build.warnings;
 }
 
-int64_t Plan::totalMacs() const {
+int64_t Engine::totalMacs() const {
   int64_t m = 0;
   for (const auto& l : impl_->layers) m += l.work.macs;
   return m;
 }
 
-int64_t Plan::dlaMacs() const {
+int64_t Engine::dlaMacs() const {
   int64_t m = 0;
   for (const auto& l : impl_->layers)
     if (l.device == Device::kDLA) m += l.work.macs;
   return m;
 }
 
-int Plan::dlaLayers(Precision p) const {
+int Engine::dlaLayers(Precision p) const {
   return int(std::count_if(impl_->layers.begin(), impl_->layers.end(), [&](const LayerInfo& l) {
     return l.device == Device::kDLA && l.precision == p;
   }));
 }
 
-SparsityReport Plan::sparsity() const {
+SparsityReport Engine::sparsity() const {
   return impl_->sparsity;
 }
 
-bool Plan::usesDynamicScales() const {
+bool Engine::usesDynamicScales() const {
   if (impl_->settings.calibrated) return false;
   if (dlaLayers(Precision::kINT8) > 0) return true;
   // An INT8 output binding needs a scale too: MinMax of the run, as for the DLA's tensors.
@@ -153,47 +152,22 @@ bool Plan::usesDynamicScales() const {
   return false;
 }
 
-void Plan::Impl::prepareScales(const TensorMap& inputs) {
-  if (scalesReady) return;
-  // No calibration cache (trtexec's "Calibration: Dynamic"): MinMax scales from this run's
-  // inputs for the tensors that have none.
-  bool int8 = false;
-  for (const auto& l : layers) int8 |= l.device == Device::kDLA && l.precision == Precision::kINT8;
-  if (!settings.calibrated && int8)
-    builder::applyCalibration(graph, builder::minMaxCalibration(graph, inputs), true);
-  scalesReady = true;
+bool Engine::Impl::needsRunScales() const {
+  if (settings.calibrated) return false;
+  for (const auto& l : layers)
+    if (l.device == Device::kDLA && l.precision == Precision::kINT8) return true;
+  return false;
 }
 
-TensorMap Plan::run(const TensorMap& inputs) const {
-  Impl& p = *impl_;
-  std::lock_guard<std::mutex> lock(p.runMutex);
-  p.prepareScales(inputs);
-  if (!p.exec) {
-    p.exec = std::make_unique<sim::Executor>(p.graph);
-    if (p.build.platform) p.exec->setNumerics(runtimeNumerics(p.build.platform->numerics));
-    p.exec->prepare();
-  }
-  if (p.releaseWeights && !p.weightsReleased) {
-    // The prepared convolutions hold their own (reordered) weights: free the graph's copy.
-    for (sim::TensorId t : p.exec->constantsHeldByPlans()) p.graph.tensors[t].value = Tensor();
-    p.weightsReleased = true;
-  }
-  return namedOutputs(p.graph, p.exec->run(inputs));
+sim::DlaNumerics Engine::Impl::numerics() const {
+  return build.platform ? runtimeNumerics(build.platform->numerics) : sim::DlaNumerics();
 }
 
-TensorMap Plan::runReference(const TensorMap& inputs) const {
-  std::lock_guard<std::mutex> lock(impl_->runMutex);
-  if (impl_->weightsReleased) fail("the plan's host weights were released; rebuild it");
-  sim::Executor ref(impl_->graph, /*reference=*/true);
-  return namedOutputs(impl_->graph, ref.run(inputs));
-}
-
-void Plan::releaseHostWeights() {
-  std::lock_guard<std::mutex> lock(impl_->runMutex);
+void Engine::releaseHostWeights() {
   impl_->releaseWeights = true;
 }
 
-std::string Plan::layerInfoJson(bool detailed) const {
+std::string Engine::layerInfoJson(bool detailed) const {
   // The hand-offs between the GPU and the DLA are layers of the engine, as in the profile: the
   // cost model's timeline says which tensors have them.
   std::set<std::string> toNvm, fromNvm;
@@ -212,17 +186,16 @@ std::string Plan::layerInfoJson(bool detailed) const {
   return builder::layerInfoJson(impl_->graph, impl_->build, detailed, toNvm, fromNvm);
 }
 
-std::string Plan::serialize() const {
-  std::lock_guard<std::mutex> lock(impl_->runMutex);
-  if (impl_->weightsReleased) fail("the plan's host weights were released; it cannot be saved");
+std::string Engine::serialize() const {
+  if (impl_->weightsReleased) fail("the engine's host weights were released; it cannot be saved");
   return builder::serializeEngine(impl_->graph, impl_->opset, impl_->build, impl_->settings);
 }
 
-void Plan::save(const std::string& path, const std::vector<std::string>& inputs) const {
+void Engine::save(const std::string& path, const std::vector<std::string>& inputs) const {
   writeFileSafely(path, serialize(), inputs);
 }
 
-Plan Plan::load(const std::string& path, int64_t maxMemoryBytes) {
+Engine Engine::load(const std::string& path, int64_t maxMemoryBytes) {
   int64_t budget = sim::memoryBudget(maxMemoryBytes);
   builder::EngineContents e = builder::loadEngine(path, budget);
   auto p = std::make_shared<Impl>();
@@ -233,7 +206,7 @@ Plan Plan::load(const std::string& path, int64_t maxMemoryBytes) {
   p->origin = path;
   p->describe();
   p->checkMemory(budget);
-  return Plan(p);
+  return Engine(p);
 }
 
 }  // namespace dlasim
