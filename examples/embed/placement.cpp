@@ -29,19 +29,19 @@ int main(int argc, char** argv) {
     config.fp16 = true;
     config.dlaCore = 0;
     config.allowGpuFallback = true;
-    dlasim::Plan plan = model.build(config);
+    const dlasim::Engine engine = model.build(config);
 
-    std::cout << model.info().layers << " layers, " << plan.loadables().size()
+    std::cout << model.info().layers << " layers, " << engine.loadables().size()
               << " DLA loadables\n";
-    for (const auto& l : plan.loadables()) std::cout << "  DLA " << l.name << "\n";
-    for (const auto& l : plan.layers()) {
+    for (const auto& l : engine.loadables()) std::cout << "  DLA " << l.name << "\n";
+    for (const auto& l : engine.layers()) {
       std::cout << "  " << dlasim::deviceName(l.device) << " " << dlasim::precisionName(l.precision)
                 << " " << l.type << ": " << l.name << "\n";
       for (const auto& r : l.reasons)
         std::cout << "      " << r.rule << ": " << r.message
                   << (r.fix.empty() ? "" : " (fix: " + r.fix + ")") << "\n";
     }
-    std::cout << "MACs on DLA: " << plan.dlaMacs() << " of " << plan.totalMacs() << "\n";
+    std::cout << "MACs on DLA: " << engine.dlaMacs() << " of " << engine.totalMacs() << "\n";
   } catch (const dlasim::VerdictError& e) {
     std::cerr << "build failed: " << e.what() << "\n";
     return 1;
