@@ -101,6 +101,10 @@ void bindPerformance(py::module_& m) {
       });
 
   py::class_<CapacityPlanRow>(m, "CapacityPlanRow", "One configuration of a capacity plan.")
+      .def_readonly("platform", &CapacityPlanRow::platform,
+                    "Platform id (platforms= sweeps several).")
+      .def_readonly("precision", &CapacityPlanRow::precision,
+                    "'INT8', 'FP16', 'INT8+FP16' or 'FP32' (precisions= sweeps several).")
       .def_readonly("batch", &CapacityPlanRow::batch)
       .def_readonly("power_mode", &CapacityPlanRow::powerMode)
       .def_readonly("dla_clock_mhz", &CapacityPlanRow::dlaClockMHz)

@@ -97,7 +97,7 @@ TEST(MemoryBudget, TheApiTakesItInLoadOptionsAndBuildConfig) {
   EXPECT_THROW(model.build(cfg), dlasim::InputError);  // refused up front, not when run
   dlasim::TensorMap in = {{"x", dlasim::Tensor(dlasim::DataType::kFloat, {1})}};
   cfg.maxMemoryBytes = 16 << 20;
-  EXPECT_EQ(model.build(cfg).run(in).at("y").size(), 1024 * 1024);
+  EXPECT_EQ(model.build(cfg).createExecutionContext().run(in).at("y").size(), 1024 * 1024);
 }
 
 }  // namespace
