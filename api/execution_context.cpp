@@ -26,11 +26,13 @@ void ContextState::prepareScales(const TensorMap& inputs) {
 }
 
 sim::Executor& ContextState::executor() {
-  if (exec) return *exec;
-  if (engine->weightsReleased) fail("the engine's host weights were released; rebuild it");
-  exec = std::make_unique<sim::Executor>(graph());
-  exec->setNumerics(engine->numerics());
-  exec->prepare();
+  if (!exec) {
+    if (engine->weightsReleased) fail("the engine's host weights were released; rebuild it");
+    exec = std::make_unique<sim::Executor>(graph());
+    exec->setNumerics(engine->numerics());
+    exec->prepare();
+  }
+  // Released on the first run after releaseHostWeights(), by a context with prepared kernels.
   if (engine->releaseWeights && !engine->weightsReleased.exchange(true)) {
     // The prepared kernels hold their own (reordered) copy of these constants: free the
     // engine's (and this context's) so that one copy stays in memory.

@@ -118,9 +118,9 @@ class Engine {
   /// `maxMemoryBytes` (0 = defaultMaxMemoryBytes()) bounds the file and the engine's runs.
   static Engine load(const std::string& path, int64_t maxMemoryBytes = 0);
 
-  /// For one context per engine (the command line's runs): once the engine's only context has
-  /// prepared its kernels, the host copy of the weights they hold is freed, so one copy stays
-  /// in memory. Not thread-safe: call it before sharing the engine. Afterwards
+  /// For one context per engine (the command line's runs): the next run of its context, once
+  /// the kernels are prepared, frees the engine's host copy of the weights they hold, so one
+  /// copy stays in memory. Not thread-safe: call it before sharing the engine. Afterwards
   /// createExecutionContext() makes one more context at most, and serialize(), save() and
   /// runReference() throw.
   void releaseHostWeights();

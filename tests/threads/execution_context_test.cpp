@@ -128,6 +128,15 @@ TEST(ExecutionContext, ReleasedWeightsLeaveOneContext) {
   EXPECT_THROW(released.createExecutionContext(), dlasim::InputError);
   EXPECT_THROW(released.serialize(), dlasim::InputError);
   EXPECT_THROW(context.runReference(x), dlasim::InputError);
+
+  // Released after a run too: at the context's next run.
+  dlasim::Engine later = buildGn(false);
+  dlasim::ExecutionContext ran = later.createExecutionContext();
+  dlasim::TensorMap before = ran.run(x);
+  later.releaseHostWeights();
+  EXPECT_NO_THROW(later.serialize());  // nothing freed until the context runs again
+  EXPECT_TRUE(sameBits(ran.run(x), before));
+  EXPECT_THROW(later.serialize(), dlasim::InputError);
 }
 
 }  // namespace
