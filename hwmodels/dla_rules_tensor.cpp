@@ -391,4 +391,20 @@ void catalogueSelect(std::vector<RuleInfo>& v) {
                     });
 }
 
+// TensorRT 8.x runs TopK (and the ArgMax / ArgMin its parser makes of it) on the GPU only; no
+// version in ../shared/reference/trt-dla-versions.md lists it for the DLA.
+void ruleTopK(Ctx& c) {
+  c.fail("topk.unsupported", c.n.onnxOp, "unsupported",
+         c.n.onnxOp == "TopK"
+             ? std::string("TopK is not supported on the DLA")
+             : sim::cat(c.n.onnxOp, " (a TopK layer) is not supported on the DLA"));
+}
+
+void catalogueTopK(std::vector<RuleInfo>& v) {
+  v.insert(v.end(),
+           {
+               {"topk.unsupported", "TopK", "no TopK, ArgMax or ArgMin", "TensorRT DLA docs"},
+           });
+}
+
 }  // namespace hw::rules

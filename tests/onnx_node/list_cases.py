@@ -20,7 +20,7 @@ BatchNormalization InstanceNormalization LayerNormalization GroupNormalization L
 Concat Split Slice Pad Resize Upsample Softmax LogSoftmax Gemm MatMul Flatten Reshape
 Transpose Squeeze Unsqueeze Shape Gather Constant ConstantOfShape Identity Dropout
 Cast Expand Tile ReduceMean ReduceMax ReduceMin ReduceSum DepthToSpace SpaceToDepth
-Equal Greater Less Where""".split())
+Equal Greater Less Where TopK ArgMax ArgMin""".split())
 
 # Inputs (by index) that carry shape-like / attribute-like parameters.
 PARAM_INPUTS = {
@@ -32,7 +32,7 @@ PARAM_INPUTS = {
     "Squeeze": {1: "axes"}, "Unsqueeze": {1: "axes"},
     "ConstantOfShape": {0: "shape"}, "Dropout": {1: "ratio", 2: "training_mode"},
     "ReduceSum": {1: "axes"}, "ReduceMean": {1: "axes"},
-    "ReduceMax": {1: "axes"}, "ReduceMin": {1: "axes"},
+    "ReduceMax": {1: "axes"}, "ReduceMin": {1: "axes"}, "TopK": {1: "K"},
 }
 
 
