@@ -83,7 +83,7 @@ struct TopKModel {
     addOutput(m, "best");
     saveModel(m, path);
   }
-  dlasim::Plan build(bool fallback = true) const {
+  dlasim::Engine build(bool fallback = true) const {
     dlasim::BuildConfig c;
     c.fp16 = true;
     c.dlaCore = 0;
@@ -99,7 +99,7 @@ dlasim::TensorMap input() {
 }
 
 TEST(TopKLayer, GpuOnlyWithTheRulesReason) {
-  dlasim::Plan p = TopKModel().build();
+  dlasim::Engine p = TopKModel().build();
   int topk = 0;
   for (const auto& l : p.layers()) {
     if (l.type != "TOPK") continue;
@@ -121,8 +121,8 @@ TEST(TopKLayer, GpuOnlyWithTheRulesReason) {
 }
 
 TEST(TopKLayer, RunsAsOnnxDefinesIt) {
-  dlasim::Plan p = TopKModel().build();
-  dlasim::TensorMap in = input(), out = p.run(in);
+  dlasim::Engine e = TopKModel().build();
+  dlasim::TensorMap in = input(), out = e.createExecutionContext().run(in);
   const float* x = in.at("x").data<float>();
   ASSERT_EQ(out.at("values").shape(), (dlasim::Shape{1, 2, 2, 2}));
   ASSERT_EQ(out.at("indices").dtype(), dlasim::DataType::kInt64);
@@ -140,11 +140,12 @@ TEST(TopKLayer, RunsAsOnnxDefinesIt) {
 
 TEST(TopKLayer, EngineRoundTripAndLayerInfo) {
   TopKModel m;
-  dlasim::Plan p = m.build();
+  dlasim::Engine built = m.build();
   std::string engine = (m.dir / "topk.engine").string();
-  p.save(engine);
-  dlasim::Plan loaded = dlasim::Plan::load(engine);
-  dlasim::TensorMap a = p.run(input()), b = loaded.run(input());
+  built.save(engine);
+  dlasim::Engine loaded = dlasim::Engine::load(engine);
+  dlasim::TensorMap a = built.createExecutionContext().run(input()),
+                    b = loaded.createExecutionContext().run(input());
   for (const char* name : {"values", "indices", "best"})
     EXPECT_EQ(a.at(name).bytes() == b.at(name).bytes() &&
                   std::memcmp(a.at(name).raw(), b.at(name).raw(), a.at(name).bytes()) == 0,
