@@ -5,7 +5,7 @@
 
 #include "kernels/numeric/fp16.h"
 #include "onnx_import/context.h"
-#include "sim/runtime/memory_budget.h"
+#include "sim/ir/memory_budget.h"
 
 namespace onnx_import {
 
