@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "dlasim/io.h"
-#include "sim/runtime/binding_codec.h"
+#include "sim/ops/element_codec.h"
 
 namespace builder {
 

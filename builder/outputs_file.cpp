@@ -17,7 +17,7 @@
 #include "sim/ir/dtype.h"
 #include "sim/ir/error.h"
 #include "sim/ir/shape.h"
-#include "sim/runtime/binding_codec.h"
+#include "sim/ops/element_codec.h"
 
 namespace dlasim {
 

@@ -1,4 +1,4 @@
-#include "sim/runtime/binding_codec.h"
+#include "sim/ops/element_codec.h"
 
 #include <algorithm>
 #include <cstring>

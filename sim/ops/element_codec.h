@@ -1,5 +1,5 @@
-// How values are held in a binding buffer of each I/O type (sim/ir/io_format.h): the FP16 and
-// INT8 encodings the DLA reads and writes, by kernels/numeric's rules.
+// Element encodings of the I/O types (sim/ir/io_format.h): FP16 bits and INT8 codes by
+// kernels/numeric's rules, for binding buffers, .npy files and ONNX float16 initialisers.
 #pragma once
 #include <cstdint>
 
