@@ -335,14 +335,14 @@ Tensor bindingValues(const BindingInfo& b, const Tensor& values) {
 Tensor loadBindingFile(const std::string& file, const BindingInfo& b, DataType model) {
   if (file.size() > 4 && file.compare(file.size() - 4, 4, ".npy") == 0) {
     requireReadable(b);
-    const std::string& t = b.format.type;
-    DataType type = t == "fp32"    ? DataType::kFloat
-                    : t == "fp16"  ? DataType::kHalf
-                    : t == "int8"  ? DataType::kInt8
-                    : t == "int32" ? DataType::kInt32
-                    : t == "int64" ? DataType::kInt64
-                    : t == "uint8" ? DataType::kUInt8
-                                   : DataType::kBool;
+    const sim::IOType t = sim::ioTypeOf(b.format);
+    DataType type = t == sim::IOType::kFP32    ? DataType::kFloat
+                    : t == sim::IOType::kFP16  ? DataType::kHalf
+                    : t == sim::IOType::kINT8  ? DataType::kInt8
+                    : t == sim::IOType::kINT32 ? DataType::kInt32
+                    : t == sim::IOType::kINT64 ? DataType::kInt64
+                    : t == sim::IOType::kUINT8 ? DataType::kUInt8
+                                               : DataType::kBool;
     Tensor raw;
     try {
       raw = loadTensorFile(file, {b.name, type, b.shape});
@@ -358,7 +358,7 @@ Tensor loadBindingFile(const std::string& file, const BindingInfo& b, DataType m
     }
     std::vector<double> x(size_t(raw.size()));
     for (int64_t i = 0; i < raw.size(); ++i)
-      x[size_t(i)] = get(b, static_cast<const char*>(raw.raw()), i);
+      x[size_t(i)] = sim::decodeElement(t, static_cast<const char*>(raw.raw()), i, b.scale);
     return fromDoubles(model, b.shape, x);
   }
   std::error_code ec;
