@@ -1,21 +1,17 @@
-// trtexec's spellings of binding formats and memory pools, checked once for the CLI and the
-// Python module.
+// trtexec's spellings of binding formats (sim/ir/io_format.h) and memory pools, checked once for
+// the CLI and the Python module.
 #include <algorithm>
 #include <iterator>
 
 #include "dlasim/build_config.h"
 #include "dlasim/errors.h"
 #include "hwmodels/trt_version.h"
+#include "sim/ir/io_format.h"
 
 namespace dlasim {
 
 namespace {
 
-const char* const kTypes[] = {"fp32", "fp16",  "bf16", "int32", "int64",
-                              "int8", "uint8", "bool", "fp8"};
-const char* const kFormats[] = {"chw",      "chw2",  "chw4",   "hwc8", "chw16",
-                                "chw32",    "dhwc8", "cdhw32", "hwc",  "dla_linear",
-                                "dla_hwc4", "hwc16", "dhwc"};
 const char* const kPools[] = {"workspace", "dlaSRAM", "dlaLocalDRAM", "dlaGlobalDRAM",
                               "tacticSharedMem"};
 
@@ -31,12 +27,14 @@ IOFormat parseIOFormat(const std::string& item, const std::string& what) {
   if (colon == std::string::npos)
     throw InputError(what + ": '" + item + "' is not of the form type:format");
   IOFormat f{item.substr(0, colon), item.substr(colon + 1)};
-  if (!oneOf(f.type, kTypes))
+  sim::IOType type;
+  if (!sim::parseIOType(f.type, &type))
     throw InputError(what + ": unknown type '" + f.type + "' (fp32, fp16, int8, int32, ...)");
   for (size_t at = 0; at <= f.format.size();) {
     size_t plus = std::min(f.format.find('+', at), f.format.size());
     std::string fmt = f.format.substr(at, plus - at);
-    if (!oneOf(fmt, kFormats))
+    sim::IOLayout layout;
+    if (!sim::parseIOLayout(fmt, &layout))
       throw InputError(what + ": unknown format '" + fmt +
                        "' (chw, chw16, chw32, dla_linear, dla_hwc4, ...)");
     at = plus + 1;

@@ -8,8 +8,9 @@
 #include "builder/engine_file.h"
 #include "builder/layer_info.h"
 #include "dlasim/io.h"
+#include "sim/ir/io_format.h"
+#include "sim/ir/memory_budget.h"
 #include "sim/ops/op_def.h"
-#include "sim/runtime/memory_budget.h"
 
 namespace dlasim {
 
@@ -145,7 +146,7 @@ bool Engine::usesDynamicScales() const {
   const auto& f = impl_->build.bindingFormats;
   for (size_t k = 0; k < impl_->graph.outputs.size(); ++k) {
     size_t at = impl_->graph.inputs.size() + k;
-    if (at < f.size() && f[at].type == "int8" &&
+    if (at < f.size() && sim::ioTypeOf(f[at]) == sim::IOType::kINT8 &&
         !impl_->graph.tensor(impl_->graph.outputs[k]).quant.has())
       return true;
   }

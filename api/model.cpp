@@ -3,7 +3,7 @@
 #include "builder/bindings.h"
 #include "builder/calibration.h"
 #include "sim/passes/passes.h"
-#include "sim/runtime/memory_budget.h"
+#include "sim/ir/memory_budget.h"
 
 namespace dlasim {
 

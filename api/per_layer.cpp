@@ -105,10 +105,10 @@ PerLayerReport comparePerLayer(ExecutionContext& context, const TensorMap& input
 
   Lockstep s;
   ref.afterLayer = [&](sim::NodeId n, const std::vector<Tensor*>& outs) {
-    std::vector<Tensor> copies;  // share the buffers: the executor never writes them again
+    std::vector<Tensor> copies;  // copies: the executor's arena reuses its buffers
     size_t bytes = 0;
     for (Tensor* t : outs) {
-      copies.push_back(t ? *t : Tensor());
+      copies.push_back(t ? t->clone() : Tensor());
       bytes += t ? t->bytes() : 0;
     }
     std::unique_lock<std::mutex> l(s.m);

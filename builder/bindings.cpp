@@ -9,8 +9,7 @@
 #include <sstream>
 
 #include "dlasim/io.h"
-#include "kernels/numeric/fp16.h"
-#include "kernels/numeric/int8.h"
+#include "sim/ops/element_codec.h"
 
 namespace builder {
 
@@ -36,13 +35,6 @@ bool hwc4Channels(const Shape& s) {
 }
 
 }  // namespace
-
-bool isDlaFormat(const IOFormat& f, bool input) {
-  bool lowPrecision = f.type == "fp16" || f.type == "int8";
-  return (f.format == "dla_linear" && lowPrecision) || (f.format == "chw16" && f.type == "fp16") ||
-         (f.format == "chw32" && f.type == "int8") ||
-         (input && f.format == "dla_hwc4" && lowPrecision);
-}
 
 IOFormat defaultBindingFormat(dlasim::DataType type) {
   switch (type) {
@@ -78,8 +70,9 @@ std::vector<IOFormat> chooseBindingFormats(const Graph& g, const dlasim::BuildCo
       // TensorRT picks, of the formats allowed, one the DLA reads without a reformat.
       if (dla)
         for (const auto& a : alts)
-          if (isDlaFormat({spec.type, a}, input) &&
-              (a != "dla_hwc4" || hwc4Channels(g.desc(ts[i]).shape))) {
+          if (sim::isDlaFormat({spec.type, a}, input) &&
+              (sim::ioLayoutsOf({spec.type, a}).front() != sim::IOLayout::kDLAHWC4 ||
+               hwc4Channels(g.desc(ts[i]).shape))) {
             pick = a;
             break;
           }
@@ -102,9 +95,10 @@ std::vector<BindingInfo> bindingInfos(const Graph& g, const BuildResult& b) {
     if (k < b.bindingFormats.size()) info.format = b.bindingFormats[k];
     info.shape = g.desc(ts[k]).shape;
     info.scale = g.tensor(ts[k]).quant.scale;
-    if (b.platform && info.format.format == "dla_hwc4")
+    sim::IOLayout layout = sim::ioLayoutsOf(info.format).front();
+    if (b.platform && layout == sim::IOLayout::kDLAHWC4)
       info.rowAlignment = int(b.platform->limits.dlaHwc4RowAlign);
-    if (b.platform && info.format.format == "dla_linear")
+    if (b.platform && layout == sim::IOLayout::kDLALinear)
       info.rowAlignment = int(b.platform->limits.dlaLinearRowAlign);
     info.bytes = dlasim::encodeBinding(info, Tensor()).size();
     v.push_back(std::move(info));
@@ -164,9 +158,9 @@ std::vector<Reformat> reformatLayers(const Graph& g, const BuildResult& b) {
   std::vector<bool> isBinding(g.tensors.size(), false);
   for (size_t k = 0; k < g.inputs.size(); ++k) {
     isBinding[g.inputs[k]] = true;
-    binding[g.inputs[k]] =
-        k < b.bindingFormats.size() ? b.bindingFormats[k]
-                                    : defaultBindingFormat(g.desc(g.inputs[k]).dtype);
+    binding[g.inputs[k]] = k < b.bindingFormats.size()
+                               ? b.bindingFormats[k]
+                               : defaultBindingFormat(g.desc(g.inputs[k]).dtype);
   }
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
@@ -179,7 +173,7 @@ std::vector<Reformat> reformatLayers(const Graph& g, const BuildResult& b) {
       if (isBinding[t]) {
         have = binding[t];
         // A loadable reads a DLA-format binding of its type as it is.
-        if (l >= 0 && isDlaFormat(have, true) && have.type == want.type) continue;
+        if (l >= 0 && sim::isDlaFormat(have, true) && have.type == want.type) continue;
       } else if (p >= 0) {
         if (l >= 0 && b.partition.loadableOf[size_t(p)] == l) continue;  // inside a loadable
         have = layerFormat(g, b, size_t(p));
@@ -197,12 +191,13 @@ std::vector<Reformat> reformatLayers(const Graph& g, const BuildResult& b) {
     TensorId t = g.outputs[k];
     int p = g.tensor(t).producer;
     size_t at = g.inputs.size() + k;
-    IOFormat want = at < b.bindingFormats.size() ? b.bindingFormats[at]
-                                                : defaultBindingFormat(g.desc(t).dtype);
+    IOFormat want =
+        at < b.bindingFormats.size() ? b.bindingFormats[at] : defaultBindingFormat(g.desc(t).dtype);
     if (p < 0) continue;
     IOFormat have = layerFormat(g, b, size_t(p));
     bool dla = b.dla && b.partition.loadableOf[size_t(p)] >= 0;
-    if (same(have, want) || (dla && isDlaFormat(want, false) && want.type == have.type)) continue;
+    if (same(have, want) || (dla && sim::isDlaFormat(want, false) && want.type == have.type))
+      continue;
     v.push_back({cat("Reformatting CopyNode for Output Tensor ", k, " to ", nameOf(size_t(p))), t,
                  have, want, size_t(p), false});
   }
@@ -217,13 +212,6 @@ namespace dlasim {
 
 namespace {
 
-size_t typeBytes(const std::string& t) {
-  if (t == "fp32" || t == "int32") return 4;
-  if (t == "fp16" || t == "bf16") return 2;
-  if (t == "int64") return 8;
-  return 1;  // int8, uint8, bool, fp8
-}
-
 // The buffer's element offset for every logical element (NCHW order), and the buffer's size
 // in elements.
 std::vector<int64_t> offsets(const BindingInfo& b, int64_t* total) {
@@ -232,15 +220,16 @@ std::vector<int64_t> offsets(const BindingInfo& b, int64_t* total) {
   int64_t sp = 1;
   for (size_t i = 2; i < s.size(); ++i) sp *= s[i];
   int64_t w = s.size() >= 3 ? s.back() : 1, h = w ? sp / w : 0;
-  const std::string& f = b.format.format;
-  const int64_t es = int64_t(typeBytes(b.format.type));
+  using L = sim::IOLayout;
+  const L f = sim::ioLayoutsOf(b.format).front();  // a binding has one format
+  const int64_t es = int64_t(sim::ioTypeBytes(sim::ioTypeOf(b.format)));
   auto roundUp = [](int64_t x, int64_t m) { return (x + m - 1) / m * m; };
-  int64_t block = f == "chw2"                       ? 2
-                  : f == "chw4"                     ? 4
-                  : f == "chw16"                    ? 16
-                  : (f == "chw32" || f == "cdhw32") ? 32
-                                                    : 0;
-  int64_t last = f == "hwc" ? 1 : (f == "hwc8" || f == "dhwc8") ? 8 : f == "hwc16" ? 16 : 0;
+  int64_t block = f == L::kCHW2                         ? 2
+                  : f == L::kCHW4                       ? 4
+                  : f == L::kCHW16                      ? 16
+                  : (f == L::kCHW32 || f == L::kCDHW32) ? 32
+                                                        : 0;
+  int64_t last = f == L::kHWC ? 1 : (f == L::kHWC8 || f == L::kDHWC8) ? 8 : f == L::kHWC16 ? 16 : 0;
   std::vector<int64_t> off(size_t(n * c * sp));
   size_t at = 0;
   if (block) {
@@ -256,14 +245,14 @@ std::vector<int64_t> offsets(const BindingInfo& b, int64_t* total) {
       for (int64_t ic = 0; ic < c; ++ic)
         for (int64_t is = 0; is < sp; ++is) off[at++] = (in * sp + is) * cp + ic;
     *total = n * sp * cp;
-  } else if (f == "dla_linear") {
+  } else if (f == L::kDLALinear) {
     int64_t row = roundUp(w * es, std::max(1, b.rowAlignment)) / es;
     for (int64_t in = 0; in < n; ++in)
       for (int64_t ic = 0; ic < c; ++ic)
         for (int64_t ih = 0; ih < h; ++ih)
           for (int64_t iw = 0; iw < w; ++iw) off[at++] = ((in * c + ic) * h + ih) * row + iw;
     *total = n * c * h * row;
-  } else if (f == "dla_hwc4") {
+  } else if (f == L::kDLAHWC4) {
     int64_t comps = c == 1 ? 1 : roundUp(c, 4);
     int64_t row = roundUp(w * comps * es, std::max(1, b.rowAlignment)) / es;
     for (int64_t in = 0; in < n; ++in)
@@ -287,57 +276,6 @@ void requireReadable(const BindingInfo& b) {
     throw InputError("INT8 binding '" + b.name + "' has no scale (give a calibration cache)");
 }
 
-// One element of the binding buffer <-> a double.
-void put(const BindingInfo& b, char* p, int64_t i, double x) {
-  const std::string& t = b.format.type;
-  if (t == "fp32") {
-    float v = float(x);
-    std::memcpy(p + 4 * i, &v, 4);
-  } else if (t == "fp16") {
-    uint16_t h = kern::numeric::floatToHalfBits(float(x));
-    std::memcpy(p + 2 * i, &h, 2);
-  } else if (t == "int8") {
-    p[i] = char(kern::numeric::quantizeInt8(float(x), b.scale));
-  } else if (t == "int32") {
-    int32_t v = int32_t(x);
-    std::memcpy(p + 4 * i, &v, 4);
-  } else if (t == "int64") {
-    int64_t v = int64_t(x);
-    std::memcpy(p + 8 * i, &v, 8);
-  } else if (t == "uint8") {
-    p[i] = char(uint8_t(std::clamp(x, 0.0, 255.0)));
-  } else {
-    p[i] = x != 0;
-  }
-}
-
-double get(const BindingInfo& b, const char* p, int64_t i) {
-  const std::string& t = b.format.type;
-  if (t == "fp32") {
-    float v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  if (t == "fp16") {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * i, 2);
-    return kern::numeric::halfBitsToFloat(h);
-  }
-  if (t == "int8") return double(b.scale) * double(int8_t(p[i]));
-  if (t == "int32") {
-    int32_t v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  if (t == "int64") {
-    int64_t v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return double(v);
-  }
-  if (t == "uint8") return uint8_t(p[i]);
-  return p[i] != 0;
-}
-
 Tensor fromDoubles(DataType type, const Shape& shape, const std::vector<double>& v) {
   Tensor out(type, shape);
   sim::dispatchType(type, [&](auto tag) {
@@ -353,11 +291,13 @@ Tensor fromDoubles(DataType type, const Shape& shape, const std::vector<double>&
 std::string encodeBinding(const BindingInfo& b, const Tensor& values) {
   int64_t total = 0;
   std::vector<int64_t> off = offsets(b, &total);
-  std::string buf(size_t(total) * typeBytes(b.format.type), '\0');
+  sim::IOType type = sim::ioTypeOf(b.format);
+  std::string buf(size_t(total) * sim::ioTypeBytes(type), '\0');
   if (values.empty()) return buf;  // the size alone
   requireReadable(b);
   std::vector<double> x = values.asDouble();
-  for (size_t i = 0; i < off.size() && i < x.size(); ++i) put(b, buf.data(), off[i], x[i]);
+  for (size_t i = 0; i < off.size() && i < x.size(); ++i)
+    sim::encodeElement(type, x[i], b.scale, buf.data(), off[i]);
   return buf;
 }
 
@@ -365,45 +305,44 @@ Tensor decodeBinding(const BindingInfo& b, const std::string& bytes, DataType mo
                      const std::string& what) {
   int64_t total = 0;
   std::vector<int64_t> off = offsets(b, &total);
-  size_t need = size_t(total) * typeBytes(b.format.type);
+  sim::IOType type = sim::ioTypeOf(b.format);
+  size_t need = size_t(total) * sim::ioTypeBytes(type);
   if (bytes.size() != need)
     throw InputError(what + ": has " + std::to_string(bytes.size()) + " bytes, binding '" + b.name +
                      "' (" + b.format.type + ":" + b.format.format + " " + shapeString(b.shape) +
                      ") needs " + std::to_string(need));
   requireReadable(b);
   std::vector<double> x(off.size());
-  for (size_t i = 0; i < off.size(); ++i) x[i] = get(b, bytes.data(), off[i]);
+  for (size_t i = 0; i < off.size(); ++i)
+    x[i] = sim::decodeElement(type, bytes.data(), off[i], b.scale);
   return fromDoubles(model, b.shape, x);
 }
 
 Tensor bindingValues(const BindingInfo& b, const Tensor& values) {
   requireReadable(b);
-  const std::string& t = b.format.type;
+  sim::IOType t = sim::ioTypeOf(b.format);
   std::vector<double> x = values.asDouble();
-  if (t == "fp16")
-    for (double& v : x) v = kern::numeric::roundToFp16(float(v));
-  if (t == "int8")
-    for (double& v : x) v = kern::numeric::quantizeInt8(float(v), b.scale);
-  DataType type = t == "fp32" || t == "fp16" ? DataType::kFloat
-                  : t == "int8"              ? DataType::kInt8
-                  : t == "int32"             ? DataType::kInt32
-                  : t == "int64"             ? DataType::kInt64
-                  : t == "uint8"             ? DataType::kUInt8
-                                             : DataType::kBool;
+  for (double& v : x) v = sim::bindingValue(t, v, b.scale);
+  DataType type = t == sim::IOType::kFP32 || t == sim::IOType::kFP16 ? DataType::kFloat
+                  : t == sim::IOType::kINT8                          ? DataType::kInt8
+                  : t == sim::IOType::kINT32                         ? DataType::kInt32
+                  : t == sim::IOType::kINT64                         ? DataType::kInt64
+                  : t == sim::IOType::kUINT8                         ? DataType::kUInt8
+                                                                     : DataType::kBool;
   return fromDoubles(type, b.shape, x);
 }
 
 Tensor loadBindingFile(const std::string& file, const BindingInfo& b, DataType model) {
   if (file.size() > 4 && file.compare(file.size() - 4, 4, ".npy") == 0) {
     requireReadable(b);
-    const std::string& t = b.format.type;
-    DataType type = t == "fp32"    ? DataType::kFloat
-                    : t == "fp16"  ? DataType::kHalf
-                    : t == "int8"  ? DataType::kInt8
-                    : t == "int32" ? DataType::kInt32
-                    : t == "int64" ? DataType::kInt64
-                    : t == "uint8" ? DataType::kUInt8
-                                   : DataType::kBool;
+    const sim::IOType t = sim::ioTypeOf(b.format);
+    DataType type = t == sim::IOType::kFP32    ? DataType::kFloat
+                    : t == sim::IOType::kFP16  ? DataType::kHalf
+                    : t == sim::IOType::kINT8  ? DataType::kInt8
+                    : t == sim::IOType::kINT32 ? DataType::kInt32
+                    : t == sim::IOType::kINT64 ? DataType::kInt64
+                    : t == sim::IOType::kUINT8 ? DataType::kUInt8
+                                               : DataType::kBool;
     Tensor raw;
     try {
       raw = loadTensorFile(file, {b.name, type, b.shape});
@@ -419,7 +358,7 @@ Tensor loadBindingFile(const std::string& file, const BindingInfo& b, DataType m
     }
     std::vector<double> x(size_t(raw.size()));
     for (int64_t i = 0; i < raw.size(); ++i)
-      x[size_t(i)] = get(b, static_cast<const char*>(raw.raw()), i);
+      x[size_t(i)] = sim::decodeElement(t, static_cast<const char*>(raw.raw()), i, b.scale);
     return fromDoubles(model, b.shape, x);
   }
   std::error_code ec;

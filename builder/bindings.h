@@ -8,15 +8,13 @@
 
 #include "builder/build_plan.h"
 #include "dlasim/bindings.h"
+#include "sim/ir/io_format.h"
 
 namespace builder {
 
 /// The format of a binding no --inputIOFormats / --outputIOFormats names: linear, in the
 /// tensor's own type, as TensorRT keeps the network's type (fp32 for float and double).
 dlasim::IOFormat defaultBindingFormat(dlasim::DataType type);
-
-/// Whether `f` (one format, no '+') is a DLA format for an input / output of this type.
-bool isDlaFormat(const dlasim::IOFormat& f, bool input);
 
 /// The format of each input, then each output: the given spec (one for all, or one per binding;
 /// of alternatives "a+b" the first the DLA takes when the build uses one, else the first).

@@ -76,14 +76,14 @@ std::vector<std::string> ioFormatProblems(const Graph& g, const dlasim::BuildCon
     dlasim::IOFormat spec =
         fmts.empty() ? defaultBindingFormat(g.desc(t).dtype) : fmts[fmts.size() == 1 ? 0 : i];
     const Shape& s = g.desc(t).shape;
-    if (!isDlaFormat(chosen[k], input))
+    if (!sim::isDlaFormat(chosen[k], input))
       problems.push_back(cat(input ? "input '" : "output '", g.tensor(t).name, "' format ",
                              spec.type, ":", spec.format, " is not a DLA ",
                              input ? "input" : "output", " format (",
                              input ? "dla_linear, dla_hwc4, fp16:chw16, int8:chw32"
                                    : "dla_linear, fp16:chw16, int8:chw32",
                              ")"));
-    else if (chosen[k].format == "dla_hwc4" &&
+    else if (sim::ioLayoutsOf(chosen[k]).front() == sim::IOLayout::kDLAHWC4 &&
              (s.size() < 3 ||
               (s[s.size() - 3] != 1 && s[s.size() - 3] != 3 && s[s.size() - 3] != 4)))
       problems.push_back(cat("input '", g.tensor(t).name,
@@ -215,7 +215,8 @@ BuildResult buildPlan(Graph& g, const std::map<std::string, Shape>& dynamicInput
   // An INT8 input binding needs its scale before any run: without a cache, trtexec's dynamic
   // range for network inputs ([-2, 2], its "Calibration: Dynamic" default).
   for (size_t k = 0; k < g.inputs.size(); ++k)
-    if (b.bindingFormats[k].type == "int8" && !g.tensor(g.inputs[k]).quant.has()) {
+    if (sim::ioTypeOf(b.bindingFormats[k]) == sim::IOType::kINT8 &&
+        !g.tensor(g.inputs[k]).quant.has()) {
       g.tensors[g.inputs[k]].quant.scale = 2.f / 127.f;
       b.warnings.push_back(cat("input '", g.tensor(g.inputs[k]).name,
                                "' is an INT8 binding without a calibration scale: dynamic range "

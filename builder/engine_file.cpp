@@ -11,7 +11,7 @@
 
 #include "builder/engine_validate.h"
 #include "sim/ops/op_def.h"
-#include "sim/runtime/memory_budget.h"
+#include "sim/ir/memory_budget.h"
 
 namespace sim {
 // Attribute structs as JSON (enums as integers); one line per struct.

@@ -74,7 +74,7 @@ dlasim::IOFormat formatAt(const Graph& g, const BuildResult& b, size_t i, Tensor
   };
   const dlasim::IOFormat* f = binding(g.inputs, 0);
   if (!f) f = binding(g.outputs, g.inputs.size());
-  if (dla && f && isDlaFormat(*f, f == binding(g.inputs, 0)) && f->type == own.type) return *f;
+  if (dla && f && sim::isDlaFormat(*f, f == binding(g.inputs, 0)) && f->type == own.type) return *f;
   return own;
 }
 

@@ -14,10 +14,10 @@
 #include "builder/files.h"
 #include "dlasim/build_config.h"
 #include "dlasim/io.h"
-#include "kernels/numeric/fp16.h"
 #include "sim/ir/dtype.h"
 #include "sim/ir/error.h"
 #include "sim/ir/shape.h"
+#include "sim/ops/element_codec.h"
 
 namespace dlasim {
 
@@ -63,9 +63,8 @@ Tensor npyTensor(const std::string& where, std::string&& bytes) {
     return Tensor::adopt(h.dtype, h.shape, bytes.substr(h.dataOffset));
   std::vector<float> values(count);
   for (size_t i = 0; i < count; ++i) {
-    uint16_t bits;
-    std::memcpy(&bits, bytes.data() + h.dataOffset + 2 * i, 2);
-    values[i] = kern::numeric::halfBitsToFloat(bits);
+    values[i] =
+        float(sim::decodeElement(sim::IOType::kFP16, bytes.data() + h.dataOffset, int64_t(i), 0));
   }
   return Tensor::fromBytes(DataType::kFloat, h.shape, values.data(), count * sizeof(float));
 }

@@ -15,7 +15,7 @@
 #include "onnx_import/context.h"
 #include "onnx_import/ops/quantize.h"
 #include "sim/ops/op_def.h"
-#include "sim/runtime/memory_budget.h"
+#include "sim/ir/memory_budget.h"
 
 namespace onnx_import {
 

@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "kernels/numeric/fp16.h"
 #include "onnx_import/context.h"
-#include "sim/runtime/memory_budget.h"
+#include "sim/ir/memory_budget.h"
+#include "sim/ops/element_codec.h"
 
 namespace onnx_import {
 
@@ -131,7 +131,7 @@ sim::Tensor halfAsFloat(const sim::Shape& shape, const std::string& bytes,
     uint16_t h = raw ? uint16_t(uint8_t(bytes[size_t(2 * i)]) |
                                 (uint16_t(uint8_t(bytes[size_t(2 * i + 1)])) << 8))
                      : uint16_t(bits[int(i)]);
-    d[i] = kern::numeric::halfBitsToFloat(h);
+    d[i] = float(sim::decodeElement(sim::IOType::kFP16, reinterpret_cast<const char*>(&h), 0, 0));
   }
   return out;
 }

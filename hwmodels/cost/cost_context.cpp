@@ -97,25 +97,4 @@ Dims dimsOf(const sim::Shape& s) {
   return d;
 }
 
-bool isDlaFormat(const dlasim::IOFormat& f, bool input) {
-  std::string rest = f.format;
-  while (!rest.empty()) {
-    size_t plus = rest.find('+');
-    std::string fmt = rest.substr(0, plus);
-    rest = plus == std::string::npos ? "" : rest.substr(plus + 1);
-    if ((fmt == "dla_linear" && (f.type == "fp16" || f.type == "int8")) ||
-        (fmt == "chw16" && f.type == "fp16") || (fmt == "chw32" && f.type == "int8") ||
-        (input && fmt == "dla_hwc4" && (f.type == "fp16" || f.type == "int8")))
-      return true;
-  }
-  return false;
-}
-
-int ioTypeBytes(const std::string& type) {
-  if (type == "int8" || type == "uint8" || type == "bool" || type == "fp8") return 1;
-  if (type == "fp16" || type == "bf16") return 2;
-  if (type == "int64") return 8;
-  return 4;
-}
-
 }  // namespace hw

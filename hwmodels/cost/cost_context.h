@@ -10,7 +10,8 @@
 #include "hwmodels/cost/clocks.h"
 #include "hwmodels/trt_version.h"
 #include "sim/ir/graph.h"
-#include "sim/partition/partitioner.h"
+#include "sim/ir/io_format.h"
+#include "sim/ir/partition.h"
 
 namespace hw {
 
@@ -68,11 +69,5 @@ struct Dims {
   int64_t n = 1, c = 1, h = 1, w = 1;
 };
 Dims dimsOf(const sim::Shape& s);
-
-/// Whether `f` is a format the DLA reads or writes directly (dla_linear, dla_hwc4, fp16:chw16,
-/// int8:chw32; alternatives joined by '+' count when one is).
-bool isDlaFormat(const dlasim::IOFormat& f, bool input);
-/// Bytes per element of an I/O type name ("fp32", "fp16", "int8", ...).
-int ioTypeBytes(const std::string& type);
 
 }  // namespace hw

@@ -240,10 +240,11 @@ Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
   c.macs = px.n * px.h * px.w * kOut * cpg * r * s;
   c.image = n.kind == OpKind::kConvolution && imageInput(ctx, n, loadable);
   bool sparse = n.kind == OpKind::kConvolution && runsSparse(ctx, n);
-  c.weightBytes = n.kind == OpKind::kMatrixMultiply
-                      ? kOut * roundUp(cIn, d.featureAtomBytes / dlaElementBytes(n.precision)) *
-                            dlaElementBytes(n.precision)
-                      : convWeightBytes(ctx, n, c.image, sparse);
+  c.weightBytes =
+      n.kind == OpKind::kMatrixMultiply
+          ? kOut * roundUp(cIn, d.featureAtomBytes / int(dlasim::precisionBytes(n.precision))) *
+                int(dlasim::precisionBytes(n.precision))
+          : convWeightBytes(ctx, n, c.image, sparse);
   c.kgBytes = c.weightBytes / std::max<int64_t>(1, ceilDiv(kOut, core.atomicK));
   if (c.image) {
     c.cycles = double(c.macs) / (double(core.macsPerCycle()) * d.imageInputEfficiency);
@@ -262,10 +263,6 @@ Convolution convolution(const CostContext& ctx, const Node& n, int loadable) {
 
 }  // namespace
 
-int dlaElementBytes(Precision p) {
-  return p == Precision::kINT8 ? 1 : 2;
-}
-
 Precision storedPrecision(const CostContext& ctx, TensorId t, int loadable, Precision reader) {
   NodeId p = ctx.g.tensor(t).producer;
   if (p >= 0 && ctx.part.loadableOf[p] == loadable) return ctx.g.nodes[p].precision;
@@ -273,7 +270,7 @@ Precision storedPrecision(const CostContext& ctx, TensorId t, int loadable, Prec
 }
 
 int64_t featureBytes(const CostContext& ctx, const Dims& d, Precision p, bool image) {
-  int eb = dlaElementBytes(p);
+  int eb = int(dlasim::precisionBytes(p));
   int64_t c = image ? 4 : roundUp(d.c, std::max(1, ctx.params.dla.featureAtomBytes / eb));
   return d.n * c * d.h * d.w * eb;
 }
@@ -287,7 +284,7 @@ bool imageInput(const CostContext& ctx, const Node& n, int loadable) {
 
 int64_t convWeightBytes(const CostContext& ctx, const Node& n, bool image, bool sparse) {
   const sim::Shape& w = ctx.g.desc(n.inputs[1]).shape;  // K x C/group x kernel...
-  int eb = dlaElementBytes(n.precision);
+  int eb = int(dlasim::precisionBytes(n.precision));
   int64_t k = n.kind == OpKind::kDeconvolution ? w[1] * n.get<sim::ConvAttrs>().group : w[0];
   int64_t cpg = n.kind == OpKind::kDeconvolution ? w[0] : w[1];
   int64_t spatial = sim::volume(w, 2, w.size());
@@ -509,14 +506,19 @@ std::vector<ConversionCost> conversions(const CostContext& ctx, const sim::Loada
     for (TensorId t : n.outputs) {
       if (!ctx.graphOutput[t]) continue;
       dlasim::IOFormat f = ctx.formatOf(t);
-      if (!isDlaFormat(f, false)) continue;  // the GPU reformats it (a hand-off)
-      bool native = (f.type == "int8" && n.precision == Precision::kINT8 &&
-                     f.format.find("chw32") != std::string::npos) ||
-                    (f.type == "fp16" && n.precision == Precision::kFP16 &&
-                     f.format.find("chw16") != std::string::npos);
+      if (!sim::isDlaFormat(f, false)) continue;  // the GPU reformats it (a hand-off)
+      sim::IOType type = sim::ioTypeOf(f);
+      std::vector<sim::IOLayout> layouts = sim::ioLayoutsOf(f);
+      auto has = [&](sim::IOLayout l) {
+        return std::find(layouts.begin(), layouts.end(), l) != layouts.end();
+      };
+      bool native = (type == sim::IOType::kINT8 && n.precision == Precision::kINT8 &&
+                     has(sim::IOLayout::kCHW32)) ||
+                    (type == sim::IOType::kFP16 && n.precision == Precision::kFP16 &&
+                     has(sim::IOLayout::kCHW16));
       if (native) continue;
       Dims dd = dimsOf(ctx.scaled(t));
-      int64_t out = dd.n * dd.c * dd.h * dd.w * ioTypeBytes(f.type);
+      int64_t out = dd.n * dd.c * dd.h * dd.w * int64_t(sim::ioTypeBytes(type));
       ConversionCost cc;
       cc.tensor = t;
       cc.dramBytes = out + featureBytes(ctx, dd, n.precision, false);

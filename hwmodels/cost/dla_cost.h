@@ -36,8 +36,6 @@ struct LoadableCost {
 
 LoadableCost dlaLoadableCost(const CostContext& ctx, int loadable);
 
-/// Bytes per element of a DLA tensor stored in precision p (INT8 1, otherwise FP16's 2).
-int dlaElementBytes(dlasim::Precision p);
 /// The precision tensor t is stored in by loadable `loadable`: its producer's when the producer
 /// is in the loadable, else `reader` (a reformat delivers it in the reader's precision).
 dlasim::Precision storedPrecision(const CostContext& ctx, sim::TensorId t, int loadable,

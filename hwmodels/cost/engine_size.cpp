@@ -71,7 +71,8 @@ dlasim::EngineMemory engineMemory(const CostContext& ctx, const std::vector<std:
         bool image = imageInput(ctx, n, int(L));
         lm.convWeightBytes += convWeightBytes(ctx, n, image, runsSparse(ctx, n));
       } else if (n.kind == OpKind::kMatrixMultiply && ctx.isConstant(n.inputs[1])) {
-        lm.convWeightBytes += sim::volume(g.desc(n.inputs[1]).shape) * dlaElementBytes(n.precision);
+        lm.convWeightBytes +=
+            sim::volume(g.desc(n.inputs[1]).shape) * int(dlasim::precisionBytes(n.precision));
       }
       lm.constantBytes += constantBytes(ctx, n);
     }

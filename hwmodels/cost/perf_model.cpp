@@ -37,7 +37,7 @@ TimingRow rowOf(const std::string& name, RowKind kind, Device dev, const LayerCo
 // A host copy of a binding (cudaMemcpy within the shared DRAM: read and write).
 TimingRow hostCopy(const CostContext& ctx, TensorId t, RowKind kind) {
   sim::Shape s = ctx.scaled(t);
-  int64_t bytes = sim::volume(s) * ioTypeBytes(ctx.formatOf(t).type);
+  int64_t bytes = sim::volume(s) * int64_t(sim::ioTypeBytes(sim::ioTypeOf(ctx.formatOf(t))));
   LayerCost c = hostCopyCost(ctx, bytes);
   return rowOf(std::string(kind == RowKind::kH2D ? "H2D: " : "D2H: ") + ctx.g.tensor(t).name, kind,
                Device::kGPU, c);
@@ -48,7 +48,7 @@ int64_t gpuBytes(const CostContext& ctx, TensorId t) {
   sim::Shape s = ctx.scaled(t);
   NodeId p = ctx.g.tensor(t).producer;
   int each = p >= 0 ? int(dlasim::precisionBytes(gpuPrecision(ctx, ctx.g.nodes[p])))
-                    : ioTypeBytes(ctx.formatOf(t).type);
+                    : int(sim::ioTypeBytes(sim::ioTypeOf(ctx.formatOf(t))));
   return sim::volume(s) * each;
 }
 
@@ -94,7 +94,7 @@ PerfModel modelPerformance(const CostContext& ctx, const std::vector<std::string
         NodeId p = g.tensor(t).producer;
         if (p >= 0 && part.loadableOf[p] >= 0) continue;  // DLA to DLA
         fromStream = true;
-        if (p < 0 && isDlaFormat(ctx.formatOf(t), true)) continue;
+        if (p < 0 && sim::isDlaFormat(ctx.formatOf(t), true)) continue;
         const sim::Node& reader = g.nodes[id];
         bool image = reader.kind == sim::OpKind::kConvolution && imageInput(ctx, reader, L);
         int64_t dla = featureBytes(ctx, dimsOf(ctx.scaled(t)), reader.precision, image);
@@ -145,10 +145,11 @@ PerfModel modelPerformance(const CostContext& ctx, const std::vector<std::string
         if (!toGpu && !toHost) continue;
         LayerCost c;
         int64_t dla = featureBytes(ctx, dimsOf(ctx.scaled(t)), g.nodes[id].precision, false);
-        if (toGpu || !isDlaFormat(ctx.formatOf(t), false)) {
+        if (toGpu || !sim::isDlaFormat(ctx.formatOf(t), false)) {
           int64_t wide = sim::volume(ctx.scaled(t)) * 4;  // FP32 for the GPU / host
           if (toHost && !toGpu)
-            wide = sim::volume(ctx.scaled(t)) * ioTypeBytes(ctx.formatOf(t).type);
+            wide = sim::volume(ctx.scaled(t)) *
+                   int64_t(sim::ioTypeBytes(sim::ioTypeOf(ctx.formatOf(t))));
           c = gpuCopyCost(ctx, dla, wide);
           ++kernels;
           m.gpuBusyMs += c.ms;

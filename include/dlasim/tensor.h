@@ -24,6 +24,9 @@ class Tensor {
   static Tensor adopt(DataType dtype, Shape shape, std::string&& bytes);
   /// Copies `bytes` (which must be exactly the tensor's size) into a new tensor.
   static Tensor fromBytes(DataType dtype, Shape shape, const void* bytes, size_t size);
+  /// A tensor over memory another object owns: `memory` (e.g. an aliasing shared_ptr into a
+  /// larger buffer) keeps it alive and must hold the shape's bytes. Copies share it.
+  static Tensor view(DataType dtype, Shape shape, std::shared_ptr<char> memory);
   template <class T>
   static Tensor fromVector(DataType dtype, Shape shape, const std::vector<T>& v) {
     Tensor t(dtype, std::move(shape));

@@ -43,6 +43,16 @@ Tensor Tensor::uninitialized(DType dtype, Shape shape) {
   return t;
 }
 
+Tensor Tensor::view(DType dtype, Shape shape, std::shared_ptr<char> memory) {
+  checkShape(shape);
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.size_ = volume(t.shape_);
+  t.buf_ = std::move(memory);
+  return t;
+}
+
 Tensor::Tensor(DType dtype, Shape shape) {
   *this = uninitialized(dtype, std::move(shape));
   std::memset(buf_.get(), 0, bytes());

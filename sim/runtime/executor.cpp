@@ -1,10 +1,14 @@
 #include "sim/runtime/executor.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "kernels/fp16_array.h"
 #include "kernels/numeric/fp16.h"
 #include "kernels/numeric/fp19.h"
 #include "sim/ops/op_def.h"
 #include "sim/runtime/int8_path.h"
+#include "sim/runtime/int8_specs.h"
 
 namespace sim {
 
@@ -16,6 +20,10 @@ std::vector<bool> int8Layers(const Graph& g, bool reference) {
   for (size_t i = 0; i < g.nodes.size(); ++i)
     v[i] = !reference && g.nodes[i].precision == Precision::kINT8;
   return v;
+}
+
+bool isConv(const Node& n) {
+  return n.kind == OpKind::kConvolution || n.kind == OpKind::kDeconvolution;
 }
 
 }  // namespace
@@ -32,6 +40,7 @@ Executor::Executor(const Graph& g, bool reference, bool fuse)
       poolPlans_(fusion_.groups.size()),
       layoutOf_(g.tensors.size(), nullptr),
       planTried_(fusion_.groups.size(), false),
+      isOutput_(g.tensors.size(), false),
       reference_(reference) {
   // A fused group reads all its inputs when its last layer's turn comes.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -40,7 +49,20 @@ Executor::Executor(const Graph& g, bool reference, bool fuse)
     for (TensorId t : g.nodes[i].inputs)
       if (t != kNoTensor) lastUse_[t] = std::max(lastUse_[t], at);
   }
-  for (TensorId t : g.outputs) lastUse_[t] = int(g.nodes.size());  // never freed
+  for (TensorId t : g.outputs) {
+    lastUse_[t] = int(g.nodes.size());  // never freed
+    isOutput_[t] = true;
+  }
+  std::vector<bool> int8 = int8Layers(g, reference);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    int k = fusion_.groupOf[i];
+    if (int8[i])
+      steps_.push_back({Step::Kind::kInt8, NodeId(i)});
+    else if (k < 0)
+      steps_.push_back({Step::Kind::kLayer, NodeId(i)});
+    else if (fusion_.groups[k].last == NodeId(i))
+      steps_.push_back({Step::Kind::kGroup, NodeId(i), k});
+  }
   setNumerics(numerics_);
 }
 
@@ -52,17 +74,28 @@ NodeId Executor::runsWith(NodeId n) const {
   return int8_ && int8_->fusedActivation(n) >= 0 ? int8_->fusedActivation(n) : n;
 }
 
-std::vector<bool> Executor::int8Nodes() const {
-  return int8Layers(g_, reference_);
+NodeId Executor::headOf(const Step& s) const {
+  if (s.kind != Step::Kind::kGroup) return s.node;
+  const ConvGroup& grp = fusion_.groups[size_t(s.group)];
+  return grp.conv >= 0 ? grp.conv : grp.pool;
+}
+
+bool Executor::isGraphOutput(TensorId t) const {
+  return isOutput_[size_t(t)];
 }
 
 void Executor::setNumerics(const DlaNumerics& numerics) {
   numerics_ = numerics;
   constants_.clear();
-  std::vector<bool> int8 = int8Nodes();
+  std::vector<bool> int8 = int8Layers(g_, reference_);
   int8_ = std::find(int8.begin(), int8.end(), true) == int8.end()
               ? nullptr
               : std::make_unique<Int8Path>(g_, numerics.int8, std::move(int8));
+  if (int8_)
+    int8_->setBuffers([this](TensorId t, BufferUse use, DType d, const Shape& s) {
+      return buffer(t, use, d, s);
+    });
+  prepared_ = false;  // the INT8 layers are prepared again
 }
 
 // INT8 layers never come here: the INT8 pipeline runs them.
@@ -83,9 +116,7 @@ const Tensor& Executor::reducedWeights(TensorId t, Precision mode) {
 // FP16 layers, as stored otherwise. (INT8 layers quantise theirs in the INT8 pipeline.)
 const Tensor& Executor::weightsFor(NodeId n, TensorId t) {
   Precision m = modeOf(n);
-  bool conv =
-      g_.nodes[n].kind == OpKind::kConvolution || g_.nodes[n].kind == OpKind::kDeconvolution;
-  if (conv) return m == Precision::kFP16 ? reducedWeights(t, m) : g_.tensor(t).value;
+  if (isConv(g_.nodes[n])) return m == Precision::kFP16 ? reducedWeights(t, m) : g_.tensor(t).value;
   return constantFor(n, t);
 }
 
@@ -105,21 +136,30 @@ const Tensor& Executor::constantFor(NodeId reader, TensorId t) {
   return constants_[t] = std::move(r);
 }
 
+Tensor Executor::buffer(TensorId t, BufferUse use, DType dtype, const Shape& shape) {
+  int s = slot_.empty() ? -1 : slot_[size_t(use)][size_t(t)];
+  if (s >= 0) {
+    Tensor v = arena_.view(size_t(s), dtype, shape);
+    if (!v.empty()) return v;
+  }
+  // A graph output's value leaves the executor: it needs memory a later run does not reuse.
+  bool returned = isGraphOutput(t) && (use == BufferUse::kValue || use == BufferUse::kConverted);
+  if (!returned) ++unplanned_;
+  return Tensor::uninitialized(dtype, shape);
+}
+
 const Tensor& Executor::readAs(NodeId reader, TensorId t, std::vector<Tensor>& live,
                                std::vector<Tensor>& rounded) {
   Precision m = modeOf(reader);
-  if (g_.tensor(t).isConstant()) {
-    bool conv = g_.nodes[reader].kind == OpKind::kConvolution ||
-                g_.nodes[reader].kind == OpKind::kDeconvolution;
-    return conv ? live[t] : constantFor(reader, t);
-  }
+  if (g_.tensor(t).isConstant()) return isConv(g_.nodes[reader]) ? live[t] : constantFor(reader, t);
   const Tensor* v = &live[t];
   if (int8_ && int8_->isInt8(t, *v)) v = &int8_->floatView(t, *v);  // the reformat out of INT8
   if (m == Precision::kFP32 || v->dtype() != DType::kFloat) return *v;
   int p = g_.tensor(t).producer;
   if (p >= 0 && modeOf(p) == m) return *v;  // already in this precision
   if (rounded[t].empty()) {                 // the reformat at a DLA boundary
-    rounded[t] = v->clone();
+    rounded[t] = buffer(t, BufferUse::kRounded, v->dtype(), v->shape());
+    std::memcpy(rounded[t].raw(), v->raw(), v->bytes());
     reduce(rounded[t], t, m);
   }
   return rounded[t];
@@ -145,96 +185,21 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
            ", the model expects ", dtypeName(info.desc.dtype), " ", shapeStr(info.desc.shape));
     live[id] = t;
   }
-  size_t liveBytes = 0;
-  for (TensorId id : g_.inputs) liveBytes += live[id].bytes();
-  peakLive_ = liveBytes;
+  prepare();
+  unplanned_ = 0;
   for (size_t t = 0; t < g_.tensors.size(); ++t)
     if (g_.tensors[t].isConstant()) live[t] = g_.tensors[t].value;  // may be empty once freed
   if (int8_) int8_->beginRun();
 
-  for (size_t i = 0; i < g_.nodes.size(); ++i) {
-    const Node& n = g_.nodes[i];
-    int group = fusion_.groupOf[i];
-    if (int8_ && int8_->handles(NodeId(i))) {
-      try {
-        liveBytes += int8_->run(NodeId(i), live);
-      } catch (const Error& e) {
-        fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
-      }
-      if (afterLayer) {  // observers see the layer's values, dequantised
-        std::vector<Tensor> views;
-        std::vector<Tensor*> outs;
-        for (TensorId t : n.outputs)  // empty: fused into the next layer (int8_path.h)
-          views.push_back(t == kNoTensor              ? Tensor()
-                          : int8_->isInt8(t, live[t]) ? int8_->floatView(t, live[t])
-                                                      : live[t]);
-        for (size_t k = 0; k < views.size(); ++k)
-          outs.push_back(views[k].empty() ? nullptr : &views[k]);
-        afterLayer(NodeId(i), outs);
-      }
-    } else if (group >= 0) {
-      if (fusion_.groups[group].last != NodeId(i)) continue;  // runs with its group's last layer
-      try {
-        runGroup(group, live, rounded, liveBytes);
-      } catch (const Error& e) {
-        const Node& head = g_.nodes[fusion_.groups[group].conv >= 0 ? fusion_.groups[group].conv
-                                                                    : fusion_.groups[group].pool];
-        fail("node '", head.name, "' (", head.onnxOp, "): ", e.what());
-      }
-      if (afterLayer) {
-        std::vector<Tensor*> outs;
-        for (TensorId t : n.outputs)
-          outs.push_back(t == kNoTensor || fusion_.blocked[t] ? nullptr : &live[t]);
-        afterLayer(NodeId(i), outs);
-      }
-    } else {
-      OpIO io;
-      io.state = &state_[i];
-      for (size_t k = 0; k < n.inputs.size(); ++k) {
-        TensorId t = n.inputs[k];
-        bool weights = k == 1 && t != kNoTensor && g_.tensor(t).isConstant();
-        io.in.push_back(t == kNoTensor ? nullptr
-                        : weights      ? &weightsFor(NodeId(i), t)
-                                       : &readAs(NodeId(i), t, live, rounded));
-        io.constant.push_back(t != kNoTensor && g_.tensors[t].isConstant());
-      }
-      for (TensorId t : n.outputs) {
-        if (t == kNoTensor) {
-          io.out.push_back(nullptr);
-          continue;
-        }
-        live[t] = Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape);
-        liveBytes += live[t].bytes();
-        io.out.push_back(&live[t]);
-      }
-      try {
-        opDef(n.kind).run(n, io);
-      } catch (const Error& e) {
-        fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
-      }
-      roundOutputs(NodeId(i), live);
-      if (afterLayer) afterLayer(NodeId(i), io.out);
+  for (const Step& s : steps_) {
+    try {
+      runStep(s, live, rounded);
+    } catch (const Error& e) {
+      const Node& n = g_.nodes[headOf(s)];
+      fail("node '", n.name, "' (", n.onnxOp, "): ", e.what());
     }
-    peakLive_ = std::max(peakLive_, liveBytes);
-    // Free activations whose last reader was this node (constants keep their graph copy).
-    auto release = [&](TensorId t) {
-      if (live[t].empty()) return;
-      liveBytes -= live[t].bytes();
-      live[t] = Tensor();
-      rounded[t] = Tensor();
-      if (int8_) int8_->release(t);
-    };
-    std::vector<NodeId> members = {NodeId(i)};
-    if (group >= 0)
-      members = {fusion_.groups[group].conv, fusion_.groups[group].add, fusion_.groups[group].act,
-                 fusion_.groups[group].pool};
-    for (NodeId m : members) {
-      if (m < 0) continue;
-      for (TensorId t : g_.nodes[m].inputs)
-        if (t != kNoTensor && lastUse_[t] == int(i) && !g_.tensors[t].isConstant()) release(t);
-      for (TensorId t : g_.nodes[m].outputs)
-        if (t != kNoTensor && lastUse_[t] < 0) release(t);  // never read
-    }
+    if (afterLayer) observe(s, live);
+    release(s, live, rounded);
   }
   std::vector<Tensor> outs;
   for (TensorId t : g_.outputs)
@@ -242,9 +207,92 @@ std::vector<Tensor> Executor::run(const std::map<std::string, Tensor>& inputs) {
   return outs;
 }
 
+void Executor::runStep(const Step& s, std::vector<Tensor>& live, std::vector<Tensor>& rounded) {
+  switch (s.kind) {
+    case Step::Kind::kInt8:
+      int8_->run(s.node, live);
+      return;
+    case Step::Kind::kGroup:
+      runGroup(s.group, live, rounded);
+      return;
+    case Step::Kind::kLayer:
+      runLayer(s.node, live, rounded);
+      return;
+  }
+}
+
+void Executor::runLayer(NodeId i, std::vector<Tensor>& live, std::vector<Tensor>& rounded) {
+  const Node& n = g_.nodes[i];
+  OpIO io;
+  io.state = &state_[i];
+  for (size_t k = 0; k < n.inputs.size(); ++k) {
+    TensorId t = n.inputs[k];
+    bool weights = k == 1 && t != kNoTensor && g_.tensor(t).isConstant();
+    io.in.push_back(t == kNoTensor ? nullptr
+                    : weights      ? &weightsFor(i, t)
+                                   : &readAs(i, t, live, rounded));
+    io.constant.push_back(t != kNoTensor && g_.tensors[t].isConstant());
+  }
+  for (TensorId t : n.outputs) {
+    if (t == kNoTensor) {
+      io.out.push_back(nullptr);
+      continue;
+    }
+    live[t] = buffer(t, BufferUse::kValue, g_.desc(t).dtype, g_.desc(t).shape);
+    io.out.push_back(&live[t]);
+  }
+  opDef(n.kind).run(n, io);
+  roundOutputs(i, live);
+}
+
+// What afterLayer sees: INT8 outputs dequantised (an element-wise layer fused into the
+// activation after it has none), blocked group outputs as nullptr.
+void Executor::observe(const Step& s, std::vector<Tensor>& live) {
+  const Node& n = g_.nodes[s.node];
+  std::vector<Tensor*> outs;
+  for (TensorId t : n.outputs) {
+    bool hidden =
+        t == kNoTensor || live[t].empty() || (s.kind == Step::Kind::kGroup && fusion_.blocked[t]);
+    if (hidden)
+      outs.push_back(nullptr);
+    else if (int8_ && int8_->isInt8(t, live[t]))
+      outs.push_back(const_cast<Tensor*>(&int8_->floatView(t, live[t])));
+    else
+      outs.push_back(&live[t]);
+  }
+  afterLayer(s.node, outs);
+}
+
+// Forgets activations whose last reader was this step (constants keep their graph copy); the
+// arena keeps their memory for the buffers planned after them.
+void Executor::release(const Step& s, std::vector<Tensor>& live, std::vector<Tensor>& rounded) {
+  auto drop = [&](TensorId t) {
+    if (live[t].empty()) return;
+    live[t] = Tensor();
+    rounded[t] = Tensor();
+    if (int8_) int8_->release(t);
+  };
+  std::vector<NodeId> members = {s.node};
+  if (s.kind == Step::Kind::kGroup) {
+    const ConvGroup& grp = fusion_.groups[size_t(s.group)];
+    members = {grp.conv, grp.add, grp.act, grp.pool};
+  }
+  int at = int(s.node);
+  for (NodeId m : members) {
+    if (m < 0) continue;
+    for (TensorId t : g_.nodes[m].inputs)
+      if (t != kNoTensor && lastUse_[t] == at && !g_.tensors[t].isConstant()) drop(t);
+    for (TensorId t : g_.nodes[m].outputs)
+      if (t != kNoTensor && lastUse_[t] < 0) drop(t);  // never read
+  }
+}
+
 void Executor::prepare() {
+  if (prepared_) return;
   for (size_t k = 0; k < fusion_.groups.size(); ++k) preparePlan(int(k));
   if (int8_) int8_->prepare();
+  planMemory();
+  prepared_ = true;
 }
 
 // Plans are built in group order, so an input's layout is known when its reader is prepared.
@@ -288,32 +336,31 @@ std::vector<TensorId> Executor::constantsHeldByPlans() const {
   std::vector<TensorId> out;
   for (size_t t = 0; t < g_.tensors.size(); ++t)
     if (g_.tensors[t].isConstant() && byPlans[t] > 0 && byPlans[t] == readers[t] &&
-        std::find(g_.outputs.begin(), g_.outputs.end(), TensorId(t)) == g_.outputs.end())
+        !isGraphOutput(TensorId(t)))
       out.push_back(TensorId(t));
   return out;
 }
 
-void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& rounded,
-                        size_t& liveBytes) {
+void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& rounded) {
   const ConvGroup& grp = fusion_.groups[k];
-  preparePlan(k);
   NodeId head = grp.conv >= 0 ? grp.conv : grp.pool;
   auto in = [&](TensorId t) { return readAs(head, t, live, rounded).data<float>(); };
+  TensorId out = g_.nodes[grp.last].outputs[0];
+  const Shape& shape = g_.desc(out).shape;
+  // A blocked output is the plan's bytes, as floats.
+  auto blockedShape = [](size_t bytes) { return Shape{int64_t((bytes + 3) / 4)}; };
   if (grp.pool >= 0) {
     const kern::PoolPlan& plan = *poolPlans_[k];
-    TensorId x = g_.nodes[grp.pool].inputs[0], out = g_.nodes[grp.pool].outputs[0];
+    TensorId x = g_.nodes[grp.pool].inputs[0];
     bool blocked = fusion_.blocked[out];
-    live[out] = blocked
-                    ? Tensor::uninitialized(DType::kFloat,
-                                            {int64_t((kern::poolBlockedOutputBytes(plan) + 3) / 4)})
-                    : Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
-    liveBytes += live[out].bytes();
+    live[out] = buffer(out, BufferUse::kValue, DType::kFloat,
+                       blocked ? blockedShape(kern::poolBlockedOutputBytes(plan)) : shape);
     kern::executePoolF32(plan, in(x), live[out].data<float>(), blocked);
     roundOutputs(grp.last, live);
     return;
   }
   const Node& conv = g_.nodes[grp.conv];
-  TensorId x = conv.inputs[0], out = g_.nodes[grp.last].outputs[0];
+  TensorId x = conv.inputs[0];
   const float* residual = grp.residual != kNoTensor ? in(grp.residual) : nullptr;
   if (!groupPlans_[k]) {
     // oneDNN has no kernel for this geometry: reference loops, then the fused point-wise ops.
@@ -321,34 +368,18 @@ void Executor::runGroup(int k, std::vector<Tensor>& live, std::vector<Tensor>& r
     const float* b = conv.inputs.size() > 2 && conv.inputs[2] != kNoTensor
                          ? g_.tensor(conv.inputs[2]).value.data<float>()
                          : nullptr;
-    kern::ConvParams p = convParams(g_, conv);
-    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
-    liveBytes += live[out].bytes();
-    kern::convolveF32(nullptr, p, in(x), w.data<float>(), b, live[out].data<float>(), residual,
-                      grp.post);
+    live[out] = buffer(out, BufferUse::kValue, DType::kFloat, shape);
+    kern::convolveF32(nullptr, convParams(g_, conv), in(x), w.data<float>(), b,
+                      live[out].data<float>(), residual, grp.post);
     roundOutputs(grp.last, live);
     return;
   }
+  // When the residual dies here in the output's layout, the arena gave both one buffer
+  // (planMemory): the sum post-op then adds in place instead of copying the residual first.
   const kern::ConvPlan& plan = *groupPlans_[k];
   bool blocked = fusion_.blocked[out];
-  size_t bytes =
-      blocked ? kern::convBlockedOutputBytes(plan) : size_t(volume(g_.desc(out).shape)) * 4;
-  // When the residual dies here, in our layout, its buffer becomes the output: the sum
-  // post-op then adds in place instead of copying the residual first.
-  TensorId r = grp.residual;
-  const kern::Layout* outLayout = blocked ? kern::convOutputLayout(plan) : nullptr;
-  bool inPlace = r != kNoTensor && residual == live[r].data<float>() && lastUse_[r] == grp.last &&
-                 !g_.tensor(r).isConstant() &&
-                 std::find(g_.inputs.begin(), g_.inputs.end(), r) == g_.inputs.end() &&
-                 live[r].useCount() == 1 && live[r].bytes() == bytes &&
-                 kern::sameLayout(layoutOf_[r], outLayout);
-  if (inPlace)
-    live[out] = blocked ? live[r] : live[r].reshaped(g_.desc(out).shape);
-  else if (blocked)
-    live[out] = Tensor::uninitialized(DType::kFloat, {int64_t((bytes + 3) / 4)});
-  else
-    live[out] = Tensor::uninitialized(DType::kFloat, g_.desc(out).shape);
-  liveBytes += live[out].bytes();
+  live[out] = buffer(out, BufferUse::kValue, DType::kFloat,
+                     blocked ? blockedShape(kern::convBlockedOutputBytes(plan)) : shape);
   kern::executeConvF32(plan, in(x), layoutOf_[x], live[out].data<float>(), blocked, residual,
                        grp.residual != kNoTensor ? layoutOf_[grp.residual] : nullptr);
   roundOutputs(grp.last, live);

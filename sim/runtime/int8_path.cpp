@@ -89,7 +89,7 @@ void Int8Path::release(TensorId t) {
 const Tensor& Int8Path::floatView(TensorId t, const Tensor& v) {
   if (floatViews_[t].empty()) {
     const Shape& s = g_.desc(t).shape;
-    Tensor f = Tensor::uninitialized(DType::kFloat, s);
+    Tensor f = buffers_(t, BufferUse::kConverted, DType::kFloat, s);
     k8::dequantizeFromNhwc(v.data<int8_t>(), s[0], s[1], s[2], s[3], scale_[t], f.data<float>());
     floatViews_[t] = std::move(f);
   }
@@ -100,7 +100,7 @@ const int8_t* Int8Path::int8Input(TensorId t, std::vector<Tensor>& live) {
   if (isInt8(t, live[t])) return live[t].data<int8_t>();
   if (quantized_[t].empty()) {  // the reformat into INT8 at a DLA boundary, once per run
     const Shape& s = g_.desc(t).shape;
-    Tensor q = Tensor::uninitialized(DType::kInt8, nhwc(s));
+    Tensor q = buffers_(t, BufferUse::kConverted, DType::kInt8, nhwc(s));
     k8::quantizeToNhwc(live[t].data<float>(), s[0], s[1], s[2], s[3], scale_[t], q.data<int8_t>());
     quantized_[t] = std::move(q);
   }
@@ -108,7 +108,7 @@ const int8_t* Int8Path::int8Input(TensorId t, std::vector<Tensor>& live) {
 }
 
 Tensor Int8Path::newInt8Output(TensorId t) const {
-  return Tensor::uninitialized(DType::kInt8, nhwc(g_.desc(t).shape));
+  return buffers_(t, BufferUse::kValue, DType::kInt8, nhwc(g_.desc(t).shape));
 }
 
 Int8Path::Prepared& Int8Path::prepared(NodeId n) {
@@ -145,6 +145,10 @@ Int8Path::Prepared& Int8Path::prepared(NodeId n) {
   return *prep_[n];
 }
 
+bool Int8Path::runsInFloat(NodeId n) const {
+  return prep_[size_t(n)] && prep_[size_t(n)]->layer.kind == Int8Layer::Kind::kFallback;
+}
+
 void Int8Path::prepare() {
   for (size_t i = 0; i < g_.nodes.size(); ++i)
     if (runsHere_[i] && !absorbed_[i]) prepared(NodeId(i));
@@ -179,7 +183,7 @@ size_t Int8Path::run(NodeId i, std::vector<Tensor>& live) {
     switch (l.kind) {
       case Int8Layer::Kind::kConv:
       case Int8Layer::Kind::kDeconv: {
-        Tensor acc = Tensor::uninitialized(DType::kInt32, {y.size()});
+        Tensor acc = buffers_(out, BufferUse::kScratch, DType::kInt32, {y.size()});
         const int8_t* x = int8Input(n.inputs[0], live);
         if (l.kind == Int8Layer::Kind::kConv)
           k8::executeConvInt8(*p.conv, x, acc.data<int32_t>());
@@ -254,10 +258,14 @@ size_t Int8Path::runFallback(NodeId i, std::vector<Tensor>& live) {
     }
     io.in.push_back(&ins[k]);
   }
+  // Codes: the float result is scratch, quantised into the value; otherwise it is the value.
   std::vector<Tensor> outs;
   for (TensorId t : n.outputs)
-    outs.push_back(t == kNoTensor ? Tensor()
-                                  : Tensor::uninitialized(g_.desc(t).dtype, g_.desc(t).shape));
+    outs.push_back(
+        t == kNoTensor
+            ? Tensor()
+            : buffers_(t, int8Representable(g_.desc(t)) ? BufferUse::kScratch : BufferUse::kValue,
+                       g_.desc(t).dtype, g_.desc(t).shape));
   for (size_t k = 0; k < n.outputs.size(); ++k)
     io.out.push_back(n.outputs[k] == kNoTensor ? nullptr : &outs[k]);
   opDef(n.kind).run(n, io);

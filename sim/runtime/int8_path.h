@@ -15,6 +15,7 @@
 
 #include "kernels/int8_requant.h"
 #include "sim/ir/graph.h"
+#include "sim/runtime/buffers.h"
 
 namespace sim {
 
@@ -24,9 +25,13 @@ class Int8Path {
   Int8Path(const Graph& g, kern::int8::Policy policy, std::vector<bool> runsHere);
   ~Int8Path();
 
+  /// Where run buffers come from (the executor's arena); new tensors until this is called.
+  void setBuffers(BufferSource buffers) { buffers_ = std::move(buffers); }
   bool handles(NodeId n) const { return size_t(n) < runsHere_.size() && runsHere_[n]; }
   /// The activation node n, an element-wise layer, computes with it (run()), or -1.
   NodeId fusedActivation(NodeId n) const { return fusedAct_[size_t(n)]; }
+  /// Whether prepared node n runs its FP32 kernel on dequantised inputs (no integer model).
+  bool runsInFloat(NodeId n) const;
   /// Quantises weights and prepares every layer's kernels and requantisation programs now.
   void prepare();
   /// Runs node n, reading its inputs from `live` (float or int8) and writing its outputs there.
@@ -61,6 +66,9 @@ class Int8Path {
   std::vector<float> scale_;
   std::vector<std::unique_ptr<Prepared>> prep_;  // per node
   std::vector<Tensor> floatViews_, quantized_;   // per tensor, this run
+  BufferSource buffers_ = [](TensorId, BufferUse, DType d, const Shape& s) {
+    return Tensor::uninitialized(d, s);
+  };
   Prepared& prepared(NodeId n);
   const int8_t* int8Input(TensorId t, std::vector<Tensor>& live);
   Tensor newInt8Output(TensorId t) const;

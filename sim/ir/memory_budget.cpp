@@ -1,4 +1,4 @@
-#include "sim/runtime/memory_budget.h"
+#include "sim/ir/memory_budget.h"
 
 #include <unistd.h>
 
