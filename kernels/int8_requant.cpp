@@ -54,34 +54,28 @@ int64_t roundHalfAwayToInt(double v) {
   return int64_t(std::clamp(std::round(v), -9.2e18, 9.2e18));
 }
 
-// The activation on an integer value in output units (Xavier binary programs).
-struct XavierAct {
-  Act act = Act::kNone;
-  int64_t clip = 0;
-  int16_t slopeMul = 0;
-  int slopeShift = 0;
-  int64_t apply(int64_t t) const {
-    switch (act) {
-      case Act::kRelu:
-        return std::max<int64_t>(t, 0);
-      case Act::kClip:
-        return std::max<int64_t>(std::min(t, clip), 0);
-      case Act::kLeaky:
-        return t < 0 ? saturate(roundShiftHalfAway(t * slopeMul, slopeShift), 32) : t;
-      default:
-        return t;
-    }
+// An activation as an X stage of its own, in output units: clipped ReLU is an ALU min with
+// the bound then the stage's ReLU; leaky / PReLU the multiplier's PReLU mode (negatives times
+// the slope, truncated); ReLU a pass-through stage with its ReLU.
+XStage activationStage(Act act, double clipHigh, const Operand& slope) {
+  XStage st;
+  st.st.bypass = false;
+  if (act == Act::kClip) {
+    st.st.aluBypass = false;
+    st.st.aluAlgo = nvdla::SdpAluAlgo::Min;
+    st.alu = {int16_t(std::clamp<int64_t>(roundHalfAwayToInt(clipHigh), -32768, 32767))};
+    st.st.reluBypass = false;
+  } else if (act == Act::kLeaky) {
+    SdpMultipliers m = sdpMultipliersFor(slope.v);
+    st.st.mulBypass = false;
+    st.st.prelu = true;
+    st.mul = std::move(m.m);
+    st.mulB = slope.bcast;
+    st.st.mulShift = m.shift;
+  } else if (act == Act::kRelu) {
+    st.st.reluBypass = false;
   }
-};
-
-XavierAct xavierAct(Act act, double clipHigh, double slope) {
-  XavierAct a;
-  a.act = act;
-  a.clip = std::clamp<int64_t>(roundHalfAwayToInt(clipHigh), -32768, 32767);
-  SdpMultipliers m = sdpMultipliersFor({slope});
-  a.slopeMul = m.m[0];
-  a.slopeShift = m.shift;
-  return a;
+  return st;
 }
 
 // ---- Orin: FP19 ----------------------------------------------------------------------------
@@ -152,7 +146,8 @@ struct BinaryProgram {
   // Xavier
   int16_t ma = 0, mb = 0;
   int shift = 0;
-  XavierAct xact;
+  bool hasXavierAct = false;
+  XStage xavierAct;  // the activation after the sum
   // Orin
   float fa = 0, fb = 0;
   Act act = Act::kNone;
@@ -282,25 +277,8 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, const DlaNumer
     post.st.mulBypass = true;  // a bypassed multiplier truncates by its shift: 0 keeps the value
     prog->stages.push_back(std::move(post));
   }
-  if (s.act == Act::kClip) {  // min(t, c) then ReLU: the clip's two bounds in one stage
-    XStage clip;
-    clip.st.bypass = false;
-    clip.st.aluBypass = false;
-    clip.st.aluAlgo = nvdla::SdpAluAlgo::Min;
-    clip.alu = {int16_t(std::clamp<int64_t>(roundHalfAwayToInt(s.clipHigh), -32768, 32767))};
-    clip.st.mulBypass = true;
-    clip.st.reluBypass = false;
-    prog->stages.push_back(std::move(clip));
-  } else if (s.act == Act::kLeaky) {  // PReLU mode: negatives times the slope, truncated
-    XStage leaky;
-    leaky.st.bypass = false;
-    leaky.st.mulBypass = false;
-    leaky.st.prelu = true;
-    SdpMultipliers sm = sdpMultipliersFor(s.slope.v);
-    leaky.mul = std::move(sm.m);
-    leaky.mulB = s.slope.bcast;
-    leaky.st.mulShift = sm.shift;
-    prog->stages.push_back(std::move(leaky));
+  if (s.act == Act::kClip || s.act == Act::kLeaky) {
+    prog->stages.push_back(activationStage(s.act, s.clipHigh, s.slope));
   } else if (s.act == Act::kRelu) {
     prog->stages.back().st.reluBypass = false;
   }
@@ -337,13 +315,16 @@ std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, const DlaNumer
   prog->ma = m.m[0];
   prog->mb = s.op == BinOp::kProd ? 0 : m.m[1];
   prog->shift = m.shift;
-  prog->xact = xavierAct(s.act, s.clipHigh, s.slope);
+  prog->hasXavierAct = s.act != Act::kNone;
+  prog->xavierAct = activationStage(s.act, s.clipHigh, Operand::scalar(s.slope));
   fast::Binary& f = prog->fast;
   f.op = int(s.op);
   f.fa = std::ldexp(double(prog->ma), -prog->shift);
   f.fb = std::ldexp(double(prog->mb), -prog->shift);
-  prog->fastOk = s.act != Act::kLeaky && prog->shift <= 52 &&
-                 clampOf(s.act, std::max<int64_t>(prog->xact.clip, 0), &f.lo, &f.hi);
+  prog->fastOk =
+      s.act != Act::kLeaky && prog->shift <= 52 &&
+      clampOf(s.act, s.act == Act::kClip ? std::max<int64_t>(prog->xavierAct.alu[0], 0) : 0, &f.lo,
+              &f.hi);
   return prog;
 }
 
@@ -385,7 +366,8 @@ int8_t applyOne(const BinaryProgram& p, int32_t a, int32_t b) {
     s = p.op == BinOp::kSum ? x + y : p.op == BinOp::kMax ? std::max(x, y) : std::min(x, y);
   }
   int64_t t = saturate(roundShiftHalfAway(s, p.shift), 32);
-  return int8_t(saturate(p.xact.apply(t), 8));
+  if (p.hasXavierAct) t = p.xavierAct.apply(int32_t(t), 0, 0);
+  return nvdla::sdpConvert(nvdla::SdpOutputConverter{}, int32_t(t));  // the converter at identity
 }
 
 bool hasFastLoop(const AffineProgram& p) {
