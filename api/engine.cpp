@@ -16,15 +16,6 @@ namespace dlasim {
 
 using sim::fail;
 
-sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n) {
-  sim::DlaNumerics r;
-  r.int8 = n.int8Requant == hw::DlaNumerics::Int8Requant::kXavierFixedPoint
-               ? kern::int8::Policy::kXavierFixedPoint
-               : kern::int8::Policy::kOrinFp19;
-  r.fp19Constants = n.fp16Constants == hw::DlaNumerics::Fp16Constants::kFp19;
-  return r;
-}
-
 void Engine::Impl::describe() {
   const sim::Graph& g = graph;
   const builder::BuildResult& b = build;
@@ -160,8 +151,8 @@ bool Engine::Impl::needsRunScales() const {
   return false;
 }
 
-sim::DlaNumerics Engine::Impl::numerics() const {
-  return build.platform ? runtimeNumerics(build.platform->numerics) : sim::DlaNumerics();
+kern::DlaNumerics Engine::Impl::numerics() const {
+  return build.platform ? build.platform->numerics : kern::DlaNumerics();
 }
 
 void Engine::releaseHostWeights() {

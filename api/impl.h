@@ -49,7 +49,7 @@ struct Engine::Impl {
   /// from its first run (MinMax).
   bool needsRunScales() const;
   /// The platform's arithmetic, as the executor takes it.
-  sim::DlaNumerics numerics() const;
+  kern::DlaNumerics numerics() const;
 };
 
 /// What an ExecutionContext changes as it runs; the engine's graph stays untouched.
@@ -85,9 +85,6 @@ struct EngineAccess {
 };
 using EngineImpl = EngineAccess::Impl;
 using ContextState = EngineAccess::State;
-
-/// The platform's DLA arithmetic (hwmodels data) as the runtime's policies.
-sim::DlaNumerics runtimeNumerics(const hw::DlaNumerics& n);
 
 /// The specs of a graph's inputs / outputs.
 std::vector<TensorSpec> specsOf(const sim::Graph& g, const std::vector<sim::TensorId>& ids);

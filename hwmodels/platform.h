@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/numeric/dla_numerics.h"
+
 namespace hw {
 
 struct Range {
@@ -41,17 +43,6 @@ struct PowerMode {
   double gpuClockMHz = 0;  // GPU clock cap (the cost model's GPU side)
 };
 
-/// The DLA's arithmetic where it differs between generations (docs/numerics.md, design §4):
-/// how INT8 layers requantise their results, and how FP16 layers store non-convolution
-/// constants. The runtime picks its policies from here, never from the platform's name.
-struct DlaNumerics {
-  enum class Int8Requant { kXavierFixedPoint, kOrinFp19 };
-  enum class Fp16Constants { kFp16, kFp19 };
-  Int8Requant int8Requant;
-  Fp16Constants fp16Constants;
-  std::string source;
-};
-
 struct Platform {
   std::string id;    // --platform value
   std::string name;  // display name
@@ -63,7 +54,7 @@ struct Platform {
   std::vector<PowerMode> powerModes;           // first = default (MAXN)
   DlaLimits limits;
   std::vector<std::pair<std::string, std::string>> sources;  // figure -> source
-  DlaNumerics numerics;
+  kern::DlaNumerics numerics;  // the DLA's arithmetic (kernels/numeric/dla_numerics.h)
 };
 
 /// All platforms dlasim knows, in --help order.

@@ -96,14 +96,16 @@ const std::vector<std::pair<std::string, std::string>> kXavierSources = {
 // Xavier's DLA is NVDLA v1 (nv_full): INT8 requantisation in its fixed-point SDP, FP16
 // operands as FP16. Orin's point-wise pipe computes in FP19 and stores non-convolution weights
 // as FP19 values.
-DlaNumerics xavierNumerics() {
-  return {DlaNumerics::Int8Requant::kXavierFixedPoint, DlaNumerics::Fp16Constants::kFp16,
+kern::DlaNumerics xavierNumerics() {
+  using N = kern::DlaNumerics;
+  return {N::Int8Requant::kXavierFixedPoint, N::Fp16Constants::kFp16,
           "NVDLA v1 SDP (nvdla-open-source.md §1.4, design §4): 16-bit multipliers with one shared "
           "truncate shift, 16-bit ALU operands, FP16 operands in FP16 mode"};
 }
 
-DlaNumerics orinNumerics() {
-  return {DlaNumerics::Int8Requant::kOrinFp19, DlaNumerics::Fp16Constants::kFp19,
+kern::DlaNumerics orinNumerics() {
+  using N = kern::DlaNumerics;
+  return {N::Int8Requant::kOrinFp19, N::Fp16Constants::kFp19,
           "design §3-4: Orin's point-wise (SDP) pipe has FP19 internal precision (assumption: "
           "requantisation runs there); seed §3.3: non-convolution weights stored as FP19"};
 }

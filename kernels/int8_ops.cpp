@@ -32,43 +32,29 @@ void dequantizeFromNhwc(const int8_t* q, int64_t n, int64_t c, int64_t h, int64_
     }
 }
 
-uint32_t pdpReciprocal(int64_t k) {
-  return k > 0 ? uint32_t(65536 / k) : 0;  // sw kmd/firmware/pdp.c:72-80 for k = 1..8
-}
-
+// The executor's pooling is NVDLA's PDP (the specification, kernels/nvdla/pdp.h) on each NHWC
+// image, padding adding 0 (the symmetric INT8 pad value).
 void poolInt8(const PoolInt8Params& p, const int8_t* x, int8_t* y) {
-  const int64_t C = p.channels;
-  std::vector<int64_t> sum(static_cast<size_t>(C));
-  std::vector<int> best(static_cast<size_t>(C));
+  nvdla::PdpSettings s;
+  s.inWidth = int(p.inW);
+  s.inHeight = int(p.inH);
+  s.channels = int(p.channels);
+  s.outWidth = int(p.outW);
+  s.outHeight = int(p.outH);
+  s.method = p.average ? nvdla::PoolMethod::Average : nvdla::PoolMethod::Max;
+  s.kernelWidth = int(p.kernelW);
+  s.kernelHeight = int(p.kernelH);
+  s.strideX = int(p.strideW);
+  s.strideY = int(p.strideH);
+  s.padLeft = int(p.padLeft);
+  s.padTop = int(p.padTop);
+  s.recipKernelWidth = nvdla::pdpReciprocal(p.kernelW);
+  s.recipKernelHeight = nvdla::pdpReciprocal(p.kernelH);
+  s.realTapsOnly = p.excludePadding;
+  const int64_t inImage = p.inH * p.inW * p.channels, outImage = p.outH * p.outW * p.channels;
   for (int64_t n = 0; n < p.batch; ++n)
-    for (int64_t oy = 0; oy < p.outH; ++oy) {
-      int64_t y0 = oy * p.strideH - p.padTop;
-      int64_t ylo = std::max<int64_t>(y0, 0), yhi = std::min(y0 + p.kernelH, p.inH);
-      for (int64_t ox = 0; ox < p.outW; ++ox) {
-        int64_t x0 = ox * p.strideW - p.padLeft;
-        int64_t xlo = std::max<int64_t>(x0, 0), xhi = std::min(x0 + p.kernelW, p.inW);
-        std::fill(sum.begin(), sum.end(), 0);
-        std::fill(best.begin(), best.end(), -128);  // the PDP's initial maximum
-        for (int64_t iy = ylo; iy < yhi; ++iy)
-          for (int64_t ix = xlo; ix < xhi; ++ix) {
-            const int8_t* px = x + ((n * p.inH + iy) * p.inW + ix) * C;
-            if (p.average)
-              for (int64_t c = 0; c < C; ++c) sum[size_t(c)] += px[c];
-            else
-              for (int64_t c = 0; c < C; ++c)
-                best[size_t(c)] = std::max<int>(best[size_t(c)], px[c]);
-          }
-        int8_t* out = y + ((n * p.outH + oy) * p.outW + ox) * C;
-        if (!p.average) {
-          for (int64_t c = 0; c < C; ++c) out[c] = int8_t(best[size_t(c)]);
-          continue;
-        }
-        int64_t kw = p.excludePadding ? std::max<int64_t>(xhi - xlo, 1) : p.kernelW;
-        int64_t kh = p.excludePadding ? std::max<int64_t>(yhi - ylo, 1) : p.kernelH;
-        uint32_t rw = pdpReciprocal(kw), rh = pdpReciprocal(kh);
-        for (int64_t c = 0; c < C; ++c) out[c] = nvdla::pdpAverage(sum[size_t(c)], rw, rh);
-      }
-    }
+    nvdla::pdp(s, x + n * inImage, nvdla::CubeStrides::hwc(s.inWidth, s.channels), y + n * outImage,
+               nvdla::CubeStrides::hwc(s.outWidth, s.channels));
 }
 
 void concatChannels(const std::vector<const int8_t*>& inputs, const std::vector<int64_t>& channels,

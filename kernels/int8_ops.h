@@ -18,7 +18,7 @@ void quantizeToNhwc(const float* x, int64_t n, int64_t c, int64_t h, int64_t w, 
 void dequantizeFromNhwc(const int8_t* q, int64_t n, int64_t c, int64_t h, int64_t w, float scale,
                         float* y);
 
-/// 2-D pooling on NHWC int8 as NVDLA's PDP computes it (kernels/nvdla/pdp.h): max over the
+/// 2-D pooling on NHWC int8: NVDLA's PDP (kernels/nvdla/pdp.h, nvdla::pdp) per image: max over the
 /// real input taps; average = the sum of the real taps (padding adds 0, the symmetric INT8 pad
 /// value), then two multiplications by the driver's truncated 1.16 reciprocals floor(65536/k)
 /// of the kernel width and height, each rounded half away, saturated to int8. excludePadding
@@ -31,8 +31,6 @@ struct PoolInt8Params {
   int64_t kernelH = 1, kernelW = 1, strideH = 1, strideW = 1, padTop = 0, padLeft = 0;
 };
 void poolInt8(const PoolInt8Params& p, const int8_t* x, int8_t* y);
-/// The driver's reciprocal of a kernel size, 1.16 fixed point, truncated.
-uint32_t pdpReciprocal(int64_t k);
 
 /// Concatenation along C of NHWC tensors with `pixels` pixels each: inputs[i] has channels[i].
 void concatChannels(const std::vector<const int8_t*>& inputs, const std::vector<int64_t>& channels,

@@ -29,47 +29,12 @@ int8_t fp19ToInt8(float t) {
 
 namespace {
 
-// ---- Xavier: values as NVDLA's SDP registers and memory operands -------------------------
+// ---- Xavier: NVDLA's SDP stages, compiled by kernels/nvdla/requant.h ----------------------
 
-int16_t toInt16(double v) {
-  return int16_t(std::clamp(v, -32768.0, 32767.0));
-}
-
-// 16-bit multipliers sharing one truncate shift, from the largest |factor|; truncated toward
-// zero as NVDLA's open compiler does (nvdla-open-source.md §1.4).
-struct Multipliers {
-  std::vector<int16_t> m;
-  int shift = 0;
-};
-Multipliers multipliersFor(const std::vector<double>& f) {
-  double largest = 0;
-  for (double x : f)
-    if (std::isfinite(x)) largest = std::max(largest, std::fabs(x));
-  Multipliers r;
-  r.shift = nvdla::multiplierShiftFor(largest);
-  for (double x : f)
-    r.m.push_back(toInt16(std::isfinite(x) ? std::trunc(std::ldexp(x, r.shift)) : 0));
-  return r;
-}
-
-// 16-bit ALU operands with the smallest shared left shift that fits, rounded half away
-// (BiasOp.cpp's bias form; nvdla-open-source.md §1.4).
-struct AluOperands {
-  std::vector<int16_t> v;
-  int shift = 0;
-};
-AluOperands aluOperandsFor(const std::vector<double>& b) {
-  double largest = 0;
-  for (double x : b)
-    if (std::isfinite(x)) largest = std::max(largest, std::fabs(x));
-  AluOperands r;
-  while (r.shift < 63 && std::round(std::ldexp(largest, -r.shift)) > 32767) ++r.shift;
-  for (double x : b)
-    r.v.push_back(toInt16(std::isfinite(x) ? std::round(std::ldexp(x, -r.shift))
-                          : x > 0          ? 32767.0
-                                           : -32768.0));
-  return r;
-}
+using nvdla::SdpAluOperands;
+using nvdla::sdpAluOperandsFor;
+using nvdla::SdpMultipliers;
+using nvdla::sdpMultipliersFor;
 
 // One X stage with its operand arrays (each one value, per channel or per element).
 struct XStage {
@@ -89,34 +54,28 @@ int64_t roundHalfAwayToInt(double v) {
   return int64_t(std::clamp(std::round(v), -9.2e18, 9.2e18));
 }
 
-// The activation on an integer value in output units (Xavier binary programs).
-struct XavierAct {
-  Act act = Act::kNone;
-  int64_t clip = 0;
-  int16_t slopeMul = 0;
-  int slopeShift = 0;
-  int64_t apply(int64_t t) const {
-    switch (act) {
-      case Act::kRelu:
-        return std::max<int64_t>(t, 0);
-      case Act::kClip:
-        return std::max<int64_t>(std::min(t, clip), 0);
-      case Act::kLeaky:
-        return t < 0 ? saturate(roundShiftHalfAway(t * slopeMul, slopeShift), 32) : t;
-      default:
-        return t;
-    }
+// An activation as an X stage of its own, in output units: clipped ReLU is an ALU min with
+// the bound then the stage's ReLU; leaky / PReLU the multiplier's PReLU mode (negatives times
+// the slope, truncated); ReLU a pass-through stage with its ReLU.
+XStage activationStage(Act act, double clipHigh, const Operand& slope) {
+  XStage st;
+  st.st.bypass = false;
+  if (act == Act::kClip) {
+    st.st.aluBypass = false;
+    st.st.aluAlgo = nvdla::SdpAluAlgo::Min;
+    st.alu = {int16_t(std::clamp<int64_t>(roundHalfAwayToInt(clipHigh), -32768, 32767))};
+    st.st.reluBypass = false;
+  } else if (act == Act::kLeaky) {
+    SdpMultipliers m = sdpMultipliersFor(slope.v);
+    st.st.mulBypass = false;
+    st.st.prelu = true;
+    st.mul = std::move(m.m);
+    st.mulB = slope.bcast;
+    st.st.mulShift = m.shift;
+  } else if (act == Act::kRelu) {
+    st.st.reluBypass = false;
   }
-};
-
-XavierAct xavierAct(Act act, double clipHigh, double slope) {
-  XavierAct a;
-  a.act = act;
-  a.clip = std::clamp<int64_t>(roundHalfAwayToInt(clipHigh), -32768, 32767);
-  Multipliers m = multipliersFor({slope});
-  a.slopeMul = m.m[0];
-  a.slopeShift = m.shift;
-  return a;
+  return st;
 }
 
 // ---- Orin: FP19 ----------------------------------------------------------------------------
@@ -164,7 +123,7 @@ void checkOperand(const Operand& o, int64_t channels, int64_t elements, const ch
 }  // namespace
 
 struct AffineProgram {
-  Policy policy;
+  DlaNumerics::Int8Requant requant;
   bool absInput = false;
   // Xavier
   std::vector<XStage> stages;
@@ -182,12 +141,13 @@ struct AffineProgram {
 };
 
 struct BinaryProgram {
-  Policy policy;
+  DlaNumerics::Int8Requant requant;
   BinOp op = BinOp::kSum;
   // Xavier
   int16_t ma = 0, mb = 0;
   int shift = 0;
-  XavierAct xact;
+  bool hasXavierAct = false;
+  XStage xavierAct;  // the activation after the sum
   // Orin
   float fa = 0, fb = 0;
   Act act = Act::kNone;
@@ -215,7 +175,8 @@ void prepareFast(AffineProgram& p, int64_t channels) {
     return v;
   };
   fast::Affine& f = p.fast;
-  if (p.policy == Policy::kOrinFp19) {
+  f.requant = p.requant;
+  if (p.requant == DlaNumerics::Int8Requant::kOrinFp19) {
     if (p.postOp != PostOp::kNone || p.act == Act::kLeaky) return;
     if (p.F.b == Bcast::kElement || (p.B.present() && p.B.b == Bcast::kElement)) return;
     if (!clampOf(p.act, int64_t(fp19ToInt8(p.clip)), &f.lo, &f.hi)) return;
@@ -223,7 +184,6 @@ void prepareFast(AffineProgram& p, int64_t channels) {
     p.fastMul = perChannel(p.F.b, [&](int64_t c) { return double(p.F.v[size_t(c)]); });
     if (p.B.present())
       p.fastBias = perChannel(p.B.b, [&](int64_t c) { return double(p.B.v[size_t(c)]); });
-    f.orin = true;
     f.checked = false;
     for (const auto* v : {&p.fastMul, &p.fastBias})
       for (double x : *v) f.checked |= !fast::safeOperand(x);
@@ -261,8 +221,8 @@ void prepareFast(AffineProgram& p, int64_t channels) {
 
 }  // namespace
 
-std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int64_t channels,
-                                             int64_t elements) {
+std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, const DlaNumerics& numerics,
+                                             int64_t channels, int64_t elements) {
   checkOperand(s.factor, channels, elements, "factor");
   checkOperand(s.preBias, channels, elements, "preBias");
   checkOperand(s.post, channels, elements, "post");
@@ -273,9 +233,9 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
   if (s.act == Act::kLeaky && !s.slope.present())
     throw std::invalid_argument("int8 requant: leaky activation without a slope");
   auto prog = std::make_shared<AffineProgram>();
-  prog->policy = p;
+  prog->requant = numerics.int8Requant;
   prog->absInput = s.absInput;
-  if (p == Policy::kOrinFp19) {
+  if (!numerics.xavierFixedPoint()) {
     prog->F = fp19Operand(s.factor);
     prog->B = fp19Operand(s.preBias);
     prog->P = fp19Operand(s.post);
@@ -290,14 +250,14 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
   XStage bs;
   bs.st.bypass = false;
   if (s.preBias.present()) {
-    AluOperands a = aluOperandsFor(s.preBias.v);
+    SdpAluOperands a = sdpAluOperandsFor(s.preBias.v);
     bs.alu = std::move(a.v);
     bs.aluB = s.preBias.bcast;
     bs.st.aluBypass = false;
     bs.st.aluAlgo = nvdla::SdpAluAlgo::Sum;
     bs.st.aluShift = a.shift;
   }
-  Multipliers m = multipliersFor(s.factor.v);
+  SdpMultipliers m = sdpMultipliersFor(s.factor.v);
   bs.mul = std::move(m.m);
   bs.mulB = s.factor.bcast;
   bs.st.mulBypass = false;
@@ -306,7 +266,7 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
   if (s.postOp != PostOp::kNone) {
     XStage post;
     post.st.bypass = false;
-    AluOperands a = aluOperandsFor(s.post.v);
+    SdpAluOperands a = sdpAluOperandsFor(s.post.v);
     post.alu = std::move(a.v);
     post.aluB = s.post.bcast;
     post.st.aluBypass = false;
@@ -317,25 +277,8 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
     post.st.mulBypass = true;  // a bypassed multiplier truncates by its shift: 0 keeps the value
     prog->stages.push_back(std::move(post));
   }
-  if (s.act == Act::kClip) {  // min(t, c) then ReLU: the clip's two bounds in one stage
-    XStage clip;
-    clip.st.bypass = false;
-    clip.st.aluBypass = false;
-    clip.st.aluAlgo = nvdla::SdpAluAlgo::Min;
-    clip.alu = {int16_t(std::clamp<int64_t>(roundHalfAwayToInt(s.clipHigh), -32768, 32767))};
-    clip.st.mulBypass = true;
-    clip.st.reluBypass = false;
-    prog->stages.push_back(std::move(clip));
-  } else if (s.act == Act::kLeaky) {  // PReLU mode: negatives times the slope, truncated
-    XStage leaky;
-    leaky.st.bypass = false;
-    leaky.st.mulBypass = false;
-    leaky.st.prelu = true;
-    Multipliers sm = multipliersFor(s.slope.v);
-    leaky.mul = std::move(sm.m);
-    leaky.mulB = s.slope.bcast;
-    leaky.st.mulShift = sm.shift;
-    prog->stages.push_back(std::move(leaky));
+  if (s.act == Act::kClip || s.act == Act::kLeaky) {
+    prog->stages.push_back(activationStage(s.act, s.clipHigh, s.slope));
   } else if (s.act == Act::kRelu) {
     prog->stages.back().st.reluBypass = false;
   }
@@ -343,11 +286,12 @@ std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int6
   return prog;
 }
 
-std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
+std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, const DlaNumerics& numerics) {
   auto prog = std::make_shared<BinaryProgram>();
-  prog->policy = p;
+  prog->requant = numerics.int8Requant;
   prog->op = s.op;
-  if (p == Policy::kOrinFp19) {
+  prog->fast.requant = numerics.int8Requant;
+  if (!numerics.xavierFixedPoint()) {
     if (s.op == BinOp::kProd) {
       prog->fa = toFp19(s.fa * s.fb);
     } else {
@@ -358,7 +302,6 @@ std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
     prog->clip = toFp19(s.clipHigh);
     prog->slope = toFp19(s.slope);
     fast::Binary& f = prog->fast;
-    f.orin = true;
     f.op = int(s.op);
     f.fa = prog->fa;
     f.fb = prog->fb;
@@ -367,24 +310,27 @@ std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p) {
                    clampOf(s.act, int64_t(fp19ToInt8(prog->clip)), &f.lo, &f.hi);
     return prog;
   }
-  Multipliers m =
-      s.op == BinOp::kProd ? multipliersFor({s.fa * s.fb}) : multipliersFor({s.fa, s.fb});
+  SdpMultipliers m =
+      s.op == BinOp::kProd ? sdpMultipliersFor({s.fa * s.fb}) : sdpMultipliersFor({s.fa, s.fb});
   prog->ma = m.m[0];
   prog->mb = s.op == BinOp::kProd ? 0 : m.m[1];
   prog->shift = m.shift;
-  prog->xact = xavierAct(s.act, s.clipHigh, s.slope);
+  prog->hasXavierAct = s.act != Act::kNone;
+  prog->xavierAct = activationStage(s.act, s.clipHigh, Operand::scalar(s.slope));
   fast::Binary& f = prog->fast;
   f.op = int(s.op);
   f.fa = std::ldexp(double(prog->ma), -prog->shift);
   f.fb = std::ldexp(double(prog->mb), -prog->shift);
-  prog->fastOk = s.act != Act::kLeaky && prog->shift <= 52 &&
-                 clampOf(s.act, std::max<int64_t>(prog->xact.clip, 0), &f.lo, &f.hi);
+  prog->fastOk =
+      s.act != Act::kLeaky && prog->shift <= 52 &&
+      clampOf(s.act, s.act == Act::kClip ? std::max<int64_t>(prog->xavierAct.alu[0], 0) : 0, &f.lo,
+              &f.hi);
   return prog;
 }
 
 int8_t applyOne(const AffineProgram& p, int64_t x, int64_t c, int64_t e) {
   if (p.absInput) x = x < 0 ? -x : x;
-  if (p.policy == Policy::kOrinFp19) {
+  if (p.requant == DlaNumerics::Int8Requant::kOrinFp19) {
     float t = toFp19(double(x));
     if (p.B.present()) t = fp19Add(t, p.B.at(c, e));
     t = fp19Mul(t, p.F.at(c, e));
@@ -396,11 +342,11 @@ int8_t applyOne(const AffineProgram& p, int64_t x, int64_t c, int64_t e) {
   }
   int32_t t = int32_t(saturate(x, 32));
   for (const XStage& st : p.stages) t = st.apply(t, c, e);
-  return int8_t(saturate(t, 8));  // the output converter at identity: sat8(sat17(t))
+  return nvdla::sdpConvert(nvdla::SdpOutputConverter{}, t);  // the converter at identity
 }
 
 int8_t applyOne(const BinaryProgram& p, int32_t a, int32_t b) {
-  if (p.policy == Policy::kOrinFp19) {
+  if (p.requant == DlaNumerics::Int8Requant::kOrinFp19) {
     float t;
     if (p.op == BinOp::kProd) {
       t = fp19Mul(toFp19(double(int64_t(a) * b)), p.fa);
@@ -420,7 +366,8 @@ int8_t applyOne(const BinaryProgram& p, int32_t a, int32_t b) {
     s = p.op == BinOp::kSum ? x + y : p.op == BinOp::kMax ? std::max(x, y) : std::min(x, y);
   }
   int64_t t = saturate(roundShiftHalfAway(s, p.shift), 32);
-  return int8_t(saturate(p.xact.apply(t), 8));
+  if (p.hasXavierAct) t = p.xavierAct.apply(int32_t(t), 0, 0);
+  return nvdla::sdpConvert(nvdla::SdpOutputConverter{}, int32_t(t));  // the converter at identity
 }
 
 bool hasFastLoop(const AffineProgram& p) {
@@ -441,47 +388,6 @@ std::vector<int16_t> xavierMultipliers(const AffineProgram& p) {
 
 namespace {
 
-// The common convolution program with per-channel (or scalar) operands and at most a ReLU,
-// evaluated with the same arithmetic as applyOne but without the per-element dispatch.
-struct FastXavier {
-  bool ok = false;
-  std::vector<int64_t> bias;  // the ALU operand after its left shift (0 without bias)
-  std::vector<int64_t> mul;
-  int shift = 0;
-  bool relu = false;
-};
-
-FastXavier fastXavier(const AffineProgram& p, int64_t channels) {
-  FastXavier f;
-  if (p.policy != Policy::kXavierFixedPoint || p.absInput || p.stages.size() != 1) return f;
-  const XStage& s = p.stages[0];
-  if (s.aluB == Bcast::kElement || s.mulB == Bcast::kElement) return f;
-  for (int64_t c = 0; c < channels; ++c) {
-    f.bias.push_back(s.st.aluBypass ? 0
-                                    : nvdla::saturatingShiftLeft(s.op(s.alu, s.aluB, c, 0),
-                                                                 s.st.aluShift & 63, 32));
-    f.mul.push_back(s.op(s.mul, s.mulB, c, 0));
-  }
-  f.shift = s.st.mulShift & 63;
-  f.relu = !s.st.reluBypass;
-  f.ok = true;
-  return f;
-}
-
-template <class In>
-void runXavierFast(const FastXavier& f, const In* x, int8_t* y, int64_t n, int64_t c0,
-                   int64_t cStep, int64_t channels) {
-  // Elements x[0..n) of channels c0, c0 + cStep, ... (cStep 1 = channels last).
-  int64_t c = c0;
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t a = int64_t(x[i]) + f.bias[size_t(c)];
-    int64_t t = saturate(roundShiftHalfAway(a * f.mul[size_t(c)], f.shift), 32);
-    if (f.relu && t < 0) t = 0;
-    y[i] = int8_t(t < -128 ? -128 : t > 127 ? 127 : t);
-    if (cStep) c = c + 1 == channels ? 0 : c + 1;
-  }
-}
-
 template <class In>
 void runImpl(const AffineProgram& p, const In* x, int8_t* y, int64_t images, int64_t elements,
              int64_t channels, bool channelsLast) {
@@ -490,19 +396,12 @@ void runImpl(const AffineProgram& p, const In* x, int8_t* y, int64_t images, int
   if (p.fastOk && channelsLast && p.fastChannels == channels &&
       fast::affine(p.fast, x, y, images * plane, channels))
     return;
-  FastXavier f = fastXavier(p, channels);
+  // Otherwise the specification itself, value by value.
   for (int64_t img = 0; img < images; ++img) {
     const In* xi = x + img * elements;
     int8_t* yi = y + img * elements;
-    if (f.ok && channelsLast) {
-      runXavierFast(f, xi, yi, elements, 0, 1, channels);
-    } else if (f.ok) {
-      for (int64_t c = 0; c < channels; ++c)
-        runXavierFast(f, xi + c * plane, yi + c * plane, plane, c, 0, channels);
-    } else {
-      for (int64_t e = 0; e < elements; ++e)
-        yi[e] = applyOne(p, int64_t(xi[e]), channelsLast ? e % channels : e / plane, e);
-    }
+    for (int64_t e = 0; e < elements; ++e)
+      yi[e] = applyOne(p, int64_t(xi[e]), channelsLast ? e % channels : e / plane, e);
   }
 }
 

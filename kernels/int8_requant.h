@@ -1,24 +1,24 @@
 // INT8 requantisation: how an INT8 DLA layer turns its integer result (a convolution's
-// accumulator, or int8 data) into the int8 codes of its output tensor, per platform policy
-// (design §4, docs/numerics.md "Integer INT8 pipeline"). Kernels know nothing of the IR: the
-// caller describes the point-wise program with float scales; compile() turns it into the
-// platform's arithmetic once, and the run functions apply it.
+// accumulator, or int8 data) into the int8 codes of its output tensor, in the platform's
+// arithmetic (kern::DlaNumerics::int8Requant; design §4, docs/numerics.md "Integer INT8 pipeline").
+// Kernels know nothing of the IR: the caller describes the point-wise program with float scales;
+// compile() turns it into the platform's arithmetic once, and the run functions apply it.
 //
-//  - kXavierFixedPoint: NVDLA v1's fixed-point SDP (kernels/nvdla/sdp.h): 16-bit multipliers
-//    sharing one truncate shift chosen from the largest factor (mantissa in [2^14, 2^15)),
-//    operands as 16-bit values with a shared left shift, round half away, 32-bit saturation,
-//    the output converter saturating to int8.
+//  - kXavierFixedPoint: NVDLA v1's fixed-point SDP. The compile step and the arithmetic are
+//    the kernels/nvdla functions (requant.h: 16-bit multipliers sharing one truncate shift,
+//    16-bit ALU operands with a shared left shift; sdp.h: one X stage per operation), followed
+//    by the output converter at identity, saturating to int8.
 //  - kOrinFp19: the FP19 point-wise pipe: the integer input becomes FP19, every operand is stored
-//    as FP19, every operation is rounded to FP19 (nearest even), the result goes to int8 half
-//    away from zero with saturation.
+//    as FP19, every operation is rounded to FP19 (nearest even; kernels/numeric/fp19.h), the
+//    result goes to int8 half away from zero with saturation.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-namespace kern::int8 {
+#include "kernels/numeric/dla_numerics.h"
 
-enum class Policy : uint8_t { kXavierFixedPoint, kOrinFp19 };
+namespace kern::int8 {
 
 /// How an operand's values map onto the elements of one image: one value, one per channel, or
 /// one per element (in the order the data is stored).
@@ -73,11 +73,11 @@ struct BinarySpec {
 struct AffineProgram;
 struct BinaryProgram;
 
-/// Compiles a program for a policy. `channels` and `elements` (per image) size the operands;
-/// throws std::invalid_argument when an operand does not match them.
-std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, Policy p, int64_t channels,
-                                             int64_t elements);
-std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, Policy p);
+/// Compiles a program in a platform's arithmetic (numerics.int8Requant). `channels` and `elements`
+/// (per image) size the operands; throws std::invalid_argument when an operand does not match them.
+std::shared_ptr<const AffineProgram> compile(const AffineSpec& s, const DlaNumerics& numerics,
+                                             int64_t channels, int64_t elements);
+std::shared_ptr<const BinaryProgram> compile(const BinarySpec& s, const DlaNumerics& numerics);
 
 /// Runs an affine program over `images` images of `elements` values each. The channel of
 /// element e is e % channels when channelsLast (NHWC), else e / (elements / channels) (NCHW).

@@ -4,17 +4,17 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/numeric/fp19.h"
+
 namespace kern::int8::fast {
 
 namespace {
 
 // Each loop body is straight-line code over restrict pointers, instantiated per policy and
 // operand form, so that the compiler vectorises it (int8 stores would otherwise force reloads).
-constexpr uint64_t kDropped = (uint64_t(1) << 42) - 1;  // 52 - 10 mantissa bits
-
-// Nearest-even rounding to 11 significant bits on the bit pattern (carries move into the
-// exponent): FP19's rounding for zero and for magnitudes in [2^-126, 2^127). With Check, `bad`
-// records values outside that range (FP19 subnormals and saturation follow other rules).
+// FP19's rounding step on the bit pattern (kern::numeric::fp19RoundDoubleBits, the one
+// definition): exact for zero and for magnitudes in [2^-126, 2^127). With Check, `bad` records
+// values outside that range (FP19 subnormals and saturation follow other rules).
 template <bool Check>
 [[gnu::always_inline]] inline double r19(double v, uint64_t& bad) {
   uint64_t u;
@@ -23,7 +23,7 @@ template <bool Check>
     int64_t e = int64_t((u >> 52) & 0x7ff);
     bad |= uint64_t((e < 1023 - 126) | (e > 1023 + 126)) & uint64_t((u << 1) != 0);
   }
-  u = (u + (kDropped >> 1) + ((u >> 42) & 1)) & ~kDropped;
+  u = numeric::fp19RoundDoubleBits(u);
   std::memcpy(&v, &u, 8);
   return v;
 }
@@ -35,7 +35,6 @@ template <bool Check>
 // otherwise the smaller is below a quarter of an FP19 step of the larger, so the exact sum
 // stays more than half an FP32 step away from every FP19 midpoint (also below a power of two,
 // where the FP19 grid halves) and FP32's rounding cannot change the FP19 result.
-constexpr uint32_t kDroppedF = (1u << 13) - 1;
 template <bool Check>
 [[gnu::always_inline]] inline float r19f(float v, uint32_t& bad) {
   uint32_t u;
@@ -44,7 +43,7 @@ template <bool Check>
     int32_t e = int32_t((u >> 23) & 0xff);
     bad |= uint32_t((e < 1) | (e > 253)) & uint32_t((u << 1) != 0);
   }
-  u = (u + (kDroppedF >> 1) + ((u >> 13) & 1)) & ~kDroppedF;
+  u = numeric::fp19RoundBits(u);
   std::memcpy(&v, &u, 4);
   return v;
 }
@@ -61,7 +60,7 @@ template <bool Check>
 [[gnu::always_inline]] inline int8_t out(double t, int lo, int hi) {
   double w = t + std::copysign(0.5, t);
   w = w < -1024.0 ? -1024.0 : w > 1024.0 ? 1024.0 : w;  // keeps the conversion defined
-  w = w == w ? w : 0.0;                                  // NaN gives 0, as the reference does
+  w = w == w ? w : 0.0;                                 // NaN gives 0, as the reference does
   int r = int(w);                                       // truncation toward zero
   return int8_t(r < lo ? lo : r > hi ? hi : r);
 }
@@ -125,7 +124,7 @@ template <class In, bool Orin, bool Bias, bool Check>
 template <class In>
 [[gnu::always_inline]] inline bool affineBody(const Affine& a, const In* x, int8_t* y,
                                               int64_t pixels, int64_t channels) {
-  if (!a.orin)
+  if (a.requant == DlaNumerics::Int8Requant::kXavierFixedPoint)
     return a.hasBias ? affineLoop<In, false, true, false>(a, x, y, pixels, channels)
                      : affineLoop<In, false, false, false>(a, x, y, pixels, channels);
   if (a.checked)
@@ -187,7 +186,8 @@ template <int Op, bool Orin, bool Check>
 template <int Op>
 [[gnu::always_inline]] inline bool binaryOp(const Binary& b, const int8_t* a, const int8_t* c,
                                             int8_t* y, int64_t n) {
-  if (!b.orin) return binaryLoop<Op, false, false>(b, a, c, y, n);
+  if (b.requant == DlaNumerics::Int8Requant::kXavierFixedPoint)
+    return binaryLoop<Op, false, false>(b, a, c, y, n);
   return b.checked ? binaryLoopF<Op, true>(b, a, c, y, n) : binaryLoopF<Op, false>(b, a, c, y, n);
 }
 

@@ -16,6 +16,8 @@
 #pragma once
 #include <cstdint>
 
+#include "kernels/numeric/dla_numerics.h"
+
 namespace kern::int8::fast {
 
 /// One channel-last affine step with per-channel operands: y = clamp(rna(t), lo, hi) where
@@ -23,7 +25,8 @@ namespace kern::int8::fast {
 /// step when !hasBias). Returns false (leaving y partly written) when an Orin value fell outside
 /// the fast range; the caller then uses the slow path for the whole call.
 struct Affine {
-  bool orin = false, hasBias = false;
+  DlaNumerics::Int8Requant requant = DlaNumerics::Int8Requant::kXavierFixedPoint;
+  bool hasBias = false;
   bool checked = true;  // Orin: check every value's range (false when safeOperand proves it)
   const double* bias = nullptr;  // Xavier: sat32(operand << shift); Orin: the FP19 operand
   const double* mul = nullptr;   // Xavier: m * 2^-shift; Orin: the FP19 factor
@@ -37,7 +40,7 @@ bool affine(const Affine& a, const int8_t* x, int8_t* y, int64_t pixels, int64_t
 /// Orin t = r19(op(r19(a * fa), r19(b * fb))) for Sum (Max / Min need no rounding of the op).
 /// Prod: Xavier t = a * b * fa; Orin t = r19(r19(a * b) * fa). Then clamp(rna(t), lo, hi).
 struct Binary {
-  bool orin = false;
+  DlaNumerics::Int8Requant requant = DlaNumerics::Int8Requant::kXavierFixedPoint;
   bool checked = true;
   int op = 0;  // 0 Sum, 1 Max, 2 Min, 3 Prod (BinOp's order)
   double fa = 0, fb = 0;

@@ -142,12 +142,9 @@ void runConvolutionLayer(const LayerContext& ctx) {
   const int atom = ctx.hw.atomBytes;
   const int padded = (s.kernels + atom - 1) / atom * atom;
   const int64_t plane = int64_t(s.outWidth) * s.outHeight;
-  std::vector<int32_t> acc(size_t(padded * plane), 0);
-  kn::convInt8(s, input.data(), weights.data(), acc.data());
-
   const SdpProgram sdp = decodeSdp(ctx, s.outWidth, s.outHeight, padded);
-  std::vector<int8_t> out(acc.size());
-  kn::sdp(sdp.settings, acc.data(), out.data());
+  std::vector<int8_t> out(size_t(padded * plane));
+  ctx.units.convolutionSdp(s, input.data(), weights.data(), sdp.settings, out.data());
   emitSdpOutput(ctx, sdp, out);
 }
 

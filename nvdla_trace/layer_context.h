@@ -11,6 +11,7 @@
 #include "nvdla_trace/cube_io.h"
 #include "nvdla_trace/paged_memory.h"
 #include "nvdla_trace/register_file.h"
+#include "nvdla_trace/units.h"
 
 namespace nvdla_trace {
 
@@ -25,6 +26,7 @@ struct LayerContext {
   PagedMemory& memory;
   kern::nvdla::HwConfig hw;
   WorkLimits limits;
+  const Units& units;  // what computes the decoded layers
 
   /// A size register: field value + 1 (NVDLA stores sizes minus one).
   int size(const std::string& block, const std::string& reg, const std::string& field) const {

@@ -40,8 +40,8 @@ constexpr const char* kAllLayerBlocks[] = {"CDMA", "CSC",      "CMAC_A", "CMAC_B
 }  // namespace
 
 bool runPendingLayers(RegisterFile& regs, PagedMemory& memory, const kern::nvdla::HwConfig& hw,
-                      const WorkLimits& limits) {
-  LayerContext ctx{regs, memory, hw, limits};
+                      const WorkLimits& limits, const Units& units) {
+  LayerContext ctx{regs, memory, hw, limits, units};
   bool ran = false;
   if (regs.opEnabled("CDP")) {
     runCdpLayer(ctx);

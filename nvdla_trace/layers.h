@@ -10,6 +10,6 @@ namespace nvdla_trace {
 
 /// Returns whether any layer ran. Throws TraceError / Unsupported.
 bool runPendingLayers(RegisterFile& regs, PagedMemory& memory, const kern::nvdla::HwConfig& hw,
-                      const WorkLimits& limits);
+                      const WorkLimits& limits, const Units& units = Units::nvdla());
 
 }  // namespace nvdla_trace

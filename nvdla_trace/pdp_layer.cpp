@@ -68,7 +68,7 @@ void runPdpOn(const LayerContext& ctx, const kn::PdpSettings& s, const std::vect
   kn::PdpSettings padded = s;
   padded.channels = out.paddedChannels();
   std::vector<int8_t> result(size_t(int64_t(padded.channels) * s.outWidth * s.outHeight));
-  kn::pdp(padded, input.data(), result.data());
+  ctx.units.pdp(padded, input.data(), result.data());
   writeFeature(ctx.memory, out, result.data(), padded.channels);
 }
 

@@ -195,7 +195,7 @@ class Replayer {
     WorkLimits limits{config_.maxCubeElements, config_.maxMacs};
     bool ran;
     try {
-      ran = runPendingLayers(regs_, memory_, hw, limits);
+      ran = runPendingLayers(regs_, memory_, hw, limits, *config_.units);
     } catch (const Unsupported& e) {
       throw Unsupported(e.what() + emptyPayloadNote("; also, "));
     }

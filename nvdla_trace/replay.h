@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kernels/nvdla/hw_config.h"
+#include "nvdla_trace/units.h"
 
 namespace nvdla_trace {
 
@@ -17,6 +18,7 @@ struct Config {
   uint64_t maxCheckBytes = uint64_t(256) << 20;     // per check_crc range
   uint64_t maxCubeElements = uint64_t(1) << 24;     // per feature cube (16 M)
   uint64_t maxMacs = uint64_t(1) << 30;             // per convolution (~1 s)
+  const Units* units = &Units::nvdla();             // what computes the layers
 };
 
 /// "nv_small" or "nv_full"; false for anything else.

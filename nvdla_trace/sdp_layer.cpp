@@ -209,7 +209,7 @@ void runSdpLayer(const LayerContext& ctx) {
   const std::vector<int8_t> data = readFeature(ctx.memory, in, padded);
   const SdpProgram sdp = decodeSdp(ctx, w, h, padded);
   std::vector<int8_t> out(data.size());
-  kn::sdp(sdp.settings, data.data(), out.data());
+  ctx.units.sdp(sdp.settings, data.data(), out.data());
   emitSdpOutput(ctx, sdp, out);
 }
 

@@ -36,12 +36,26 @@ inline float floatFromBits(uint32_t x) {
   return f;
 }
 
+/// FP19's rounding step on an FP32 bit pattern: nearest, ties to even, on the 13 dropped bits;
+/// a carry moves into the exponent. The rounding for zero, subnormals and normals when the
+/// exponent field is below 255 (the sign bit is kept); NaN, Inf and saturation are the callers'.
+/// The vectorised requantisation loops (kernels/int8_requant_fast.cpp) apply it directly where
+/// their operands' range is proven.
+constexpr uint32_t fp19RoundBits(uint32_t bits) {
+  return (bits + 0xfffu + ((bits >> kFp19DroppedBits) & 1u)) & ~0x1fffu;
+}
+
+/// The same step on a double's bit pattern (42 dropped bits): FP19's rounding for zero and
+/// magnitudes in [2^-126, 2^128).
+constexpr uint64_t fp19RoundDoubleBits(uint64_t bits) {
+  return (bits + ((uint64_t(1) << 41) - 1) + ((bits >> 42) & 1u)) & ~((uint64_t(1) << 42) - 1);
+}
+
 /// The FP32 bit pattern of the FP19 value nearest to f (low 13 bits zero).
 inline uint32_t roundToFp19FloatBits(float f) {
   const uint32_t x = floatBits(f), sign = x & 0x80000000u, mag = x & 0x7fffffffu;
   if (mag > 0x7f800000u) return sign | 0x7fc00000u;  // NaN: quiet
-  const uint32_t lsb = (mag >> kFp19DroppedBits) & 1u;
-  uint32_t r = (mag + 0xfffu + lsb) & ~0x1fffu;      // ties to even; mag <= 0x7f800000, no overflow
+  uint32_t r = fp19RoundBits(mag);                   // mag <= 0x7f800000: no overflow
   if (r > kFp19MaxFloatBits) r = kFp19MaxFloatBits;  // Inf, or rounded up to 2^128
   return sign | r;
 }
@@ -73,8 +87,7 @@ inline float roundDoubleToFp19(double d) {
     if (rest > 0.5 || (rest == 0.5 && std::fmod(whole, 2.0) == 1.0)) whole += 1;
     r = std::ldexp(whole, -136);
   } else {  // keep 10 of double's 52 mantissa bits, ties to even
-    const uint64_t lsb = (mag >> 42) & 1u;
-    uint64_t m = (mag + ((uint64_t(1) << 41) - 1) + lsb) & ~((uint64_t(1) << 42) - 1);
+    uint64_t m = fp19RoundDoubleBits(mag);
     if (m > 0x47effc0000000000ull) m = 0x47effc0000000000ull;  // the largest FP19
     std::memcpy(&r, &m, 8);
   }

@@ -26,7 +26,24 @@ struct PdpSettings {
   // (floor(65536 / k)), so these are not exact reciprocals.
   uint32_t recipKernelWidth = 0x10000;
   uint32_t recipKernelHeight = 0x10000;
+  // Not an NVDLA v1 setting: average windows divide by their real taps along each axis (ONNX
+  // count_include_pad = 0, which TensorRT places on Orin's DLA), with the driver's reciprocals
+  // of those counts (assumption: the same table) instead of recipKernelWidth / Height.
+  bool realTapsOnly = false;
 };
+
+/// Where element (c, y, x) of a feature cube lies: c * channel + y * row + x * pixel.
+struct CubeStrides {
+  int64_t channel, row, pixel;
+  static CubeStrides chw(int width, int height) { return {int64_t(width) * height, width, 1}; }
+  static CubeStrides hwc(int width, int channels) {
+    return {1, int64_t(width) * channels, channels};
+  }
+};
+
+/// The driver's reciprocal of a kernel size, unsigned 1.16 fixed point, truncated:
+/// floor(65536 / k) (sw kmd/firmware/pdp.c:72-80 for k = 1..8); 0 for k <= 0.
+uint32_t pdpReciprocal(int64_t k);
 
 /// What n padded taps add to an average window (n >= 1); beyond 7, n * PAD_VALUE_1X.
 int32_t pdpPadContribution(const PdpSettings& s, int n);
@@ -39,5 +56,9 @@ int8_t pdpAverage(int64_t sum, uint32_t recipKernelWidth, uint32_t recipKernelHe
 /// A max / min window with no real input element yields the hardware's initial value (-128 for
 /// max, 127 for min); a valid configuration never has one.
 void pdp(const PdpSettings& s, const int8_t* in, int8_t* out);
+
+/// The same on cubes in any layout (the executor's NHWC images).
+void pdp(const PdpSettings& s, const int8_t* in, const CubeStrides& inStrides, int8_t* out,
+         const CubeStrides& outStrides);
 
 }  // namespace kern::nvdla

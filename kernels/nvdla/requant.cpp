@@ -19,16 +19,35 @@ int16_t toInt16(double v) {
   return int16_t(std::clamp(v, -32768.0, 32767.0));
 }
 
-// The smallest left shift s for which every |round(b / 2^s)| fits in int16.
-int biasShiftFor(const std::vector<double>& accBias) {
+double largestFiniteMagnitude(const std::vector<double>& v) {
   double largest = 0;
-  for (double b : accBias) largest = std::max(largest, std::fabs(b));
-  for (int s = 0; s < 63; ++s)
-    if (std::round(std::ldexp(largest, -s)) <= 32767) return s;
-  return 63;
+  for (double x : v)
+    if (std::isfinite(x)) largest = std::max(largest, std::fabs(x));
+  return largest;
 }
 
 }  // namespace
+
+SdpMultipliers sdpMultipliersFor(const std::vector<double>& factors, bool roundToNearest) {
+  SdpMultipliers r;
+  r.shift = multiplierShiftFor(largestFiniteMagnitude(factors));
+  for (double f : factors) {
+    double scaled = std::isfinite(f) ? std::ldexp(f, r.shift) : 0;
+    r.m.push_back(toInt16(roundToNearest ? std::round(scaled) : std::trunc(scaled)));
+  }
+  return r;
+}
+
+SdpAluOperands sdpAluOperandsFor(const std::vector<double>& values) {
+  const double largest = largestFiniteMagnitude(values);
+  SdpAluOperands r;
+  while (r.shift < 63 && std::round(std::ldexp(largest, -r.shift)) > 32767) ++r.shift;
+  for (double x : values)
+    r.v.push_back(toInt16(std::isfinite(x) ? std::round(std::ldexp(x, -r.shift))
+                          : x > 0          ? 32767.0
+                                           : -32768.0));
+  return r;
+}
 
 XavierRequant compileXavierRequant(const RequantParams& p) {
   const int k = int(p.weightScales.size());
@@ -38,27 +57,19 @@ XavierRequant compileXavierRequant(const RequantParams& p) {
   r.channels = k;
   r.relu = p.relu;
   std::vector<double> factors(k);
-  double largest = 0;
-  for (int i = 0; i < k; ++i) {
-    factors[i] = double(p.inputScale) * p.weightScales[i] / p.outputScale;
-    if (std::isfinite(factors[i])) largest = std::max(largest, factors[i]);
-  }
-  r.mulShift = multiplierShiftFor(largest);
-  r.multipliers.resize(k);
-  for (int i = 0; i < k; ++i) {
-    double scaled = std::isfinite(factors[i]) ? std::ldexp(factors[i], r.mulShift) : 0;
-    r.multipliers[i] = toInt16(p.roundMultipliers ? std::round(scaled) : std::trunc(scaled));
-  }
+  for (int i = 0; i < k; ++i) factors[i] = double(p.inputScale) * p.weightScales[i] / p.outputScale;
+  SdpMultipliers m = sdpMultipliersFor(factors, p.roundMultipliers);
+  r.multipliers = std::move(m.m);
+  r.mulShift = m.shift;
   if (!p.bias.empty()) {
     std::vector<double> accBias(k);
     for (int i = 0; i < k; ++i) {
       double unit = double(p.inputScale) * p.weightScales[i];
       accBias[i] = unit > 0 ? p.bias[i] / unit : 0;
     }
-    r.biasShift = biasShiftFor(accBias);
-    r.biasOperands.resize(k);
-    for (int i = 0; i < k; ++i)
-      r.biasOperands[i] = toInt16(std::round(std::ldexp(accBias[i], -r.biasShift)));
+    SdpAluOperands a = sdpAluOperandsFor(accBias);
+    r.biasOperands = std::move(a.v);
+    r.biasShift = a.shift;
   }
   return r;
 }

@@ -48,6 +48,23 @@ struct XavierRequant {
 /// clamped to the hardware's 0..63.
 int multiplierShiftFor(double maxFactor);
 
+/// A stage's 16-bit multipliers sharing one truncate shift: the shift from the largest finite
+/// |factor| (multiplierShiftFor), each m = sat16(trunc(f * 2^shift)) as the open compiler
+/// truncates (sat16(round(...)) when roundToNearest); a non-finite factor gives 0.
+struct SdpMultipliers {
+  std::vector<int16_t> m;
+  int shift = 0;
+};
+SdpMultipliers sdpMultipliersFor(const std::vector<double>& factors, bool roundToNearest = false);
+
+/// A stage's 16-bit ALU operands sharing the smallest left shift for which every finite value
+/// rounds (half away) into int16 (BiasOp.cpp's bias form); +-Inf saturate, NaN gives -32768.
+struct SdpAluOperands {
+  std::vector<int16_t> v;
+  int shift = 0;
+};
+SdpAluOperands sdpAluOperandsFor(const std::vector<double>& values);
+
 XavierRequant compileXavierRequant(const RequantParams& p);
 
 }  // namespace kern::nvdla

@@ -84,13 +84,13 @@ bool Executor::isGraphOutput(TensorId t) const {
   return isOutput_[size_t(t)];
 }
 
-void Executor::setNumerics(const DlaNumerics& numerics) {
+void Executor::setNumerics(const kern::DlaNumerics& numerics) {
   numerics_ = numerics;
   constants_.clear();
   std::vector<bool> int8 = int8Layers(g_, reference_);
   int8_ = std::find(int8.begin(), int8.end(), true) == int8.end()
               ? nullptr
-              : std::make_unique<Int8Path>(g_, numerics.int8, std::move(int8));
+              : std::make_unique<Int8Path>(g_, numerics, std::move(int8));
   if (int8_)
     int8_->setBuffers([this](TensorId t, BufferUse use, DType d, const Shape& s) {
       return buffer(t, use, d, s);
@@ -131,8 +131,8 @@ const Tensor& Executor::constantFor(NodeId reader, TensorId t) {
   Tensor r = v.clone();
   float* p = r.data<float>();
   for (int64_t i = 0; i < r.size(); ++i)
-    p[i] = numerics_.fp19Constants ? kern::numeric::roundToFp19(p[i])
-                                   : kern::numeric::roundToFp16(p[i]);
+    p[i] = numerics_.fp19Constants() ? kern::numeric::roundToFp19(p[i])
+                                     : kern::numeric::roundToFp16(p[i]);
   return constants_[t] = std::move(r);
 }
 

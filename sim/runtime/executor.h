@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/int8_requant.h"
+#include "kernels/numeric/dla_numerics.h"
 #include "sim/ir/graph.h"
 #include "sim/runtime/arena.h"
 #include "sim/runtime/buffers.h"
@@ -19,28 +19,21 @@ namespace sim {
 
 class Int8Path;
 
-/// What the runtime needs of a platform's DLA arithmetic (hw::Platform::numerics, mapped by
-/// the API): the INT8 requantisation policy, and how FP16 layers store non-convolution
-/// constants (FP19 on Orin, seed §3.3; FP16 on Xavier). Defaults: the default platform, Orin.
-struct DlaNumerics {
-  kern::int8::Policy int8 = kern::int8::Policy::kOrinFp19;
-  bool fp19Constants = true;
-};
-
 class Executor {
  public:
   /// Each layer computes in its Node::precision, emulated where not FP32 (design §4). FP16:
   /// activations enter and leave rounded to FP16 (nearest even, saturating at +-65504),
   /// convolution weights are rounded to FP16, sums are FP32, other constants are FP19 or FP16
-  /// (DlaNumerics). INT8: the integer pipeline (sim/runtime/int8_path.h): int8 codes with their
-  /// tensor's scale (TensorInfo::quant), exact integer sums, requantisation by the platform's
+  /// (kern::DlaNumerics). INT8: the integer pipeline (sim/runtime/int8_path.h): int8 codes with
+  /// their tensor's scale (TensorInfo::quant), exact integer sums, requantisation by the platform's
   /// policy. `reference` = true ignores the precisions and runs everything in FP32. `fuse` =
   /// false runs every layer on its own (afterLayer then sees every layer's output, INT8 ones
   /// dequantised).
   explicit Executor(const Graph& g, bool reference = false, bool fuse = true);
   ~Executor();
-  /// The platform's numerics; call before prepare() and run().
-  void setNumerics(const DlaNumerics& numerics);
+  /// The platform's numerics (hw::Platform::numerics; value-initialised: the default
+  /// platform's); call before prepare() and run().
+  void setNumerics(const kern::DlaNumerics& numerics);
   /// Runs with the given inputs (by graph-input name); returns the graph outputs in order, in
   /// memory of their own (a later run does not change them). Prepares on the first call.
   /// Throws sim::Error when an input is missing or has the wrong type or shape.
@@ -92,7 +85,7 @@ class Executor {
   bool prepared_ = false;
   bool useArena_ = true;
   std::map<std::pair<TensorId, Precision>, Tensor> reducedWeights_;  // rounded copies
-  DlaNumerics numerics_;
+  kern::DlaNumerics numerics_;
   std::unique_ptr<Int8Path> int8_;        // runs the INT8 layers
   std::map<TensorId, Tensor> constants_;  // FP16 layers' constants, as the DLA stores them
   // The arena: per buffer use, per tensor, its request (-1: none, taken from the heap).

@@ -34,9 +34,9 @@ struct Int8Path::Prepared {
   std::vector<std::shared_ptr<const k8::AffineProgram>> requant;  // concat: per input
 };
 
-Int8Path::Int8Path(const Graph& g, k8::Policy policy, std::vector<bool> runsHere)
+Int8Path::Int8Path(const Graph& g, const kern::DlaNumerics& numerics, std::vector<bool> runsHere)
     : g_(g),
-      policy_(policy),
+      numerics_(numerics),
       runsHere_(std::move(runsHere)),
       fusedAct_(g.nodes.size(), -1),
       absorbed_(g.nodes.size(), false),
@@ -123,19 +123,19 @@ Int8Path::Prepared& Int8Path::prepared(NodeId n) {
     switch (l.kind) {
       case Int8Layer::Kind::kConv:
         p->conv = k8::prepareConvInt8(l.conv, l.weights.data());
-        p->affine = k8::compile(l.affine, policy_, channels, elements);
+        p->affine = k8::compile(l.affine, numerics_, channels, elements);
         p->layer.weights = {};  // the plan keeps its own copy
         break;
       case Int8Layer::Kind::kDeconv:
       case Int8Layer::Kind::kAffine:
-        p->affine = k8::compile(l.affine, policy_, channels, elements);
+        p->affine = k8::compile(l.affine, numerics_, channels, elements);
         break;
       case Int8Layer::Kind::kBinary:
-        p->binary = k8::compile(l.binary, policy_);
+        p->binary = k8::compile(l.binary, numerics_);
         break;
       case Int8Layer::Kind::kConcat:
         for (const auto& spec : l.concatRequant)
-          p->requant.push_back(spec ? k8::compile(*spec, policy_, 1, 1) : nullptr);
+          p->requant.push_back(spec ? k8::compile(*spec, numerics_, 1, 1) : nullptr);
         break;
       default:
         break;

@@ -5,7 +5,7 @@
 // activations an INT8 layer writes are stored as int8 codes in NHWC order (the layout the
 // integer convolution wants) with their tensor's scale; every INT8 layer reads int8 codes
 // (quantising a float input once: the reformat at a DLA boundary), computes exactly in
-// integers, and requantises its output with the platform's policy (kern::int8::Policy:
+// integers, and requantises its output in the platform's arithmetic (kern::DlaNumerics:
 // Xavier's fixed-point SDP or Orin's FP19 pipe). Layers of other precisions read a dequantised
 // NCHW float view. Layer kinds without an integer model run their FP32 kernel on dequantised
 // inputs and quantise the result (listed in docs/numerics.md).
@@ -22,7 +22,7 @@ namespace sim {
 class Int8Path {
  public:
   /// `runsHere[n]`: node n is an INT8 layer this path runs.
-  Int8Path(const Graph& g, kern::int8::Policy policy, std::vector<bool> runsHere);
+  Int8Path(const Graph& g, const kern::DlaNumerics& numerics, std::vector<bool> runsHere);
   ~Int8Path();
 
   /// Where run buffers come from (the executor's arena); new tensors until this is called.
@@ -57,7 +57,7 @@ class Int8Path {
 
  private:
   const Graph& g_;
-  kern::int8::Policy policy_;
+  kern::DlaNumerics numerics_;
   std::vector<bool> runsHere_;
   // An element-wise layer fused with the activation that alone reads it: the element-wise
   // node computes the activation's output, the activation node does nothing.

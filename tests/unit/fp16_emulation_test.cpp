@@ -2,11 +2,12 @@
 // outputs rounded to FP16 and saturated at 65504; FP32 layers untouched.
 #include <gtest/gtest.h>
 
+#include "int8_reference.h"
 #include "kernels/numeric/fp16.h"
 #include "kernels/numeric/fp19.h"
-#include "sim/ops/op_def.h"
-#include "int8_reference.h"
 #include "onnx_import/importer.h"
+#include "platform_numerics.h"
+#include "sim/ops/op_def.h"
 #include "sim/passes/passes.h"
 #include "sim/runtime/executor.h"
 #include "test_support.h"
@@ -39,10 +40,10 @@ struct TinyConv {
     return run(x, fp16 ? sim::Precision::kFP16 : sim::Precision::kFP32);
   }
   std::vector<float> run(const std::vector<float>& x, sim::Precision mode,
-                         kern::int8::Policy policy = kern::int8::Policy::kOrinFp19) {
+                         const kern::DlaNumerics& numerics = testnum::orin()) {
     for (auto& n : model.graph.nodes) n.precision = mode;
     sim::Executor exec(model.graph);
-    exec.setNumerics({policy, policy == kern::int8::Policy::kOrinFp19});
+    exec.setNumerics(numerics);
     auto in = sim::Tensor::fromVector(sim::DType::kFloat, {1, 2, 1, 3}, x);
     auto y = exec.run({{"x", in}})[0];
     return std::vector<float>(y.data<float>(), y.data<float>() + y.size());
@@ -83,7 +84,8 @@ TEST(Fp16Emulation, ConstantsAreFp19OnOrinAndFp16OnXavier) {
     sim::Graph g;
     sim::TensorId x = g.addTensor("x", {sim::DType::kFloat, {1, 1, 1, 2}});
     g.inputs.push_back(x);
-    sim::TensorId k = g.addConstant("c", sim::Tensor::fromVector(sim::DType::kFloat, {1}, std::vector<float>{c}));
+    sim::TensorId k =
+        g.addConstant("c", sim::Tensor::fromVector(sim::DType::kFloat, {1}, std::vector<float>{c}));
     sim::Node n;
     n.kind = sim::OpKind::kElementWise;
     n.name = "mul";
@@ -98,8 +100,9 @@ TEST(Fp16Emulation, ConstantsAreFp19OnOrinAndFp16OnXavier) {
     std::vector<float> in = {0.01f, 3.f};
     auto run = [&](bool fp19) {
       sim::Executor exec(g);
-      exec.setNumerics({kern::int8::Policy::kOrinFp19, fp19});
-      auto out = exec.run({{"x", sim::Tensor::fromVector(sim::DType::kFloat, {1, 1, 1, 2}, in)}})[0];
+      exec.setNumerics(fp19 ? testnum::orin() : testnum::xavier());
+      auto out =
+          exec.run({{"x", sim::Tensor::fromVector(sim::DType::kFloat, {1, 1, 1, 2}, in)}})[0];
       return std::vector<float>(out.data<float>(), out.data<float>() + 2);
     };
     std::vector<float> orin = run(true), xavier = run(false);
@@ -147,10 +150,9 @@ TEST(Int8Emulation, IntegerConvolutionWithEachPlatformsRequantisation) {
   a.factor.assign(1, double(sx) * sw / sy);
   a.preBias.assign(1, double(t.b[0]) / (double(sx) * sw));
   a.act = int8ref::Act::kRelu;
-  for (auto p : {kern::int8::Policy::kOrinFp19, kern::int8::Policy::kXavierFixedPoint}) {
+  for (const kern::DlaNumerics& p : {testnum::orin(), testnum::xavier()}) {
     std::vector<float> y = t.run(x, sim::Precision::kINT8, p);
-    std::vector<int8_t> want =
-        int8ref::runAffine(a, acc, {0, 0, 0}, p == kern::int8::Policy::kXavierFixedPoint);
+    std::vector<int8_t> want = int8ref::runAffine(a, acc, {0, 0, 0}, p.xavierFixedPoint());
     for (int i = 0; i < 3; ++i) EXPECT_EQ(y[i], float(want[i]) * sy) << i;
     EXPECT_EQ(y[2], 127 * sy);  // 7.3 saturates to code 127, * 1000.3: the output saturates too
     EXPECT_EQ(y[1], 0.f);       // both codes times 0 / 0: the bias alone, 0.185 steps, rounds to 0

@@ -1,8 +1,9 @@
 // The vectorised hot loops against the rules they shortcut: FP16 rounding of arrays (F16C)
 // against kern::numeric::roundToFp16, and the INT8 requantisation loops (kernels/
-// int8_requant_fast.cpp) against applyOne, on random programs of both policies including
-// large accumulators (the FP32 lanes' limit), operands outside the unchecked FP19 range,
-// clips and every binary operation.
+// int8_requant_fast.cpp) against the per-value specification, applyOne (kernels/nvdla's SDP
+// stages for Xavier, FP19's rounding for Orin): random programs of both arithmetics including
+// large accumulators (the FP32 lanes' limit), operands outside the unchecked FP19 range, clips
+// and every binary operation, and every int8 input / operand pair.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,6 +16,7 @@
 #include "kernels/int8_requant.h"
 #include "kernels/numeric/fp16.h"
 #include "kernels/numeric/int8.h"
+#include "platform_numerics.h"
 
 namespace {
 
@@ -100,7 +102,7 @@ TEST(Int8FastPaths, AffineLoopsEqualTheRuleOnBothPolicies) {
     if (i % 3) s.preBias = Operand::perChannel(b);
     s.act = i % 4 == 1 ? Act::kRelu : i % 4 == 2 ? Act::kClip : Act::kNone;
     s.clipHigh = u(0, 300) / 3.0;
-    for (Policy p : {Policy::kOrinFp19, Policy::kXavierFixedPoint}) {
+    for (const kern::DlaNumerics& p : {testnum::orin(), testnum::xavier()}) {
       auto prog = compile(s, p, channels, channels);
       fast += hasFastLoop(*prog);
       // Accumulators: small, around 2^24 (the FP32 lanes' limit), up to int32's range.
@@ -132,7 +134,7 @@ TEST(Int8FastPaths, NanOperandsGiveTheRulesResult) {
   AffineSpec s;
   s.factor = Operand::perChannel({nan, inf, 0.5, inf});
   s.preBias = Operand::perChannel({0.0, 0.0, nan, -inf});
-  auto prog = compile(s, Policy::kOrinFp19, 4, 4);
+  auto prog = compile(s, testnum::orin(), 4, 4);
   std::vector<int32_t> x = {7, 0, 3, 100, -7, 0, -3, -100};
   std::vector<int8_t> y(x.size());
   run(*prog, x.data(), y.data(), 1, int64_t(x.size()), 4, true);
@@ -160,7 +162,7 @@ TEST(Int8FastPaths, BinaryLoopsEqualTheRuleOnBothPolicies) {
       a[k] = int8_t(u(-128, 127));
       b[k] = int8_t(u(-128, 127));
     }
-    for (Policy p : {Policy::kOrinFp19, Policy::kXavierFixedPoint}) {
+    for (const kern::DlaNumerics& p : {testnum::orin(), testnum::xavier()}) {
       auto prog = compile(s, p);
       fast += hasFastLoop(*prog);
       run(*prog, a.data(), b.data(), y.data(), int64_t(a.size()));
@@ -170,6 +172,73 @@ TEST(Int8FastPaths, BinaryLoopsEqualTheRuleOnBothPolicies) {
     }
   }
   EXPECT_GT(fast, 700) << "the loops under test must be the fast ones";
+}
+
+}  // namespace
+
+namespace {
+
+using namespace kern::int8;
+
+// Every int8 input and every pair of int8 operands, on random programs of both arithmetics:
+// the vectorised loops against the per-value specification (applyOne: nvdla::sdpStage for
+// Xavier, FP19's rounding for Orin), exhaustively over the inputs int8 data can hold.
+TEST(Int8FastPaths, EveryInt8InputMatchesTheSpecification) {
+  std::mt19937 rng(23);
+  auto u = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int fast = 0;
+  for (int i = 0; i < 40; ++i) {
+    const int64_t channels = u(1, 8);
+    AffineSpec s;
+    std::vector<double> f, b;
+    for (int64_t c = 0; c < channels; ++c) {
+      f.push_back(std::exp2(u(-12, 2)) * (1 + u(0, 1000) / 1000.0));
+      b.push_back(u(-3000, 3000) / 11.0);
+    }
+    s.factor = Operand::perChannel(f);
+    if (i % 2) s.preBias = Operand::perChannel(b);
+    s.act = i % 3 == 1 ? Act::kRelu : i % 3 == 2 ? Act::kClip : Act::kNone;
+    s.clipHigh = u(0, 300) / 3.0;
+    std::vector<int8_t> x(size_t(256 * channels)), y(x.size());
+    for (size_t k = 0; k < x.size(); ++k) x[k] = int8_t(int(k / size_t(channels)) - 128);
+    for (const kern::DlaNumerics& p : {testnum::orin(), testnum::xavier()}) {
+      auto prog = compile(s, p, channels, channels);
+      fast += hasFastLoop(*prog);
+      run(*prog, x.data(), y.data(), 1, int64_t(x.size()), channels, true);
+      for (size_t k = 0; k < x.size(); ++k)
+        ASSERT_EQ(y[k], applyOne(*prog, x[k], int64_t(k) % channels, int64_t(k)))
+            << "program " << i << " input " << int(x[k]);
+    }
+  }
+  EXPECT_EQ(fast, 80) << "every program here has the vectorised loop";
+}
+
+TEST(Int8FastPaths, EveryOperandPairMatchesTheSpecification) {
+  std::mt19937 rng(29);
+  auto u = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  std::vector<int8_t> a(65536), b(65536), y(65536);
+  for (int k = 0; k < 65536; ++k) {
+    a[size_t(k)] = int8_t((k >> 8) - 128);
+    b[size_t(k)] = int8_t((k & 255) - 128);
+  }
+  int fast = 0;
+  for (int i = 0; i < 16; ++i) {
+    BinarySpec s;
+    s.op = BinOp(i % 4);
+    s.fa = std::exp2(u(-8, 1)) * (1 + u(0, 1000) / 1000.0);
+    s.fb = std::exp2(u(-8, 1)) * (1 + u(0, 1000) / 1000.0) * (u(0, 1) ? 1 : -1);
+    s.act = i % 3 == 1 ? Act::kRelu : i % 3 == 2 ? Act::kClip : Act::kNone;
+    s.clipHigh = u(0, 300) / 3.0;
+    for (const kern::DlaNumerics& p : {testnum::orin(), testnum::xavier()}) {
+      auto prog = compile(s, p);
+      fast += hasFastLoop(*prog);
+      run(*prog, a.data(), b.data(), y.data(), 65536);
+      for (size_t k = 0; k < y.size(); ++k)
+        ASSERT_EQ(y[k], applyOne(*prog, a[k], b[k]))
+            << "program " << i << " " << int(a[k]) << " " << int(b[k]);
+    }
+  }
+  EXPECT_EQ(fast, 32) << "every program here has the vectorised loop";
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(Int8Layers, PoolingAsThePdpOnBothPlatforms) {
                                            a.type == sim::PoolType::kAverage, !a.countIncludePad));
       }
     averaged += a.type == sim::PoolType::kAverage;
-    for (Policy p : kPolicies)
+    for (const Policy& p : kPolicies)
       expectSame(net.run({x}, out, p), want, sIn, "pool " + std::to_string(i) + " " + name(p));
   }
   EXPECT_GT(averaged, 20);
@@ -81,7 +81,7 @@ TEST(Int8Layers, TwoActivationElementWiseWithBroadcasting) {
     TensorId ta = net.input("a", as, sa), tb = net.input("b", bs, sb);
     TensorId out = net.layer(sim::OpKind::kElementWise, sim::EltAttrs{op}, {ta, tb}, sy);
     std::vector<int8_t> qa = codes(a, sa), qb = codes(b, sb);
-    for (Policy p : kPolicies) {
+    for (const Policy& p : kPolicies) {
       std::vector<int8_t> want;
       for (int64_t n = 0; n < as[0]; ++n)
         for (int64_t c = 0; c < as[1]; ++c)
@@ -96,7 +96,7 @@ TEST(Int8Layers, TwoActivationElementWiseWithBroadcasting) {
               double fa = double(sa) / sy, fb = double(sb) / sy;
               if (op == sim::EltOp::kSub) fb = -fb;
               if (op == sim::EltOp::kProd) fa = double(sa) * sb / sy, fb = 1;
-              want.push_back(ref::binary(bop, x, y, fa, fb, p == Policy::kXavierFixedPoint));
+              want.push_back(ref::binary(bop, x, y, fa, fb, p.xavierFixedPoint()));
             }
       expectSame(net.run({a, b}, out, p), want, sy, "eltwise " + std::to_string(i) + " " + name(p));
     }
@@ -132,10 +132,10 @@ TEST(Int8Layers, ElementWiseFusedWithTheActivationThatReadsIt) {
     double fa = double(sa) / sy, fb = double(sb) / sy;
     if (op == sim::EltOp::kSub) fb = -fb;
     if (op == sim::EltOp::kProd) fa = double(sa) * sb / sy, fb = 1;
-    for (Policy p : kPolicies) {
+    for (const Policy& p : kPolicies) {
       std::vector<int8_t> want;
       for (size_t k = 0; k < qa.size(); ++k)
-        want.push_back(ref::binary(bop, qa[k], qb[k], fa, fb, p == Policy::kXavierFixedPoint,
+        want.push_back(ref::binary(bop, qa[k], qb[k], fa, fb, p.xavierFixedPoint(),
                                    clip ? ref::Act::kClip : ref::Act::kRelu, double(hi) / sy));
       expectSame(net.run({a, b}, out, p), want, sy, "fused " + std::to_string(i) + " " + name(p));
     }
@@ -228,9 +228,8 @@ TEST(Int8Layers, ElementWiseWithConstantsAsAffinePrograms) {
     }
     std::vector<int8_t> qx = codes(x, sx);
     std::vector<int64_t> xin(qx.begin(), qx.end());
-    for (Policy p : kPolicies)
-      expectSame(net.run({x}, out, p),
-                 ref::runAffine(a, xin, o.index, p == Policy::kXavierFixedPoint), sy,
+    for (const Policy& p : kPolicies)
+      expectSame(net.run({x}, out, p), ref::runAffine(a, xin, o.index, p.xavierFixedPoint()), sy,
                  "eltwise-constant " + std::to_string(i) + " " + name(p));
   }
 }
@@ -299,9 +298,9 @@ TEST(Int8Layers, ScaleActivationsPReluAbsAndIdentity) {
     }
     std::vector<int8_t> qx = codes(x, sx);
     std::vector<int64_t> xin(qx.begin(), qx.end());
-    for (Policy p : kPolicies)
+    for (const Policy& p : kPolicies)
       expectSame(
-          net.run({x}, out, p), ref::runAffine(a, xin, idx, p == Policy::kXavierFixedPoint), sy,
+          net.run({x}, out, p), ref::runAffine(a, xin, idx, p.xavierFixedPoint()), sy,
           "point-wise " + std::to_string(i) + " kind " + std::to_string(kind) + " " + name(p));
   }
 }
@@ -322,7 +321,7 @@ TEST(Int8Layers, ConcatenationCopiesCodesOrRequantises) {
       ins.push_back(net.input("x" + std::to_string(k), {n, c, h, w}, scales.back()));
     }
     TensorId out = net.layer(sim::OpKind::kConcatenation, sim::ConcatAttrs{1}, ins, sy);
-    for (Policy p : kPolicies) {
+    for (const Policy& p : kPolicies) {
       std::vector<int8_t> want;
       for (int64_t b = 0; b < n; ++b)
         for (int k = 0; k < 3; ++k) {
@@ -335,7 +334,7 @@ TEST(Int8Layers, ConcatenationCopiesCodesOrRequantises) {
           std::vector<int8_t> r = scales[size_t(k)] == sy
                                       ? std::vector<int8_t>(part.begin(), part.end())
                                       : ref::runAffine(a, part, std::vector<size_t>(part.size(), 0),
-                                                       p == Policy::kXavierFixedPoint);
+                                                       p.xavierFixedPoint());
           want.insert(want.end(), r.begin(), r.end());
         }
       expectSame(net.run(xs, out, p), want, sy, "concat " + std::to_string(i) + " " + name(p));
@@ -354,8 +353,7 @@ TEST(Int8Layers, XavierShiftSelectionFollowsTheRule) {
     if (i % 50 == 0) f = {std::exp2(double(u(rng, -20, 0)))};  // powers of two: mantissa 2^14
     kern::int8::AffineSpec s;
     s.factor = kern::int8::Operand::perChannel(f);
-    auto prog =
-        kern::int8::compile(s, Policy::kXavierFixedPoint, int64_t(f.size()), int64_t(f.size()));
+    auto prog = kern::int8::compile(s, testnum::xavier(), int64_t(f.size()), int64_t(f.size()));
     ref::Mults m = ref::multipliers(f);
     ASSERT_EQ(kern::int8::xavierMulShift(*prog), m.sh);
     std::vector<int16_t> got = kern::int8::xavierMultipliers(*prog);
@@ -382,7 +380,7 @@ TEST(Int8Layers, XavierShiftSelectionFollowsTheRule) {
     kern::nvdla::XavierRequant want = kern::nvdla::compileXavierRequant(rp);
     auto prog = kern::int8::compile(
         sim::convOutputSpec(rp.inputScale, rp.weightScales, rp.outputScale, rp.bias.data(), false),
-        Policy::kXavierFixedPoint, 16, 16);
+        testnum::xavier(), 16, 16);
     EXPECT_EQ(kern::int8::xavierMulShift(*prog), want.mulShift);
     std::vector<int16_t> got = kern::int8::xavierMultipliers(*prog);
     EXPECT_EQ(got, want.multipliers);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "int8_test_net.h"
+#include "platform_numerics.h"
 
 namespace {
 
@@ -147,10 +148,10 @@ void checkConvs(bool fc, int count, unsigned seed, int minTies) {
     std::vector<float> sw;
     ref::quantizeWeights(pr.w, p.k, &wq, &sw);
     std::vector<int8_t> xq = codes(pr.x, pr.sIn);
-    for (Policy pol : kPolicies) {
+    for (const Policy& pol : kPolicies) {
       std::vector<double> exact;
       std::vector<int8_t> want = refConv(p, xq, wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh, pr.ow,
-                                         pol == Policy::kXavierFixedPoint, &exact);
+                                         pol.xavierFixedPoint(), &exact);
       // The executor's output is NCHW; the reference's order is the same.
       expectSame(pr.net.run({pr.x}, pr.out, pol), want, pr.sOut,
                  std::string(fc ? "fc " : "conv ") + std::to_string(i) + " " + name(pol));
@@ -202,9 +203,8 @@ TEST(Int8Reference, OrinAndXavierDifferOnlyNearRoundingBoundaries) {
     std::vector<int8_t> xav =
         refConv(p, xq, wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh, pr.ow, true, &exact);
     std::vector<int8_t> orin = refConv(p, xq, wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh, pr.ow, false);
-    expectSame(pr.net.run({pr.x}, pr.out, kern::int8::Policy::kOrinFp19), orin, pr.sOut, "orin");
-    expectSame(pr.net.run({pr.x}, pr.out, kern::int8::Policy::kXavierFixedPoint), xav, pr.sOut,
-               "xavier");
+    expectSame(pr.net.run({pr.x}, pr.out, testnum::orin()), orin, pr.sOut, "orin");
+    expectSame(pr.net.run({pr.x}, pr.out, testnum::xavier()), xav, pr.sOut, "xavier");
     for (size_t e = 0; e < exact.size(); ++e) {
       double v = p.relu ? std::max(exact[e], 0.0) : exact[e];
       int64_t r = ref::sat(ref::rna(v), 8);
@@ -246,9 +246,9 @@ TEST(Int8Reference, QdqWeightScalesGiveTheModelsCodesBack) {
         Tensor::fromVector(DType::kFloat, pr.net.g.desc(wt).shape, pr.w);
     pr.net.g.tensors[size_t(wt)].quant.channelScales = scales;
     pr.net.g.tensors[size_t(wt)].quant.axis = 0;
-    for (Policy pol : kPolicies) {
+    for (const Policy& pol : kPolicies) {
       std::vector<int8_t> want = refConv(p, codes(pr.x, pr.sIn), codes8, scales, pr.b, pr.sIn,
-                                         pr.sOut, pr.oh, pr.ow, pol == Policy::kXavierFixedPoint);
+                                         pr.sOut, pr.oh, pr.ow, pol.xavierFixedPoint());
       expectSame(pr.net.run({pr.x}, pr.out, pol), want, pr.sOut,
                  "qdq " + std::to_string(i) + " " + name(pol));
     }
@@ -274,10 +274,10 @@ TEST(Int8Reference, AccumulatorSaturatesAt34BitsInHardwareOrder) {
   ASSERT_GT(saturated, int64_t(INT32_MIN));  // inside int32: only the 34-bit saturation shows
   pr.sOut = float(double(-saturated) * pr.sIn * sw[0] / 100);  // about 100 steps
   pr.net.g.tensors[size_t(pr.out)].quant.scale = pr.sOut;
-  for (Policy pol : kPolicies) {
+  for (const Policy& pol : kPolicies) {
     std::vector<double> exact;
     std::vector<int8_t> want = refConv(p, codes(pr.x, pr.sIn), wq, sw, pr.b, pr.sIn, pr.sOut, pr.oh,
-                                       pr.ow, pol == Policy::kXavierFixedPoint, &exact);
+                                       pr.ow, pol.xavierFixedPoint(), &exact);
     EXPECT_NEAR(int(want[0]), -100, 1) << name(pol);
     expectSame(pr.net.run({pr.x}, pr.out, pol), want, pr.sOut, name(pol));
   }

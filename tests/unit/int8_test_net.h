@@ -10,21 +10,22 @@
 #include <vector>
 
 #include "int8_reference.h"
+#include "platform_numerics.h"
 #include "sim/ops/op_def.h"
 #include "sim/runtime/executor.h"
 
 namespace int8test {
 
-using kern::int8::Policy;
+using Policy = kern::DlaNumerics;  // a platform's arithmetic
 using sim::DType;
 using sim::Shape;
 using sim::Tensor;
 using sim::TensorId;
 namespace ref = int8ref;
 
-inline const Policy kPolicies[] = {Policy::kXavierFixedPoint, Policy::kOrinFp19};
-inline const char* name(Policy p) {
-  return p == Policy::kXavierFixedPoint ? "xavier" : "orin";
+inline const Policy kPolicies[] = {testnum::xavier(), testnum::orin()};
+inline const char* name(const Policy& p) {
+  return p.xavierFixedPoint() ? "xavier" : "orin";
 }
 
 // A graph of INT8 layers built directly in the IR.
@@ -53,10 +54,10 @@ struct Net {
     g.nodes.push_back(std::move(n));
     return t;
   }
-  std::vector<float> run(const std::vector<std::vector<float>>& xs, TensorId out, Policy p) {
+  std::vector<float> run(const std::vector<std::vector<float>>& xs, TensorId out, const Policy& p) {
     g.outputs = {out};
     sim::Executor exec(g);
-    exec.setNumerics({p, p == Policy::kOrinFp19});
+    exec.setNumerics(p);
     std::map<std::string, Tensor> in;
     for (size_t i = 0; i < xs.size(); ++i)
       in[g.tensor(g.inputs[i]).name] =
