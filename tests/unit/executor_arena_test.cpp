@@ -118,7 +118,9 @@ TEST_P(ExecutorArena, RunsBitExactAsWithAFreshBufferForEachTensor) {
   for (const auto& t : first) kept.push_back(t.clone());
   EXPECT_GT(arena.arenaBytes(), 0u);
   EXPECT_EQ(fresh.arenaBytes(), 0u);
-  if (c.everyBufferPlanned) EXPECT_EQ(arena.unplannedBuffers(), 0u);
+  if (c.everyBufferPlanned) {
+    EXPECT_EQ(arena.unplannedBuffers(), 0u);
+  }
   expectSame(first, fresh.run(in), "first input, arena vs fresh buffers");
   // A second input through the same arena, then the first again: nothing stale is read, and
   // the outputs handed out before are not overwritten.
