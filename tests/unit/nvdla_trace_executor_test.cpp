@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "int8_test_net.h"
 #include "kernels/nvdla/fixed_point.h"
 #include "nvdla_trace/errors.h"
 #include "nvdla_trace/replay.h"
@@ -31,30 +32,10 @@ using sim::TensorId;
 const std::string kTraceDir = std::string(NVDLA_TEST_DATA_DIR) + "/nv_small";
 
 // An IR graph of INT8 layers on one image, every tensor's codes with scale 1 unless stated.
-struct Net {
-  sim::Graph g;
-  TensorId input(int c, int h, int w) {
-    TensorId t = g.addTensor("x", {DType::kFloat, {1, c, h, w}});
-    g.tensors[t].quant.scale = 1;
-    g.inputs.push_back(t);
-    return t;
-  }
-  TensorId constant(const std::string& n, sim::Shape s, std::vector<float> v) {
-    return g.addConstant(n, Tensor::fromVector(DType::kFloat, std::move(s), v));
-  }
+struct Net : int8test::Net {
+  TensorId input(int c, int h, int w) { return int8test::Net::input("x", {1, c, h, w}, 1); }
   TensorId layer(sim::OpKind k, sim::Attrs a, std::vector<TensorId> in) {
-    sim::Node n;
-    n.kind = k;
-    n.name = "layer" + std::to_string(g.nodes.size());
-    n.attrs = std::move(a);
-    n.inputs = std::move(in);
-    n.precision = sim::Precision::kINT8;
-    TensorId t = g.addTensor(n.name + "_out", sim::inferNode(g, n)[0]);
-    g.tensors[t].quant.scale = 1;
-    g.tensors[t].producer = sim::NodeId(g.nodes.size());
-    n.outputs = {t};
-    g.nodes.push_back(std::move(n));
-    return t;
+    return int8test::Net::layer(k, std::move(a), std::move(in), 1);
   }
   // Runs on the CHW codes `x` and writes the output codes (CHW) to `out`.
   void run(const int8_t* x, TensorId output, int8_t* out) {
