@@ -12,6 +12,7 @@
 #include "kernels/nvdla/conv.h"
 #include "kernels/nvdla/fixed_point.h"
 #include "kernels/onednn_common.h"
+#include "kernels/target_clones.h"
 
 namespace kern::int8 {
 
@@ -23,8 +24,7 @@ namespace {
 // max |w| over finite values (NaN is ignored, as std::max ignores it) via the bit patterns:
 // for non-negative floats the integer order is the numeric order. Also reports non-finite
 // values.
-__attribute__((target_clones("avx2", "default"))) float absMax(const float* __restrict w, int64_t n,
-                                                               bool* finite) {
+DLASIM_TARGET_CLONES float absMax(const float* __restrict w, int64_t n, bool* finite) {
   int32_t best = 0, worst = 0;  // signed: the patterns of |w| are non-negative
   for (int64_t i = 0; i < n; ++i) {
     int32_t u;
@@ -44,10 +44,8 @@ __attribute__((target_clones("avx2", "default"))) float absMax(const float* __re
 // and rounds half away from the exact fraction x' - int(x'); values whose fraction lies within
 // 2^-12 of one half are marked, and the division itself decides them (second pass, rare).
 // Needs |w / s| < 2^31, true for finite rows since s = max|w| / 127.
-__attribute__((target_clones("avx2", "default"))) int quantizeRowFast(const float* __restrict w,
-                                                                      int64_t n, float r,
-                                                                      int8_t* __restrict q,
-                                                                      int8_t* __restrict mark) {
+DLASIM_TARGET_CLONES int quantizeRowFast(const float* __restrict w, int64_t n, float r,
+                                         int8_t* __restrict q, int8_t* __restrict mark) {
   int nearTie = 0;
   for (int64_t i = 0; i < n; ++i) {
     float x = w[i] * r;
@@ -139,8 +137,7 @@ int64_t weightsPerKernel(const ConvParams& p) {
 
 // oneDNN's int32 accumulator is exact when no sum of |products| reaches 2^31.
 // sum |w| of one kernel (below 2^31 for fewer than 2^24 taps), and whether a weight is -128.
-__attribute__((target_clones("avx2", "default"))) int32_t absSum(const int8_t* __restrict w,
-                                                                 int64_t n, bool* hasMin) {
+DLASIM_TARGET_CLONES int32_t absSum(const int8_t* __restrict w, int64_t n, bool* hasMin) {
   int32_t sum = 0, low = 0;
   for (int64_t i = 0; i < n; ++i) {
     sum += w[i] < 0 ? -int32_t(w[i]) : int32_t(w[i]);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernels/numeric/fp19.h"
+#include "kernels/target_clones.h"
 
 namespace kern::int8::fast {
 
@@ -208,21 +209,18 @@ template <int Op>
 }  // namespace
 
 // Compiled for AVX2 and for the baseline; the loader picks one (GCC function multi-versioning).
-__attribute__((target_clones("avx2", "default"))) bool affine(const Affine& a, const int32_t* x,
-                                                              int8_t* y, int64_t pixels,
-                                                              int64_t channels) {
+DLASIM_TARGET_CLONES bool affine(const Affine& a, const int32_t* x, int8_t* y, int64_t pixels,
+                                 int64_t channels) {
   return affineBody(a, x, y, pixels, channels);
 }
 
-__attribute__((target_clones("avx2", "default"))) bool affine(const Affine& a, const int8_t* x,
-                                                              int8_t* y, int64_t pixels,
-                                                              int64_t channels) {
+DLASIM_TARGET_CLONES bool affine(const Affine& a, const int8_t* x, int8_t* y, int64_t pixels,
+                                 int64_t channels) {
   return affineBody(a, x, y, pixels, channels);
 }
 
-__attribute__((target_clones("avx2", "default"))) bool binary(const Binary& b, const int8_t* a,
-                                                              const int8_t* c, int8_t* y,
-                                                              int64_t n) {
+DLASIM_TARGET_CLONES bool binary(const Binary& b, const int8_t* a, const int8_t* c, int8_t* y,
+                                 int64_t n) {
   return binaryBody(b, a, c, y, n);
 }
 
