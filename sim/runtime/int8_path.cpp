@@ -137,7 +137,8 @@ Int8Path::Prepared& Int8Path::prepared(NodeId n) {
         for (const auto& spec : l.concatRequant)
           p->requant.push_back(spec ? k8::compile(*spec, numerics_, 1, 1) : nullptr);
         break;
-      default:
+      case Int8Layer::Kind::kPool:      // pooling needs no compiled program
+      case Int8Layer::Kind::kFallback:  // runs its float kernel
         break;
     }
     prep_[n] = std::move(p);
@@ -221,7 +222,7 @@ size_t Int8Path::run(NodeId i, std::vector<Tensor>& live) {
         k8::concatChannels(xs, cs, os[0] * os[2] * os[3], yp);
         break;
       }
-      default:
+      case Int8Layer::Kind::kFallback:  // returned above
         break;
     }
   }
